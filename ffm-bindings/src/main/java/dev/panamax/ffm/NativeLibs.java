@@ -1,0 +1,91 @@
+package dev.panamax.ffm;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one place that finds and loads native libraries. A missing library is never fatal: callers get an empty
+ * result and a {@link Found#problem()} that says what was tried and how to fix it.
+ */
+public final class NativeLibs {
+    /** Result of looking for one library. */
+    public record Found(String name, Optional<SymbolLookup> lookup, String path, String problem) {
+        public boolean available() {
+            return lookup.isPresent();
+        }
+    }
+
+    private static final ConcurrentHashMap<String, Found> CACHE = new ConcurrentHashMap<>();
+
+    private NativeLibs() {}
+
+    /** OpenBLAS: {@code -Dpanamax.openblas=PATH}, {@code PANAMAX_OPENBLAS}, then the system library. */
+    public static Found openblas() {
+        return CACHE.computeIfAbsent("openblas", k -> find("OpenBLAS", "panamax.openblas", "PANAMAX_OPENBLAS",
+                List.of("libopenblas.so.0", "libopenblas.so"),
+                "install Debian's libopenblas0-pthread (apt-get install libopenblas0-pthread) or point "
+                        + "-Dpanamax.openblas=/path/to/libopenblas.so at one; Panamax uses its pure Java kernels meanwhile"));
+    }
+
+    /** The CUDA runtime: {@code -Dpanamax.cudart=PATH}, {@code PANAMAX_CUDART}, then the system library. */
+    public static Found cudaRuntime() {
+        return CACHE.computeIfAbsent("cudart", k -> find("CUDA runtime", "panamax.cudart", "PANAMAX_CUDART",
+                List.of("libcudart.so.13", "libcudart.so.12", "libcudart.so"),
+                "install the CUDA runtime (CUDA 13) or set -Dpanamax.cudart=/path/to/libcudart.so; CPU is used meanwhile"));
+    }
+
+    /** cuBLAS: {@code -Dpanamax.cublas=PATH}, {@code PANAMAX_CUBLAS}, then the system library. */
+    public static Found cublas() {
+        return CACHE.computeIfAbsent("cublas", k -> find("cuBLAS", "panamax.cublas", "PANAMAX_CUBLAS",
+                List.of("libcublas.so.13", "libcublas.so.12", "libcublas.so"),
+                "install cuBLAS for CUDA 13 or set -Dpanamax.cublas=/path/to/libcublas.so; CPU is used meanwhile"));
+    }
+
+    private static Found find(String what, String property, String env, List<String> systemNames, String fix) {
+        List<String> tried = new ArrayList<>();
+        String explicit = System.getProperty(property, System.getenv(env));
+        if (explicit != null && !explicit.isBlank()) {
+            Path p = Path.of(explicit.trim());
+            try {
+                SymbolLookup lookup = SymbolLookup.libraryLookup(p, Arena.global());
+                return new Found(what, Optional.of(lookup), p.toAbsolutePath().toString(), null);
+            } catch (IllegalArgumentException e) {
+                // An explicit path that does not load is a configuration error worth stopping for.
+                throw new IllegalStateException(what + ": cannot load " + p + " (given by -D" + property + " or "
+                        + env + "): " + e.getMessage() + ". Check the path; `ldd " + p
+                        + "` shows missing dependencies.", e);
+            }
+        }
+        for (String name : systemNames) {
+            tried.add(name);
+            try {
+                SymbolLookup lookup = SymbolLookup.libraryLookup(name, Arena.global());
+                return new Found(what, Optional.of(lookup), loadedPath(name).orElse(name), null);
+            } catch (IllegalArgumentException notThere) {
+                // try the next name
+            }
+        }
+        return new Found(what, Optional.empty(), null,
+                what + " not found (tried " + String.join(", ", tried) + " on the system library path): " + fix);
+    }
+
+    /** Where the dynamic loader found {@code soname}, read from this process's memory map. */
+    private static Optional<String> loadedPath(String soname) {
+        String stem = soname.replaceAll("\\.so.*$", "");
+        try {
+            return Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                    .map(l -> l.substring(l.lastIndexOf(' ') + 1))
+                    .filter(p -> p.contains("/" + stem + ".so") || p.contains("/" + stem + "-"))
+                    .findFirst();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

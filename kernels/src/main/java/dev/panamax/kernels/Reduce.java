@@ -1,0 +1,43 @@
+package dev.panamax.kernels;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Reductions of {@code n} contiguous elements starting at element offset {@code off}. {@code n} may be 0 for
+ * SUM (result 0); MAX, MIN and the arg-reductions need {@code n >= 1} (the tensor layer checks). Runs the
+ * Vector API kernel when {@link Simd#ENABLED}, else {@link ReduceScalar}.
+ */
+public final class Reduce {
+    private Reduce() {}
+
+    public static float reduceF32(ReduceOp op, MemorySegment a, long off, long n) {
+        if (!Simd.ENABLED) return ReduceScalar.reduceF32(op, a, off, n);
+        return switch (op) {
+            case SUM -> ReduceVector.sumF32(a, off, n);
+            case MAX -> ReduceVector.maxF32(a, off, n);
+            case MIN -> ReduceVector.minF32(a, off, n);
+        };
+    }
+
+    public static double reduceF64(ReduceOp op, MemorySegment a, long off, long n) {
+        if (!Simd.ENABLED) return ReduceScalar.reduceF64(op, a, off, n);
+        return switch (op) {
+            case SUM -> ReduceVector.sumF64(a, off, n);
+            case MAX -> ReduceVector.maxF64(a, off, n);
+            case MIN -> ReduceVector.minF64(a, off, n);
+        };
+    }
+
+    /** Index of the first maximum ({@code max}) or minimum; NaN counts as the extreme, as in PyTorch. */
+    public static long argF32(boolean max, MemorySegment a, long off, long n) {
+        if (!Simd.ENABLED) return ReduceScalar.argF32(max, a, off, n);
+        float target = max ? ReduceVector.maxF32(a, off, n) : ReduceVector.minF32(a, off, n);
+        return ReduceVector.indexOfF32(target, a, off, n);
+    }
+
+    public static long argF64(boolean max, MemorySegment a, long off, long n) {
+        if (!Simd.ENABLED) return ReduceScalar.argF64(max, a, off, n);
+        double target = max ? ReduceVector.maxF64(a, off, n) : ReduceVector.minF64(a, off, n);
+        return ReduceVector.indexOfF64(target, a, off, n);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.panamax.kernels;
+
+import static dev.panamax.kernels.ElementwiseVector.ld;
+import static dev.panamax.kernels.ElementwiseVector.lf;
+import static dev.panamax.kernels.VectorShapes.D;
+import static dev.panamax.kernels.VectorShapes.DL;
+import static dev.panamax.kernels.VectorShapes.F;
+import static dev.panamax.kernels.VectorShapes.FL;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Vector API reductions, same contract as {@link ReduceScalar}. Sums use four accumulators, which both hides
+ * FMA latency and keeps rounding error lower than a single running sum.
+ */
+final class ReduceVector {
+    private ReduceVector() {}
+
+    static float sumF32(MemorySegment a, long off, long n) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        long i = 0;
+        for (long b4 = n - 4L * FL; i <= b4; i += 4L * FL) {
+            s0 = s0.add(lf(a, off + i));
+            s1 = s1.add(lf(a, off + i + FL));
+            s2 = s2.add(lf(a, off + i + 2L * FL));
+            s3 = s3.add(lf(a, off + i + 3L * FL));
+        }
+        for (long b = F.loopBound(n); i < b; i += FL) s0 = s0.add(lf(a, off + i));
+        float acc = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        return acc + ReduceScalar.reduceF32(ReduceOp.SUM, a, off + i, n - i);
+    }
+
+    static double sumF64(MemorySegment a, long off, long n) {
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+        long i = 0;
+        for (long b4 = n - 4L * DL; i <= b4; i += 4L * DL) {
+            s0 = s0.add(ld(a, off + i));
+            s1 = s1.add(ld(a, off + i + DL));
+            s2 = s2.add(ld(a, off + i + 2L * DL));
+            s3 = s3.add(ld(a, off + i + 3L * DL));
+        }
+        for (long b = D.loopBound(n); i < b; i += DL) s0 = s0.add(ld(a, off + i));
+        double acc = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        return acc + ReduceScalar.reduceF64(ReduceOp.SUM, a, off + i, n - i);
+    }
+
+    static float maxF32(MemorySegment a, long off, long n) {
+        FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        long i = 0;
+        for (long b = F.loopBound(n); i < b; i += FL) m = m.max(lf(a, off + i));
+        return Math.max(m.reduceLanes(VectorOperators.MAX), ReduceScalar.reduceF32(ReduceOp.MAX, a, off + i, n - i));
+    }
+
+    static float minF32(MemorySegment a, long off, long n) {
+        FloatVector m = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+        long i = 0;
+        for (long b = F.loopBound(n); i < b; i += FL) m = m.min(lf(a, off + i));
+        return Math.min(m.reduceLanes(VectorOperators.MIN), ReduceScalar.reduceF32(ReduceOp.MIN, a, off + i, n - i));
+    }
+
+    static double maxF64(MemorySegment a, long off, long n) {
+        DoubleVector m = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
+        long i = 0;
+        for (long b = D.loopBound(n); i < b; i += DL) m = m.max(ld(a, off + i));
+        return Math.max(m.reduceLanes(VectorOperators.MAX), ReduceScalar.reduceF64(ReduceOp.MAX, a, off + i, n - i));
+    }
+
+    static double minF64(MemorySegment a, long off, long n) {
+        DoubleVector m = DoubleVector.broadcast(D, Double.POSITIVE_INFINITY);
+        long i = 0;
+        for (long b = D.loopBound(n); i < b; i += DL) m = m.min(ld(a, off + i));
+        return Math.min(m.reduceLanes(VectorOperators.MIN), ReduceScalar.reduceF64(ReduceOp.MIN, a, off + i, n - i));
+    }
+
+    /** First index holding {@code target} (NaN matches NaN), found a vector at a time. */
+    static long indexOfF32(float target, MemorySegment a, long off, long n) {
+        if (target != target) return ReduceScalar.argF32(true, a, off, n);
+        long i = 0;
+        for (long b = F.loopBound(n); i < b; i += FL) {
+            int lane = lf(a, off + i).compare(VectorOperators.EQ, target).firstTrue();
+            if (lane < FL) return i + lane;
+        }
+        for (; i < n; i++) if (a.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, off + i) == target) return i;
+        throw new IllegalStateException("value not found");
+    }
+
+    static long indexOfF64(double target, MemorySegment a, long off, long n) {
+        if (target != target) return ReduceScalar.argF64(true, a, off, n);
+        long i = 0;
+        for (long b = D.loopBound(n); i < b; i += DL) {
+            int lane = ld(a, off + i).compare(VectorOperators.EQ, target).firstTrue();
+            if (lane < DL) return i + lane;
+        }
+        for (; i < n; i++) if (a.getAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED, off + i) == target) return i;
+        throw new IllegalStateException("value not found");
+    }
+}

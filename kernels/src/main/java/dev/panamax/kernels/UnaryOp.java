@@ -1,0 +1,69 @@
+package dev.panamax.kernels;
+
+/** Elementwise unary math. The scalar methods are the definition every kernel is tested against. */
+public enum UnaryOp {
+    NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SQUARE, RECIPROCAL, SIN, COS, LOG1P, EXPM1, RSQRT, SIGN;
+
+    public float apply(float x) {
+        return switch (this) {
+            case NEG -> -x;
+            case ABS -> Math.abs(x);
+            case EXP -> (float) Math.exp(x);
+            case LOG -> (float) Math.log(x);
+            case SQRT -> (float) Math.sqrt(x);
+            case TANH -> (float) Math.tanh(x);
+            case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-x)));
+            case RELU -> x > 0f ? x : (x == x ? 0f : x);
+            case SQUARE -> x * x;
+            case RECIPROCAL -> 1f / x;
+            case SIN -> (float) Math.sin(x);
+            case COS -> (float) Math.cos(x);
+            case LOG1P -> (float) Math.log1p(x);
+            case EXPM1 -> (float) Math.expm1(x);
+            case RSQRT -> (float) (1.0 / Math.sqrt(x));
+            case SIGN -> Math.signum(x);
+        };
+    }
+
+    public double apply(double x) {
+        return switch (this) {
+            case NEG -> -x;
+            case ABS -> Math.abs(x);
+            case EXP -> Math.exp(x);
+            case LOG -> Math.log(x);
+            case SQRT -> Math.sqrt(x);
+            case TANH -> Math.tanh(x);
+            case SIGMOID -> 1.0 / (1.0 + Math.exp(-x));
+            case RELU -> x > 0 ? x : (x == x ? 0.0 : x);
+            case SQUARE -> x * x;
+            case RECIPROCAL -> 1.0 / x;
+            case SIN -> Math.sin(x);
+            case COS -> Math.cos(x);
+            case LOG1P -> Math.log1p(x);
+            case EXPM1 -> Math.expm1(x);
+            case RSQRT -> 1.0 / Math.sqrt(x);
+            case SIGN -> Math.signum(x);
+        };
+    }
+
+    /** Integer form, for the ops that keep integers integral; others promote to floating point first. */
+    public long apply(long x) {
+        return switch (this) {
+            case NEG -> -x;
+            case ABS -> Math.abs(x);
+            case RELU -> Math.max(x, 0);
+            case SQUARE -> x * x;
+            case SIGN -> Long.signum(x);
+            default -> throw new IllegalArgumentException(
+                    name().toLowerCase() + " on integers must be promoted to floating point first");
+        };
+    }
+
+    /** True when integer inputs must be promoted to a floating type before this op. */
+    public boolean promotesIntegers() {
+        return switch (this) {
+            case NEG, ABS, RELU, SQUARE, SIGN -> false;
+            default -> true;
+        };
+    }
+}

@@ -1,0 +1,86 @@
+package dev.panamax.tensors;
+
+import dev.panamax.kernels.MatmulSimple;
+import java.lang.foreign.MemorySegment;
+
+/** Matrix products with NumPy's {@code matmul} rules. */
+final class LinalgOps {
+    private LinalgOps() {}
+
+    static Tensor matmul(Tensor a, Tensor b) {
+        a.checkOpen("matmul");
+        b.checkOpen("matmul");
+        if (a.rank() == 0 || b.rank() == 0) {
+            throw new IllegalArgumentException("matmul: both operands need at least one dimension, got " + a.describe()
+                    + " and " + b.describe() + " (use mul for scalars)");
+        }
+        if (a.dtype() != b.dtype() || !a.dtype().isFloating()) {
+            throw new IllegalArgumentException("matmul: needs two F32 or two F64 operands, got " + a.describe() + " and "
+                    + b.describe() + "; convert with to(DType.F32)");
+        }
+        // 1-D operands become a row (left) or a column (right), removed again from the result.
+        boolean rowVec = a.rank() == 1, colVec = b.rank() == 1;
+        try (Tensor a2 = rowVec ? a.unsqueeze(0) : a.view(a.shape(), a.strides(), a.offset());
+             Tensor b2 = colVec ? b.unsqueeze(1) : b.view(b.shape(), b.strides(), b.offset())) {
+            long m = a2.dim(-2), k = a2.dim(-1), k2 = b2.dim(-2), n = b2.dim(-1);
+            if (k != k2) {
+                throw new IllegalArgumentException("matmul: inner dimensions differ: " + a.describe() + " @ " + b.describe()
+                        + " (" + k + " vs " + k2 + ")");
+            }
+            long[] batchA = java.util.Arrays.copyOf(a2.shape(), a2.rank() - 2);
+            long[] batchB = java.util.Arrays.copyOf(b2.shape(), b2.rank() - 2);
+            long[] batch = Shape.broadcast("matmul (batch dimensions)", batchA, batchB);
+            long[] outShape = java.util.Arrays.copyOf(batch, batch.length + 2);
+            outShape[batch.length] = m;
+            outShape[batch.length + 1] = n;
+            try (Tensor out = Tensor.empty(a.dtype(), outShape);
+                 Tensor ae = a2.expand(concat(batch, m, k)); Tensor be = b2.expand(concat(batch, k, n));
+                 Tensor ac = rowsContiguous(ae); Tensor bc = rowsContiguous(be)) {
+                long batches = Shape.numel(batch);
+                for (long i = 0; i < batches; i++) {
+                    long ao = ac.offset() + batchOffset(ac, i, batch.length);
+                    long bo = bc.offset() + batchOffset(bc, i, batch.length);
+                    long lda = ac.strides()[batch.length], ldb = bc.strides()[batch.length];
+                    if (a.dtype() == DType.F32) {
+                        MatmulSimple.f32(out.segment(), i * m * n, n, ac.segment(), ao, lda, bc.segment(), bo, ldb,
+                                (int) m, (int) n, (int) k);
+                    } else {
+                        MatmulSimple.f64(out.segment(), i * m * n, n, ac.segment(), ao, lda, bc.segment(), bo, ldb,
+                                (int) m, (int) n, (int) k);
+                    }
+                }
+                long[] finalShape = outShape;
+                if (rowVec) finalShape = ShapeOps.remove(finalShape, finalShape.length - 2);
+                if (colVec) finalShape = ShapeOps.remove(finalShape, finalShape.length - 1);
+                return out.reshape(finalShape);
+            }
+        }
+    }
+
+    private static long[] concat(long[] batch, long r, long c) {
+        long[] s = java.util.Arrays.copyOf(batch, batch.length + 2);
+        s[batch.length] = r;
+        s[batch.length + 1] = c;
+        return s;
+    }
+
+    /** A view whose last dimension has stride 1 (copying when needed); batch dimensions may stay broadcast. */
+    private static Tensor rowsContiguous(Tensor t) {
+        long[] st = t.strides();
+        long[] sh = t.shape();
+        int r = t.rank();
+        boolean ok = (st[r - 1] == 1 || sh[r - 1] == 1) && (st[r - 2] >= sh[r - 1] || sh[r - 2] == 1);
+        if (ok && (sh[r - 2] == 1 || sh[r - 1] == 1)) ok = false;  // degenerate strides: normalise by copying
+        return ok ? t.view(sh, st, t.offset()) : t.copy();
+    }
+
+    private static long batchOffset(Tensor t, long index, int batchRank) {
+        long[] sh = t.shape(), st = t.strides();
+        long off = 0;
+        for (int d = batchRank - 1; d >= 0; d--) {
+            off += (index % sh[d]) * st[d];
+            index /= sh[d];
+        }
+        return off;
+    }
+}

@@ -1,0 +1,210 @@
+package dev.panamax.tensors;
+
+import dev.panamax.kernels.BinaryOp;
+import dev.panamax.kernels.Elementwise;
+import dev.panamax.kernels.Parallel;
+import dev.panamax.kernels.Reduce;
+import dev.panamax.kernels.ReduceOp;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Reductions over any set of axes. The reduced axes are moved last (a view), so each output element reduces
+ * one run; when that run is contiguous the Vector API kernels read the tensor in place, otherwise one copy
+ * makes it so. Reducing the leading axes of a contiguous tensor (a bias gradient: sum over the batch) instead
+ * accumulates whole rows into the output, which reads memory once in order.
+ */
+final class ReduceOps {
+    private ReduceOps() {}
+
+    static Tensor sum(Tensor t, int[] axes, boolean keepdim) {
+        t.checkOpen("sum");
+        DType out = t.dtype().isFloating() ? t.dtype() : DType.I64;
+        return reduce("sum", ReduceOp.SUM, t, axes, keepdim, out);
+    }
+
+    static Tensor mean(Tensor t, int[] axes, boolean keepdim) {
+        t.checkOpen("mean");
+        DType dt = t.dtype().toFloating();
+        try (Tensor c = t.to(dt); Tensor s = reduce("mean", ReduceOp.SUM, c, axes, keepdim, dt)) {
+            long count = t.numel() / Math.max(1, s.numel());
+            if (t.numel() == 0) count = reducedCount(t, axes);
+            return s.div(count);
+        }
+    }
+
+    static Tensor extreme(Tensor t, boolean max, int[] axes, boolean keepdim) {
+        String name = max ? "max" : "min";
+        t.checkOpen(name);
+        return reduce(name, max ? ReduceOp.MAX : ReduceOp.MIN, t, axes, keepdim, t.dtype());
+    }
+
+    static Tensor var(Tensor t, int[] axes, boolean keepdim, int correction) {
+        t.checkOpen("var");
+        DType dt = t.dtype().toFloating();
+        long n = reducedCount(t, axes);
+        try (Tensor c = t.to(dt); Tensor mu = mean(c, axes, true); Tensor d = c.sub(mu); Tensor sq = d.square();
+             Tensor ss = reduce("var", ReduceOp.SUM, sq, axes, keepdim, dt)) {
+            return ss.div(Math.max(0, n - correction));
+        }
+    }
+
+    private static long reducedCount(Tensor t, int[] axes) {
+        boolean[] mask = Shape.axes("reduce", axes, t.rank());
+        long n = 1;
+        for (int i = 0; i < mask.length; i++) if (mask[i]) n *= t.dim(i);
+        return n;
+    }
+
+    private static long[] outShape(long[] shape, boolean[] mask, boolean keepdim) {
+        int k = 0;
+        for (int i = 0; i < shape.length; i++) if (!mask[i] || keepdim) k++;
+        long[] out = new long[k];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            if (!mask[i]) out[j++] = shape[i];
+            else if (keepdim) out[j++] = 1;
+        }
+        return out;
+    }
+
+    private static Tensor reduce(String name, ReduceOp op, Tensor t, int[] axes, boolean keepdim, DType outType) {
+        int r = t.rank();
+        boolean[] mask = Shape.axes(name, axes, r);
+        long[] shape = t.shape();
+        long[] outShape = outShape(shape, mask, keepdim);
+        long rows = Shape.numel(outShape);
+        long run = reducedCount(t, axes);
+        if (run == 0 && op != ReduceOp.SUM) {
+            throw new IllegalArgumentException(name + ": cannot reduce an empty dimension of " + t.describe()
+                    + " (there is no identity for " + name + ")");
+        }
+        if (!t.dtype().isFloating()) return integerReduce(op, t, mask, outShape, outType);
+        // Kept axes first, reduced axes last: each output element reduces one run of `run` elements.
+        int[] order = new int[r];
+        int j = 0;
+        for (int i = 0; i < r; i++) if (!mask[i]) order[j++] = i;
+        int firstReduced = j;
+        for (int i = 0; i < r; i++) if (mask[i]) order[j++] = i;
+        if (t.isContiguous() && isPrefix(mask, firstReduced) && rows > 1 && run > 1) {
+            return columnReduce(op, t, rows, run, outShape);
+        }
+        Tensor out = Tensor.empty(outType, outShape);
+        try (Tensor p = t.permute(order); Tensor c = p.contiguous()) {
+            MemorySegment src = c.segment(), dst = out.segment();
+            long base = c.offset();
+            boolean f32 = t.dtype() == DType.F32;
+            Parallel.forRange(rows, Math.max(1, (1 << 15) / Math.max(1, run)), (from, to) -> {
+                for (long i = from; i < to; i++) {
+                    if (f32) {
+                        dst.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, Reduce.reduceF32(op, src, base + i * run, run));
+                    } else {
+                        dst.setAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE, i, Reduce.reduceF64(op, src, base + i * run, run));
+                    }
+                }
+            });
+        }
+        return out;
+    }
+
+    /** True when the reduced axes are exactly the leading {@code r - kept} axes. */
+    private static boolean isPrefix(boolean[] mask, int kept) {
+        int reduced = mask.length - kept;
+        for (int i = 0; i < mask.length; i++) if (mask[i] != (i < reduced)) return false;
+        return true;
+    }
+
+    /** out[c] = op over r of t[r, c], for a contiguous t seen as (run, rows); parallel over column blocks. */
+    private static Tensor columnReduce(ReduceOp op, Tensor t, long cols, long run, long[] outShape) {
+        Tensor out = Tensor.empty(t.dtype(), outShape);
+        MemorySegment src = t.segment(), dst = out.segment();
+        long base = t.offset();
+        int w = t.dtype().byteSize();
+        BinaryOp fold = op.combiner();
+        boolean f32 = t.dtype() == DType.F32;
+        Parallel.forRange(cols, Math.max(64, (1 << 15) / Math.max(1, run)), (from, to) -> {
+            long n = to - from;
+            MemorySegment.copy(src, (base + from) * w, dst, from * w, n * w);
+            for (long r = 1; r < run; r++) {
+                long row = base + r * cols + from;
+                if (f32) Elementwise.binaryF32(fold, dst, from, dst, from, src, row, n);
+                else Elementwise.binaryF64(fold, dst, from, dst, from, src, row, n);
+            }
+        });
+        return out;
+    }
+
+    private static Tensor integerReduce(ReduceOp op, Tensor t, boolean[] mask, long[] outShape, DType outType) {
+        Tensor out = Tensor.full(outType, 0, outShape);
+        long[] shape = t.shape();
+        long[] outStrides = new long[shape.length];
+        long[] os = Shape.contiguousStrides(outShapeKeep(shape, mask));
+        for (int i = 0; i < shape.length; i++) outStrides[i] = mask[i] ? 0 : os[i];
+        boolean[] first = new boolean[(int) out.numel()];
+        java.util.Arrays.fill(first, true);
+        MemorySegment src = t.segment(), dst = out.segment();
+        DType dt = t.dtype();
+        long[] idx = new long[shape.length];
+        long n = t.numel();
+        long[] strides = t.strides();
+        for (long e = 0; e < n; e++) {
+            long si = t.offset(), oi = 0;
+            for (int d = 0; d < shape.length; d++) {
+                si += idx[d] * strides[d];
+                oi += idx[d] * outStrides[d];
+            }
+            long v = Elements.getLong(src, dt, si);
+            long acc = Elements.getLong(dst, outType, oi);
+            long r = first[(int) oi] ? v : switch (op) {
+                case SUM -> acc + v;
+                case MAX -> Math.max(acc, v);
+                case MIN -> Math.min(acc, v);
+            };
+            first[(int) oi] = false;
+            Elements.setLong(dst, outType, oi, r);
+            for (int d = shape.length - 1; d >= 0; d--) {
+                if (++idx[d] < shape[d]) break;
+                idx[d] = 0;
+            }
+        }
+        return out;
+    }
+
+    private static long[] outShapeKeep(long[] shape, boolean[] mask) {
+        long[] s = shape.clone();
+        for (int i = 0; i < s.length; i++) if (mask[i]) s[i] = 1;
+        return s;
+    }
+
+    static Tensor arg(Tensor t, boolean max, Integer axis, boolean keepdim) {
+        String name = max ? "argmax" : "argmin";
+        t.checkOpen(name);
+        if (axis == null) {
+            try (Tensor flat = t.reshape(-1)) {
+                return arg(flat, max, 0, false);
+            }
+        }
+        int a = Shape.axis(name, axis, t.rank());
+        long run = t.dim(a);
+        if (run == 0) throw new IllegalArgumentException(name + ": axis " + axis + " of " + t.describe() + " is empty");
+        boolean[] mask = new boolean[t.rank()];
+        mask[a] = true;
+        long[] outShape = outShape(t.shape(), mask, keepdim);
+        Tensor out = Tensor.empty(DType.I64, outShape);
+        long rows = out.numel();
+        DType dt = t.dtype().isFloating() ? t.dtype() : DType.F64;
+        int[] order = new int[t.rank()];
+        for (int i = 0, j = 0; i < t.rank(); i++) if (i != a) order[j++] = i;
+        order[t.rank() - 1] = a;
+        try (Tensor p = t.permute(order); Tensor c = p.to(dt); Tensor cc = c.contiguous()) {
+            MemorySegment src = cc.segment(), dst = out.segment();
+            long base = cc.offset();
+            Parallel.forRange(rows, Math.max(1, (1 << 15) / run), (from, to) -> {
+                for (long i = from; i < to; i++) {
+                    long k = dt == DType.F32 ? Reduce.argF32(max, src, base + i * run, run)
+                            : Reduce.argF64(max, src, base + i * run, run);
+                    dst.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i, k);
+                }
+            });
+        }
+        return out;
+    }
+}

@@ -1,0 +1,688 @@
+package dev.panamax.tensors;
+
+import dev.panamax.kernels.BinaryOp;
+import dev.panamax.kernels.CompareOp;
+import dev.panamax.kernels.UnaryOp;
+import dev.panamax.tensors.memory.Memory;
+import dev.panamax.tensors.memory.MemoryScope;
+import dev.panamax.tensors.memory.Owned;
+import dev.panamax.tensors.memory.Storage;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * An N-dimensional array on Arrow memory: a {@link DType}, a shape, strides and an offset (both in elements)
+ * over a reference-counted {@link Storage}. Views (reshape, permute, slice, expand...) share storage and
+ * never copy; {@link #contiguous()} copies only when the layout needs it. Every op returns a new tensor.
+ *
+ * <p>Lifetime: a tensor is registered with the innermost open {@link MemoryScope} of the creating thread and
+ * freed when it closes (or by {@link #close()}). Using a closed tensor throws an exception naming the op.
+ *
+ * <pre>{@code
+ * try (MemoryScope scope = MemoryScope.open("demo")) {
+ *     Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);   // [[1,2,3],[4,5,6]]
+ *     Tensor y = x.mul(2).add(Tensor.arange(3, DType.F32));         // broadcast over rows
+ *     Tensor s = y.sum(new int[] {1}, true);                          // shape [2, 1]
+ *     System.out.println(x.matmul(x.t()));
+ * }
+ * }</pre>
+ */
+public final class Tensor implements AutoCloseable, Owned {
+    private final DType dtype;
+    private final long[] shape;
+    private final long[] strides;
+    private final long offset;
+    private final Storage storage;
+    private volatile boolean closed;
+    private volatile String closedBy;
+    private MemoryScope owner;
+
+    /** Takes over one reference of {@code storage}; registers with the current scope. */
+    Tensor(DType dtype, long[] shape, long[] strides, long offset, Storage storage) {
+        this.dtype = dtype;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+        this.storage = storage;
+        MemoryScope.adopt(this);
+    }
+
+    // ---------------------------------------------------------------- creation
+
+    /** Uninitialised contiguous tensor. */
+    public static Tensor empty(DType dtype, long... shape) {
+        long[] s = Shape.validate("empty", shape);
+        long bytes = Math.multiplyExact(Shape.numel(s), (long) dtype.byteSize());
+        return new Tensor(dtype, s, Shape.contiguousStrides(s), 0, Storage.allocate(Memory.current(), bytes));
+    }
+
+    public static Tensor zeros(DType dtype, long... shape) {
+        Tensor t = empty(dtype, shape);
+        t.segment().fill((byte) 0);
+        return t;
+    }
+
+    public static Tensor ones(DType dtype, long... shape) {
+        return full(dtype, 1, shape);
+    }
+
+    public static Tensor full(DType dtype, double value, long... shape) {
+        Tensor t = empty(dtype, shape);
+        t.fill(value);
+        return t;
+    }
+
+    /** A 0-dimensional tensor holding {@code value}. */
+    public static Tensor scalar(double value, DType dtype) {
+        return full(dtype, value);
+    }
+
+    /** {@code start, start+step, ...} up to but excluding {@code end}, like {@code numpy.arange}. */
+    public static Tensor arange(double start, double end, double step, DType dtype) {
+        if (step == 0 || Double.isNaN(step)) throw new IllegalArgumentException("arange: step must be non-zero, got " + step);
+        long n = Math.max(0, (long) Math.ceil((end - start) / step));
+        Tensor t = empty(dtype, n);
+        for (long i = 0; i < n; i++) Elements.setDouble(t.segment(), dtype, i, start + i * step);
+        return t;
+    }
+
+    /** {@code 0, 1, ..., n-1}. */
+    public static Tensor arange(long n, DType dtype) {
+        return arange(0, n, 1, dtype);
+    }
+
+    /** {@code n} evenly spaced values from {@code start} to {@code end} inclusive. */
+    public static Tensor linspace(double start, double end, long n, DType dtype) {
+        if (n < 0) throw new IllegalArgumentException("linspace: count must be >= 0, got " + n);
+        Tensor t = empty(dtype, n);
+        double step = n > 1 ? (end - start) / (n - 1) : 0;
+        for (long i = 0; i < n; i++) Elements.setDouble(t.segment(), dtype, i, i == n - 1 ? end : start + i * step);
+        return t;
+    }
+
+    /** The {@code n × n} identity matrix. */
+    public static Tensor eye(long n, DType dtype) {
+        Tensor t = zeros(dtype, n, n);
+        for (long i = 0; i < n; i++) Elements.setDouble(t.segment(), dtype, i * n + i, 1);
+        return t;
+    }
+
+    public static Tensor of(float[] data, long... shape) {
+        Tensor t = empty(DType.F32, checkData("of", data.length, shape));
+        MemorySegment.copy(data, 0, t.segment(), java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, data.length);
+        return t;
+    }
+
+    public static Tensor of(double[] data, long... shape) {
+        Tensor t = empty(DType.F64, checkData("of", data.length, shape));
+        MemorySegment.copy(data, 0, t.segment(), java.lang.foreign.ValueLayout.JAVA_DOUBLE, 0, data.length);
+        return t;
+    }
+
+    public static Tensor of(int[] data, long... shape) {
+        Tensor t = empty(DType.I32, checkData("of", data.length, shape));
+        MemorySegment.copy(data, 0, t.segment(), java.lang.foreign.ValueLayout.JAVA_INT, 0, data.length);
+        return t;
+    }
+
+    public static Tensor of(long[] data, long... shape) {
+        Tensor t = empty(DType.I64, checkData("of", data.length, shape));
+        MemorySegment.copy(data, 0, t.segment(), java.lang.foreign.ValueLayout.JAVA_LONG, 0, data.length);
+        return t;
+    }
+
+    /** U8 tensor from raw bytes (values 0..255). */
+    public static Tensor ofBytes(byte[] data, long... shape) {
+        Tensor t = empty(DType.U8, checkData("ofBytes", data.length, shape));
+        MemorySegment.copy(data, 0, t.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, data.length);
+        return t;
+    }
+
+    /**
+     * A contiguous tensor over {@code shape} elements of an Arrow buffer from {@code byteOffset}, without copying.
+     * The tensor takes its own reference, so the buffer's owner may be closed first.
+     */
+    public static Tensor fromArrowBuf(DType dtype, org.apache.arrow.memory.ArrowBuf buf, long byteOffset, long... shape) {
+        long[] s = Shape.validate("fromArrowBuf", shape);
+        long bytes = Math.multiplyExact(Shape.numel(s), (long) dtype.byteSize());
+        return new Tensor(dtype, s, Shape.contiguousStrides(s), 0, Storage.wrap(buf, byteOffset, bytes));
+    }
+
+    /**
+     * This contiguous tensor's bytes as an Arrow buffer slice holding one new reference, which the caller
+     * releases ({@code buf.getReferenceManager().release()}).
+     */
+    public org.apache.arrow.memory.ArrowBuf toArrowBuf() {
+        checkOpen("toArrowBuf");
+        if (!isContiguous()) throw new IllegalStateException("toArrowBuf: " + describe() + " is not contiguous; call contiguous() first");
+        long w = dtype.byteSize();
+        org.apache.arrow.memory.ArrowBuf slice =
+                storage.arrowBuf().slice(storage.arrowBufOffset() + offset * w, numel() * w);
+        slice.getReferenceManager().retain();
+        return slice;
+    }
+
+    private static long[] checkData(String op, int length, long[] shape) {
+        long[] s = shape.length == 0 && length != 1 ? new long[] {length} : shape;
+        if (Shape.numel(Shape.validate(op, s)) != length) {
+            throw new IllegalArgumentException(op + ": " + length + " values do not fill shape " + Shape.str(s)
+                    + " (" + Shape.numel(s) + " elements)");
+        }
+        return s;
+    }
+
+    /** Uniform in [0, 1) from {@code rng}; same seed, same values, whatever the thread count. */
+    public static Tensor rand(Rng rng, DType dtype, long... shape) {
+        return uniform(rng, 0, 1, dtype, shape);
+    }
+
+    /** Uniform in [lo, hi) from {@code rng}. */
+    public static Tensor uniform(Rng rng, double lo, double hi, DType dtype, long... shape) {
+        requireFloating("uniform", dtype);
+        Tensor t = empty(dtype, shape);
+        long n = t.numel();
+        long first = rng.reserve(n);
+        MemorySegment s = t.segment();
+        dev.panamax.kernels.Parallel.forRange(n, 1 << 14, (from, to) -> {
+            for (long i = from; i < to; i++) Elements.setDouble(s, dtype, i, lo + (hi - lo) * rng.uniform(first + i));
+        });
+        return t;
+    }
+
+    /** Standard normal from {@code rng}. */
+    public static Tensor randn(Rng rng, DType dtype, long... shape) {
+        return normal(rng, 0, 1, dtype, shape);
+    }
+
+    /** Normal with the given mean and standard deviation, from {@code rng}. */
+    public static Tensor normal(Rng rng, double mean, double std, DType dtype, long... shape) {
+        requireFloating("normal", dtype);
+        Tensor t = empty(dtype, shape);
+        long n = t.numel();
+        // Element i uses the draw pair (2p, 2p+1) with p = firstPair + i/2; round the reservation up to an even index.
+        long firstPair = (rng.reserve(2 * ((n + 1) / 2) + 1) + 1) / 2;
+        MemorySegment s = t.segment();
+        dev.panamax.kernels.Parallel.forRange(n, 1 << 14, (from, to) -> {
+            for (long i = from; i < to; i++) {
+                Elements.setDouble(s, dtype, i, mean + std * rng.normal(firstPair + i / 2, (i & 1) == 1));
+            }
+        });
+        return t;
+    }
+
+    private static void requireFloating(String op, DType dtype) {
+        if (!dtype.isFloating()) throw new IllegalArgumentException(op + ": needs F32 or F64, got " + dtype);
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    /** Size of dimension {@code axis} (negative counts from the end). */
+    public long dim(int axis) {
+        return shape[Shape.axis("dim", axis, shape.length)];
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public long numel() {
+        return Shape.numel(shape);
+    }
+
+    /** Strides in elements. */
+    public long[] strides() {
+        return strides.clone();
+    }
+
+    /** Offset of element 0 in the storage, in elements. */
+    public long offset() {
+        return offset;
+    }
+
+    @Override
+    public Storage storage() {
+        return storage;
+    }
+
+    /** The whole storage's memory; element {@code i} of a contiguous tensor is at {@code offset() + i}. */
+    public MemorySegment segment() {
+        checkOpen("segment");
+        return storage.segment();
+    }
+
+    /** True when elements are laid out row-major without gaps (size-1 dimensions may have any stride). */
+    public boolean isContiguous() {
+        long expect = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] == 1) continue;
+            if (strides[i] != expect) return false;
+            expect *= shape[i];
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- lifetime
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Releases this view's reference to its memory; idempotent. */
+    @Override
+    public void close() {
+        release("close()");
+    }
+
+    @Override
+    public void closeFromScope(MemoryScope scope) {
+        release("its scope '" + scope.name() + "' closing");
+    }
+
+    @Override
+    public void setOwner(MemoryScope scope) {
+        this.owner = scope;
+    }
+
+    /** The scope that will free this tensor, or null when the caller owns it. */
+    public MemoryScope owner() {
+        return owner;
+    }
+
+    private synchronized void release(String why) {
+        if (closed) return;
+        closed = true;
+        closedBy = why;
+        storage.release();
+    }
+
+    /** Throws a clear error when this tensor was closed; every op calls it first. */
+    void checkOpen(String op) {
+        if (closed) {
+            throw new IllegalStateException(op + ": tensor " + describe() + " was used after it was freed (by "
+                    + closedBy + "). Keep a result alive with scope.keep(tensor) or create it in an outer scope.");
+        }
+    }
+
+    String describe() {
+        return dtype + Shape.str(shape);
+    }
+
+    /** Returns this tensor after moving it out of its scope into the enclosing one; see {@link MemoryScope#keep}. */
+    public Tensor keep() {
+        checkOpen("keep");
+        if (owner == null) return this;
+        return owner.keep(this);
+    }
+
+    // ---------------------------------------------------------------- element access
+
+    private long flatIndex(String op, long[] idx) {
+        checkOpen(op);
+        if (idx.length != shape.length) {
+            throw new IllegalArgumentException(op + ": " + idx.length + " indices for a tensor of rank " + shape.length
+                    + " " + describe());
+        }
+        long o = offset;
+        for (int i = 0; i < idx.length; i++) {
+            long ix = idx[i] < 0 ? idx[i] + shape[i] : idx[i];
+            if (ix < 0 || ix >= shape[i]) {
+                throw new IndexOutOfBoundsException(op + ": index " + idx[i] + " out of range for dimension " + i
+                        + " of size " + shape[i] + " in " + describe());
+            }
+            o += ix * strides[i];
+        }
+        return o;
+    }
+
+    public double getDouble(long... idx) {
+        return Elements.getDouble(storage.segment(), dtype, flatIndex("getDouble", idx));
+    }
+
+    public long getLong(long... idx) {
+        return Elements.getLong(storage.segment(), dtype, flatIndex("getLong", idx));
+    }
+
+    /** The single value of a one-element tensor. */
+    public double item() {
+        checkOpen("item");
+        if (numel() != 1) throw new IllegalStateException("item: needs exactly one element, " + describe() + " has " + numel());
+        return Elements.getDouble(storage.segment(), dtype, offset + lastElementOffset());
+    }
+
+    private long lastElementOffset() {
+        long o = 0;
+        for (int i = 0; i < shape.length; i++) o += (shape[i] - 1) * strides[i];
+        return o;
+    }
+
+    /** Writes {@code value} at {@code idx}, in place. */
+    public Tensor set(double value, long... idx) {
+        Elements.setDouble(storage.segment(), dtype, flatIndex("set", idx), value);
+        return this;
+    }
+
+    /** Sets every element to {@code value}, in place. */
+    public Tensor fill(double value) {
+        checkOpen("fill");
+        try (Tensor v = scalarLike(value)) {
+            CopyOps.copyInto(this, v);
+        }
+        return this;
+    }
+
+    /** Copies {@code src} (broadcast to this shape, cast to this dtype) into this tensor, in place. */
+    public Tensor copyFrom(Tensor src) {
+        checkOpen("copyFrom");
+        src.checkOpen("copyFrom");
+        Shape.broadcast("copyFrom", src.shape, shape);
+        if (!Arrays.equals(Shape.broadcast("copyFrom", src.shape, shape), shape)) {
+            throw new IllegalArgumentException("copyFrom: source " + src.describe() + " does not broadcast to destination "
+                    + describe());
+        }
+        if (src.dtype != dtype) {
+            try (Tensor c = src.to(dtype)) {
+                CopyOps.copyInto(this, c);
+            }
+        } else {
+            CopyOps.copyInto(this, src);
+        }
+        return this;
+    }
+
+    Tensor scalarLike(double value) {
+        Tensor t = new Tensor(dtype, new long[0], new long[0], 0, Storage.allocate(Memory.current(), dtype.byteSize()));
+        Elements.setDouble(t.storage.segment(), dtype, 0, value);
+        return t;
+    }
+
+    public float[] toFloatArray() {
+        return export(DType.F32).toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT);
+    }
+
+    public double[] toDoubleArray() {
+        return export(DType.F64).toArray(java.lang.foreign.ValueLayout.JAVA_DOUBLE);
+    }
+
+    public int[] toIntArray() {
+        return export(DType.I32).toArray(java.lang.foreign.ValueLayout.JAVA_INT);
+    }
+
+    public long[] toLongArray() {
+        return export(DType.I64).toArray(java.lang.foreign.ValueLayout.JAVA_LONG);
+    }
+
+    public byte[] toByteArray() {
+        return export(DType.U8).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+    }
+
+    /** The elements in row-major order, converted to {@code dt}, as a heap copy. */
+    private MemorySegment export(DType dt) {
+        checkOpen("toArray");
+        try (Tensor c = to(dt); Tensor cc = c.contiguous()) {
+            long w = dt.byteSize();
+            MemorySegment heap = MemorySegment.ofArray(new long[(int) ((cc.numel() * w + 7) / 8)]);
+            MemorySegment.copy(cc.segment(), cc.offset * w, heap, 0, cc.numel() * w);
+            return heap.asSlice(0, cc.numel() * w);
+        }
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /** A view sharing this tensor's storage. */
+    Tensor view(long[] newShape, long[] newStrides, long newOffset) {
+        storage.retain();
+        return new Tensor(dtype, newShape, newStrides, newOffset, storage);
+    }
+
+    /** Same data, new shape ({@code -1} infers one dimension). Copies only when the layout cannot be viewed. */
+    public Tensor reshape(long... newShape) {
+        checkOpen("reshape");
+        return ShapeOps.reshape(this, newShape);
+    }
+
+    /** Flattens to one dimension. */
+    public Tensor flatten() {
+        return reshape(-1);
+    }
+
+    /** Reorders dimensions: result dimension {@code i} is this tensor's dimension {@code order[i]}. */
+    public Tensor permute(int... order) {
+        checkOpen("permute");
+        return ShapeOps.permute(this, order);
+    }
+
+    /** Swaps two dimensions. */
+    public Tensor transpose(int a, int b) {
+        checkOpen("transpose");
+        int r = rank();
+        int[] order = new int[r];
+        for (int i = 0; i < r; i++) order[i] = i;
+        int x = Shape.axis("transpose", a, r), y = Shape.axis("transpose", b, r);
+        order[x] = y;
+        order[y] = x;
+        return ShapeOps.permute(this, order);
+    }
+
+    /** Transpose of a matrix (swaps the last two dimensions). */
+    public Tensor t() {
+        checkOpen("t");
+        if (rank() < 2) throw new IllegalArgumentException("t: needs rank >= 2, got " + describe());
+        return transpose(-2, -1);
+    }
+
+    /** Elements {@code start, start+step, ...} (before {@code end}) along {@code axis}; negative bounds count from the end. */
+    public Tensor slice(int axis, long start, long end, long step) {
+        checkOpen("slice");
+        return ShapeOps.slice(this, axis, start, end, step);
+    }
+
+    public Tensor slice(int axis, long start, long end) {
+        return slice(axis, start, end, 1);
+    }
+
+    /** Index {@code index} along {@code axis}, removing that dimension. */
+    public Tensor select(int axis, long index) {
+        checkOpen("select");
+        return ShapeOps.select(this, axis, index);
+    }
+
+    /** Removes every size-1 dimension. */
+    public Tensor squeeze() {
+        checkOpen("squeeze");
+        return ShapeOps.squeeze(this, -1, true);
+    }
+
+    /** Removes dimension {@code axis}, which must have size 1. */
+    public Tensor squeeze(int axis) {
+        checkOpen("squeeze");
+        return ShapeOps.squeeze(this, axis, false);
+    }
+
+    /** Inserts a size-1 dimension at {@code axis} (in the result's numbering). */
+    public Tensor unsqueeze(int axis) {
+        checkOpen("unsqueeze");
+        return ShapeOps.unsqueeze(this, axis);
+    }
+
+    /** A broadcast view with {@code target} shape ({@code -1} keeps a dimension); no copy. */
+    public Tensor expand(long... target) {
+        checkOpen("expand");
+        return ShapeOps.expand(this, target);
+    }
+
+    /** This tensor if contiguous (as a new view), else a contiguous copy. */
+    public Tensor contiguous() {
+        checkOpen("contiguous");
+        if (isContiguous()) return view(shape.clone(), strides.clone(), offset);
+        return copy();
+    }
+
+    /** A contiguous copy with its own storage. */
+    public Tensor copy() {
+        checkOpen("copy");
+        Tensor out = empty(dtype, shape);
+        CopyOps.copyInto(out, this);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    public Tensor add(Tensor o) { return ElementwiseOps.binary("add", BinaryOp.ADD, this, o); }
+    public Tensor sub(Tensor o) { return ElementwiseOps.binary("sub", BinaryOp.SUB, this, o); }
+    public Tensor mul(Tensor o) { return ElementwiseOps.binary("mul", BinaryOp.MUL, this, o); }
+    public Tensor div(Tensor o) { return ElementwiseOps.binary("div", BinaryOp.DIV, this, o); }
+    public Tensor pow(Tensor o) { return ElementwiseOps.binary("pow", BinaryOp.POW, this, o); }
+    public Tensor maximum(Tensor o) { return ElementwiseOps.binary("maximum", BinaryOp.MAX, this, o); }
+    public Tensor minimum(Tensor o) { return ElementwiseOps.binary("minimum", BinaryOp.MIN, this, o); }
+
+    public Tensor add(double s) { return ElementwiseOps.binaryScalar("add", BinaryOp.ADD, this, s); }
+    public Tensor sub(double s) { return ElementwiseOps.binaryScalar("sub", BinaryOp.SUB, this, s); }
+    public Tensor mul(double s) { return ElementwiseOps.binaryScalar("mul", BinaryOp.MUL, this, s); }
+    public Tensor div(double s) { return ElementwiseOps.binaryScalar("div", BinaryOp.DIV, this, s); }
+    public Tensor pow(double s) { return ElementwiseOps.binaryScalar("pow", BinaryOp.POW, this, s); }
+    public Tensor maximum(double s) { return ElementwiseOps.binaryScalar("maximum", BinaryOp.MAX, this, s); }
+    public Tensor minimum(double s) { return ElementwiseOps.binaryScalar("minimum", BinaryOp.MIN, this, s); }
+
+    /** Limits every element to [lo, hi]. */
+    public Tensor clamp(double lo, double hi) {
+        if (lo > hi) throw new IllegalArgumentException("clamp: min " + lo + " is greater than max " + hi);
+        try (Tensor m = maximum(lo)) {
+            return m.minimum(hi);
+        }
+    }
+
+    public Tensor eq(Tensor o) { return ElementwiseOps.compare("eq", CompareOp.EQ, this, o); }
+    public Tensor ne(Tensor o) { return ElementwiseOps.compare("ne", CompareOp.NE, this, o); }
+    public Tensor lt(Tensor o) { return ElementwiseOps.compare("lt", CompareOp.LT, this, o); }
+    public Tensor le(Tensor o) { return ElementwiseOps.compare("le", CompareOp.LE, this, o); }
+    public Tensor gt(Tensor o) { return ElementwiseOps.compare("gt", CompareOp.GT, this, o); }
+    public Tensor ge(Tensor o) { return ElementwiseOps.compare("ge", CompareOp.GE, this, o); }
+
+    public Tensor eq(double s) { return ElementwiseOps.compareScalar("eq", CompareOp.EQ, this, s); }
+    public Tensor ne(double s) { return ElementwiseOps.compareScalar("ne", CompareOp.NE, this, s); }
+    public Tensor lt(double s) { return ElementwiseOps.compareScalar("lt", CompareOp.LT, this, s); }
+    public Tensor le(double s) { return ElementwiseOps.compareScalar("le", CompareOp.LE, this, s); }
+    public Tensor gt(double s) { return ElementwiseOps.compareScalar("gt", CompareOp.GT, this, s); }
+    public Tensor ge(double s) { return ElementwiseOps.compareScalar("ge", CompareOp.GE, this, s); }
+
+    /** {@code cond ? a : b} elementwise, with broadcasting; {@code cond} is a U8 mask (non-zero is true). */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        return ElementwiseOps.where(cond, a, b);
+    }
+
+    public Tensor neg() { return ElementwiseOps.unary("neg", UnaryOp.NEG, this); }
+    public Tensor abs() { return ElementwiseOps.unary("abs", UnaryOp.ABS, this); }
+    public Tensor exp() { return ElementwiseOps.unary("exp", UnaryOp.EXP, this); }
+    public Tensor log() { return ElementwiseOps.unary("log", UnaryOp.LOG, this); }
+    public Tensor sqrt() { return ElementwiseOps.unary("sqrt", UnaryOp.SQRT, this); }
+    public Tensor rsqrt() { return ElementwiseOps.unary("rsqrt", UnaryOp.RSQRT, this); }
+    public Tensor tanh() { return ElementwiseOps.unary("tanh", UnaryOp.TANH, this); }
+    public Tensor sigmoid() { return ElementwiseOps.unary("sigmoid", UnaryOp.SIGMOID, this); }
+    public Tensor relu() { return ElementwiseOps.unary("relu", UnaryOp.RELU, this); }
+    public Tensor square() { return ElementwiseOps.unary("square", UnaryOp.SQUARE, this); }
+    public Tensor reciprocal() { return ElementwiseOps.unary("reciprocal", UnaryOp.RECIPROCAL, this); }
+    public Tensor sin() { return ElementwiseOps.unary("sin", UnaryOp.SIN, this); }
+    public Tensor cos() { return ElementwiseOps.unary("cos", UnaryOp.COS, this); }
+    public Tensor log1p() { return ElementwiseOps.unary("log1p", UnaryOp.LOG1P, this); }
+    public Tensor expm1() { return ElementwiseOps.unary("expm1", UnaryOp.EXPM1, this); }
+    public Tensor sign() { return ElementwiseOps.unary("sign", UnaryOp.SIGN, this); }
+
+    /** A copy converted to {@code target} (a new view of the same data when the dtype already matches). */
+    public Tensor to(DType target) {
+        checkOpen("to");
+        if (target == dtype) return view(shape.clone(), strides.clone(), offset);
+        return CopyOps.cast(this, target);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** Sum of all elements (0-d). Integer sums are I64. */
+    public Tensor sum() { return ReduceOps.sum(this, null, false); }
+    public Tensor sum(int[] axes, boolean keepdim) { return ReduceOps.sum(this, axes, keepdim); }
+    public Tensor sum(int... axes) { return ReduceOps.sum(this, axes, false); }
+
+    public Tensor mean() { return ReduceOps.mean(this, null, false); }
+    public Tensor mean(int[] axes, boolean keepdim) { return ReduceOps.mean(this, axes, keepdim); }
+    public Tensor mean(int... axes) { return ReduceOps.mean(this, axes, false); }
+
+    public Tensor max() { return ReduceOps.extreme(this, true, null, false); }
+    public Tensor max(int[] axes, boolean keepdim) { return ReduceOps.extreme(this, true, axes, keepdim); }
+    public Tensor max(int... axes) { return ReduceOps.extreme(this, true, axes, false); }
+
+    public Tensor min() { return ReduceOps.extreme(this, false, null, false); }
+    public Tensor min(int[] axes, boolean keepdim) { return ReduceOps.extreme(this, false, axes, keepdim); }
+    public Tensor min(int... axes) { return ReduceOps.extreme(this, false, axes, false); }
+
+    /** Variance with Bessel's correction ({@code correction = 1}, PyTorch's default) over {@code axes}. */
+    public Tensor var(int[] axes, boolean keepdim) { return ReduceOps.var(this, axes, keepdim, 1); }
+
+    /** Variance dividing by {@code N - correction} ({@code 0} gives the population variance, Keras' choice). */
+    public Tensor var(int[] axes, boolean keepdim, int correction) { return ReduceOps.var(this, axes, keepdim, correction); }
+
+    /** Index (I64) of the first maximum over the flattened tensor. */
+    public Tensor argmax() { return ReduceOps.arg(this, true, null, false); }
+    /** Index (I64) of the first maximum along {@code axis}. */
+    public Tensor argmax(int axis, boolean keepdim) { return ReduceOps.arg(this, true, axis, keepdim); }
+    public Tensor argmin() { return ReduceOps.arg(this, false, null, false); }
+    public Tensor argmin(int axis, boolean keepdim) { return ReduceOps.arg(this, false, axis, keepdim); }
+
+    // ---------------------------------------------------------------- linear algebra and indexing
+
+    /** Matrix product with NumPy semantics: 1-D operands are promoted, batch dimensions broadcast. */
+    public Tensor matmul(Tensor o) {
+        return LinalgOps.matmul(this, o);
+    }
+
+    /** Joins tensors along an existing axis. */
+    public static Tensor concat(int axis, Tensor... parts) {
+        return IndexOps.concat(axis, parts);
+    }
+
+    /** Joins tensors along a new axis. */
+    public static Tensor stack(int axis, Tensor... parts) {
+        return IndexOps.stack(axis, parts);
+    }
+
+    /** {@code out[..i..] = this[..index[..i..]..]} along {@code axis} (like {@code torch.gather}). */
+    public Tensor gather(int axis, Tensor index) {
+        return IndexOps.gather(this, axis, index);
+    }
+
+    /** The slices at {@code index} (1-D integer tensor) along {@code axis}. */
+    public Tensor indexSelect(int axis, Tensor index) {
+        return IndexOps.indexSelect(this, axis, index);
+    }
+
+    /** One-hot F32 encoding of an integer tensor: shape {@code [...this, classes]}. */
+    public Tensor oneHot(int classes) {
+        return IndexOps.oneHot(this, classes);
+    }
+
+    // ---------------------------------------------------------------- comparison and printing
+
+    /** {@code |this - other| <= atol + rtol * |other|} everywhere (shapes must broadcast); NaNs compare unequal. */
+    public boolean allClose(Tensor other, double rtol, double atol) {
+        return CopyOps.allClose(this, other, rtol, atol);
+    }
+
+    /** {@link #allClose(Tensor, double, double)} with NumPy's defaults (rtol 1e-5, atol 1e-8). */
+    public boolean allClose(Tensor other) {
+        return allClose(other, 1e-5, 1e-8);
+    }
+
+    /** NumPy-style text, summarised with "..." for large tensors. */
+    @Override
+    public String toString() {
+        if (closed) return "tensor(<freed> " + describe() + ")";
+        return TensorFormat.format(this);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.panamax.tensors.memory;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.memory.rounding.RoundingPolicy;
+
+/**
+ * The process-wide Arrow root allocator every tensor byte comes from, and leak checks over it.
+ * Scopes hang child allocators below the root; see {@link MemoryScope}.
+ */
+public final class Memory {
+    private static final RoundingPolicy ROUND_TO_ALIGNMENT = new RoundingPolicy() {
+        @Override
+        public long getRoundedSize(long requestSize) {
+            long a = AlignedAllocationManager.ALIGNMENT;
+            return (requestSize + a - 1) & -a;
+        }
+    };
+
+    private static final RootAllocator ROOT = new RootAllocator(RootAllocator.configBuilder()
+            .allocationManagerFactory(AlignedAllocationManager.FACTORY)
+            // Round to the 64-byte alignment, not to powers of two: a 600 KB activation must not take 1 MB.
+            .roundingPolicy(ROUND_TO_ALIGNMENT)
+            .maxAllocation(Long.MAX_VALUE)
+            .build());
+
+    private static final Set<Storage> LIVE = ConcurrentHashMap.newKeySet();
+
+    private Memory() {}
+
+    /** The root allocator; Arrow vectors made from it can be viewed as tensors without copying. */
+    public static BufferAllocator root() {
+        return ROOT;
+    }
+
+    /** The allocator new tensors take memory from on this thread: the innermost open scope's, else the root. */
+    public static BufferAllocator current() {
+        MemoryScope s = MemoryScope.current();
+        return s == null ? ROOT : s.allocator();
+    }
+
+    /** Bytes currently allocated by Panamax and anything else using {@link #root()}. */
+    public static long allocatedBytes() {
+        return ROOT.getAllocatedMemory();
+    }
+
+    /** Peak bytes allocated since start. */
+    public static long peakBytes() {
+        return ROOT.getPeakMemoryAllocation();
+    }
+
+    /** Number of tensor storages alive now. */
+    public static int liveStorages() {
+        return LIVE.size();
+    }
+
+    /**
+     * Throws {@link IllegalStateException} naming what is still allocated: live tensor storages, open child
+     * allocators (scopes or Arrow vectors' allocators) and the byte count. Tests call it after each test.
+     */
+    public static void checkNoLeaks() {
+        long bytes = ROOT.getAllocatedMemory();
+        if (bytes == 0 && LIVE.isEmpty() && ROOT.getChildAllocators().isEmpty()) return;
+        StringBuilder sb = new StringBuilder("Memory leak: " + bytes + " bytes still allocated");
+        if (!LIVE.isEmpty()) {
+            sb.append("; ").append(LIVE.size()).append(" tensor storage(s) not released:");
+            LIVE.stream().limit(10).forEach(s -> sb.append("\n  ").append(s));
+        }
+        for (BufferAllocator child : ROOT.getChildAllocators()) {
+            sb.append("\n  open allocator '").append(child.getName()).append("' holding ")
+                    .append(child.getAllocatedMemory()).append(" bytes");
+        }
+        sb.append("\nClose tensors (try-with-resources or a MemoryScope) and Arrow vectors you create.");
+        throw new IllegalStateException(sb.toString());
+    }
+
+    /** What was allocated at one moment, to check later that nothing new is left over. */
+    public record Snapshot(long bytes, Set<Storage> live, int childAllocators) {}
+
+    public static Snapshot snapshot() {
+        return new Snapshot(ROOT.getAllocatedMemory(), Set.copyOf(LIVE), ROOT.getChildAllocators().size());
+    }
+
+    /** Like {@link #checkNoLeaks()}, but only for what was allocated after {@code before} was taken. */
+    public static void checkNoLeaksSince(Snapshot before) {
+        long bytes = ROOT.getAllocatedMemory() - before.bytes();
+        java.util.List<Storage> fresh = LIVE.stream().filter(s -> !before.live().contains(s)).toList();
+        int children = ROOT.getChildAllocators().size() - before.childAllocators();
+        if (bytes <= 0 && fresh.isEmpty() && children <= 0) return;
+        StringBuilder sb = new StringBuilder("Memory leak: " + bytes + " more bytes allocated than before");
+        if (!fresh.isEmpty()) {
+            sb.append("; ").append(fresh.size()).append(" new tensor storage(s) not released:");
+            fresh.stream().limit(10).forEach(s -> sb.append("\n  ").append(s));
+        }
+        if (children > 0) sb.append("\n  ").append(children).append(" allocator(s) (scopes or vectors' allocators) left open");
+        sb.append("\nClose tensors (try-with-resources or a MemoryScope) and Arrow vectors you create.");
+        throw new IllegalStateException(sb.toString());
+    }
+
+    static void track(Storage s) {
+        LIVE.add(s);
+    }
+
+    static void untrack(Storage s) {
+        LIVE.remove(s);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.panamax.tensors.memory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * A region of code whose tensors are freed together when it closes (try-with-resources). Scopes nest per
+ * thread; each has its own Arrow child allocator, so its memory is accounted separately and a buffer left
+ * live at close (for example an Arrow vector made from {@link #allocator()} and never closed) fails loudly,
+ * naming the scope. A result that must outlive the scope is moved out with {@link #keep}.
+ *
+ * <pre>{@code
+ * Tensor result;
+ * try (MemoryScope step = MemoryScope.open("step")) {
+ *     Tensor h = x.matmul(w).add(b).relu();      // freed at the end of the block
+ *     result = step.keep(h.sum());               // survives: owned by the enclosing scope (or the caller)
+ * }
+ * }</pre>
+ */
+public final class MemoryScope implements AutoCloseable {
+    private static final ThreadLocal<ArrayDeque<MemoryScope>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
+
+    private final String name;
+    private final MemoryScope parent;
+    private final BufferAllocator allocator;
+    private final Thread thread = Thread.currentThread();
+    private final List<Owned> owned = new ArrayList<>();
+    private boolean closed;
+
+    private MemoryScope(String name, MemoryScope parent) {
+        this.name = name;
+        this.parent = parent;
+        BufferAllocator up = parent == null ? Memory.root() : parent.allocator;
+        this.allocator = up.newChildAllocator(name, 0, Long.MAX_VALUE);
+    }
+
+    /** Opens a scope nested in this thread's current one. */
+    public static MemoryScope open(String name) {
+        ArrayDeque<MemoryScope> stack = STACK.get();
+        MemoryScope s = new MemoryScope(name, stack.peek());
+        stack.push(s);
+        return s;
+    }
+
+    /** The innermost open scope on this thread, or null. */
+    public static MemoryScope current() {
+        return STACK.get().peek();
+    }
+
+    /** Registers a new view with the current scope, if any. */
+    public static void adopt(Owned o) {
+        MemoryScope s = current();
+        if (s != null) s.add(o);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public BufferAllocator allocator() {
+        return allocator;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void add(Owned o) {
+        owned.add(o);
+        o.setOwner(this);
+    }
+
+    /**
+     * Moves {@code o} out of this scope into the enclosing one (or, at the outermost scope, hands it to the
+     * caller, who must close it). Its memory's accounting moves with it. Returns {@code o}.
+     */
+    public <T extends Owned> T keep(T o) {
+        if (closed) throw new IllegalStateException("keep: scope '" + name + "' is already closed");
+        if (o.isClosed()) throw new IllegalStateException("keep: the tensor was already closed");
+        if (!owned.remove(o)) {
+            throw new IllegalArgumentException("keep: the tensor does not belong to scope '" + name + "'");
+        }
+        BufferAllocator target = parent == null ? Memory.root() : parent.allocator;
+        if (o.storage().allocator() == allocator) o.storage().transferTo(target);
+        if (parent != null) parent.add(o);
+        else o.setOwner(null);
+        return o;
+    }
+
+    /** Frees every tensor created in this scope and not kept, then checks the scope's allocator is empty. */
+    @Override
+    public void close() {
+        if (closed) return;
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("scope '" + name + "' must be closed by the thread that opened it");
+        }
+        ArrayDeque<MemoryScope> stack = STACK.get();
+        if (stack.peek() != this) {
+            throw new IllegalStateException("scope '" + name + "' closed while an inner scope '"
+                    + stack.peek().name + "' is still open: close scopes in reverse order (try-with-resources does)");
+        }
+        closed = true;
+        stack.pop();
+        for (Owned o : owned) o.closeFromScope(this);
+        owned.clear();
+        // Storages kept by views that moved out were transferred to the parent; anything left is a leak.
+        long left = allocator.getAllocatedMemory();
+        if (left != 0) {
+            String detail = allocator.toVerboseString();
+            throw new IllegalStateException("scope '" + name + "' closed with " + left + " bytes still allocated from"
+                    + " its allocator (an Arrow vector or buffer made from scope.allocator() was not closed):\n" + detail);
+        }
+        allocator.close();
+    }
+
+    @Override
+    public String toString() {
+        return "MemoryScope('" + name + "', " + owned.size() + " tensors)";
+    }
+}

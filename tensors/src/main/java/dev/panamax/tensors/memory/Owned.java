@@ -1,0 +1,15 @@
+package dev.panamax.tensors.memory;
+
+/** Something a {@link MemoryScope} frees when it closes: in practice a tensor view. */
+public interface Owned {
+    /** The storage this view holds a reference to. */
+    Storage storage();
+
+    boolean isClosed();
+
+    /** Releases the view because {@code scope} is closing; a no-op when already closed. */
+    void closeFromScope(MemoryScope scope);
+
+    /** Records the scope that now owns this view (null: owned by the caller). */
+    void setOwner(MemoryScope scope);
+}

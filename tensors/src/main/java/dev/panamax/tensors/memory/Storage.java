@@ -1,0 +1,107 @@
+package dev.panamax.tensors.memory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * The bytes behind one or more tensor views: one Arrow buffer, seen through one {@link MemorySegment}.
+ *
+ * <p>The segment belongs to a shared {@link Arena} that is closed before the Arrow buffer is released, so any
+ * access through a stale view throws {@link IllegalStateException} instead of reading freed memory.
+ * Reference-counted: each tensor view holds one reference.
+ */
+public final class Storage {
+    private final Arena arena;
+    private final MemorySegment segment;
+    private final long bytes;
+    private final long bufOffset;
+    private final AtomicInteger refs = new AtomicInteger(1);
+    private volatile ArrowBuf buf;
+
+    private Storage(ArrowBuf buf, long offset, long bytes) {
+        this.buf = buf;
+        this.bytes = bytes;
+        this.bufOffset = offset;
+        this.arena = Arena.ofShared();
+        this.segment = MemorySegment.ofAddress(buf.memoryAddress() + offset).reinterpret(bytes, arena, null);
+        Memory.track(this);
+    }
+
+    /** New uninitialised storage of {@code bytes} bytes from {@code allocator}. */
+    public static Storage allocate(BufferAllocator allocator, long bytes) {
+        return new Storage(allocator.buffer(bytes), 0, bytes);
+    }
+
+    /**
+     * Storage over {@code bytes} bytes of an existing Arrow buffer from {@code offset}, without copying. Takes
+     * its own Arrow reference, so the caller may close its vector or buffer independently.
+     */
+    public static Storage wrap(ArrowBuf buf, long offset, long bytes) {
+        if (offset < 0 || bytes < 0 || offset + bytes > buf.capacity()) {
+            throw new IndexOutOfBoundsException("wrap: bytes [" + offset + ", " + (offset + bytes)
+                    + ") outside an Arrow buffer of " + buf.capacity() + " bytes");
+        }
+        buf.getReferenceManager().retain();
+        return new Storage(buf, offset, bytes);
+    }
+
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    public long byteSize() {
+        return bytes;
+    }
+
+    /** The Arrow buffer that owns the memory (for zero-copy export). */
+    public ArrowBuf arrowBuf() {
+        return buf;
+    }
+
+    /** Where this storage starts inside {@link #arrowBuf()}, in bytes. */
+    public long arrowBufOffset() {
+        return bufOffset;
+    }
+
+    public BufferAllocator allocator() {
+        return buf.getReferenceManager().getAllocator();
+    }
+
+    public boolean isReleased() {
+        return refs.get() <= 0;
+    }
+
+    public void retain() {
+        if (refs.getAndUpdate(r -> r <= 0 ? r : r + 1) <= 0) {
+            throw new IllegalStateException("storage of " + bytes + " bytes was already released");
+        }
+    }
+
+    /** Drops one reference; the last one closes the view arena and returns the memory to Arrow. */
+    public void release() {
+        int left = refs.decrementAndGet();
+        if (left == 0) {
+            arena.close();
+            buf.getReferenceManager().release();
+            Memory.untrack(this);
+        } else if (left < 0) {
+            throw new IllegalStateException("storage of " + bytes + " bytes released more often than retained");
+        }
+    }
+
+    /** Moves the accounting of this memory to {@code target} (same root); the address stays the same. */
+    void transferTo(BufferAllocator target) {
+        if (allocator() == target) return;
+        ArrowBuf old = buf;
+        buf = old.getReferenceManager().transferOwnership(old, target).getTransferredBuffer();
+        old.getReferenceManager().release();
+    }
+
+    @Override
+    public String toString() {
+        return "Storage(" + bytes + " bytes in '" + allocator().getName() + "', refs=" + refs.get() + ")";
+    }
+}

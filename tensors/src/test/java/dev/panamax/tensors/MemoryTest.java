@@ -1,0 +1,110 @@
+package dev.panamax.tensors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.panamax.tensors.memory.Memory;
+import dev.panamax.tensors.memory.MemoryScope;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.Float4Vector;
+import org.junit.jupiter.api.Test;
+
+class MemoryTest {
+    @Test
+    void buffersAre64ByteAlignedAndAccounted() {
+        long before = Memory.allocatedBytes();
+        for (long n : new long[] {1, 3, 17, 1000, 12345}) {
+            try (Tensor t = Tensor.zeros(DType.F32, n)) {
+                assertEquals(0, t.segment().address() % 64, "address of a " + n + "-element tensor");
+                assertTrue(Memory.allocatedBytes() >= before + 4 * n);
+            }
+        }
+        assertEquals(before, Memory.allocatedBytes());
+    }
+
+    @Test
+    void useAfterCloseThrowsNamingTheOpInsteadOfReadingFreedMemory() {
+        Tensor t = Tensor.ones(DType.F32, 4);
+        MemorySegment raw = t.segment();
+        t.close();
+        t.close();  // idempotent
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.add(t));
+        assertTrue(e.getMessage().contains("add") && e.getMessage().contains("F32[4]") && e.getMessage().contains("close()"),
+                e.getMessage());
+        // Even a raw segment kept from before cannot read the freed memory.
+        assertThrows(IllegalStateException.class, () -> raw.get(ValueLayout.JAVA_FLOAT, 0));
+        assertTrue(t.toString().contains("freed"));
+    }
+
+    @Test
+    void scopeFreesEverythingCreatedInsideAndKeepMovesResultsOut() {
+        long before = Memory.allocatedBytes();
+        Tensor kept;
+        Tensor dropped;
+        try (MemoryScope outer = MemoryScope.open("outer")) {
+            try (MemoryScope step = MemoryScope.open("step")) {
+                Tensor a = Tensor.ones(DType.F32, 1000);
+                dropped = a.mul(3);
+                kept = step.keep(a.add(1).sum());
+                assertEquals(outer, kept.owner());
+            }
+            assertTrue(dropped.isClosed());
+            assertFalse(kept.isClosed());
+            assertEquals(2000, kept.item());
+            kept = outer.keep(kept);
+        }
+        assertEquals(null, kept.owner());
+        assertEquals(2000, kept.item());
+        kept.close();
+        assertEquals(before, Memory.allocatedBytes());
+        IllegalStateException e = assertThrows(IllegalStateException.class, dropped::item);
+        assertTrue(e.getMessage().contains("scope 'step'"), e.getMessage());
+    }
+
+    @Test
+    void keptViewKeepsItsBaseMemoryAlive() {
+        Tensor view;
+        try (MemoryScope s = MemoryScope.open("s")) {
+            Tensor base = Tensor.arange(10, DType.F32);
+            view = s.keep(base.slice(0, 5, 10));
+        }
+        assertEquals(5, view.getDouble(0));
+        view.close();
+    }
+
+    @Test
+    void closingAScopeWithALiveArrowBufferFailsLoudlyAndNamesIt() {
+        MemoryScope s = MemoryScope.open("leaky-step");
+        ArrowBuf leaked = s.allocator().buffer(128);
+        IllegalStateException e = assertThrows(IllegalStateException.class, s::close);
+        assertTrue(e.getMessage().contains("leaky-step") && e.getMessage().contains("128"), e.getMessage());
+        leaked.close();
+        s.allocator().close();
+    }
+
+    @Test
+    void leakCheckNamesLiveTensors() {
+        Tensor t = Tensor.zeros(DType.F32, 3);
+        IllegalStateException e = assertThrows(IllegalStateException.class, Memory::checkNoLeaks);
+        assertTrue(e.getMessage().contains("12 bytes"), e.getMessage());
+        t.close();
+        Memory.checkNoLeaks();
+        try (Float4Vector v = new Float4Vector("open", Memory.root())) {
+            v.allocateNew(4);
+            assertThrows(IllegalStateException.class, Memory::checkNoLeaks);
+        }
+    }
+
+    @Test
+    void scopesMustCloseInOrder() {
+        MemoryScope a = MemoryScope.open("a");
+        MemoryScope b = MemoryScope.open("b");
+        assertThrows(IllegalStateException.class, a::close);
+        b.close();
+        a.close();
+    }
+}
