@@ -29,7 +29,7 @@ public final class NativeLibs {
     /** OpenBLAS: {@code -Dpanamax.openblas=PATH}, {@code PANAMAX_OPENBLAS}, then the system library. */
     public static Found openblas() {
         return CACHE.computeIfAbsent("openblas", k -> find("OpenBLAS", "panamax.openblas", "PANAMAX_OPENBLAS",
-                List.of("libopenblas.so.0", "libopenblas.so"),
+                List.of("libopenblas.so.0", "libopenblas.so"), "openblas_get_config",
                 "install Debian's libopenblas0-pthread (apt-get install libopenblas0-pthread) or point "
                         + "-Dpanamax.openblas=/path/to/libopenblas.so at one; Panamax uses its pure Java kernels meanwhile"));
     }
@@ -37,18 +37,25 @@ public final class NativeLibs {
     /** The CUDA runtime: {@code -Dpanamax.cudart=PATH}, {@code PANAMAX_CUDART}, then the system library. */
     public static Found cudaRuntime() {
         return CACHE.computeIfAbsent("cudart", k -> find("CUDA runtime", "panamax.cudart", "PANAMAX_CUDART",
-                List.of("libcudart.so.13", "libcudart.so.12", "libcudart.so"),
+                List.of("libcudart.so.13", "libcudart.so.12", "libcudart.so"), "cudaGetDeviceCount",
                 "install the CUDA runtime (CUDA 13) or set -Dpanamax.cudart=/path/to/libcudart.so; CPU is used meanwhile"));
     }
 
     /** cuBLAS: {@code -Dpanamax.cublas=PATH}, {@code PANAMAX_CUBLAS}, then the system library. */
     public static Found cublas() {
         return CACHE.computeIfAbsent("cublas", k -> find("cuBLAS", "panamax.cublas", "PANAMAX_CUBLAS",
-                List.of("libcublas.so.13", "libcublas.so.12", "libcublas.so"),
+                List.of("libcublas.so.13", "libcublas.so.12", "libcublas.so"), "cublasCreate_v2",
                 "install cuBLAS for CUDA 13 or set -Dpanamax.cublas=/path/to/libcublas.so; CPU is used meanwhile"));
     }
 
-    private static Found find(String what, String property, String env, List<String> systemNames, String fix) {
+    /** The CUDA driver ({@code libcuda.so.1}), which only a machine with an NVIDIA GPU and driver has. */
+    public static Found cudaDriver() {
+        return CACHE.computeIfAbsent("cuda", k -> find("CUDA driver", "panamax.cuda", "PANAMAX_CUDA",
+                List.of("libcuda.so.1", "libcuda.so"), "cuInit",
+                "this machine has no NVIDIA driver (no GPU); Panamax runs on the CPU"));
+    }
+
+    private static Found find(String what, String property, String env, List<String> systemNames, String symbol, String fix) {
         List<String> tried = new ArrayList<>();
         String explicit = System.getProperty(property, System.getenv(env));
         if (explicit != null && !explicit.isBlank()) {
@@ -67,7 +74,7 @@ public final class NativeLibs {
             tried.add(name);
             try {
                 SymbolLookup lookup = SymbolLookup.libraryLookup(name, Arena.global());
-                return new Found(what, Optional.of(lookup), loadedPath(name).orElse(name), null);
+                return new Found(what, Optional.of(lookup), loadedPath(lookup, symbol).orElse(name), null);
             } catch (IllegalArgumentException notThere) {
                 // try the next name
             }
@@ -76,16 +83,22 @@ public final class NativeLibs {
                 what + " not found (tried " + String.join(", ", tried) + " on the system library path): " + fix);
     }
 
-    /** Where the dynamic loader found {@code soname}, read from this process's memory map. */
-    private static Optional<String> loadedPath(String soname) {
-        String stem = soname.replaceAll("\\.so.*$", "");
+    /** The file the dynamic loader mapped {@code symbol} from, read from this process's memory map. */
+    private static Optional<String> loadedPath(SymbolLookup lookup, String symbol) {
+        Optional<java.lang.foreign.MemorySegment> addr = lookup.find(symbol);
+        if (addr.isEmpty()) return Optional.empty();
+        long a = addr.get().address();
         try {
-            return Files.readAllLines(Path.of("/proc/self/maps")).stream()
-                    .map(l -> l.substring(l.lastIndexOf(' ') + 1))
-                    .filter(p -> p.contains("/" + stem + ".so") || p.contains("/" + stem + "-"))
-                    .findFirst();
+            for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+                String[] f = line.trim().split("\\s+", 6);
+                if (f.length < 6 || !f[5].startsWith("/")) continue;
+                String[] range = f[0].split("-");
+                long lo = Long.parseUnsignedLong(range[0], 16), hi = Long.parseUnsignedLong(range[1], 16);
+                if (Long.compareUnsigned(a, lo) >= 0 && Long.compareUnsigned(a, hi) < 0) return Optional.of(f[5]);
+            }
         } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+            // not Linux, or an unreadable map: the soname is still a useful answer
         }
+        return Optional.empty();
     }
 }

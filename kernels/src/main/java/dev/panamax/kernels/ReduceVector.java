@@ -80,8 +80,7 @@ final class ReduceVector {
         if (target != target) return ReduceScalar.argF32(true, a, off, n);
         long i = 0;
         for (long b = F.loopBound(n); i < b; i += FL) {
-            int lane = lf(a, off + i).compare(VectorOperators.EQ, target).firstTrue();
-            if (lane < FL) return i + lane;
+            if (lf(a, off + i).compare(VectorOperators.EQ, target).anyTrue()) break;  // found in this vector
         }
         for (; i < n; i++) if (a.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, off + i) == target) return i;
         throw new IllegalStateException("value not found");
@@ -91,8 +90,7 @@ final class ReduceVector {
         if (target != target) return ReduceScalar.argF64(true, a, off, n);
         long i = 0;
         for (long b = D.loopBound(n); i < b; i += DL) {
-            int lane = ld(a, off + i).compare(VectorOperators.EQ, target).firstTrue();
-            if (lane < DL) return i + lane;
+            if (ld(a, off + i).compare(VectorOperators.EQ, target).anyTrue()) break;
         }
         for (; i < n; i++) if (a.getAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED, off + i) == target) return i;
         throw new IllegalStateException("value not found");

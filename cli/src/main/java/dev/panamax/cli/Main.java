@@ -1,0 +1,45 @@
+package dev.panamax.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code panamax} command. */
+@Command(name = "panamax", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A deep-learning engine for Java 25.",
+        subcommands = {DoctorCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    // Arrow reports its allocator choice at INFO on start-up; users need only its warnings. Held strongly
+    // because java.util.logging keeps loggers weakly.
+    private static final java.util.logging.Logger ARROW_LOG = quiet("org.apache.arrow");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
+        l.setLevel(java.util.logging.Level.WARNING);
+        return l;
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"panamax " + (v == null ? "dev" : v) + " on Java " + Runtime.version()};
+        }
+    }
+}
