@@ -5,13 +5,14 @@ import java.lang.foreign.MemorySegment;
 /**
  * Reductions of {@code n} contiguous elements starting at element offset {@code off}. {@code n} may be 0 for
  * SUM (result 0); MAX, MIN and the arg-reductions need {@code n >= 1} (the tensor layer checks). Runs the
- * Vector API kernel when {@link Simd#ENABLED}, else {@link ReduceScalar}.
+ * Vector API kernel when {@link Simd#ENABLED} and {@code a} is native (see {@link Elementwise} for why heap
+ * segments take the scalar path), else {@link ReduceScalar}.
  */
 public final class Reduce {
     private Reduce() {}
 
     public static float reduceF32(ReduceOp op, MemorySegment a, long off, long n) {
-        if (!Simd.ENABLED) return ReduceScalar.reduceF32(op, a, off, n);
+        if (!Simd.ENABLED || !a.isNative()) return ReduceScalar.reduceF32(op, a, off, n);
         return switch (op) {
             case SUM -> ReduceVector.sumF32(a, off, n);
             case MAX -> ReduceVector.maxF32(a, off, n);
@@ -20,7 +21,7 @@ public final class Reduce {
     }
 
     public static double reduceF64(ReduceOp op, MemorySegment a, long off, long n) {
-        if (!Simd.ENABLED) return ReduceScalar.reduceF64(op, a, off, n);
+        if (!Simd.ENABLED || !a.isNative()) return ReduceScalar.reduceF64(op, a, off, n);
         return switch (op) {
             case SUM -> ReduceVector.sumF64(a, off, n);
             case MAX -> ReduceVector.maxF64(a, off, n);
@@ -30,13 +31,13 @@ public final class Reduce {
 
     /** Index of the first maximum ({@code max}) or minimum; NaN counts as the extreme, as in PyTorch. */
     public static long argF32(boolean max, MemorySegment a, long off, long n) {
-        if (!Simd.ENABLED) return ReduceScalar.argF32(max, a, off, n);
+        if (!Simd.ENABLED || !a.isNative()) return ReduceScalar.argF32(max, a, off, n);
         float target = max ? ReduceVector.maxF32(a, off, n) : ReduceVector.minF32(a, off, n);
         return ReduceVector.indexOfF32(target, a, off, n);
     }
 
     public static long argF64(boolean max, MemorySegment a, long off, long n) {
-        if (!Simd.ENABLED) return ReduceScalar.argF64(max, a, off, n);
+        if (!Simd.ENABLED || !a.isNative()) return ReduceScalar.argF64(max, a, off, n);
         double target = max ? ReduceVector.maxF64(a, off, n) : ReduceVector.minF64(a, off, n);
         return ReduceVector.indexOfF64(target, a, off, n);
     }

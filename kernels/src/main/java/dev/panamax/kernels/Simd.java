@@ -20,6 +20,12 @@ public final class Simd {
 
     private Simd() {}
 
+    /** True when all three segments are off-heap, the only kind the vector kernels are given. */
+    static boolean native3(java.lang.foreign.MemorySegment a, java.lang.foreign.MemorySegment b,
+                           java.lang.foreign.MemorySegment c) {
+        return a.isNative() && b.isNative() && c.isNative();
+    }
+
     /** Lane count of the preferred float species, or 1 on the scalar path. */
     public static int floatLanes() {
         return ENABLED ? VectorShapes.floatLanes() : 1;

@@ -84,7 +84,7 @@ class ElementwiseKernelTest {
     @Test
     void specialValuesFollowTheScalarDefinition() {
         float[] xs = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 0f, 1e-30f, -1e30f, 88.8f, -104f};
-        MemorySegment a = MemorySegment.ofArray(new byte[64 * 4]);
+        MemorySegment a = KernelTestSupport.zeros(64 * 4);
         for (int i = 0; i < 64; i++) a.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, xs[i % xs.length]);
         for (UnaryOp op : new UnaryOp[] {UnaryOp.RELU, UnaryOp.SIGMOID, UnaryOp.EXP, UnaryOp.ABS, UnaryOp.NEG, UnaryOp.TANH}) {
             MemorySegment want = KernelTestSupport.zeros(256), got = KernelTestSupport.zeros(256);
@@ -98,9 +98,25 @@ class ElementwiseKernelTest {
     }
 
     @Test
+    void heapSegmentsTakeTheScalarPathWithTheSameResults() {
+        MemorySegment a = KernelTestSupport.floats(3, 50, -1, 1);
+        MemorySegment heap = MemorySegment.ofArray(new byte[50 * 4]);
+        MemorySegment.copy(a, 0, heap, 0, 200);
+        MemorySegment outNative = KernelTestSupport.zeros(200), outHeap = MemorySegment.ofArray(new byte[200]);
+        Elementwise.unaryF32(UnaryOp.TANH, outNative, 0, a, 0, 50);
+        Elementwise.unaryF32(UnaryOp.TANH, outHeap, 0, heap, 0, 50);
+        for (int i = 0; i < 50; i++) {
+            assertClose(outHeap.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i), outNative.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i),
+                    3e-6f, "tanh " + i);
+        }
+        assertEquals(Reduce.reduceF32(ReduceOp.MAX, a, 0, 50), Reduce.reduceF32(ReduceOp.MAX, heap, 0, 50));
+    }
+
+    @Test
     void inPlaceAliasingIsAllowed() {
         MemorySegment a = KernelTestSupport.floats(5, 100, -1, 1);
-        MemorySegment copy = MemorySegment.ofArray(a.toArray(ValueLayout.JAVA_BYTE));
+        MemorySegment copy = KernelTestSupport.zeros(400);
+        MemorySegment.copy(a, 0, copy, 0, 400);
         Elementwise.binaryF32(BinaryOp.ADD, a, 0, a, 0, a, 0, 100);
         for (int i = 0; i < 100; i++) {
             assertEquals(2 * copy.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i), a.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i));

@@ -1,10 +1,14 @@
 package dev.panamax.kernels;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 
-/** Heap-backed test buffers (no off-heap memory to account for) filled with reproducible values. */
+/**
+ * Off-heap test buffers (vector kernels only run on native segments) filled with reproducible values. They
+ * come from an automatic arena: the kernels module has no Arrow allocator to account them to.
+ */
 final class KernelTestSupport {
     private KernelTestSupport() {}
 
@@ -13,7 +17,7 @@ final class KernelTestSupport {
 
     static MemorySegment floats(long seed, int n, double lo, double hi) {
         SplittableRandom r = new SplittableRandom(seed);
-        MemorySegment s = MemorySegment.ofArray(new byte[Math.max(1, n) * 4 + 64]);
+        MemorySegment s = Arena.ofAuto().allocate(Math.max(1, n) * 4L + 64, 64);
         for (int i = 0; i < n + 16; i++) {
             if ((i + 1) * 4L <= s.byteSize()) s.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) r.nextDouble(lo, hi));
         }
@@ -22,7 +26,7 @@ final class KernelTestSupport {
 
     static MemorySegment doubles(long seed, int n, double lo, double hi) {
         SplittableRandom r = new SplittableRandom(seed);
-        MemorySegment s = MemorySegment.ofArray(new byte[Math.max(1, n) * 8 + 64]);
+        MemorySegment s = Arena.ofAuto().allocate(Math.max(1, n) * 8L + 64, 64);
         for (int i = 0; i < n + 8; i++) {
             if ((i + 1) * 8L <= s.byteSize()) s.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i, r.nextDouble(lo, hi));
         }
@@ -30,6 +34,6 @@ final class KernelTestSupport {
     }
 
     static MemorySegment zeros(int bytes) {
-        return MemorySegment.ofArray(new byte[Math.max(1, bytes) + 64]);
+        return Arena.ofAuto().allocate(Math.max(1, bytes) + 64L, 64);
     }
 }

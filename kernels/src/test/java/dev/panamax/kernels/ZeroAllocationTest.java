@@ -40,6 +40,14 @@ class ZeroAllocationTest {
                 Reduce.reduceF32(ReduceOp.MAX, a, 0, n);
                 Reduce.argF32(true, a, 0, n);
             };
+            // Pollute the type profiles first with heap segments, as a mixed workload would: the facades must
+            // keep heap segments away from the vector code, or the native calls below start boxing.
+            MemorySegment heap = MemorySegment.ofArray(new byte[n * 8]);
+            for (int i = 0; i < 20_000; i++) {
+                Elementwise.binaryF32(BinaryOp.ADD, heap, 0, heap, 0, heap, 0, n);
+                Reduce.reduceF32(ReduceOp.SUM, heap, 0, n);
+                Reduce.argF32(true, heap, 0, n);
+            }
             Runnable nothing = () -> { };
             // C2 compiles in the background, so early rounds may still run interpreted or C1 code (which boxes).
             // A real inlining cliff never goes away; take the best of several rounds.

@@ -53,12 +53,16 @@ final class ElementwiseOps {
                 integerBinary(op, dt, o, off[0], a, off[1], as, b, off[2], bs, n);
                 return;
             }
-            Scratch sc = Scratch.get();
-            MemorySegment sa = sc.contiguous(0, a, off[1], as, n);
-            MemorySegment sb = sc.contiguous(1, b, off[2], bs, n);
-            long ao = Scratch.offset(off[1], as), bo = Scratch.offset(off[2], bs);
-            if (dt == DType.F32) Elementwise.binaryF32(op, o, off[0], sa, ao, sb, bo, n);
-            else Elementwise.binaryF64(op, o, off[0], sa, ao, sb, bo, n);
+            Scratch sc = Scratch.acquire();
+            try {
+                MemorySegment sa = sc.contiguous(0, a, off[1], as, n);
+                MemorySegment sb = sc.contiguous(1, b, off[2], bs, n);
+                long ao = Scratch.offset(off[1], as), bo = Scratch.offset(off[2], bs);
+                if (dt == DType.F32) Elementwise.binaryF32(op, o, off[0], sa, ao, sb, bo, n);
+                else Elementwise.binaryF64(op, o, off[0], sa, ao, sb, bo, n);
+            } finally {
+                sc.release();
+            }
         });
     }
 
@@ -85,10 +89,15 @@ final class ElementwiseOps {
                     for (long i = 0; i < n; i++) Elements.setLong(o, dt, off[0] + i, op.apply(Elements.getLong(s, dt, off[1] + i * as)));
                     return;
                 }
-                MemorySegment sa = Scratch.get().contiguous(0, ca, off[1], as, n);
-                long ao = Scratch.offset(off[1], as);
-                if (dt == DType.F32) Elementwise.unaryF32(op, o, off[0], sa, ao, n);
-                else Elementwise.unaryF64(op, o, off[0], sa, ao, n);
+                Scratch sc = Scratch.acquire();
+                try {
+                    MemorySegment sa = sc.contiguous(0, ca, off[1], as, n);
+                    long ao = Scratch.offset(off[1], as);
+                    if (dt == DType.F32) Elementwise.unaryF32(op, o, off[0], sa, ao, n);
+                    else Elementwise.unaryF64(op, o, off[0], sa, ao, n);
+                } finally {
+                    sc.release();
+                }
             });
             return out;
         }

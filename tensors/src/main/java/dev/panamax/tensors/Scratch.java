@@ -1,24 +1,36 @@
 package dev.panamax.tensors;
 
 import dev.panamax.kernels.StridedCopy;
+import dev.panamax.tensors.memory.Memory;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Per-thread staging buffers for operands whose rows are not contiguous: a strided or broadcast run is copied
- * here first so the contiguous kernels can read it. On-heap ({@code byte[]}) so they need no off-heap
- * accounting; the Vector API reads {@code byte[]}-backed segments.
+ * Staging buffers for operands whose rows are not contiguous: a strided or broadcast run is copied here
+ * first so the contiguous vector kernels can read it. Off-heap (vector kernels only see native memory; see
+ * {@code Elementwise}) and taken from {@link Memory#scratch()}, so every byte is accounted by Arrow. Pooled,
+ * not per-thread, so short-lived threads leave nothing behind: take one with {@link #acquire()} and hand it
+ * back with {@link #release()}.
  */
 final class Scratch {
-    private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+    private static final int SLOTS = 3;
+    private static final long SLOT_BYTES = StridedLoop.CHUNK * 8L;
+    private static final ConcurrentLinkedQueue<Scratch> POOL = new ConcurrentLinkedQueue<>();
 
-    private final MemorySegment[] slots = new MemorySegment[3];
+    private final MemorySegment[] slots = new MemorySegment[SLOTS];
 
     private Scratch() {
-        for (int i = 0; i < slots.length; i++) slots[i] = MemorySegment.ofArray(new byte[StridedLoop.CHUNK * 8]);
+        MemorySegment block = Memory.scratch(SLOTS * SLOT_BYTES);
+        for (int i = 0; i < SLOTS; i++) slots[i] = block.asSlice(i * SLOT_BYTES, SLOT_BYTES);
     }
 
-    static Scratch get() {
-        return LOCAL.get();
+    static Scratch acquire() {
+        Scratch s = POOL.poll();
+        return s != null ? s : new Scratch();
+    }
+
+    void release() {
+        POOL.offer(this);
     }
 
     /**
@@ -27,20 +39,18 @@ final class Scratch {
      * Read it at element offset {@link #offset(long, long)}.
      */
     MemorySegment contiguous(int slot, Tensor t, long off, long stride, long n) {
-        if (stride == 1) {
-            return t.segment();
-        }
+        if (stride == 1) return t.segment();
         MemorySegment dst = slots[slot];
+        int w = t.dtype().byteSize();
         if (stride == 0) {
             // Broadcast one value by doubling copies: log2(n) bulk copies instead of n scalar stores.
-            int w = t.dtype().byteSize();
             MemorySegment.copy(t.segment(), off * w, dst, 0, w);
             for (long have = 1; have < n; have *= 2) {
                 MemorySegment.copy(dst, 0, dst, have * w, Math.min(have, n - have) * w);
             }
             return dst;
         }
-        StridedCopy.gather(t.dtype().byteSize(), dst, 0, t.segment(), off, stride, n);
+        StridedCopy.gather(w, dst, 0, t.segment(), off, stride, n);
         return dst;
     }
 

@@ -1,5 +1,6 @@
 package dev.panamax.tensors.memory;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.memory.BufferAllocator;
@@ -26,6 +27,16 @@ public final class Memory {
             .maxAllocation(Long.MAX_VALUE)
             .build());
 
+    /**
+     * Kernel staging buffers live for the whole process in their own root, so they are accounted by Arrow
+     * but never show up as leaks of the tensors' root.
+     */
+    private static final RootAllocator SCRATCH = new RootAllocator(RootAllocator.configBuilder()
+            .allocationManagerFactory(AlignedAllocationManager.FACTORY)
+            .roundingPolicy(ROUND_TO_ALIGNMENT)
+            .maxAllocation(Long.MAX_VALUE)
+            .build());
+
     private static final Set<Storage> LIVE = ConcurrentHashMap.newKeySet();
 
     private Memory() {}
@@ -39,6 +50,20 @@ public final class Memory {
     public static BufferAllocator current() {
         MemoryScope s = MemoryScope.current();
         return s == null ? ROOT : s.allocator();
+    }
+
+    /**
+     * {@code bytes} of 64-byte-aligned off-heap memory for process-lifetime kernel scratch, accounted in a
+     * separate Arrow root (see {@link #scratchBytes()}); never freed.
+     */
+    public static MemorySegment scratch(long bytes) {
+        org.apache.arrow.memory.ArrowBuf buf = SCRATCH.buffer(bytes);
+        return MemorySegment.ofAddress(buf.memoryAddress()).reinterpret(bytes);
+    }
+
+    /** Bytes held as kernel scratch. */
+    public static long scratchBytes() {
+        return SCRATCH.getAllocatedMemory();
     }
 
     /** Bytes currently allocated by Panamax and anything else using {@link #root()}. */
