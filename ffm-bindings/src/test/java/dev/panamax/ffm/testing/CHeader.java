@@ -22,16 +22,19 @@ import java.util.regex.Pattern;
 public final class CHeader {
     private final String text;
 
-    private CHeader(String text) {
+    private CHeader(String text, String... ignoredWords) {
         // Drop comments and preprocessor lines, then put everything on one line.
         String noBlock = text.replaceAll("(?s)/\\*.*?\\*/", " ");
         String noLine = noBlock.replaceAll("//[^\n]*", " ");
         String noPre = noLine.replaceAll("(?m)^\\s*#.*$", " ");
-        this.text = noPre.replaceAll("\\s+", " ");
+        String plain = noPre;
+        for (String w : ignoredWords) plain = plain.replaceAll("\\b" + Pattern.quote(w) + "\\b", " ");
+        this.text = plain.replaceAll("\\s+", " ");
     }
 
-    public static CHeader read(Path path) throws IOException {
-        return new CHeader(Files.readString(path));
+    /** Reads a header; {@code ignoredWords} are macros that expand to qualifiers, e.g. {@code OPENBLAS_CONST}. */
+    public static CHeader read(Path path, String... ignoredWords) throws IOException {
+        return new CHeader(Files.readString(path), ignoredWords);
     }
 
     /** A parsed prototype: return type and parameter types, each normalised like {@code "const float*"}. */

@@ -1,0 +1,40 @@
+package dev.panamax.kernels.gemm;
+
+import dev.panamax.kernels.Simd;
+
+/**
+ * Every tuning constant of the GEMM in one table (BLIS keeps one such table per architecture).
+ *
+ * <p>The microkernel holds an {@code MR × NR} tile of C in registers: 4 rows of 2 vectors, 8 accumulators,
+ * plus 2 vectors of B and one broadcast of A. Measured in L1 on the development machine (AVX2, 16 registers):
+ * 4 × 16 reached 70-73 GFLOP/s of a 78 GFLOP/s FMA peak, 6 × 16 only 33 (C2 spills with 15 live vectors).
+ * {@code KC} keeps a {@code KC × NR} micro-panel of B (24 KB at 256-bit) in L1; {@code MC × KC} of packed A
+ * (180 KB at MC = 120) stays in L2; {@code KC × NC} of packed B (4.5 MB) in L3. Numbers chosen from the {@code GemmBench}
+ * figures on the development machine (AMD EPYC, AVX2, 2 cores); change them only with new measurements.
+ * {@code -Dpanamax.gemm.kc/mc/nc} override the block sizes for tuning runs.
+ */
+public final class GemmConfig {
+    /** Rows of the register tile. */
+    public static final int MR = 4;
+    /** Columns of the register tile: two vectors of the preferred float species. */
+    public static final int NR = 2 * Math.max(4, Simd.floatLanes());
+    /** Depth of one packed block (the k loop inside the microkernel). */
+    public static final int KC = Integer.getInteger("panamax.gemm.kc", 384);
+    /** Rows of A packed per block; a multiple of {@link #MR}. */
+    public static final int MC = roundDown(Integer.getInteger("panamax.gemm.mc", 120), MR);
+    /** Columns of B packed per block; a multiple of {@link #NR}. */
+    public static final int NC = roundDown(Integer.getInteger("panamax.gemm.nc", 3072), NR);
+    /** Below this many multiply-adds (m·n·k) a GEMM runs on the calling thread: forking costs more. */
+    public static final long PARALLEL_MIN_MACS = 1L << 18;
+    /**
+     * Where OpenBLAS takes over when it is available and {@code -Dpanamax.gemm=auto}: at or above this many
+     * multiply-adds the FFM call's fixed cost is noise and OpenBLAS's kernels lead.
+     */
+    public static final long OPENBLAS_MIN_MACS = 1L << 21;
+
+    private GemmConfig() {}
+
+    private static int roundDown(int v, int multiple) {
+        return Math.max(multiple, v / multiple * multiple);
+    }
+}
