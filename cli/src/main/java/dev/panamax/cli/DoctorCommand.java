@@ -57,6 +57,7 @@ final class DoctorCommand implements Callable<Integer> {
         NativeLibs.Found cublas = NativeLibs.cublas();
         out.printf("  cuBLAS           %s%n", cublas.available() ? "found at " + cublas.path() : "not found");
         out.printf("  Backend          %s%n", Backends.describe());
+        out.printf("  GEMM             %s%n", dev.panamax.tensors.backend.CpuBackend.describe());
         // A tiny end-to-end check: allocate on Arrow memory, run a vector kernel, free, and account for every byte.
         try (MemoryScope scope = MemoryScope.open("doctor")) {
             Tensor x = Tensor.arange(1000, DType.F32);

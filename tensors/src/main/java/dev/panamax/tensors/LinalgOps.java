@@ -1,9 +1,8 @@
 package dev.panamax.tensors;
 
-import dev.panamax.kernels.MatmulSimple;
-import java.lang.foreign.MemorySegment;
+import dev.panamax.tensors.backend.CpuBackend;
 
-/** Matrix products with NumPy's {@code matmul} rules. */
+/** Matrix products with NumPy's {@code matmul} rules, on {@link CpuBackend}'s GEMM. */
 final class LinalgOps {
     private LinalgOps() {}
 
@@ -35,18 +34,19 @@ final class LinalgOps {
             outShape[batch.length + 1] = n;
             try (Tensor out = Tensor.empty(a.dtype(), outShape);
                  Tensor ae = a2.expand(concat(batch, m, k)); Tensor be = b2.expand(concat(batch, k, n));
-                 Tensor ac = rowsContiguous(ae); Tensor bc = rowsContiguous(be)) {
+                 Tensor ac = gemmReady(ae); Tensor bc = gemmReady(be)) {
                 long batches = Shape.numel(batch);
+                boolean ta = transposed(ac), tb = transposed(bc);
+                long lda = leading(ac), ldb = leading(bc);
                 for (long i = 0; i < batches; i++) {
                     long ao = ac.offset() + batchOffset(ac, i, batch.length);
                     long bo = bc.offset() + batchOffset(bc, i, batch.length);
-                    long lda = ac.strides()[batch.length], ldb = bc.strides()[batch.length];
                     if (a.dtype() == DType.F32) {
-                        MatmulSimple.f32(out.segment(), i * m * n, n, ac.segment(), ao, lda, bc.segment(), bo, ldb,
-                                (int) m, (int) n, (int) k);
+                        CpuBackend.sgemm(ta, tb, (int) m, (int) n, (int) k, 1f, ac.segment(), ao, lda, bc.segment(), bo, ldb,
+                                0f, out.segment(), i * m * n, n);
                     } else {
-                        MatmulSimple.f64(out.segment(), i * m * n, n, ac.segment(), ao, lda, bc.segment(), bo, ldb,
-                                (int) m, (int) n, (int) k);
+                        CpuBackend.dgemm(ta, tb, (int) m, (int) n, (int) k, 1.0, ac.segment(), ao, lda, bc.segment(), bo, ldb,
+                                0.0, out.segment(), i * m * n, n);
                     }
                 }
                 long[] finalShape = outShape;
@@ -64,14 +64,27 @@ final class LinalgOps {
         return s;
     }
 
-    /** A view whose last dimension has stride 1 (copying when needed); batch dimensions may stay broadcast. */
-    private static Tensor rowsContiguous(Tensor t) {
-        long[] st = t.strides();
-        long[] sh = t.shape();
+    /**
+     * A view the GEMM can read without copying: rows contiguous (stride 1 along the last dimension) or, for a
+     * transposed view, columns contiguous; anything else is copied once. Batch dimensions may stay broadcast.
+     */
+    private static Tensor gemmReady(Tensor t) {
+        long[] st = t.strides(), sh = t.shape();
         int r = t.rank();
-        boolean ok = (st[r - 1] == 1 || sh[r - 1] == 1) && (st[r - 2] >= sh[r - 1] || sh[r - 2] == 1);
-        if (ok && (sh[r - 2] == 1 || sh[r - 1] == 1)) ok = false;  // degenerate strides: normalise by copying
-        return ok ? t.view(sh, st, t.offset()) : t.copy();
+        boolean degenerate = sh[r - 1] == 1 || sh[r - 2] == 1;  // size-1 matrices have arbitrary strides: normalise
+        boolean rows = st[r - 1] == 1 && st[r - 2] >= sh[r - 1];
+        boolean cols = st[r - 2] == 1 && st[r - 1] >= sh[r - 2];
+        return !degenerate && (rows || cols) ? t.view(sh, st, t.offset()) : t.copy();
+    }
+
+    private static boolean transposed(Tensor t) {
+        long[] st = t.strides();
+        return st[t.rank() - 1] != 1;
+    }
+
+    private static long leading(Tensor t) {
+        long[] st = t.strides();
+        return transposed(t) ? st[t.rank() - 1] : st[t.rank() - 2];
     }
 
     private static long batchOffset(Tensor t, long index, int batchRank) {

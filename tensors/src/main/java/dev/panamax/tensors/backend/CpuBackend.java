@@ -1,0 +1,89 @@
+package dev.panamax.tensors.backend;
+
+import dev.panamax.ffm.openblas.Cblas;
+import dev.panamax.kernels.Parallel;
+import dev.panamax.kernels.gemm.Gemm;
+import dev.panamax.kernels.gemm.GemmConfig;
+import java.lang.foreign.MemorySegment;
+import java.util.Locale;
+
+/**
+ * The CPU's matrix products: Panamax's Vector API GEMM, or OpenBLAS through FFM where that is faster.
+ * {@code -Dpanamax.gemm=java|openblas|auto} (or {@code PANAMAX_GEMM}) forces one; {@code auto} (the default)
+ * sends products of at least {@link GemmConfig#OPENBLAS_MIN_MACS} multiply-adds to OpenBLAS when it is
+ * installed. OpenBLAS is told to use as many threads as Panamax's pool and is only ever called from the
+ * calling thread, never from inside the pool, so the two never oversubscribe the cores.
+ */
+public final class CpuBackend {
+    /** Which GEMM implementation runs. */
+    public enum GemmImpl { JAVA, OPENBLAS, AUTO }
+
+    private static final System.Logger LOG = System.getLogger(CpuBackend.class.getName());
+    /** The requested GEMM choice. */
+    public static final GemmImpl GEMM = requested();
+    private static final boolean BLAS = Cblas.isAvailable() && GEMM != GemmImpl.JAVA;
+
+    static {
+        if (GEMM == GemmImpl.OPENBLAS && !Cblas.isAvailable()) {
+            throw new IllegalStateException("-Dpanamax.gemm=openblas was given, but " + Cblas.library().problem());
+        }
+        if (BLAS) Cblas.openblas_set_num_threads(Parallel.THREADS);
+        else if (GEMM == GemmImpl.AUTO) {
+            LOG.log(System.Logger.Level.INFO, "OpenBLAS not found; large matrix products use Panamax's Java GEMM. "
+                    + Cblas.library().problem());
+        }
+    }
+
+    private CpuBackend() {}
+
+    private static GemmImpl requested() {
+        String p = System.getProperty("panamax.gemm", System.getenv("PANAMAX_GEMM"));
+        if (p == null || p.isBlank()) return GemmImpl.AUTO;
+        try {
+            return GemmImpl.valueOf(p.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("panamax.gemm must be java, openblas or auto; got '" + p + "'");
+        }
+    }
+
+    /** Whether a product of {@code macs} multiply-adds goes to OpenBLAS. */
+    public static boolean usesOpenBlas(long macs) {
+        return BLAS && (GEMM == GemmImpl.OPENBLAS || macs >= GemmConfig.OPENBLAS_MIN_MACS);
+    }
+
+    /** One line for {@code panamax doctor}. */
+    public static String describe() {
+        return switch (GEMM) {
+            case JAVA -> "java (forced by -Dpanamax.gemm=java)";
+            case OPENBLAS -> "openblas (forced by -Dpanamax.gemm=openblas)";
+            case AUTO -> BLAS ? "auto: OpenBLAS from " + GemmConfig.OPENBLAS_MIN_MACS + " multiply-adds, Java below"
+                    : "auto: Java (OpenBLAS not found)";
+        };
+    }
+
+    /** Row-major {@code C = alpha·op(A)·op(B) + beta·C} in F32; see {@link Gemm#sgemm} for the contract. */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             MemorySegment a, long aOff, long lda, MemorySegment b, long bOff, long ldb,
+                             float beta, MemorySegment c, long cOff, long ldc) {
+        if (usesOpenBlas((long) m * n * k) && m > 0 && n > 0) {
+            Cblas.cblas_sgemm(Cblas.CblasRowMajor, transA ? Cblas.CblasTrans : Cblas.CblasNoTrans,
+                    transB ? Cblas.CblasTrans : Cblas.CblasNoTrans, m, n, k, alpha, a.asSlice(aOff * 4), (int) lda,
+                    b.asSlice(bOff * 4), (int) ldb, beta, c.asSlice(cOff * 4), (int) ldc);
+        } else {
+            Gemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    /** Row-major {@code C = alpha·op(A)·op(B) + beta·C} in F64. */
+    public static void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+                             MemorySegment a, long aOff, long lda, MemorySegment b, long bOff, long ldb,
+                             double beta, MemorySegment c, long cOff, long ldc) {
+        if (usesOpenBlas((long) m * n * k) && m > 0 && n > 0) {
+            Cblas.cblas_dgemm(Cblas.CblasRowMajor, transA ? Cblas.CblasTrans : Cblas.CblasNoTrans,
+                    transB ? Cblas.CblasTrans : Cblas.CblasNoTrans, m, n, k, alpha, a.asSlice(aOff * 8), (int) lda,
+                    b.asSlice(bOff * 8), (int) ldb, beta, c.asSlice(cOff * 8), (int) ldc);
+        } else {
+            Gemm.dgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+}
