@@ -1,0 +1,58 @@
+package dev.panamax.kernels;
+
+import static dev.panamax.kernels.ElementwiseVector.lf;
+import static dev.panamax.kernels.VectorShapes.F;
+import static dev.panamax.kernels.VectorShapes.FL;
+import static dev.panamax.kernels.VectorShapes.ORDER;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/** Vector API versions of {@link FusedScalar}: one pass over memory each, small methods (inlining budget). */
+final class FusedVector {
+    private FusedVector() {}
+
+    static double expShiftSum(MemorySegment out, long o, MemorySegment x, long xo, long n, float shift) {
+        long body = F.loopBound(n);
+        FloatVector acc = FloatVector.zero(F);
+        for (long i = 0; i < body; i += FL) {
+            FloatVector e = lf(x, xo + i).sub(shift).lanewise(VectorOperators.EXP);
+            e.intoMemorySegment(out, (o + i) << 2, ORDER);
+            acc = acc.add(e);
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + FusedScalar.expShiftSum(out, o + body, x, xo + body, n - body, shift);
+    }
+
+    static void affine(MemorySegment out, long o, MemorySegment x, long xo, long n, float factor, float add) {
+        long body = F.loopBound(n);
+        for (long i = 0; i < body; i += FL) lf(x, xo + i).fma(factor, add).intoMemorySegment(out, (o + i) << 2, ORDER);
+        FusedScalar.affine(out, o + body, x, xo + body, n - body, factor, add);
+    }
+
+    static void biasRelu(MemorySegment out, long o, MemorySegment x, long xo, MemorySegment bias, long bo, long n) {
+        long body = F.loopBound(n);
+        for (long i = 0; i < body; i += FL) {
+            FloatVector v = lf(x, xo + i).add(lf(bias, bo + i));
+            v.blend(0f, v.compare(VectorOperators.LE, 0f)).intoMemorySegment(out, (o + i) << 2, ORDER);
+        }
+        FusedScalar.biasRelu(out, o + body, x, xo + body, bias, bo + body, n - body);
+    }
+
+    static void adam(MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, long off, long n,
+                     float lr, float beta1, float beta2, float eps, float c1, float c2, float l2, float decoupled) {
+        long body = F.loopBound(n);
+        float step = lr / c1, rc2 = 1f / c2, keep = 1f - decoupled;
+        for (long i = off; i < off + body; i += FL) {
+            FloatVector w = lf(p, i);
+            FloatVector grad = lf(g, i).add(w.mul(l2));
+            FloatVector mi = lf(m, i).mul(beta1).add(grad.mul(1 - beta1));
+            FloatVector vi = lf(v, i).mul(beta2).add(grad.mul(grad).mul(1 - beta2));
+            mi.intoMemorySegment(m, i << 2, ORDER);
+            vi.intoMemorySegment(v, i << 2, ORDER);
+            FloatVector denom = vi.mul(rc2).sqrt().add(eps);
+            w.mul(keep).sub(mi.mul(step).div(denom)).intoMemorySegment(p, i << 2, ORDER);
+        }
+        FusedScalar.adam(p, g, m, v, off + body, n - body, lr, beta1, beta2, eps, c1, c2, l2, decoupled);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.panamax.kernels.conv;
+
+/**
+ * Geometry of a 2-D convolution or pooling window over NHWC data, with TensorFlow/Keras padding rules:
+ * {@code valid} pads nothing; {@code same} gives {@code ceil(in / stride)} outputs and splits the padding with
+ * the extra pixel at the bottom/right.
+ *
+ * @param n batch; h, w input height and width; c input channels
+ * @param kh kw window height and width; f output channels (filters; 0 for pooling)
+ * @param sh sw strides; dh dw dilations; padTop padLeft leading padding; oh ow output height and width
+ */
+public record Conv2dShape(int n, int h, int w, int c, int kh, int kw, int f, int sh, int sw, int dh, int dw,
+                          int padTop, int padLeft, int oh, int ow) {
+    /** Keras' two padding modes. */
+    public enum Padding { VALID, SAME }
+
+    public static Conv2dShape of(int n, int h, int w, int c, int kh, int kw, int f, int sh, int sw, int dh, int dw,
+                                 Padding padding) {
+        if (n < 0 || h <= 0 || w <= 0 || c <= 0 || kh <= 0 || kw <= 0 || f < 0 || sh <= 0 || sw <= 0 || dh <= 0 || dw <= 0) {
+            throw new IllegalArgumentException("conv2d: sizes must be positive: input (" + n + ", " + h + ", " + w + ", " + c
+                    + "), window " + kh + "x" + kw + ", strides " + sh + "x" + sw + ", dilation " + dh + "x" + dw);
+        }
+        int ekh = (kh - 1) * dh + 1, ekw = (kw - 1) * dw + 1;  // window extent with dilation
+        int oh, ow, pt = 0, pl = 0;
+        if (padding == Padding.VALID) {
+            if (ekh > h || ekw > w) {
+                throw new IllegalArgumentException("conv2d: window " + ekh + "x" + ekw + " (with dilation) is larger than the "
+                        + h + "x" + w + " input with padding 'valid'; use padding 'same' or a smaller window");
+            }
+            oh = (h - ekh) / sh + 1;
+            ow = (w - ekw) / sw + 1;
+        } else {
+            oh = (h + sh - 1) / sh;
+            ow = (w + sw - 1) / sw;
+            pt = Math.max((oh - 1) * sh + ekh - h, 0) / 2;
+            pl = Math.max((ow - 1) * sw + ekw - w, 0) / 2;
+        }
+        return new Conv2dShape(n, h, w, c, kh, kw, f, sh, sw, dh, dw, pt, pl, oh, ow);
+    }
+
+    /** Rows of the im2col matrix: one per output pixel. */
+    public long patches() {
+        return (long) n * oh * ow;
+    }
+
+    /** Columns of the im2col matrix: one per (ky, kx, channel). */
+    public int patchSize() {
+        return kh * kw * c;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.panamax.kernels.conv;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+import dev.panamax.kernels.BinaryOp;
+import dev.panamax.kernels.Elementwise;
+import dev.panamax.kernels.Parallel;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Unfolding NHWC images into a patch matrix and folding gradients back, so convolution becomes one GEMM.
+ * <pre>
+ * im2col: cols (N·OH·OW, KH·KW·C) ← x (N, H, W, C)      row = output pixel, column = (ky, kx, c)
+ * col2im: dx (N, H, W, C) ← Σ over patches of dcols      (overwrites dx; overlapping windows add up)
+ * </pre>
+ * The column order matches Keras' kernel layout {@code (KH, KW, C, F)} flattened to {@code (KH·KW·C, F)}.
+ * Each (pixel, ky, kx) moves C contiguous channels at once. Offsets in elements.
+ */
+public final class Im2col {
+    private Im2col() {}
+
+    public static void im2col(Conv2dShape s, MemorySegment x, long xOff, MemorySegment cols, long colsOff) {
+        int c = s.c(), k = s.patchSize();
+        Parallel.forRange((long) s.n() * s.oh(), Math.max(1, 4096 / Math.max(1, s.ow() * k)), (from, to) -> {
+            for (long row = from; row < to; row++) {
+                int b = (int) (row / s.oh()), oy = (int) (row % s.oh());
+                for (int ox = 0; ox < s.ow(); ox++) {
+                    long dst = colsOff + ((row * s.ow()) + ox) * k;
+                    for (int ky = 0; ky < s.kh(); ky++) {
+                        int iy = oy * s.sh() - s.padTop() + ky * s.dh();
+                        for (int kx = 0; kx < s.kw(); kx++, dst += c) {
+                            int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+                            if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) {
+                                cols.asSlice(dst * 4, c * 4L).fill((byte) 0);
+                            } else {
+                                long src = xOff + (((long) b * s.h() + iy) * s.w() + ix) * c;
+                                MemorySegment.copy(x, src * 4, cols, dst * 4, c * 4L);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** dx = fold(dcols); images are independent, so the batch is split across cores without races. */
+    public static void col2im(Conv2dShape s, MemorySegment dcols, long dcolsOff, MemorySegment dx, long dxOff) {
+        int c = s.c(), k = s.patchSize();
+        long image = (long) s.h() * s.w() * c;
+        Parallel.forRange(s.n(), 1, (from, to) -> {
+            for (long b = from; b < to; b++) {
+                dx.asSlice((dxOff + b * image) * 4, image * 4).fill((byte) 0);
+                for (int oy = 0; oy < s.oh(); oy++) {
+                    for (int ox = 0; ox < s.ow(); ox++) {
+                        long src = dcolsOff + ((b * s.oh() + oy) * s.ow() + ox) * k;
+                        for (int ky = 0; ky < s.kh(); ky++) {
+                            int iy = oy * s.sh() - s.padTop() + ky * s.dh();
+                            for (int kx = 0; kx < s.kw(); kx++, src += c) {
+                                int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+                                if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) continue;
+                                long dst = dxOff + ((b * s.h() + iy) * s.w() + ix) * c;
+                                addInto(dx, dst, dcols, src, c);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    private static void addInto(MemorySegment dst, long d, MemorySegment src, long s, int n) {
+        if (n >= 8) {
+            Elementwise.binaryF32(BinaryOp.ADD, dst, d, dst, d, src, s, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                dst.setAtIndex(JAVA_FLOAT_UNALIGNED, d + i,
+                        dst.getAtIndex(JAVA_FLOAT_UNALIGNED, d + i) + src.getAtIndex(JAVA_FLOAT_UNALIGNED, s + i));
+            }
+        }
+    }
+}

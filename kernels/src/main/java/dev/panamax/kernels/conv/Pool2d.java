@@ -1,0 +1,139 @@
+package dev.panamax.kernels.conv;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+
+import dev.panamax.kernels.Parallel;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Max and average pooling over NHWC data ({@link Conv2dShape} with {@code c} channels; {@code f} unused).
+ * <pre>
+ * maxForward:  y (N, OH, OW, C), argmax (N, OH, OW, C) int32 = flat index into x of the winner
+ * maxBackward: dx (N, H, W, C) = Σ dy routed to each argmax (dx overwritten)
+ * avgForward / avgBackward: mean over the window's in-bounds pixels (padding is not counted, like Keras)
+ * </pre>
+ * Each window pixel's C channels are read with one bulk copy into a Java array, where C2 vectorises the work.
+ * Max pooling propagates NaN and picks the first of equal maxima. Offsets in elements.
+ */
+public final class Pool2d {
+    private Pool2d() {}
+
+    public static void maxForward(Conv2dShape s, MemorySegment x, long xOff, MemorySegment y, long yOff,
+                                  MemorySegment argmax, long aOff) {
+        int c = s.c();
+        Parallel.forRange((long) s.n() * s.oh(), Math.max(1, 2048 / Math.max(1, s.ow() * c)), (from, to) -> {
+            float[] best = new float[c], pix = new float[c];
+            int[] arg = new int[c];
+            for (long row = from; row < to; row++) {
+                int b = (int) (row / s.oh()), oy = (int) (row % s.oh());
+                for (int ox = 0; ox < s.ow(); ox++) {
+                    java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
+                    java.util.Arrays.fill(arg, -1);
+                    for (int ky = 0; ky < s.kh(); ky++) {
+                        int iy = oy * s.sh() - s.padTop() + ky * s.dh();
+                        if (iy < 0 || iy >= s.h()) continue;
+                        for (int kx = 0; kx < s.kw(); kx++) {
+                            int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+                            if (ix < 0 || ix >= s.w()) continue;
+                            int base = ((b * s.h() + iy) * s.w() + ix) * c;
+                            MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, (xOff + base) * 4, pix, 0, c);
+                            for (int ch = 0; ch < c; ch++) {
+                                float v = pix[ch], cur = best[ch];
+                                if (arg[ch] < 0 || v > cur || (v != v && cur == cur)) {
+                                    best[ch] = v;
+                                    arg[ch] = base + ch;
+                                }
+                            }
+                        }
+                    }
+                    long o = ((row * s.ow()) + ox) * c;
+                    MemorySegment.copy(best, 0, y, JAVA_FLOAT_UNALIGNED, (yOff + o) * 4, c);
+                    MemorySegment.copy(arg, 0, argmax, JAVA_INT_UNALIGNED, (aOff + o) * 4, c);
+                }
+            }
+        });
+    }
+
+    public static void maxBackward(Conv2dShape s, MemorySegment dy, long dyOff, MemorySegment argmax, long aOff,
+                                   MemorySegment dx, long dxOff) {
+        long image = (long) s.h() * s.w() * s.c(), outImage = (long) s.oh() * s.ow() * s.c();
+        // Windows of one image only ever write into that image: split the batch, no races.
+        Parallel.forRange(s.n(), 1, (from, to) -> {
+            for (long b = from; b < to; b++) {
+                dx.asSlice((dxOff + b * image) * 4, image * 4).fill((byte) 0);
+                for (long o = b * outImage; o < (b + 1) * outImage; o++) {
+                    int at = argmax.getAtIndex(JAVA_INT_UNALIGNED, aOff + o);
+                    if (at < 0) continue;
+                    long d = dxOff + at;
+                    dx.setAtIndex(JAVA_FLOAT_UNALIGNED, d, dx.getAtIndex(JAVA_FLOAT_UNALIGNED, d) + dy.getAtIndex(JAVA_FLOAT_UNALIGNED, dyOff + o));
+                }
+            }
+        });
+    }
+
+    public static void avgForward(Conv2dShape s, MemorySegment x, long xOff, MemorySegment y, long yOff) {
+        int c = s.c();
+        Parallel.forRange((long) s.n() * s.oh(), Math.max(1, 2048 / Math.max(1, s.ow() * c)), (from, to) -> {
+            float[] acc = new float[c], pix = new float[c];
+            for (long row = from; row < to; row++) {
+                int b = (int) (row / s.oh()), oy = (int) (row % s.oh());
+                for (int ox = 0; ox < s.ow(); ox++) {
+                    java.util.Arrays.fill(acc, 0f);
+                    int count = 0;
+                    for (int ky = 0; ky < s.kh(); ky++) {
+                        int iy = oy * s.sh() - s.padTop() + ky * s.dh();
+                        if (iy < 0 || iy >= s.h()) continue;
+                        for (int kx = 0; kx < s.kw(); kx++) {
+                            int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+                            if (ix < 0 || ix >= s.w()) continue;
+                            MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, (xOff + ((long) (b * s.h() + iy) * s.w() + ix) * c) * 4, pix, 0, c);
+                            for (int ch = 0; ch < c; ch++) acc[ch] += pix[ch];
+                            count++;
+                        }
+                    }
+                    float inv = 1f / Math.max(1, count);
+                    for (int ch = 0; ch < c; ch++) acc[ch] *= inv;
+                    MemorySegment.copy(acc, 0, y, JAVA_FLOAT_UNALIGNED, (yOff + ((row * s.ow()) + ox) * c) * 4, c);
+                }
+            }
+        });
+    }
+
+    public static void avgBackward(Conv2dShape s, MemorySegment dy, long dyOff, MemorySegment dx, long dxOff) {
+        int c = s.c();
+        long image = (long) s.h() * s.w() * c;
+        Parallel.forRange(s.n(), 1, (from, to) -> {
+            float[] g = new float[c], pix = new float[c];
+            for (long b = from; b < to; b++) {
+                dx.asSlice((dxOff + b * image) * 4, image * 4).fill((byte) 0);
+                for (int oy = 0; oy < s.oh(); oy++) {
+                    for (int ox = 0; ox < s.ow(); ox++) {
+                        int count = 0;
+                        for (int ky = 0; ky < s.kh(); ky++) {
+                            int iy = oy * s.sh() - s.padTop() + ky * s.dh();
+                            for (int kx = 0; kx < s.kw(); kx++) {
+                                int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+                                if (iy >= 0 && iy < s.h() && ix >= 0 && ix < s.w()) count++;
+                            }
+                        }
+                        MemorySegment.copy(dy, JAVA_FLOAT_UNALIGNED, (dyOff + ((b * s.oh() + oy) * s.ow() + ox) * c) * 4, g, 0, c);
+                        float inv = 1f / Math.max(1, count);
+                        for (int ky = 0; ky < s.kh(); ky++) {
+                            int iy = oy * s.sh() - s.padTop() + ky * s.dh();
+                            if (iy < 0 || iy >= s.h()) continue;
+                            for (int kx = 0; kx < s.kw(); kx++) {
+                                int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+                                if (ix < 0 || ix >= s.w()) continue;
+                                long at = (dxOff + ((b * s.h() + iy) * s.w() + ix) * c) * 4;
+                                MemorySegment.copy(dx, JAVA_FLOAT_UNALIGNED, at, pix, 0, c);
+                                for (int ch = 0; ch < c; ch++) pix[ch] += g[ch] * inv;
+                                MemorySegment.copy(pix, 0, dx, JAVA_FLOAT_UNALIGNED, at, c);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,139 @@
+package dev.panamax.kernels.conv;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.panamax.kernels.gemm.Gemm;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Convolution through im2col + GEMM, and pooling, against direct loops written from the definitions. */
+class ConvPoolTest {
+    static MemorySegment random(SplittableRandom r, long n) {
+        MemorySegment s = Arena.ofAuto().allocate(Math.max(1, n) * 4, 64);
+        for (long i = 0; i < n; i++) s.setAtIndex(JAVA_FLOAT_UNALIGNED, i, (float) r.nextDouble(-1, 1));
+        return s;
+    }
+
+    static float at(MemorySegment s, long i) {
+        return s.getAtIndex(JAVA_FLOAT_UNALIGNED, i);
+    }
+
+    /** Input pixel feeding output (oy, ox) through window tap (ky, kx), or -1 when it falls in the padding. */
+    static long pixel(Conv2dShape s, int b, int oy, int ox, int ky, int kx) {
+        int iy = oy * s.sh() - s.padTop() + ky * s.dh(), ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+        if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) return -1;
+        return ((long) (b * s.h() + iy) * s.w() + ix) * s.c();
+    }
+
+    static Conv2dShape[] shapes() {
+        return new Conv2dShape[] {
+            Conv2dShape.of(2, 7, 6, 3, 3, 2, 5, 1, 1, 1, 1, Conv2dShape.Padding.VALID),
+            Conv2dShape.of(2, 7, 6, 3, 3, 3, 4, 2, 1, 1, 1, Conv2dShape.Padding.SAME),
+            Conv2dShape.of(1, 9, 8, 2, 2, 3, 3, 1, 2, 2, 1, Conv2dShape.Padding.SAME),
+            Conv2dShape.of(3, 5, 5, 1, 3, 3, 2, 1, 1, 1, 1, Conv2dShape.Padding.VALID),
+            Conv2dShape.of(1, 4, 4, 9, 1, 1, 7, 1, 1, 1, 1, Conv2dShape.Padding.VALID)};
+    }
+
+    @Test
+    void outputGeometryFollowsKeras() {
+        Conv2dShape mnist = Conv2dShape.of(32, 28, 28, 1, 3, 3, 32, 1, 1, 1, 1, Conv2dShape.Padding.VALID);
+        assertEquals(26, mnist.oh());
+        Conv2dShape same = Conv2dShape.of(1, 7, 7, 1, 3, 3, 1, 2, 2, 1, 1, Conv2dShape.Padding.SAME);
+        assertEquals(4, same.oh());
+        assertEquals(1, same.padTop());
+        assertThrows(IllegalArgumentException.class, () -> Conv2dShape.of(1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 1, Conv2dShape.Padding.VALID));
+    }
+
+    @Test
+    void convolutionForwardAndBothGradientsMatchDirectLoops() {
+        SplittableRandom r = new SplittableRandom(4);
+        for (Conv2dShape s : shapes()) {
+            int k = s.patchSize(), f = s.f();
+            long m = s.patches();
+            MemorySegment x = random(r, (long) s.n() * s.h() * s.w() * s.c()), w = random(r, (long) k * f);
+            MemorySegment cols = Arena.ofAuto().allocate(m * k * 4 + 4, 64), y = Arena.ofAuto().allocate(m * f * 4, 64);
+            Im2col.im2col(s, x, 0, cols, 0);
+            Gemm.sgemm(false, false, (int) m, f, k, 1f, cols, 0, k, w, 0, f, 0f, y, 0, f);
+            MemorySegment dy = random(r, m * f);
+            MemorySegment dw = Arena.ofAuto().allocate((long) k * f * 4, 64);
+            Gemm.sgemm(true, false, k, f, (int) m, 1f, cols, 0, k, dy, 0, f, 0f, dw, 0, f);
+            MemorySegment dcols = Arena.ofAuto().allocate(m * k * 4, 64), dx = Arena.ofAuto().allocate(x.byteSize(), 64);
+            Gemm.sgemm(false, true, (int) m, k, f, 1f, dy, 0, f, w, 0, f, 0f, dcols, 0, k);
+            Im2col.col2im(s, dcols, 0, dx, 0);
+            double[] wantDw = new double[k * f], wantDx = new double[(int) (x.byteSize() / 4)];
+            for (int b = 0; b < s.n(); b++) for (int oy = 0; oy < s.oh(); oy++) for (int ox = 0; ox < s.ow(); ox++) {
+                long o = ((long) (b * s.oh() + oy) * s.ow() + ox) * f;
+                for (int fi = 0; fi < f; fi++) {
+                    double sum = 0;
+                    for (int ky = 0; ky < s.kh(); ky++) for (int kx = 0; kx < s.kw(); kx++) {
+                        long px = pixel(s, b, oy, ox, ky, kx);
+                        if (px < 0) continue;
+                        for (int c = 0; c < s.c(); c++) {
+                            int wi = ((ky * s.kw() + kx) * s.c() + c) * f + fi;
+                            sum += at(x, px + c) * at(w, wi);
+                            wantDw[wi] += at(x, px + c) * at(dy, o + fi);
+                            wantDx[(int) (px + c)] += at(w, wi) * at(dy, o + fi);
+                        }
+                    }
+                    assertEquals(sum, at(y, o + fi), 1e-5, "forward " + s + " at " + o);
+                }
+            }
+            for (int i = 0; i < wantDw.length; i++) assertEquals(wantDw[i], at(dw, i), 1e-4, "dW " + s + " at " + i);
+            for (int i = 0; i < wantDx.length; i++) assertEquals(wantDx[i], at(dx, i), 1e-5, "dX " + s + " at " + i);
+        }
+    }
+
+    @Test
+    void maxAndAveragePoolingForwardAndBackward() {
+        SplittableRandom r = new SplittableRandom(5);
+        Conv2dShape[] pools = {
+            Conv2dShape.of(2, 6, 6, 3, 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.VALID),
+            Conv2dShape.of(2, 5, 7, 17, 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.SAME),
+            Conv2dShape.of(1, 5, 5, 2, 3, 3, 0, 1, 1, 1, 1, Conv2dShape.Padding.SAME)};
+        for (Conv2dShape s : pools) {
+            long in = (long) s.n() * s.h() * s.w() * s.c(), out = (long) s.n() * s.oh() * s.ow() * s.c();
+            MemorySegment x = random(r, in), dy = random(r, out);
+            MemorySegment y = Arena.ofAuto().allocate(out * 4, 64), arg = Arena.ofAuto().allocate(out * 4, 64);
+            MemorySegment dx = Arena.ofAuto().allocate(in * 4, 64), ya = Arena.ofAuto().allocate(out * 4, 64), dxa = Arena.ofAuto().allocate(in * 4, 64);
+            Pool2d.maxForward(s, x, 0, y, 0, arg, 0);
+            Pool2d.maxBackward(s, dy, 0, arg, 0, dx, 0);
+            Pool2d.avgForward(s, x, 0, ya, 0);
+            Pool2d.avgBackward(s, dy, 0, dxa, 0);
+            double[] wantDx = new double[(int) in], wantDxa = new double[(int) in];
+            for (int b = 0; b < s.n(); b++) for (int oy = 0; oy < s.oh(); oy++) for (int ox = 0; ox < s.ow(); ox++) {
+                for (int c = 0; c < s.c(); c++) {
+                    long o = ((long) (b * s.oh() + oy) * s.ow() + ox) * s.c() + c;
+                    float best = Float.NEGATIVE_INFINITY;
+                    long bestAt = -1;
+                    double sum = 0;
+                    int count = 0;
+                    for (int ky = 0; ky < s.kh(); ky++) for (int kx = 0; kx < s.kw(); kx++) {
+                        long px = pixel(s, b, oy, ox, ky, kx);
+                        if (px < 0) continue;
+                        float v = at(x, px + c);
+                        if (bestAt < 0 || v > best) { best = v; bestAt = px + c; }
+                        sum += v;
+                        count++;
+                    }
+                    assertEquals(best, at(y, o), "max " + s);
+                    assertEquals(bestAt, y.getAtIndex(JAVA_FLOAT_UNALIGNED, o) == best ? arg.getAtIndex(JAVA_INT_UNALIGNED, o) : -2, "argmax " + s);
+                    assertEquals(sum / count, at(ya, o), 1e-6, "avg " + s);
+                    wantDx[(int) bestAt] += at(dy, o);
+                    for (int ky = 0; ky < s.kh(); ky++) for (int kx = 0; kx < s.kw(); kx++) {
+                        long px = pixel(s, b, oy, ox, ky, kx);
+                        if (px >= 0) wantDxa[(int) (px + c)] += at(dy, o) / count;
+                    }
+                }
+            }
+            for (int i = 0; i < in; i++) {
+                assertEquals(wantDx[i], at(dx, i), 1e-6, "max backward " + s + " at " + i);
+                assertEquals(wantDxa[i], at(dxa, i), 1e-6, "avg backward " + s + " at " + i);
+            }
+        }
+    }
+}
