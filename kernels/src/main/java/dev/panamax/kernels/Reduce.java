@@ -32,13 +32,11 @@ public final class Reduce {
     /** Index of the first maximum ({@code max}) or minimum; NaN counts as the extreme, as in PyTorch. */
     public static long argF32(boolean max, MemorySegment a, long off, long n) {
         if (!Simd.ENABLED || !a.isNative()) return ReduceScalar.argF32(max, a, off, n);
-        float target = max ? ReduceVector.maxF32(a, off, n) : ReduceVector.minF32(a, off, n);
-        return ReduceVector.indexOfF32(target, a, off, n);
+        return ReduceVector.argF32(max, a, off, n);
     }
 
     public static long argF64(boolean max, MemorySegment a, long off, long n) {
         if (!Simd.ENABLED || !a.isNative()) return ReduceScalar.argF64(max, a, off, n);
-        double target = max ? ReduceVector.maxF64(a, off, n) : ReduceVector.minF64(a, off, n);
-        return ReduceVector.indexOfF64(target, a, off, n);
+        return ReduceVector.argF64(max, a, off, n);
     }
 }

@@ -75,24 +75,48 @@ final class ReduceVector {
         return Math.min(m.reduceLanes(VectorOperators.MIN), ReduceScalar.reduceF64(ReduceOp.MIN, a, off + i, n - i));
     }
 
-    /** First index holding {@code target} (NaN matches NaN), found a vector at a time. */
-    static long indexOfF32(float target, MemorySegment a, long off, long n) {
-        if (target != target) return ReduceScalar.argF32(true, a, off, n);
-        long i = 0;
+    /**
+     * Index of the first maximum (or minimum): the first vector block whose lane extreme beats everything
+     * before it is remembered, then that block is scanned. A NaN block hands over to the scalar definition
+     * from there (NaN wins). Masks are avoided on purpose: an early exit on a mask test made C2 box it.
+     */
+    static long argF32(boolean max, MemorySegment a, long off, long n) {
+        float best = max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+        long bestBlock = -1, i = 0;
         for (long b = F.loopBound(n); i < b; i += FL) {
-            if (lf(a, off + i).compare(VectorOperators.EQ, target).anyTrue()) break;  // found in this vector
+            FloatVector v = lf(a, off + i);
+            float e = max ? v.reduceLanes(VectorOperators.MAX) : v.reduceLanes(VectorOperators.MIN);
+            if (e != e) return i + ReduceScalar.argF32(max, a, off + i, n - i);
+            if (bestBlock < 0 || (max ? e > best : e < best)) {
+                best = e;
+                bestBlock = i;
+            }
         }
-        for (; i < n; i++) if (a.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, off + i) == target) return i;
-        throw new IllegalStateException("value not found");
+        if (i < n) {
+            long t = i + ReduceScalar.argF32(max, a, off + i, n - i);
+            float tv = a.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, off + t);
+            if (bestBlock < 0 || tv != tv || (max ? tv > best : tv < best)) return t;
+        }
+        return bestBlock + ReduceScalar.argF32(max, a, off + bestBlock, FL);
     }
 
-    static long indexOfF64(double target, MemorySegment a, long off, long n) {
-        if (target != target) return ReduceScalar.argF64(true, a, off, n);
-        long i = 0;
+    static long argF64(boolean max, MemorySegment a, long off, long n) {
+        double best = max ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        long bestBlock = -1, i = 0;
         for (long b = D.loopBound(n); i < b; i += DL) {
-            if (ld(a, off + i).compare(VectorOperators.EQ, target).anyTrue()) break;
+            DoubleVector v = ld(a, off + i);
+            double e = max ? v.reduceLanes(VectorOperators.MAX) : v.reduceLanes(VectorOperators.MIN);
+            if (e != e) return i + ReduceScalar.argF64(max, a, off + i, n - i);
+            if (bestBlock < 0 || (max ? e > best : e < best)) {
+                best = e;
+                bestBlock = i;
+            }
         }
-        for (; i < n; i++) if (a.getAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED, off + i) == target) return i;
-        throw new IllegalStateException("value not found");
+        if (i < n) {
+            long t = i + ReduceScalar.argF64(max, a, off + i, n - i);
+            double tv = a.getAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED, off + t);
+            if (bestBlock < 0 || tv != tv || (max ? tv > best : tv < best)) return t;
+        }
+        return bestBlock + ReduceScalar.argF64(max, a, off + bestBlock, DL);
     }
 }

@@ -31,6 +31,18 @@ class ReduceKernelTest {
     }
 
     @Test
+    void argmaxOfInfinitiesAndTiesAcrossBlocks() {
+        MemorySegment f = KernelTestSupport.zeros(40 * 4);
+        for (int i = 0; i < 40; i++) f.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, Float.NEGATIVE_INFINITY);
+        assertEquals(0, Reduce.argF32(true, f, 0, 32), "all -inf: the first index");
+        assertEquals(0, Reduce.argF32(false, f, 0, 40));
+        f.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, 37, 5f);
+        f.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, 19, 5f);
+        assertEquals(19, Reduce.argF32(true, f, 0, 40), "first of equal maxima, in a different block from the tail");
+        assertEquals(37, Reduce.argF32(true, f, 20, 20) + 20);
+    }
+
+    @Test
     void nanPropagatesAndWinsArgmax() {
         MemorySegment f = KernelTestSupport.floats(1, 40, -1, 1);
         f.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, 37, Float.NaN);
