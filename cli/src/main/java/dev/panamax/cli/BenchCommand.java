@@ -1,35 +1,53 @@
 package dev.panamax.cli;
 
+import dev.panamax.bench.BenchMain;
 import dev.panamax.bench.GemmTable;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code panamax bench gemm [--json]}: what this machine's GEMMs do, in under a minute. */
-@Command(name = "bench", description = "Quick benchmarks (gemm: GFLOP/s of naive Java, Panamax Java and OpenBLAS).")
+/**
+ * {@code panamax bench gemm [--json]}: what this machine's GEMMs do, in under a minute.
+ * {@code panamax bench jmh [REGEX] [-p n=1024]}: the JMH benchmarks (GemmBench, ConvBench, FfmCallBench, ...).
+ */
+@Command(name = "bench", description = {"Benchmarks.", "  gemm: quick GFLOP/s table of naive Java, Panamax Java and OpenBLAS.",
+        "  jmh [REGEX]: the JMH benchmarks whose names match REGEX (default: all)."})
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "Which benchmark: gemm", defaultValue = "gemm")
+    @Parameters(index = "0", description = "gemm or jmh", defaultValue = "gemm")
     String what;
 
-    @Option(names = "--json", description = "One JSON object per line instead of a table.")
+    @Parameters(index = "1", arity = "0..1", description = "jmh: benchmark name regex", defaultValue = ".*")
+    String regex;
+
+    @Option(names = "--json", description = "gemm: one JSON object per line instead of a table.")
     boolean json;
 
-    @Option(names = "--sizes", split = ",", description = "Matrix sizes (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--sizes", split = ",", description = "gemm: matrix sizes (default: ${DEFAULT-VALUE}).",
             defaultValue = "64,128,256,512,1024,2048")
     int[] sizes;
 
-    @Option(names = "--seconds", description = "Seconds of timed runs per figure (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--seconds", description = "gemm: seconds of timed runs per figure (default: ${DEFAULT-VALUE}).",
             defaultValue = "0.6")
     double seconds;
 
+    @Option(names = "--quick", description = "jmh: shorter warm-up and measurement.")
+    boolean quick;
+
+    @Option(names = {"-p", "--param"}, description = "jmh: override a parameter, e.g. -p n=1024,2048")
+    List<String> params = List.of();
+
     @Override
-    public Integer call() {
-        if (!what.equals("gemm")) {
-            System.err.println("panamax bench: unknown benchmark '" + what + "'; available: gemm");
-            return 2;
+    public Integer call() throws Exception {
+        switch (what) {
+            case "gemm" -> GemmTable.print(GemmTable.measure(sizes, new int[] {1, 2}, seconds), json, System.out);
+            case "jmh" -> BenchMain.run(regex, quick, params);
+            default -> {
+                System.err.println("panamax bench: unknown benchmark '" + what + "'; available: gemm, jmh");
+                return 2;
+            }
         }
-        GemmTable.print(GemmTable.measure(sizes, new int[] {1, 2}, seconds), json, System.out);
         return 0;
     }
 }

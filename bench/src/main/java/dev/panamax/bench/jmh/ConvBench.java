@@ -1,0 +1,76 @@
+package dev.panamax.bench.jmh;
+
+import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.kernels.conv.Im2col;
+import dev.panamax.kernels.gemm.Gemm;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The MNIST CNN's three convolutions at batch 32 (NHWC, 3×3, valid): forward (im2col + GEMM) and backward
+ * (weight gradient GEMM, input gradient GEMM + col2im), Java GEMM on all threads.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class ConvBench {
+    /** conv1: 28×28×1 → 32; conv2: 13×13×32 → 64; conv3: 5×5×64 → 64. */
+    @Param({"conv1", "conv2", "conv3"})
+    public String layer;
+
+    Conv2dShape s;
+    Arena arena;
+    MemorySegment x, w, y, cols, dy, dw, dcols, dx;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        s = switch (layer) {
+            case "conv1" -> Conv2dShape.of(32, 28, 28, 1, 3, 3, 32, 1, 1, 1, 1, Conv2dShape.Padding.VALID);
+            case "conv2" -> Conv2dShape.of(32, 13, 13, 32, 3, 3, 64, 1, 1, 1, 1, Conv2dShape.Padding.VALID);
+            default -> Conv2dShape.of(32, 5, 5, 64, 3, 3, 64, 1, 1, 1, 1, Conv2dShape.Padding.VALID);
+        };
+        arena = Arena.ofShared();
+        long in = (long) s.n() * s.h() * s.w() * s.c(), k = s.patchSize(), m = s.patches();
+        x = GemmBench.random(arena, in, 1);
+        w = GemmBench.random(arena, k * s.f(), 2);
+        dy = GemmBench.random(arena, m * s.f(), 3);
+        y = arena.allocate(m * s.f() * 4, 64);
+        cols = arena.allocate(m * k * 4, 64);
+        dcols = arena.allocate(m * k * 4, 64);
+        dw = arena.allocate(k * s.f() * 4, 64);
+        dx = arena.allocate(in * 4, 64);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        arena.close();
+    }
+
+    @Benchmark
+    public MemorySegment forward() {
+        int k = s.patchSize(), m = (int) s.patches();
+        Im2col.im2col(s, x, 0, cols, 0);
+        Gemm.sgemm(false, false, m, s.f(), k, 1f, cols, 0, k, w, 0, s.f(), 0f, y, 0, s.f());
+        return y;
+    }
+
+    @Benchmark
+    public MemorySegment backward() {
+        int k = s.patchSize(), m = (int) s.patches();
+        Gemm.sgemm(true, false, k, s.f(), m, 1f, cols, 0, k, dy, 0, s.f(), 0f, dw, 0, s.f());
+        Gemm.sgemm(false, true, m, k, s.f(), 1f, dy, 0, s.f(), w, 0, s.f(), 0f, dcols, 0, k);
+        Im2col.col2im(s, dcols, 0, dx, 0);
+        return dx;
+    }
+}
