@@ -35,18 +35,22 @@ final class LinalgOps {
             try (Tensor out = Tensor.empty(a.dtype(), outShape);
                  Tensor ae = a2.expand(concat(batch, m, k)); Tensor be = b2.expand(concat(batch, k, n));
                  Tensor ac = gemmReady(ae); Tensor bc = gemmReady(be)) {
-                long batches = Shape.numel(batch);
+                int batches = Math.toIntExact(Shape.numel(batch));
                 boolean ta = transposed(ac), tb = transposed(bc);
                 long lda = leading(ac), ldb = leading(bc);
-                for (long i = 0; i < batches; i++) {
-                    long ao = ac.offset() + batchOffset(ac, i, batch.length);
-                    long bo = bc.offset() + batchOffset(bc, i, batch.length);
-                    if (a.dtype() == DType.F32) {
-                        CpuBackend.sgemm(ta, tb, (int) m, (int) n, (int) k, 1f, ac.segment(), ao, lda, bc.segment(), bo, ldb,
-                                0f, out.segment(), i * m * n, n);
-                    } else {
-                        CpuBackend.dgemm(ta, tb, (int) m, (int) n, (int) k, 1.0, ac.segment(), ao, lda, bc.segment(), bo, ldb,
-                                0.0, out.segment(), i * m * n, n);
+                long[] aOffs = new long[batches], bOffs = new long[batches], cOffs = new long[batches];
+                for (int i = 0; i < batches; i++) {
+                    aOffs[i] = ac.offset() + batchOffset(ac, i, batch.length);
+                    bOffs[i] = bc.offset() + batchOffset(bc, i, batch.length);
+                    cOffs[i] = i * m * n;
+                }
+                if (a.dtype() == DType.F32) {
+                    CpuBackend.sgemmBatched(ta, tb, (int) m, (int) n, (int) k, 1f, ac.segment(), aOffs, lda, bc.segment(), bOffs,
+                            ldb, 0f, out.segment(), cOffs, n);
+                } else {
+                    for (int i = 0; i < batches; i++) {
+                        CpuBackend.dgemm(ta, tb, (int) m, (int) n, (int) k, 1.0, ac.segment(), aOffs[i], lda, bc.segment(),
+                                bOffs[i], ldb, 0.0, out.segment(), cOffs[i], n);
                     }
                 }
                 long[] finalShape = outShape;

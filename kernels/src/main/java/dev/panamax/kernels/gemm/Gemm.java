@@ -63,6 +63,35 @@ public final class Gemm {
         }
     }
 
+    /**
+     * {@code batch} independent products {@code C_i = alpha·op(A_i)·op(B_i) + beta·C_i}, same shapes and leading
+     * dimensions, at element offsets {@code aOffs[i]}, {@code bOffs[i]}, {@code cOffs[i]} (repeated offsets
+     * express broadcasting; C offsets must not overlap). Small products are spread across cores one whole
+     * product per task; large ones run one after another, each split across cores.
+     */
+    public static void sgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                    MemorySegment a, long[] aOffs, long lda, MemorySegment b, long[] bOffs, long ldb,
+                                    float beta, MemorySegment c, long[] cOffs, long ldc) {
+        int batch = aOffs.length;
+        if (bOffs.length != batch || cOffs.length != batch) {
+            throw new IllegalArgumentException("sgemmBatched: " + batch + " A offsets, " + bOffs.length + " B offsets, "
+                    + cOffs.length + " C offsets; they must match");
+        }
+        long macs = (long) m * n * k;
+        if (macs >= GemmConfig.PARALLEL_MIN_MACS || batch == 1) {
+            for (int i = 0; i < batch; i++) {
+                sgemm(transA, transB, m, n, k, alpha, a, aOffs[i], lda, b, bOffs[i], ldb, beta, c, cOffs[i], ldc);
+            }
+            return;
+        }
+        Parallel.forRange(batch, Math.max(1, GemmConfig.PARALLEL_MIN_MACS / Math.max(1, macs)), (from, to) -> {
+            for (long i = from; i < to; i++) {
+                int j = (int) i;
+                sgemm(1, transA, transB, m, n, k, alpha, a, aOffs[j], lda, b, bOffs[j], ldb, beta, c, cOffs[j], ldc);
+            }
+        });
+    }
+
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
                              MemorySegment a, long aOff, long lda, MemorySegment b, long bOff, long ldb,
                              double beta, MemorySegment c, long cOff, long ldc) {

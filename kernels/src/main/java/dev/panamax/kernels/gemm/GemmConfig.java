@@ -24,13 +24,19 @@ public final class GemmConfig {
     public static final int MC = roundDown(Integer.getInteger("panamax.gemm.mc", 120), MR);
     /** Columns of B packed per block; a multiple of {@link #NR}. */
     public static final int NC = roundDown(Integer.getInteger("panamax.gemm.nc", 3072), NR);
-    /** Below this many multiply-adds (m·n·k) a GEMM runs on the calling thread: forking costs more. */
-    public static final long PARALLEL_MIN_MACS = 1L << 18;
     /**
-     * Where OpenBLAS takes over when it is available and {@code -Dpanamax.gemm=auto}: at or above this many
-     * multiply-adds the FFM call's fixed cost is noise and OpenBLAS's kernels lead.
+     * Below this many multiply-adds (m·n·k) a GEMM runs on the calling thread. Measured with
+     * {@code panamax bench gemm}: two threads lost to one at n = 64 (8 vs 24 GFLOP/s) and n = 128 (30 vs 47) and
+     * won from n = 256 (95 vs 60).
      */
-    public static final long OPENBLAS_MIN_MACS = 1L << 21;
+    public static final long PARALLEL_MIN_MACS = 1L << 23;
+    /**
+     * Where OpenBLAS takes over when it is available and {@code -Dpanamax.gemm=auto}. Measured with
+     * {@code panamax bench gemm} (OpenBLAS 0.3.21, Zen kernel): OpenBLAS led at every size from n = 16 to 2048
+     * except a tie at n = 128, so it takes everything but the tiniest products, where a ~15 ns FFM call
+     * (FfmCallBench) is not worth it next to the Java kernel.
+     */
+    public static final long OPENBLAS_MIN_MACS = 1L << 12;
 
     private GemmConfig() {}
 

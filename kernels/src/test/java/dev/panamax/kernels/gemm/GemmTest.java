@@ -109,6 +109,24 @@ class GemmTest {
     }
 
     @Test
+    void batchedProductsWithABroadcastOperand() {
+        SplittableRandom r = new SplittableRandom(6);
+        int m = 5, n = 7, k = 3, batch = 40;
+        MemorySegment a = randomF32(r, (long) batch * m * k), b = randomF32(r, (long) k * n);
+        MemorySegment c = randomF32(r, (long) batch * m * n), want = copy(c);
+        long[] ao = new long[batch], bo = new long[batch], co = new long[batch];
+        for (int i = 0; i < batch; i++) {
+            ao[i] = (long) i * m * k;
+            co[i] = (long) i * m * n;
+            GemmReference.sgemm(false, false, m, n, k, 1f, a, ao[i], k, b, 0, n, 0f, want, co[i], n);
+        }
+        Gemm.sgemmBatched(false, false, m, n, k, 1f, a, ao, k, b, bo, n, 0f, c, co, n);
+        for (long i = 0; i < (long) batch * m * n; i++) {
+            assertEquals(want.getAtIndex(JAVA_FLOAT_UNALIGNED, i), c.getAtIndex(JAVA_FLOAT_UNALIGNED, i), 1e-5f);
+        }
+    }
+
+    @Test
     void badLeadingDimensionsAreRejected() {
         MemorySegment s = Arena.ofAuto().allocate(64);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -74,6 +74,19 @@ public final class CpuBackend {
         }
     }
 
+    /** Batched F32 products at the given element offsets; see {@link Gemm#sgemmBatched}. */
+    public static void sgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                    MemorySegment a, long[] aOffs, long lda, MemorySegment b, long[] bOffs, long ldb,
+                                    float beta, MemorySegment c, long[] cOffs, long ldc) {
+        if (usesOpenBlas((long) m * n * k)) {
+            for (int i = 0; i < aOffs.length; i++) {
+                sgemm(transA, transB, m, n, k, alpha, a, aOffs[i], lda, b, bOffs[i], ldb, beta, c, cOffs[i], ldc);
+            }
+        } else {
+            Gemm.sgemmBatched(transA, transB, m, n, k, alpha, a, aOffs, lda, b, bOffs, ldb, beta, c, cOffs, ldc);
+        }
+    }
+
     /** Row-major {@code C = alpha·op(A)·op(B) + beta·C} in F64. */
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
                              MemorySegment a, long aOff, long lda, MemorySegment b, long bOff, long ldb,
