@@ -39,10 +39,25 @@ final class ElementwiseOps {
         }
     }
 
+    /** {@code t = op(t, other)} in place, other broadcast to t's shape and cast to t's dtype. */
+    static void inPlace(String name, BinaryOp op, Tensor t, Tensor other) {
+        if (!t.isContiguous()) throw new IllegalStateException(name + ": " + t.describe() + " must be contiguous");
+        long[] shape = Shape.broadcast(name, other.shape(), t.shape());
+        if (!java.util.Arrays.equals(shape, t.shape())) {
+            throw new IllegalArgumentException(name + ": " + other.describe() + " does not broadcast to " + t.describe());
+        }
+        if (op.promotesIntegers() && !t.dtype().isFloating()) {
+            throw new IllegalArgumentException(name + ": " + op + " on the integer tensor " + t.describe() + " cannot stay in place");
+        }
+        try (Tensor c = other.to(t.dtype()); Tensor self = t.view(t.shape(), Shape.contiguousStrides(t.shape()), t.offset())) {
+            run(op, self, self, c);
+        }
+    }
+
     /** out = op(a, b); out is contiguous with the broadcast shape; all three share one dtype. */
     private static void run(BinaryOp op, Tensor out, Tensor a, Tensor b) {
         long[] shape = out.shape();
-        StridedLoop loop = StridedLoop.of(shape, new long[] {0, a.offset(), b.offset()}, out.strides(),
+        StridedLoop loop = StridedLoop.of(shape, new long[] {out.offset(), a.offset(), b.offset()}, out.strides(),
                 Shape.broadcastStrides(a.shape(), a.strides(), shape),
                 Shape.broadcastStrides(b.shape(), b.strides(), shape));
         long as = loop.innerStride[1], bs = loop.innerStride[2];

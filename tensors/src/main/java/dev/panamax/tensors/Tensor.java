@@ -293,6 +293,7 @@ public final class Tensor implements AutoCloseable, Owned {
     }
 
     /** The scope that will free this tensor, or null when the caller owns it. */
+    @Override
     public MemoryScope owner() {
         return owner;
     }
@@ -367,6 +368,39 @@ public final class Tensor implements AutoCloseable, Owned {
     /** Writes {@code value} at {@code idx}, in place. */
     public Tensor set(double value, long... idx) {
         Elements.setDouble(storage.segment(), dtype, flatIndex("set", idx), value);
+        markModified();
+        return this;
+    }
+
+    /**
+     * How many in-place writes this tensor's memory has seen (through any view). Autodiff compares it with the
+     * value recorded when a tensor was saved for backward, to refuse a gradient computed from changed data.
+     */
+    public long version() {
+        return storage.version();
+    }
+
+    /** Records an in-place write done outside Tensor's own methods (for example by a fused optimizer kernel). */
+    public void markModified() {
+        storage.bumpVersion();
+    }
+
+    /** {@code this += other} in place ({@code other} broadcast to this shape); this tensor must be contiguous. */
+    public Tensor addInPlace(Tensor other) {
+        checkOpen("addInPlace");
+        other.checkOpen("addInPlace");
+        ElementwiseOps.inPlace("addInPlace", BinaryOp.ADD, this, other);
+        markModified();
+        return this;
+    }
+
+    /** {@code this *= s} in place; this tensor must be contiguous. */
+    public Tensor mulInPlace(double s) {
+        checkOpen("mulInPlace");
+        try (Tensor c = Tensor.scalar(s, dtype)) {
+            ElementwiseOps.inPlace("mulInPlace", BinaryOp.MUL, this, c);
+        }
+        markModified();
         return this;
     }
 
@@ -376,6 +410,7 @@ public final class Tensor implements AutoCloseable, Owned {
         try (Tensor v = scalarLike(value)) {
             CopyOps.copyInto(this, v);
         }
+        markModified();
         return this;
     }
 
@@ -395,6 +430,7 @@ public final class Tensor implements AutoCloseable, Owned {
         } else {
             CopyOps.copyInto(this, src);
         }
+        markModified();
         return this;
     }
 

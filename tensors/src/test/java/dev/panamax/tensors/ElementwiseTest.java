@@ -175,6 +175,24 @@ class ElementwiseTest {
     }
 
     @Test
+    void inPlaceUpdatesBroadcastAndBumpTheVersion() {
+        try (MemoryScope s = MemoryScope.open("t")) {
+            Tensor g = Tensor.zeros(DType.F32, 3, 33);
+            Tensor row = Tensor.arange(33, DType.F32);
+            long v0 = g.version();
+            g.addInPlace(row).addInPlace(row).mulInPlace(0.5);
+            Ref.of(row).zip(Ref.of(g), (r, x) -> r).assertMatches(g, 0, 0);
+            assertTrue(g.version() > v0);
+            Tensor view = g.reshape(99);
+            long v1 = view.version();
+            g.set(1, 0, 0);
+            assertTrue(view.version() > v1, "views share the version counter");
+            assertThrows(IllegalArgumentException.class, () -> row.addInPlace(g));
+            assertThrows(IllegalStateException.class, () -> g.t().addInPlace(Tensor.zeros(DType.F32, 33, 3)));
+        }
+    }
+
+    @Test
     void clampAndInPlaceFill() {
         try (MemoryScope s = MemoryScope.open("t")) {
             Tensor a = Tensor.of(new float[] {-2, 0.5f, 3}, 3);

@@ -77,6 +77,19 @@ class MemoryTest {
     }
 
     @Test
+    void moveHandsATensorToAnotherScope() {
+        try (MemoryScope model = MemoryScope.open("model")) {
+            Tensor grad;
+            try (MemoryScope step = MemoryScope.open("step")) {
+                grad = MemoryScope.move(Tensor.ones(DType.F32, 10), model);
+            }
+            assertFalse(grad.isClosed(), "owned by the model scope now");
+            assertEquals(model, grad.owner());
+            assertEquals(10, grad.sum().item());
+        }
+    }
+
+    @Test
     void closingAScopeWithALiveArrowBufferFailsLoudlyAndNamesIt() {
         MemoryScope s = MemoryScope.open("leaky-step");
         ArrowBuf leaked = s.allocator().buffer(128);

@@ -89,6 +89,27 @@ public final class MemoryScope implements AutoCloseable {
         return o;
     }
 
+    /**
+     * Hands {@code o} from whichever scope owns it now to {@code target} (null: the caller owns it and must close
+     * it), moving its memory's accounting along. Used for results whose lifetime is another object's, such as a
+     * parameter's gradient, which must live as long as the parameter and not as long as the step that made it.
+     */
+    public static <T extends Owned> T move(T o, MemoryScope target) {
+        if (o.isClosed()) throw new IllegalStateException("move: the tensor was already closed");
+        if (target != null && target.closed) throw new IllegalStateException("move: scope '" + target.name + "' is closed");
+        MemoryScope from = o.owner();
+        if (from == target) return o;
+        if (from != null && !from.owned.remove(o)) {
+            throw new IllegalStateException("move: the tensor is not registered with its scope '" + from.name + "'");
+        }
+        BufferAllocator dest = target == null ? Memory.root() : target.allocator;
+        // Only memory accounted to a scope that may close before the target must follow the tensor.
+        if (from != null && o.storage().allocator() == from.allocator) o.storage().transferTo(dest);
+        if (target != null) target.add(o);
+        else o.setOwner(null);
+        return o;
+    }
+
     /** Frees every tensor created in this scope and not kept, then checks the scope's allocator is empty. */
     @Override
     public void close() {

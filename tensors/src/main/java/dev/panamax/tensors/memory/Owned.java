@@ -10,6 +10,9 @@ public interface Owned {
     /** Releases the view because {@code scope} is closing; a no-op when already closed. */
     void closeFromScope(MemoryScope scope);
 
+    /** The scope that will free this view, or null when the caller owns it. */
+    MemoryScope owner();
+
     /** Records the scope that now owns this view (null: owned by the caller). */
     void setOwner(MemoryScope scope);
 }

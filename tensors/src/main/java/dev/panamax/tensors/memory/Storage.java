@@ -19,6 +19,7 @@ public final class Storage {
     private final long bytes;
     private final long bufOffset;
     private final AtomicInteger refs = new AtomicInteger(1);
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
     private volatile ArrowBuf buf;
 
     private Storage(ArrowBuf buf, long offset, long bytes) {
@@ -68,6 +69,15 @@ public final class Storage {
 
     public BufferAllocator allocator() {
         return buf.getReferenceManager().getAllocator();
+    }
+
+    /** Bumped by every in-place write through any view, so saved tensors can tell they were modified. */
+    public long version() {
+        return version.get();
+    }
+
+    public void bumpVersion() {
+        version.incrementAndGet();
     }
 
     public boolean isReleased() {
