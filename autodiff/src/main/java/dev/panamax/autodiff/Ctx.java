@@ -1,0 +1,98 @@
+package dev.panamax.autodiff;
+
+import dev.panamax.tensors.DType;
+import dev.panamax.tensors.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one op application keeps for its backward pass. Tensors are kept only through {@link #save}, which
+ * records their version: if a saved tensor is changed in place before backward, {@link #saved} refuses to
+ * hand it out instead of letting the gradient be computed from the wrong numbers. Plain values (axes,
+ * flags, shapes) go in {@link #put}.
+ */
+public final class Ctx {
+    private final String op;
+    private final List<Tensor> saved = new ArrayList<>();
+    private final List<Long> versions = new ArrayList<>();
+    private final Map<String, Object> values = new HashMap<>();
+    private long[][] inputShapes = new long[0][];
+    private DType[] inputTypes = new DType[0];
+    private boolean[] needsGrad = new boolean[0];
+    private boolean released;
+
+    Ctx(String op) {
+        this.op = op;
+    }
+
+    void inputs(Tensor[] in, boolean[] needs) {
+        inputShapes = new long[in.length][];
+        inputTypes = new DType[in.length];
+        for (int i = 0; i < in.length; i++) {
+            inputShapes[i] = in[i].shape();
+            inputTypes[i] = in[i].dtype();
+        }
+        needsGrad = needs;
+    }
+
+    /** Keeps tensors for backward (each as its own view, so the caller may close theirs). */
+    public void save(Tensor... tensors) {
+        for (Tensor t : tensors) {
+            saved.add(t.reshape(t.shape()));
+            versions.add(t.version());
+        }
+    }
+
+    /** Saved tensor {@code i}; throws if it was modified in place after it was saved. */
+    public Tensor saved(int i) {
+        if (released) {
+            throw new IllegalStateException(op + ": its saved tensors were freed by an earlier backward; call "
+                    + "backward(grad, true) (retainGraph) on the first pass to backpropagate twice");
+        }
+        Tensor t = saved.get(i);
+        if (t.version() != versions.get(i)) {
+            throw new IllegalStateException(op + ": saved tensor " + i + " " + t.dtype() + java.util.Arrays.toString(t.shape())
+                    + " was modified in place after the forward pass (version " + versions.get(i) + " -> " + t.version()
+                    + "), so its gradient would be wrong. Clone it before modifying, or modify a copy.");
+        }
+        return t;
+    }
+
+    public void put(String key, Object value) {
+        values.put(key, value);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(String key) {
+        return (T) values.get(key);
+    }
+
+    public int inputCount() {
+        return inputShapes.length;
+    }
+
+    public long[] inputShape(int i) {
+        return inputShapes[i].clone();
+    }
+
+    public DType inputType(int i) {
+        return inputTypes[i];
+    }
+
+    /** Whether input {@code i} needs a gradient (backward may skip the others and return null). */
+    public boolean needsInputGrad(int i) {
+        return needsGrad[i];
+    }
+
+    boolean isReleased() {
+        return released;
+    }
+
+    void release() {
+        if (released) return;
+        released = true;
+        for (Tensor t : saved) t.close();
+    }
+}

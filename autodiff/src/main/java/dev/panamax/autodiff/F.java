@@ -1,0 +1,292 @@
+package dev.panamax.autodiff;
+
+import dev.panamax.autodiff.op.Abs;
+import dev.panamax.autodiff.op.Add;
+import dev.panamax.autodiff.op.Clamp;
+import dev.panamax.autodiff.op.Concat;
+import dev.panamax.autodiff.op.Div;
+import dev.panamax.autodiff.op.Exp;
+import dev.panamax.autodiff.op.Expand;
+import dev.panamax.autodiff.op.Gelu;
+import dev.panamax.autodiff.op.IndexSelect;
+import dev.panamax.autodiff.op.Log;
+import dev.panamax.autodiff.op.MatMul;
+import dev.panamax.autodiff.op.Max;
+import dev.panamax.autodiff.op.Mul;
+import dev.panamax.autodiff.op.Neg;
+import dev.panamax.autodiff.op.Permute;
+import dev.panamax.autodiff.op.Pow;
+import dev.panamax.autodiff.op.Relu;
+import dev.panamax.autodiff.op.Reshape;
+import dev.panamax.autodiff.op.Sigmoid;
+import dev.panamax.autodiff.op.Slice;
+import dev.panamax.autodiff.op.Softmax;
+import dev.panamax.autodiff.op.SoftmaxCrossEntropy;
+import dev.panamax.autodiff.op.Sqrt;
+import dev.panamax.autodiff.op.Sub;
+import dev.panamax.autodiff.op.Sum;
+import dev.panamax.autodiff.op.Tanh;
+import dev.panamax.autodiff.op.Where;
+import dev.panamax.tensors.Rng;
+import dev.panamax.tensors.Tensor;
+import java.util.Arrays;
+
+/**
+ * The differentiable functions, one static method each. Primitives are {@link Function}s in {@code op/};
+ * everything else is composed from them here (and so needs no backward of its own).
+ */
+public final class F {
+    private F() {}
+
+    private static Var constant(double v, Var like) {
+        return Var.of(Tensor.scalar(v, like.value().dtype()));
+    }
+
+    // ---------------------------------------------------------------- elementwise
+    public static Var add(Var a, Var b) { return new Add().apply1(a, b); }
+    public static Var sub(Var a, Var b) { return new Sub().apply1(a, b); }
+    public static Var mul(Var a, Var b) { return new Mul().apply1(a, b); }
+    public static Var div(Var a, Var b) { return new Div().apply1(a, b); }
+    public static Var pow(Var a, Var b) { return new Pow().apply1(a, b); }
+    public static Var add(Var a, double b) { return add(a, constant(b, a)); }
+    public static Var mul(Var a, double b) { return mul(a, constant(b, a)); }
+    public static Var pow(Var a, double b) { return pow(a, constant(b, a)); }
+    public static Var neg(Var a) { return new Neg().apply1(a); }
+    public static Var exp(Var a) { return new Exp().apply1(a); }
+    public static Var log(Var a) { return new Log().apply1(a); }
+    public static Var sqrt(Var a) { return new Sqrt().apply1(a); }
+    public static Var abs(Var a) { return new Abs().apply1(a); }
+    public static Var square(Var a) { return mul(a, a); }
+    public static Var clamp(Var a, double lo, double hi) { return new Clamp(lo, hi).apply1(a); }
+
+    /** {@code cond ? a : b}; {@code cond} is a U8 mask (comparisons on tensors return one). */
+    public static Var where(Tensor cond, Var a, Var b) { return new Where(cond).apply1(a, b); }
+
+    // ---------------------------------------------------------------- activations
+    public static Var sigmoid(Var a) { return new Sigmoid().apply1(a); }
+    public static Var tanh(Var a) { return new Tanh().apply1(a); }
+    public static Var relu(Var a) { return new Relu().apply1(a); }
+    public static Var gelu(Var a) { return new Gelu().apply1(a); }
+
+    /** {@code x > 0 ? x : slope·x}. */
+    public static Var leakyRelu(Var a, double slope) {
+        try (Tensor pos = a.value().gt(0)) {
+            return where(pos, a, mul(a, slope));
+        }
+    }
+
+    /** {@code x > 0 ? x : alpha·(exp(x) - 1)}. */
+    public static Var elu(Var a, double alpha) {
+        try (Tensor pos = a.value().gt(0)) {
+            return where(pos, a, mul(add(exp(a), -1), alpha));
+        }
+    }
+
+    /** {@code x · sigmoid(x)} (also called swish). */
+    public static Var silu(Var a) { return mul(a, sigmoid(a)); }
+
+    public static Var softmax(Var a, int axis) { return new Softmax(axis, false).apply1(a); }
+    public static Var logSoftmax(Var a, int axis) { return new Softmax(axis, true).apply1(a); }
+
+    // ---------------------------------------------------------------- reductions
+    public static Var sum(Var a) { return new Sum(null, false).apply1(a); }
+    public static Var sum(Var a, int[] axes, boolean keepdim) { return new Sum(axes, keepdim).apply1(a); }
+    public static Var max(Var a, int[] axes, boolean keepdim) { return new Max(axes, keepdim).apply1(a); }
+
+    public static Var mean(Var a) { return mul(sum(a), 1.0 / Math.max(1, a.value().numel())); }
+
+    public static Var mean(Var a, int[] axes, boolean keepdim) {
+        long n = count(a.shape(), axes);
+        return mul(sum(a, axes, keepdim), 1.0 / Math.max(1, n));
+    }
+
+    /** Variance dividing by {@code N - correction} (1 is PyTorch's default, 0 the population variance). */
+    public static Var var(Var a, int[] axes, boolean keepdim, int correction) {
+        long n = count(a.shape(), axes);
+        Var d = sub(a, mean(a, axes, true));
+        return mul(sum(square(d), axes, keepdim), 1.0 / Math.max(1, n - correction));
+    }
+
+    /** {@code log Σ exp(a)} over {@code axes}, shifted by the (constant) maximum for stability. */
+    public static Var logSumExp(Var a, int[] axes, boolean keepdim) {
+        Var m = Var.of(a.value().max(axes, true));
+        Var s = log(sum(exp(sub(a, m)), axes, true));
+        Var r = add(s, m);
+        return keepdim ? r : reshape(r, reducedShape(a.shape(), axes));
+    }
+
+    private static long count(long[] shape, int[] axes) {
+        if (axes == null || axes.length == 0) return Arrays.stream(shape).reduce(1, (x, y) -> x * y);
+        long n = 1;
+        for (int ax : axes) n *= shape[ax < 0 ? ax + shape.length : ax];
+        return n;
+    }
+
+    private static long[] reducedShape(long[] shape, int[] axes) {
+        boolean[] drop = new boolean[shape.length];
+        if (axes == null || axes.length == 0) Arrays.fill(drop, true);
+        else for (int ax : axes) drop[ax < 0 ? ax + shape.length : ax] = true;
+        return java.util.stream.IntStream.range(0, shape.length).filter(i -> !drop[i]).mapToLong(i -> shape[i]).toArray();
+    }
+
+    // ---------------------------------------------------------------- linear algebra and shapes
+    public static Var matmul(Var a, Var b) { return new MatMul().apply1(a, b); }
+    public static Var reshape(Var a, long... shape) { return new Reshape(shape).apply1(a); }
+    public static Var permute(Var a, int... order) { return new Permute(order).apply1(a); }
+
+    public static Var transpose(Var a, int x, int y) {
+        int r = a.shape().length;
+        int[] order = java.util.stream.IntStream.range(0, r).toArray();
+        int i = x < 0 ? x + r : x, j = y < 0 ? y + r : y;
+        order[i] = j;
+        order[j] = i;
+        return permute(a, order);
+    }
+
+    public static Var slice(Var a, int axis, long start, long end, long step) { return new Slice(axis, start, end, step).apply1(a); }
+    public static Var expand(Var a, long... shape) { return new Expand(shape).apply1(a); }
+    public static Var concat(int axis, Var... parts) { return new Concat(axis).apply1(parts); }
+
+    public static Var unsqueeze(Var a, int axis) {
+        long[] s = a.shape();
+        int ax = axis < 0 ? axis + s.length + 1 : axis;
+        long[] t = new long[s.length + 1];
+        for (int i = 0, j = 0; i < t.length; i++) t[i] = i == ax ? 1 : s[j++];
+        return reshape(a, t);
+    }
+
+    public static Var squeeze(Var a, int axis) {
+        long[] s = a.shape();
+        int ax = axis < 0 ? axis + s.length : axis;
+        if (s[ax] != 1) throw new IllegalArgumentException("squeeze: axis " + axis + " has size " + s[ax] + ", not 1");
+        long[] t = new long[s.length - 1];
+        for (int i = 0, j = 0; i < s.length; i++) if (i != ax) t[j++] = s[i];
+        return reshape(a, t);
+    }
+
+    public static Var stack(int axis, Var... parts) {
+        Var[] u = new Var[parts.length];
+        for (int i = 0; i < parts.length; i++) u[i] = unsqueeze(parts[i], axis);
+        return concat(axis, u);
+    }
+
+    public static Var indexSelect(Var a, int axis, Tensor index) { return new IndexSelect(axis, index).apply1(a); }
+
+    /** Rows of {@code table} (vocabulary, dim) for integer {@code ids} of any shape: result {@code ids.shape + (dim)}. */
+    public static Var embedding(Var table, Tensor ids) {
+        try (Tensor flat = ids.reshape(-1)) {
+            Var rows = indexSelect(table, 0, flat);
+            long[] s = Arrays.copyOf(ids.shape(), ids.rank() + 1);
+            s[ids.rank()] = table.shape()[1];
+            return reshape(rows, s);
+        }
+    }
+
+    // ---------------------------------------------------------------- regularisation
+    /** Inverted dropout: zeroes each element with probability {@code p} and scales the rest by 1/(1-p); identity when not training. */
+    public static Var dropout(Var a, double p, boolean training, Rng rng) {
+        if (p < 0 || p >= 1) throw new IllegalArgumentException("dropout: rate must be in [0, 1), got " + p);
+        if (!training || p == 0) return a;
+        try (Tensor u = Tensor.rand(rng, a.value().dtype(), a.shape()); Tensor keep = u.ge(p); Tensor kf = keep.to(a.value().dtype())) {
+            return mul(a, Var.of(kf.mul(1.0 / (1 - p))));
+        }
+    }
+
+    public static Var l1(Var w) { return sum(abs(w)); }
+    public static Var l2(Var w) { return sum(square(w)); }
+
+    // ---------------------------------------------------------------- losses (means over the batch)
+    /** Sparse categorical cross-entropy from logits (N, C) and integer labels (N). */
+    public static Var crossEntropyFromLogits(Var logits, Tensor labels) { return new SoftmaxCrossEntropy(labels).apply1(logits); }
+
+    /** Categorical cross-entropy from logits (N, C) and one-hot (or soft) targets (N, C). */
+    public static Var crossEntropyFromLogitsOneHot(Var logits, Tensor targets) {
+        Var lp = logSoftmax(logits, 1);
+        return mul(sum(mul(lp, Var.of(targets))), -1.0 / logits.shape()[0]);
+    }
+
+    /** Sparse categorical cross-entropy from probabilities (N, C), clipped to [eps, 1-eps] like Keras. */
+    public static Var crossEntropyFromProbs(Var probs, Tensor labels, double eps) {
+        try (Tensor lab = labels.to(dev.panamax.tensors.DType.I64); Tensor oh = lab.oneHot((int) probs.shape()[1])) {
+            Var logp = log(clamp(probs, eps, 1 - eps));
+            return mul(sum(mul(logp, Var.of(oh.to(probs.value().dtype())))), -1.0 / probs.shape()[0]);
+        }
+    }
+
+    /** Binary cross-entropy of probabilities against targets in [0, 1], probabilities clipped to [eps, 1-eps]. */
+    public static Var binaryCrossEntropy(Var probs, Var targets, double eps) {
+        Var p = clamp(probs, eps, 1 - eps);
+        Var pos = mul(targets, log(p));
+        Var neg = mul(add(neg(targets), 1), log(add(neg(p), 1)));
+        return neg(mean(add(pos, neg)));
+    }
+
+    public static Var mse(Var pred, Var target) { return mean(square(sub(pred, target))); }
+    public static Var mae(Var pred, Var target) { return mean(abs(sub(pred, target))); }
+
+    /** Huber loss: quadratic below {@code delta}, linear above (Keras' definition). */
+    public static Var huber(Var pred, Var target, double delta) {
+        Var d = sub(pred, target);
+        Var ad = abs(d);
+        try (Tensor small = ad.value().le(delta)) {
+            return mean(where(small, mul(square(d), 0.5), mul(add(ad, -0.5 * delta), delta)));
+        }
+    }
+
+    // ---------------------------------------------------------------- normalisation
+    /** Normalises over the last {@code dims} dimensions, then scales and shifts: {@code (x - μ)/sqrt(σ² + eps)·γ + β}. */
+    public static Var layerNorm(Var x, int dims, Var gamma, Var beta, double eps) {
+        int r = x.shape().length;
+        int[] axes = java.util.stream.IntStream.range(r - dims, r).toArray();
+        Var mu = mean(x, axes, true);
+        Var v = var(x, axes, true, 0);
+        Var xhat = div(sub(x, mu), sqrt(add(v, eps)));
+        return add(mul(xhat, gamma), beta);
+    }
+
+    /**
+     * Batch normalisation over every axis but the last (channels, NHWC). In training it uses the batch's
+     * statistics and updates {@code runningMean}/{@code runningVar} in place with {@code momentum} (Keras:
+     * {@code running = momentum·running + (1-momentum)·batch}); in inference it uses the running ones.
+     */
+    public static Var batchNorm(Var x, Var gamma, Var beta, Tensor runningMean, Tensor runningVar, boolean training,
+                                double momentum, double eps) {
+        int r = x.shape().length;
+        int[] axes = java.util.stream.IntStream.range(0, r - 1).toArray();
+        if (!training) {
+            Var xhat = div(sub(x, Var.of(runningMean)), Var.of(runningVar.add(eps).sqrt()));
+            return add(mul(xhat, gamma), beta);
+        }
+        Var mu = mean(x, axes, true);
+        Var v = var(x, axes, true, 0);
+        try (GradMode.Switch off = GradMode.noGrad();
+             Tensor m = mu.value().reshape(runningMean.shape()); Tensor vv = v.value().reshape(runningVar.shape());
+             Tensor nm = runningMean.mul(momentum); Tensor am = m.mul(1 - momentum); Tensor newMean = nm.add(am);
+             Tensor nv = runningVar.mul(momentum); Tensor av = vv.mul(1 - momentum); Tensor newVar = nv.add(av)) {
+            runningMean.copyFrom(newMean);
+            runningVar.copyFrom(newVar);
+        }
+        Var xhat = div(sub(x, mu), sqrt(add(v, eps)));
+        return add(mul(xhat, gamma), beta);
+    }
+
+    // ---------------------------------------------------------------- functional entry point
+    /** Result of {@link #valueAndGrad}: the function's value and the gradient of each parameter. */
+    public record ValueAndGrad(Tensor value, Tensor[] grads) {}
+
+    /**
+     * Evaluates the scalar {@code fn} at {@code params} and returns its value and gradients, leaving the
+     * parameters' own accumulated gradients untouched (like {@code jax.value_and_grad}).
+     */
+    public static ValueAndGrad valueAndGrad(java.util.function.Function<Var[], Var> fn, Tensor... params) {
+        Var[] vars = new Var[params.length];
+        for (int i = 0; i < params.length; i++) vars[i] = Var.param(params[i]);
+        Var out = fn.apply(vars);
+        out.backward();
+        Tensor[] grads = new Tensor[params.length];
+        for (int i = 0; i < params.length; i++) {
+            grads[i] = vars[i].grad() != null ? vars[i].grad() : Tensor.zeros(params[i].dtype(), params[i].shape());
+        }
+        return new ValueAndGrad(out.value(), grads);
+    }
+}

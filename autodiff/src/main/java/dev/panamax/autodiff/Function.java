@@ -1,0 +1,66 @@
+package dev.panamax.autodiff;
+
+import dev.panamax.tensors.Tensor;
+
+/**
+ * A differentiable operation: forward and backward side by side. Framework builders extend it for custom
+ * ops, exactly like PyTorch's {@code torch.autograd.Function}:
+ *
+ * <pre>{@code
+ * final class Cube extends Function {
+ *     protected Tensor[] forward(Ctx ctx, Tensor... in) {
+ *         ctx.save(in[0]);
+ *         return new Tensor[] {in[0].pow(3)};
+ *     }
+ *     protected Tensor[] backward(Ctx ctx, Tensor... gradOut) {
+ *         Tensor x = ctx.saved(0);
+ *         return new Tensor[] {gradOut[0].mul(x.square().mul(3))};
+ *     }
+ * }
+ * Var y = new Cube().apply(x)[0];
+ * }</pre>
+ *
+ * Forward runs with recording off; backward returns one gradient per input, shaped like that input (null
+ * where {@link Ctx#needsInputGrad} is false). Gradients must already be reduced over broadcast dimensions;
+ * {@link F#sumTo} helps.
+ */
+public abstract class Function {
+    protected abstract Tensor[] forward(Ctx ctx, Tensor... inputs);
+
+    protected abstract Tensor[] backward(Ctx ctx, Tensor... gradOutputs);
+
+    /** Name used in error messages and anomaly reports. */
+    public String name() {
+        return getClass().getSimpleName();
+    }
+
+    /** Runs forward on the inputs' values and, if any input requires grad and recording is on, records it. */
+    public final Var[] apply(Var... inputs) {
+        Tensor[] in = new Tensor[inputs.length];
+        boolean[] needs = new boolean[inputs.length];
+        boolean any = false;
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] == null) throw new IllegalArgumentException(name() + ": input " + i + " is null");
+            in[i] = inputs[i].value();
+            needs[i] = inputs[i].requiresGrad();
+            any |= needs[i];
+        }
+        boolean record = any && GradMode.isEnabled();
+        Ctx ctx = new Ctx(name());
+        ctx.inputs(in, needs);
+        Tensor[] out;
+        try (GradMode.Switch off = GradMode.noGrad()) {
+            out = forward(ctx, in);
+        }
+        Var[] result = new Var[out.length];
+        Node node = record ? new Node(this, ctx, inputs, result) : null;
+        for (int i = 0; i < out.length; i++) result[i] = new Var(out[i], record, node, i);
+        if (!record) ctx.release();
+        return result;
+    }
+
+    /** {@link #apply} for single-output functions. */
+    public final Var apply1(Var... inputs) {
+        return apply(inputs)[0];
+    }
+}

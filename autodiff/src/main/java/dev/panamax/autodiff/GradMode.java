@@ -1,0 +1,46 @@
+package dev.panamax.autodiff;
+
+/**
+ * Per-thread switches of the tape: whether ops are recorded ({@link #noGrad()}), and the opt-in anomaly mode
+ * that checks every gradient for NaN or Inf and names the op that produced it.
+ *
+ * <pre>{@code
+ * try (var off = GradMode.noGrad()) { ... evaluation: nothing is recorded ... }
+ * try (var on = GradMode.detectAnomaly()) { loss.backward(); }
+ * }</pre>
+ */
+public final class GradMode {
+    private static final ThreadLocal<int[]> DISABLED = ThreadLocal.withInitial(() -> new int[1]);
+    private static final ThreadLocal<int[]> ANOMALY = ThreadLocal.withInitial(() -> new int[1]);
+
+    /** Closes a mode switch, restoring the previous state. */
+    public interface Switch extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private GradMode() {}
+
+    /** True when ops on this thread record onto the tape. */
+    public static boolean isEnabled() {
+        return DISABLED.get()[0] == 0;
+    }
+
+    /** Stops recording on this thread until the returned switch is closed (nests). */
+    public static Switch noGrad() {
+        int[] d = DISABLED.get();
+        d[0]++;
+        return () -> d[0]--;
+    }
+
+    public static boolean isAnomalyDetection() {
+        return ANOMALY.get()[0] > 0;
+    }
+
+    /** Checks every gradient computed on this thread for NaN/Inf until closed. */
+    public static Switch detectAnomaly() {
+        int[] a = ANOMALY.get();
+        a[0]++;
+        return () -> a[0]--;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.panamax.autodiff;
+
+import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.MemoryScope;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * A tensor on the tape: its value, whether it needs a gradient, the op that produced it, and (for leaves such
+ * as parameters) the gradient accumulated so far. Gradients are <em>added</em> into {@link #grad()} until
+ * {@link #zeroGrad()}, so a value used twice and accumulation over micro-batches just work.
+ *
+ * <pre>{@code
+ * Var w = Var.param(Tensor.randn(rng, DType.F32, 3, 2));
+ * Var loss = F.mean(F.square(F.matmul(Var.of(x), w)));
+ * loss.backward();
+ * Tensor dw = w.grad();
+ * }</pre>
+ *
+ * A leaf's gradient lives as long as its value: it is owned by the scope that owns the value.
+ */
+public final class Var {
+    private final Tensor value;
+    private final boolean requiresGrad;
+    final Node creator;
+    final int index;
+    private Tensor grad;
+    private List<UnaryOperator<Tensor>> hooks;
+
+    Var(Tensor value, boolean requiresGrad, Node creator, int index) {
+        this.value = value;
+        this.requiresGrad = requiresGrad;
+        this.creator = creator;
+        this.index = index;
+    }
+
+    /** A constant: no gradient flows into it. */
+    public static Var of(Tensor value) {
+        return new Var(value, false, null, 0);
+    }
+
+    /** A leaf that collects a gradient (a parameter). */
+    public static Var param(Tensor value) {
+        if (!value.dtype().isFloating()) {
+            throw new IllegalArgumentException("param: only F32/F64 tensors can have gradients, got " + value.dtype());
+        }
+        return new Var(value, true, null, 0);
+    }
+
+    public Tensor value() {
+        return value;
+    }
+
+    public long[] shape() {
+        return value.shape();
+    }
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** True for variables no recorded op produced (parameters and constants). */
+    public boolean isLeaf() {
+        return creator == null;
+    }
+
+    /** The accumulated gradient of a leaf, or null before the first backward. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Sets the gradient to zero in place (the buffer is kept, so steady-state steps allocate nothing). */
+    public void zeroGrad() {
+        if (grad != null) grad.fill(0);
+    }
+
+    /** Drops the gradient buffer (frees it). */
+    public void clearGrad() {
+        if (grad != null) grad.close();
+        grad = null;
+    }
+
+    /** The same value, cut off from the tape: no gradient flows through it. */
+    public Var detach() {
+        return new Var(value, false, null, 0);
+    }
+
+    /**
+     * Runs {@code hook} on this variable's gradient during backward; it may return a replacement (clipping,
+     * logging, reduction across workers). On a leaf it sees each incoming contribution before accumulation.
+     */
+    public Var registerHook(UnaryOperator<Tensor> hook) {
+        if (!requiresGrad) throw new IllegalStateException("registerHook: this variable does not require grad");
+        if (hooks == null) hooks = new ArrayList<>();
+        hooks.add(hook);
+        return this;
+    }
+
+    Tensor runHooks(Tensor g) {
+        if (hooks == null) return g;
+        for (UnaryOperator<Tensor> h : hooks) {
+            Tensor r = h.apply(g);
+            if (r != null) g = r;
+        }
+        return g;
+    }
+
+    void accumulate(Tensor g) {
+        g = runHooks(g);
+        if (grad == null) {
+            grad = MemoryScope.move(g.contiguous().copy(), value.owner());
+        } else {
+            grad.addInPlace(g);
+        }
+    }
+
+    /** Backpropagates from this scalar. */
+    public void backward() {
+        Autograd.backward(this, null, false);
+    }
+
+    /** Backpropagates with an explicit upstream gradient (same shape as this value). */
+    public void backward(Tensor upstream) {
+        Autograd.backward(this, upstream, false);
+    }
+
+    /** Backpropagates, keeping the graph's saved tensors so a second backward is possible when {@code retainGraph}. */
+    public void backward(Tensor upstream, boolean retainGraph) {
+        Autograd.backward(this, upstream, retainGraph);
+    }
+
+    @Override
+    public String toString() {
+        return "Var(" + value + (requiresGrad ? ", requiresGrad" : "") + (creator != null ? ", op=" + creator.fn.name() : "") + ")";
+    }
+}

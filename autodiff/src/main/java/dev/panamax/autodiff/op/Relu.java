@@ -1,0 +1,16 @@
+package dev.panamax.autodiff.op;
+
+import dev.panamax.tensors.Tensor;
+
+/** {@code max(x, 0)}; derivative 1 where x > 0, else 0 (0 at 0, as in PyTorch). */
+public final class Relu extends Pointwise {
+    @Override
+    protected Tensor f(Tensor x) {
+        return x.relu();
+    }
+
+    @Override
+    protected Tensor df(Tensor x, Tensor y) {
+        try (Tensor m = x.gt(0)) { return m.to(x.dtype()); }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.panamax.autodiff.op;
+
+import dev.panamax.tensors.Tensor;
+
+/** {@code 1/(1+exp(-x))}; derivative y·(1-y). */
+public final class Sigmoid extends Pointwise {
+    @Override
+    protected Tensor f(Tensor x) {
+        return x.sigmoid();
+    }
+
+    @Override
+    protected Tensor df(Tensor x, Tensor y) {
+        try (Tensor one = y.neg(); Tensor om = one.add(1)) { return y.mul(om); }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.panamax.autodiff;
+
+import dev.panamax.autodiff.op.Abs;
+import dev.panamax.autodiff.op.Add;
+import dev.panamax.autodiff.op.Clamp;
+import dev.panamax.autodiff.op.Concat;
+import dev.panamax.autodiff.op.Div;
+import dev.panamax.autodiff.op.Exp;
+import dev.panamax.autodiff.op.Expand;
+import dev.panamax.autodiff.op.Gelu;
+import dev.panamax.autodiff.op.IndexSelect;
+import dev.panamax.autodiff.op.Log;
+import dev.panamax.autodiff.op.MatMul;
+import dev.panamax.autodiff.op.Max;
+import dev.panamax.autodiff.op.Mul;
+import dev.panamax.autodiff.op.Neg;
+import dev.panamax.autodiff.op.Permute;
+import dev.panamax.autodiff.op.Pow;
+import dev.panamax.autodiff.op.Relu;
+import dev.panamax.autodiff.op.Reshape;
+import dev.panamax.autodiff.op.Sigmoid;
+import dev.panamax.autodiff.op.Slice;
+import dev.panamax.autodiff.op.Softmax;
+import dev.panamax.autodiff.op.SoftmaxCrossEntropy;
+import dev.panamax.autodiff.op.Sqrt;
+import dev.panamax.autodiff.op.Sub;
+import dev.panamax.autodiff.op.Sum;
+import dev.panamax.autodiff.op.Tanh;
+import dev.panamax.autodiff.op.Where;
+import dev.panamax.autodiff.testing.OpInfo;
+import dev.panamax.tensors.DType;
+import dev.panamax.tensors.Rng;
+import dev.panamax.tensors.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/** The OpInfo table: every differentiable op with its samples, reference and tolerances. */
+final class OpInfos {
+    private OpInfos() {}
+
+    static final double ATOL = 1e-6, RTOL = 1e-5;
+
+    static Tensor r(long seed, long... shape) {
+        return Tensor.uniform(new Rng(seed), -2, 2, DType.F64, shape);
+    }
+
+    /** Values in [0.5, 2.5): safe for log, sqrt, division and fractional powers. */
+    static Tensor pos(long seed, long... shape) {
+        return Tensor.uniform(new Rng(seed), 0.5, 2.5, DType.F64, shape);
+    }
+
+    /** A non-contiguous (rows × cols) view: the transpose of a contiguous (cols × rows) tensor. */
+    static Tensor nc(long seed, long rows, long cols) {
+        return r(seed, cols, rows).t();
+    }
+
+    /** Values kept at least 0.05 away from {@code at}, so kinks (relu, abs, clamp) stay out of the difference. */
+    static Tensor awayFrom(Tensor t, double... at) {
+        double[] v = t.toDoubleArray();
+        for (int i = 0; i < v.length; i++) {
+            for (double a : at) if (Math.abs(v[i] - a) < 0.05) v[i] = a + (v[i] >= a ? 0.05 : -0.05);
+        }
+        Tensor c = Tensor.of(v, t.shape());
+        t.close();
+        return c;
+    }
+
+    static List<Tensor[]> one(Tensor... in) {
+        List<Tensor[]> l = new ArrayList<>();
+        l.add(in);
+        return l;
+    }
+
+    /** Broadcast, non-contiguous and size-1 pairs for binary elementwise ops. */
+    static Supplier<List<Tensor[]>> binarySamples(boolean positiveRight) {
+        return () -> {
+            Function<long[], Tensor> right = s -> positiveRight ? pos(7, s) : r(7, s);
+            List<Tensor[]> l = new ArrayList<>();
+            l.add(new Tensor[] {r(1, 3, 4), right.apply(new long[] {3, 4})});
+            l.add(new Tensor[] {r(2, 3, 4), right.apply(new long[] {4})});
+            l.add(new Tensor[] {r(3, 2, 1, 3), right.apply(new long[] {1, 4, 1})});
+            l.add(new Tensor[] {nc(4, 3, 5), right.apply(new long[] {3, 1})});
+            l.add(new Tensor[] {r(5, 1), right.apply(new long[] {1})});
+            return l;
+        };
+    }
+
+    static Supplier<List<Tensor[]>> unarySamples(Function<Tensor, Tensor> prep) {
+        return () -> List.of(new Tensor[] {prep.apply(r(11, 3, 5))}, new Tensor[] {prep.apply(nc(12, 4, 3))},
+                new Tensor[] {prep.apply(r(13, 1))}, new Tensor[] {prep.apply(r(14, 2, 1, 3))});
+    }
+
+    static OpInfo info(String name, Class<? extends dev.panamax.autodiff.Function> primitive, Function<Var[], Var> fn,
+                       Supplier<List<Tensor[]>> samples, Function<Tensor[], Tensor> reference) {
+        return new OpInfo(name, primitive, fn, samples, reference, ATOL, RTOL);
+    }
+
+    static List<OpInfo> all() {
+        List<OpInfo> l = new ArrayList<>();
+        Function<Tensor, Tensor> same = t -> t;
+        l.add(info("add", Add.class, v -> F.add(v[0], v[1]), binarySamples(false), t -> t[0].add(t[1])));
+        l.add(info("sub", Sub.class, v -> F.sub(v[0], v[1]), binarySamples(false), t -> t[0].sub(t[1])));
+        l.add(info("mul", Mul.class, v -> F.mul(v[0], v[1]), binarySamples(false), t -> t[0].mul(t[1])));
+        l.add(info("div", Div.class, v -> F.div(v[0], v[1]), binarySamples(true), t -> t[0].div(t[1])));
+        l.add(info("pow", Pow.class, v -> F.pow(v[0], v[1]),
+                () -> List.of(new Tensor[] {pos(1, 3, 4), r(2, 3, 4)}, new Tensor[] {pos(3, 2, 3), r(4, 3)}), t -> t[0].pow(t[1])));
+        l.add(info("neg", Neg.class, v -> F.neg(v[0]), unarySamples(same), t -> t[0].neg()));
+        l.add(info("exp", Exp.class, v -> F.exp(v[0]), unarySamples(same), t -> t[0].exp()));
+        l.add(info("log", Log.class, v -> F.log(v[0]), unarySamples(t -> t.abs().add(0.5)), t -> t[0].log()));
+        l.add(info("sqrt", Sqrt.class, v -> F.sqrt(v[0]), unarySamples(t -> t.abs().add(0.5)), t -> t[0].sqrt()));
+        l.add(info("abs", Abs.class, v -> F.abs(v[0]), unarySamples(t -> awayFrom(t, 0)), t -> t[0].abs()));
+        l.add(info("clamp", Clamp.class, v -> F.clamp(v[0], -1, 0.5), unarySamples(t -> awayFrom(t, -1, 0.5)), t -> t[0].clamp(-1, 0.5)));
+        l.add(info("where", Where.class, v -> {
+            try (Tensor c = v[0].value().gt(0)) {
+                return F.where(c, v[0], v[1]);
+            }
+        }, binarySamples(false), t -> Tensor.where(t[0].gt(0), t[0], t[1])));
+        l.add(info("sigmoid", Sigmoid.class, v -> F.sigmoid(v[0]), unarySamples(same), t -> t[0].sigmoid()));
+        l.add(info("tanh", Tanh.class, v -> F.tanh(v[0]), unarySamples(same), t -> t[0].tanh()));
+        l.add(info("relu", Relu.class, v -> F.relu(v[0]), unarySamples(t -> awayFrom(t, 0)), t -> t[0].relu()));
+        l.add(info("gelu", Gelu.class, v -> F.gelu(v[0]), unarySamples(same), null));
+        l.add(info("leaky_relu", null, v -> F.leakyRelu(v[0], 0.1), unarySamples(t -> awayFrom(t, 0)), null));
+        l.add(info("elu", null, v -> F.elu(v[0], 1.0), unarySamples(t -> awayFrom(t, 0)), null));
+        l.add(info("silu", null, v -> F.silu(v[0]), unarySamples(same), t -> t[0].mul(t[0].sigmoid())));
+        l.add(info("softmax", Softmax.class, v -> F.softmax(v[0], -1), unarySamples(same), null));
+        l.add(info("log_softmax axis 0", Softmax.class, v -> F.logSoftmax(v[0], 0), unarySamples(same), null));
+        l.add(info("sum all", Sum.class, v -> F.sum(v[0]), unarySamples(same), t -> t[0].sum()));
+        l.add(info("sum axes keepdim", Sum.class, v -> F.sum(v[0], new int[] {-1}, true), unarySamples(same), t -> t[0].sum(new int[] {-1}, true)));
+        l.add(info("mean", null, v -> F.mean(v[0], new int[] {0}, false), unarySamples(same), t -> t[0].mean(0)));
+        l.add(info("max", Max.class, v -> F.max(v[0], new int[] {-1}, false), unarySamples(same), t -> t[0].max(-1)));
+        l.add(info("var", null, v -> F.var(v[0], new int[] {0}, false, 1), () -> List.of(new Tensor[] {r(1, 4, 3)}, new Tensor[] {nc(2, 5, 2)}),
+                t -> t[0].var(new int[] {0}, false)));
+        l.add(info("logsumexp", null, v -> F.logSumExp(v[0], new int[] {-1}, false), unarySamples(same), null));
+        l.add(info("matmul", MatMul.class, v -> F.matmul(v[0], v[1]), () -> List.of(
+                new Tensor[] {r(1, 3, 4), r(2, 4, 5)}, new Tensor[] {nc(3, 3, 4), nc(4, 4, 2)},
+                new Tensor[] {r(5, 2, 3, 4), r(6, 4, 2)}, new Tensor[] {r(7, 2, 1, 1, 3), r(8, 1, 3, 3, 2)}), t -> t[0].matmul(t[1])));
+        l.add(info("reshape", Reshape.class, v -> F.reshape(v[0], -1, 3), () -> List.of(new Tensor[] {r(1, 2, 3)}, new Tensor[] {nc(2, 3, 2)}), null));
+        l.add(info("permute", Permute.class, v -> F.permute(v[0], 2, 0, 1), () -> one(r(1, 2, 3, 4)), null));
+        l.add(info("slice", Slice.class, v -> F.slice(v[0], 1, 1, 5, 2), () -> List.of(new Tensor[] {r(1, 2, 6)}, new Tensor[] {nc(2, 3, 5)}), null));
+        l.add(info("expand", Expand.class, v -> F.expand(v[0], 4, 3, 2), () -> List.of(new Tensor[] {r(1, 3, 1)}, new Tensor[] {r(2, 2)}), null));
+        l.add(info("concat", Concat.class, v -> F.concat(1, v[0], v[1]), () -> one(r(1, 2, 3), nc(2, 2, 2)), null));
+        l.add(info("stack", null, v -> F.stack(0, v[0], v[1]), () -> one(r(1, 2, 3), r(2, 2, 3)), null));
+        l.add(info("index_select", IndexSelect.class, v -> F.indexSelect(v[0], 0, Tensor.of(new long[] {2, 0, 2}, 3)),
+                () -> one(r(1, 3, 4)), null));
+        l.add(info("embedding", IndexSelect.class, v -> F.embedding(v[0], Tensor.of(new int[] {1, 1, 0, 3}, 2, 2)),
+                () -> one(r(1, 4, 3)), null));
+        l.add(info("cross_entropy_logits", SoftmaxCrossEntropy.class, v -> F.crossEntropyFromLogits(v[0], Tensor.of(new long[] {2, 0, 1}, 3)),
+                () -> List.of(new Tensor[] {r(1, 3, 4)}, new Tensor[] {nc(2, 3, 4)}), null));
+        l.add(info("cross_entropy_onehot", null, v -> F.crossEntropyFromLogitsOneHot(v[0], Tensor.of(new long[] {2, 0, 1}, 3).oneHot(4).to(DType.F64)),
+                () -> one(r(1, 3, 4)), null));
+        l.add(info("cross_entropy_probs", null, v -> F.crossEntropyFromProbs(F.softmax(v[0], 1), Tensor.of(new long[] {2, 0, 1}, 3), 1e-7),
+                () -> one(r(1, 3, 4)), null));
+        l.add(info("binary_cross_entropy", null, v -> F.binaryCrossEntropy(F.sigmoid(v[0]), Var.of(Tensor.of(new double[] {1, 0, 1, 0.3}, 2, 2)), 1e-7),
+                () -> one(r(1, 2, 2)), null));
+        l.add(info("mse", null, v -> F.mse(v[0], v[1]), binarySamples(false), null));
+        l.add(info("mae", null, v -> F.mae(v[0], v[1]), () -> one(r(1, 3, 4), awayFrom(r(1, 3, 4).add(0.5), 0)), null));
+        l.add(info("huber", null, v -> F.huber(v[0], v[1], 1.0), () -> one(r(1, 3, 4), r(2, 3, 4)), null));
+        l.add(info("l1", null, v -> F.l1(v[0]), unarySamples(t -> awayFrom(t, 0)), null));
+        l.add(info("l2", null, v -> F.l2(v[0]), unarySamples(same), null));
+        l.add(info("layer_norm", null, v -> F.layerNorm(v[0], 1, v[1], v[2], 1e-5),
+                () -> one(r(1, 3, 5), r(2, 5), r(3, 5)), null));
+        l.add(info("batch_norm", null, v -> F.batchNorm(v[0], v[1], v[2], Tensor.zeros(DType.F64, 3), Tensor.ones(DType.F64, 3), true, 0.99, 1e-3),
+                () -> one(r(1, 4, 2, 3), r(2, 3), r(3, 3)), null));
+        l.add(info("dropout (fixed seed)", null, v -> F.dropout(v[0], 0.3, true, new Rng(5)), unarySamples(same), null));
+        return l;
+    }
+}
