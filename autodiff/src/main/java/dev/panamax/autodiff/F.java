@@ -27,6 +27,7 @@ import dev.panamax.autodiff.op.Sub;
 import dev.panamax.autodiff.op.Sum;
 import dev.panamax.autodiff.op.Tanh;
 import dev.panamax.autodiff.op.Where;
+import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
 import java.util.Arrays;
@@ -180,6 +181,44 @@ public final class F {
             s[ids.rank()] = table.shape()[1];
             return reshape(rows, s);
         }
+    }
+
+    // ---------------------------------------------------------------- convolution and pooling (NHWC)
+    /**
+     * 2-D convolution: {@code x (N, H, W, C)}, {@code kernel (KH, KW, C, F)} (Keras' layout), result
+     * {@code (N, OH, OW, F)}: patches times the flattened kernel, one GEMM.
+     */
+    public static Var conv2d(Var x, Var kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding) {
+        long[] k = kernel.shape();
+        if (k.length != 4 || k[2] != x.shape()[3]) {
+            throw new IllegalArgumentException("conv2d: kernel must be (KH, KW, C, F) with C = " + x.shape()[3]
+                    + " input channels, got " + Arrays.toString(k));
+        }
+        dev.panamax.autodiff.op.Im2col unfold = new dev.panamax.autodiff.op.Im2col((int) k[0], (int) k[1], strides[0], strides[1],
+                dilation[0], dilation[1], padding);
+        Conv2dShape s = unfold.shapeFor(x.shape());
+        Var cols = unfold.apply1(x);
+        Var y = matmul(cols, reshape(kernel, k[0] * k[1] * k[2], k[3]));
+        return reshape(y, s.n(), s.oh(), s.ow(), k[3]);
+    }
+
+    /** Max pooling over {@code size} windows with {@code strides}, padding 'valid' (Keras' default). */
+    public static Var maxPool2d(Var x, int[] size, int[] strides) {
+        return pool(x, size, strides, true);
+    }
+
+    /** Average pooling over {@code size} windows with {@code strides}, padding 'valid'. */
+    public static Var avgPool2d(Var x, int[] size, int[] strides) {
+        return pool(x, size, strides, false);
+    }
+
+    private static Var pool(Var x, int[] size, int[] strides, boolean max) {
+        dev.panamax.autodiff.op.Im2col unfold = new dev.panamax.autodiff.op.Im2col(size[0], size[1], strides[0], strides[1], 1, 1,
+                Conv2dShape.Padding.VALID);
+        Conv2dShape s = unfold.shapeFor(x.shape());
+        Var windows = reshape(unfold.apply1(x), s.patches(), (long) size[0] * size[1], s.c());
+        Var pooled = max ? max(windows, new int[] {1}, false) : mean(windows, new int[] {1}, false);
+        return reshape(pooled, s.n(), s.oh(), s.ow(), s.c());
     }
 
     // ---------------------------------------------------------------- regularisation

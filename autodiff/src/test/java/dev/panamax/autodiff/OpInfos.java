@@ -163,6 +163,14 @@ final class OpInfos {
                 () -> one(r(1, 3, 5), r(2, 5), r(3, 5)), null));
         l.add(info("batch_norm", null, v -> F.batchNorm(v[0], v[1], v[2], Tensor.zeros(DType.F64, 3), Tensor.ones(DType.F64, 3), true, 0.99, 1e-3),
                 () -> one(r(1, 4, 2, 3), r(2, 3), r(3, 3)), null));
+        l.add(info("conv2d valid", dev.panamax.autodiff.op.Im2col.class,
+                v -> F.conv2d(v[0], v[1], new int[] {1, 1}, new int[] {1, 1}, dev.panamax.kernels.conv.Conv2dShape.Padding.VALID),
+                () -> one(r(1, 2, 5, 4, 3), r(2, 3, 2, 3, 2)), null));
+        l.add(info("conv2d same, strided, dilated", dev.panamax.autodiff.op.Im2col.class,
+                v -> F.conv2d(v[0], v[1], new int[] {2, 1}, new int[] {1, 2}, dev.panamax.kernels.conv.Conv2dShape.Padding.SAME),
+                () -> one(r(1, 1, 5, 6, 2), r(2, 2, 2, 2, 3)), null));
+        l.add(info("max_pool2d", null, v -> F.maxPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}), () -> one(r(1, 2, 4, 5, 3)), null));
+        l.add(info("avg_pool2d", null, v -> F.avgPool2d(v[0], new int[] {2, 2}, new int[] {1, 2}), () -> one(r(1, 2, 3, 4, 2)), null));
         l.add(info("dropout (fixed seed)", null, v -> F.dropout(v[0], 0.3, true, new Rng(5)), unarySamples(same), null));
         return l;
     }

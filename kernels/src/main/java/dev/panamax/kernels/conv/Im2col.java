@@ -14,12 +14,18 @@ import java.lang.foreign.MemorySegment;
  * col2im: dx (N, H, W, C) ← Σ over patches of dcols      (overwrites dx; overlapping windows add up)
  * </pre>
  * The column order matches Keras' kernel layout {@code (KH, KW, C, F)} flattened to {@code (KH·KW·C, F)}.
- * Each (pixel, ky, kx) moves C contiguous channels at once. Offsets in elements.
+ * Each (pixel, ky, kx) moves C contiguous channels at once. Offsets in elements; F32 by default, F64 through
+ * the overloads (for float64 gradient checks).
  */
 public final class Im2col {
     private Im2col() {}
 
     public static void im2col(Conv2dShape s, MemorySegment x, long xOff, MemorySegment cols, long colsOff) {
+        im2col(s, 4, x, xOff, cols, colsOff);
+    }
+
+    /** {@link #im2col} for elements of {@code width} bytes (4: F32, 8: F64). */
+    public static void im2col(Conv2dShape s, int width, MemorySegment x, long xOff, MemorySegment cols, long colsOff) {
         int c = s.c(), k = s.patchSize();
         Parallel.forRange((long) s.n() * s.oh(), Math.max(1, 4096 / Math.max(1, s.ow() * k)), (from, to) -> {
             for (long row = from; row < to; row++) {
@@ -31,10 +37,10 @@ public final class Im2col {
                         for (int kx = 0; kx < s.kw(); kx++, dst += c) {
                             int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
                             if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) {
-                                cols.asSlice(dst * 4, c * 4L).fill((byte) 0);
+                                cols.asSlice(dst * width, (long) c * width).fill((byte) 0);
                             } else {
                                 long src = xOff + (((long) b * s.h() + iy) * s.w() + ix) * c;
-                                MemorySegment.copy(x, src * 4, cols, dst * 4, c * 4L);
+                                MemorySegment.copy(x, src * width, cols, dst * width, (long) c * width);
                             }
                         }
                     }
@@ -45,11 +51,16 @@ public final class Im2col {
 
     /** dx = fold(dcols); images are independent, so the batch is split across cores without races. */
     public static void col2im(Conv2dShape s, MemorySegment dcols, long dcolsOff, MemorySegment dx, long dxOff) {
-        int c = s.c(), k = s.patchSize();
+        col2im(s, false, dcols, dcolsOff, dx, dxOff);
+    }
+
+    /** {@link #col2im} in F64 when {@code f64}, else F32. */
+    public static void col2im(Conv2dShape s, boolean f64, MemorySegment dcols, long dcolsOff, MemorySegment dx, long dxOff) {
+        int c = s.c(), k = s.patchSize(), width = f64 ? 8 : 4;
         long image = (long) s.h() * s.w() * c;
         Parallel.forRange(s.n(), 1, (from, to) -> {
             for (long b = from; b < to; b++) {
-                dx.asSlice((dxOff + b * image) * 4, image * 4).fill((byte) 0);
+                dx.asSlice((dxOff + b * image) * width, image * width).fill((byte) 0);
                 for (int oy = 0; oy < s.oh(); oy++) {
                     for (int ox = 0; ox < s.ow(); ox++) {
                         long src = dcolsOff + ((b * s.oh() + oy) * s.ow() + ox) * k;
@@ -59,7 +70,8 @@ public final class Im2col {
                                 int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
                                 if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) continue;
                                 long dst = dxOff + ((b * s.h() + iy) * s.w() + ix) * c;
-                                addInto(dx, dst, dcols, src, c);
+                                if (f64) Elementwise.binaryF64(BinaryOp.ADD, dx, dst, dx, dst, dcols, src, c);
+                                else addInto(dx, dst, dcols, src, c);
                             }
                         }
                     }

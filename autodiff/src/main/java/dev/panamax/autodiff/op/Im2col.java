@@ -1,0 +1,56 @@
+package dev.panamax.autodiff.op;
+
+import dev.panamax.autodiff.Ctx;
+import dev.panamax.autodiff.Function;
+import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.tensors.DType;
+import dev.panamax.tensors.Tensor;
+
+/**
+ * Patch extraction {@code x (N, H, W, C) → cols (N·OH·OW, KH·KW·C)}; its gradient folds the patches back
+ * (col2im, overlapping windows add up). Convolution and pooling are composed from it (see {@link
+ * dev.panamax.autodiff.F#conv2d}). F32 and F64.
+ */
+public final class Im2col extends Function {
+    private final int kh, kw, sh, sw, dh, dw;
+    private final Conv2dShape.Padding padding;
+
+    public Im2col(int kh, int kw, int sh, int sw, int dh, int dw, Conv2dShape.Padding padding) {
+        this.kh = kh;
+        this.kw = kw;
+        this.sh = sh;
+        this.sw = sw;
+        this.dh = dh;
+        this.dw = dw;
+        this.padding = padding;
+    }
+
+    /** The geometry for an input of this shape. */
+    public Conv2dShape shapeFor(long[] x) {
+        if (x.length != 4) throw new IllegalArgumentException("conv/pool: input must be NHWC (N, H, W, C), got " + java.util.Arrays.toString(x));
+        return Conv2dShape.of((int) x[0], (int) x[1], (int) x[2], (int) x[3], kh, kw, 0, sh, sw, dh, dw, padding);
+    }
+
+    @Override
+    protected Tensor[] forward(Ctx ctx, Tensor... in) {
+        Tensor x = in[0];
+        if (!x.dtype().isFloating()) throw new IllegalArgumentException("conv/pool: input must be F32 or F64, got " + x.dtype());
+        Conv2dShape s = shapeFor(x.shape());
+        Tensor cols = Tensor.empty(x.dtype(), s.patches(), s.patchSize());
+        try (Tensor xc = x.contiguous()) {
+            dev.panamax.kernels.conv.Im2col.im2col(s, x.dtype().byteSize(), xc.segment(), xc.offset(), cols.segment(), 0);
+        }
+        return new Tensor[] {cols};
+    }
+
+    @Override
+    protected Tensor[] backward(Ctx ctx, Tensor... g) {
+        long[] shape = ctx.inputShape(0);
+        Conv2dShape s = shapeFor(shape);
+        Tensor dx = Tensor.empty(g[0].dtype(), shape);
+        try (Tensor gc = g[0].contiguous()) {
+            dev.panamax.kernels.conv.Im2col.col2im(s, g[0].dtype() == DType.F64, gc.segment(), gc.offset(), dx.segment(), 0);
+        }
+        return new Tensor[] {dx};
+    }
+}

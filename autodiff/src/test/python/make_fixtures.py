@@ -1,0 +1,179 @@
+#!/usr/bin/python3
+"""Reference values from PyTorch for Panamax's autodiff tests.
+
+For every op: float64 inputs, the output, and the gradient of sum(output * weights) with respect to every
+input, written as one .npz per op (numpy's format; Panamax reads it without Python). For two small networks
+(an MLP and a small NHWC CNN), one Adam training step: initial weights, the batch, the loss, every gradient
+and the weights after the step. Names and constants mirror OpInfos.java. Layout: Panamax is NHWC with
+(KH, KW, C, F) kernels; PyTorch is NCHW with (F, C, KH, KW), so data is permuted on the way in and out.
+
+Run with Debian's PyTorch 1.13:  /usr/bin/python3 autodiff/src/test/python/make_fixtures.py
+CI does not need PyTorch: the generated files are committed under autodiff/src/test/resources/fixtures.
+"""
+import os
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "resources", "fixtures")
+torch.manual_seed(0)
+rng = np.random.default_rng(2026)
+
+
+def r(*shape):
+    return rng.uniform(-2, 2, size=shape)
+
+
+def pos(*shape):
+    return rng.uniform(0.5, 2.5, size=shape)
+
+
+def away(a, *points):
+    a = a.copy()
+    for p in points:
+        close = np.abs(a - p) < 0.05
+        a[close] = p + np.where(a[close] >= p, 0.05, -0.05)
+    return a
+
+
+def nhwc_conv(x, w, stride, dilation, padding):
+    xt = x.permute(0, 3, 1, 2)
+    wt = w.permute(3, 2, 0, 1)
+    if padding == "same":
+        kh, kw = w.shape[0], w.shape[1]
+        eh, ew = (kh - 1) * dilation[0] + 1, (kw - 1) * dilation[1] + 1
+        h, wd = x.shape[1], x.shape[2]
+        oh, ow = -(-h // stride[0]), -(-wd // stride[1])
+        ph = max((oh - 1) * stride[0] + eh - h, 0)
+        pw = max((ow - 1) * stride[1] + ew - wd, 0)
+        xt = F.pad(xt, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2))
+    y = F.conv2d(xt, wt, stride=stride, dilation=dilation)
+    return y.permute(0, 2, 3, 1)
+
+
+def ce_labels(n):
+    return torch.tensor([2, 0, 1][:n])
+
+
+OPS = {
+    "add": (lambda a, b: a + b, lambda: [r(3, 4), r(4)]),
+    "sub": (lambda a, b: a - b, lambda: [r(2, 1, 3), r(1, 4, 1)]),
+    "mul": (lambda a, b: a * b, lambda: [r(3, 4), r(3, 1)]),
+    "div": (lambda a, b: a / b, lambda: [r(3, 4), pos(4)]),
+    "pow": (lambda a, b: a ** b, lambda: [pos(3, 4), r(3, 4)]),
+    "exp": (torch.exp, lambda: [r(3, 5)]),
+    "log": (torch.log, lambda: [pos(3, 5)]),
+    "sqrt": (torch.sqrt, lambda: [pos(3, 5)]),
+    "abs": (torch.abs, lambda: [away(r(3, 5), 0)]),
+    "clamp": (lambda a: torch.clamp(a, -1, 0.5), lambda: [away(r(3, 5), -1, 0.5)]),
+    "where": (lambda a, b: torch.where(a > 0, a, b), lambda: [r(3, 4), r(4)]),
+    "sigmoid": (torch.sigmoid, lambda: [r(3, 5)]),
+    "tanh": (torch.tanh, lambda: [r(3, 5)]),
+    "relu": (torch.relu, lambda: [away(r(3, 5), 0)]),
+    "gelu": (F.gelu, lambda: [r(3, 5)]),
+    "leaky_relu": (lambda a: F.leaky_relu(a, 0.1), lambda: [away(r(3, 5), 0)]),
+    "elu": (lambda a: F.elu(a, 1.0), lambda: [away(r(3, 5), 0)]),
+    "silu": (F.silu, lambda: [r(3, 5)]),
+    "softmax": (lambda a: torch.softmax(a, -1), lambda: [r(3, 5)]),
+    "log_softmax axis 0": (lambda a: torch.log_softmax(a, 0), lambda: [r(3, 5)]),
+    "sum all": (torch.sum, lambda: [r(3, 5)]),
+    "sum axes keepdim": (lambda a: a.sum(-1, keepdim=True), lambda: [r(3, 5)]),
+    "mean": (lambda a: a.mean(0), lambda: [r(3, 5)]),
+    "max": (lambda a: torch.amax(a, -1), lambda: [r(3, 5)]),
+    "var": (lambda a: a.var(0, unbiased=True), lambda: [r(4, 3)]),
+    "logsumexp": (lambda a: torch.logsumexp(a, -1), lambda: [r(3, 5)]),
+    "matmul": (torch.matmul, lambda: [r(2, 3, 4), r(4, 2)]),
+    "reshape": (lambda a: a.reshape(-1, 3), lambda: [r(2, 3)]),
+    "permute": (lambda a: a.permute(2, 0, 1), lambda: [r(2, 3, 4)]),
+    "slice": (lambda a: a[:, 1:5:2], lambda: [r(2, 6)]),
+    "expand": (lambda a: a.expand(4, 3, 2), lambda: [r(3, 1)]),
+    "concat": (lambda a, b: torch.cat([a, b], 1), lambda: [r(2, 3), r(2, 2)]),
+    "stack": (lambda a, b: torch.stack([a, b], 0), lambda: [r(2, 3), r(2, 3)]),
+    "index_select": (lambda a: torch.index_select(a, 0, torch.tensor([2, 0, 2])), lambda: [r(3, 4)]),
+    "embedding": (lambda a: F.embedding(torch.tensor([[1, 1], [0, 3]]), a), lambda: [r(4, 3)]),
+    "cross_entropy_logits": (lambda a: F.cross_entropy(a, ce_labels(3)), lambda: [r(3, 4)]),
+    "cross_entropy_onehot": (lambda a: -(F.one_hot(ce_labels(3), 4).double() * torch.log_softmax(a, 1)).sum() / 3, lambda: [r(3, 4)]),
+    "cross_entropy_probs": (lambda a: F.nll_loss(torch.log(torch.clamp(torch.softmax(a, 1), 1e-7, 1 - 1e-7)), ce_labels(3)), lambda: [r(3, 4)]),
+    "binary_cross_entropy": (lambda a: F.binary_cross_entropy(torch.sigmoid(a), torch.tensor([[1, 0], [1, 0.3]], dtype=torch.float64)), lambda: [r(2, 2)]),
+    "mse": (F.mse_loss, lambda: [r(3, 4), r(3, 4)]),
+    "mae": (F.l1_loss, lambda: [r(3, 4), r(3, 4) + 3]),
+    "huber": (lambda a, b: F.huber_loss(a, b, delta=1.0), lambda: [r(3, 4), r(3, 4)]),
+    "l1": (lambda a: a.abs().sum(), lambda: [away(r(3, 5), 0)]),
+    "l2": (lambda a: (a * a).sum(), lambda: [r(3, 5)]),
+    "layer_norm": (lambda x, g, b: F.layer_norm(x, (5,), g, b, 1e-5), lambda: [r(3, 5), r(5), r(5)]),
+    "batch_norm": (lambda x, g, b: F.batch_norm(x.reshape(-1, 3), None, None, g, b, training=True, eps=1e-3).reshape(x.shape),
+                   lambda: [r(4, 2, 3), r(3), r(3)]),
+    "conv2d valid": (lambda x, w: nhwc_conv(x, w, (1, 1), (1, 1), "valid"), lambda: [r(2, 5, 4, 3), r(3, 2, 3, 2)]),
+    "conv2d same, strided, dilated": (lambda x, w: nhwc_conv(x, w, (2, 1), (1, 2), "same"), lambda: [r(1, 5, 6, 2), r(2, 2, 2, 3)]),
+    "max_pool2d": (lambda x: F.max_pool2d(x.permute(0, 3, 1, 2), 2, 2).permute(0, 2, 3, 1), lambda: [r(2, 4, 5, 3)]),
+    "avg_pool2d": (lambda x: F.avg_pool2d(x.permute(0, 3, 1, 2), 2, (1, 2)).permute(0, 2, 3, 1), lambda: [r(2, 3, 4, 2)]),
+}
+
+
+def file_name(name):
+    return name.replace(" ", "_").replace(",", "") + ".npz"
+
+
+def make_op(name, fn, inputs):
+    xs = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in inputs]
+    y = fn(*xs)
+    w = torch.tensor(rng.uniform(0.5, 1.5, size=tuple(y.shape)), dtype=torch.float64)
+    (y * w).sum().backward()
+    arrays = {"y": y.detach().numpy(), "w": w.numpy()}
+    for i, (a, x) in enumerate(zip(inputs, xs)):
+        arrays[f"x{i}"] = np.asarray(a, dtype=np.float64)
+        arrays[f"g{i}"] = x.grad.numpy()
+    np.savez(os.path.join(OUT, "op_" + file_name(name)), **arrays)
+
+
+def adam_step(params, lr=1e-3):
+    opt = torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), eps=1e-7)
+    opt.step()
+
+
+def make_mlp():
+    """784 -> 16 (relu) -> 10, sparse cross-entropy, batch 8, one Adam step, float32."""
+    x = torch.tensor(rng.uniform(0, 1, size=(8, 784)), dtype=torch.float32)
+    y = torch.tensor(rng.integers(0, 10, size=8))
+    w1 = torch.tensor(rng.normal(0, 0.05, size=(784, 16)), dtype=torch.float32, requires_grad=True)
+    b1 = torch.tensor(rng.normal(0, 0.05, size=(16,)), dtype=torch.float32, requires_grad=True)
+    w2 = torch.tensor(rng.normal(0, 0.2, size=(16, 10)), dtype=torch.float32, requires_grad=True)
+    b2 = torch.tensor(rng.normal(0, 0.05, size=(10,)), dtype=torch.float32, requires_grad=True)
+    start = {k: v.detach().numpy().copy() for k, v in dict(w1=w1, b1=b1, w2=w2, b2=b2).items()}
+    loss = F.cross_entropy(torch.relu(x @ w1 + b1) @ w2 + b2, y)
+    loss.backward()
+    grads = {"grad_" + k: v.grad.numpy().copy() for k, v in dict(w1=w1, b1=b1, w2=w2, b2=b2).items()}
+    adam_step([w1, b1, w2, b2])
+    after = {"after_" + k: v.detach().numpy().copy() for k, v in dict(w1=w1, b1=b1, w2=w2, b2=b2).items()}
+    np.savez(os.path.join(OUT, "net_mlp.npz"), x=x.numpy(), labels=y.numpy(), loss=np.array(loss.item()),
+             **start, **grads, **after)
+
+
+def make_cnn():
+    """NHWC 8x8x1 -> conv 3x3x4 relu -> maxpool 2 -> flatten -> dense 10, batch 4, one Adam step, float32."""
+    x = torch.tensor(rng.uniform(0, 1, size=(4, 8, 8, 1)), dtype=torch.float32)
+    y = torch.tensor(rng.integers(0, 10, size=4))
+    k = torch.tensor(rng.normal(0, 0.3, size=(3, 3, 1, 4)), dtype=torch.float32, requires_grad=True)
+    kb = torch.tensor(rng.normal(0, 0.05, size=(4,)), dtype=torch.float32, requires_grad=True)
+    w = torch.tensor(rng.normal(0, 0.1, size=(36, 10)), dtype=torch.float32, requires_grad=True)
+    b = torch.tensor(rng.normal(0, 0.05, size=(10,)), dtype=torch.float32, requires_grad=True)
+    start = {n: v.detach().numpy().copy() for n, v in dict(k=k, kb=kb, w=w, b=b).items()}
+    h = torch.relu(nhwc_conv(x, k, (1, 1), (1, 1), "valid") + kb)               # (4, 6, 6, 4)
+    p = F.max_pool2d(h.permute(0, 3, 1, 2), 2, 2).permute(0, 2, 3, 1)         # (4, 3, 3, 4)
+    logits = p.reshape(4, 36) @ w + b
+    loss = F.cross_entropy(logits, y)
+    loss.backward()
+    grads = {"grad_" + n: v.grad.numpy().copy() for n, v in dict(k=k, kb=kb, w=w, b=b).items()}
+    adam_step([k, kb, w, b])
+    after = {"after_" + n: v.detach().numpy().copy() for n, v in dict(k=k, kb=kb, w=w, b=b).items()}
+    np.savez(os.path.join(OUT, "net_cnn.npz"), x=x.numpy(), labels=y.numpy(), loss=np.array(loss.item()),
+             **start, **grads, **after)
+
+
+if __name__ == "__main__":
+    os.makedirs(OUT, exist_ok=True)
+    for name, (fn, inputs) in OPS.items():
+        make_op(name, fn, inputs())
+    make_mlp()
+    make_cnn()
+    print(f"wrote {len(OPS)} op fixtures and 2 network fixtures to {os.path.normpath(OUT)}")
