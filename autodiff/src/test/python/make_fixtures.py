@@ -90,6 +90,7 @@ OPS = {
     "concat": (lambda a, b: torch.cat([a, b], 1), lambda: [r(2, 3), r(2, 2)]),
     "stack": (lambda a, b: torch.stack([a, b], 0), lambda: [r(2, 3), r(2, 3)]),
     "index_select": (lambda a: torch.index_select(a, 0, torch.tensor([2, 0, 2])), lambda: [r(3, 4)]),
+    "gather": (lambda a: torch.gather(a, 1, torch.tensor([[3, 0], [0, 1], [2, 2]])), lambda: [r(3, 4)]),
     "embedding": (lambda a: F.embedding(torch.tensor([[1, 1], [0, 3]]), a), lambda: [r(4, 3)]),
     "cross_entropy_logits": (lambda a: F.cross_entropy(a, ce_labels(3)), lambda: [r(3, 4)]),
     "cross_entropy_onehot": (lambda a: -(F.one_hot(ce_labels(3), 4).double() * torch.log_softmax(a, 1)).sum() / 3, lambda: [r(3, 4)]),

@@ -173,6 +173,9 @@ public final class F {
 
     public static Var indexSelect(Var a, int axis, Tensor index) { return new IndexSelect(axis, index).apply1(a); }
 
+    /** {@code out[..i..] = a[..index[..i..]..]} along {@code axis} (like {@code torch.gather}). */
+    public static Var gather(Var a, int axis, Tensor index) { return new dev.panamax.autodiff.op.Gather(axis, index).apply1(a); }
+
     /** Rows of {@code table} (vocabulary, dim) for integer {@code ids} of any shape: result {@code ids.shape + (dim)}. */
     public static Var embedding(Var table, Tensor ids) {
         try (Tensor flat = ids.reshape(-1)) {

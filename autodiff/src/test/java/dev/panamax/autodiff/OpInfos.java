@@ -144,6 +144,8 @@ final class OpInfos {
         l.add(info("stack", null, v -> F.stack(0, v[0], v[1]), () -> one(r(1, 2, 3), r(2, 2, 3)), null));
         l.add(info("index_select", IndexSelect.class, v -> F.indexSelect(v[0], 0, Tensor.of(new long[] {2, 0, 2}, 3)),
                 () -> one(r(1, 3, 4)), null));
+        l.add(info("gather", dev.panamax.autodiff.op.Gather.class, v -> F.gather(v[0], 1, Tensor.of(new long[] {3, 0, 0, 1, 2, 2}, 3, 2)),
+                () -> one(r(1, 3, 4)), t -> t[0].gather(1, Tensor.of(new long[] {3, 0, 0, 1, 2, 2}, 3, 2))));
         l.add(info("embedding", IndexSelect.class, v -> F.embedding(v[0], Tensor.of(new int[] {1, 1, 0, 3}, 2, 2)),
                 () -> one(r(1, 4, 3)), null));
         l.add(info("cross_entropy_logits", SoftmaxCrossEntropy.class, v -> F.crossEntropyFromLogits(v[0], Tensor.of(new long[] {2, 0, 1}, 3)),
