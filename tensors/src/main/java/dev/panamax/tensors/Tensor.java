@@ -53,7 +53,7 @@ public final class Tensor implements AutoCloseable, Owned {
     public static Tensor empty(DType dtype, long... shape) {
         long[] s = Shape.validate("empty", shape);
         long bytes = Math.multiplyExact(Shape.numel(s), (long) dtype.byteSize());
-        return new Tensor(dtype, s, Shape.contiguousStrides(s), 0, Storage.allocate(Memory.current(), bytes));
+        return new Tensor(dtype, s, Shape.contiguousStrides(s), 0, Memory.allocate(bytes));
     }
 
     public static Tensor zeros(DType dtype, long... shape) {
@@ -435,7 +435,7 @@ public final class Tensor implements AutoCloseable, Owned {
     }
 
     Tensor scalarLike(double value) {
-        Tensor t = new Tensor(dtype, new long[0], new long[0], 0, Storage.allocate(Memory.current(), dtype.byteSize()));
+        Tensor t = new Tensor(dtype, new long[0], new long[0], 0, Memory.allocate(dtype.byteSize()));
         Elements.setDouble(t.storage.segment(), dtype, 0, value);
         return t;
     }

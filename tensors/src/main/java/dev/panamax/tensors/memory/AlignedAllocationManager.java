@@ -15,6 +15,7 @@ import org.apache.arrow.memory.ReferenceManager;
  */
 final class AlignedAllocationManager extends AllocationManager {
     static final long ALIGNMENT = 64;
+    static final java.util.concurrent.atomic.AtomicLong CREATED = new java.util.concurrent.atomic.AtomicLong();
 
     static final Factory FACTORY = new Factory() {
         private final ArrowBuf empty = new ArrowBuf(ReferenceManager.NO_OP, null, 0,
@@ -44,6 +45,7 @@ final class AlignedAllocationManager extends AllocationManager {
                     + "native memory. Use smaller batches or free tensors sooner (MemoryScope).");
         }
         this.block = p;
+        CREATED.incrementAndGet();
         this.size = requested;
     }
 

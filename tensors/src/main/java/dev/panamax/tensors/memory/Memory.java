@@ -66,6 +66,21 @@ public final class Memory {
         return SCRATCH.getAllocatedMemory();
     }
 
+    /**
+     * New tensor memory for the current thread: from the innermost scope's step arena if it has one, else
+     * from its allocator (or the root).
+     */
+    public static Storage allocate(long bytes) {
+        MemoryScope s = MemoryScope.current();
+        if (s != null && s.arena() != null) return Storage.pooled(s.arena(), bytes);
+        return Storage.allocate(s == null ? ROOT : s.allocator(), bytes);
+    }
+
+    /** How many buffers Panamax's allocation manager has created since start (each one an allocator call). */
+    public static long allocationCount() {
+        return AlignedAllocationManager.CREATED.get();
+    }
+
     /** Bytes currently allocated by Panamax and anything else using {@link #root()}. */
     public static long allocatedBytes() {
         return ROOT.getAllocatedMemory();

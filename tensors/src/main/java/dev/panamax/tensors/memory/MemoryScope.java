@@ -27,21 +27,36 @@ public final class MemoryScope implements AutoCloseable {
     private final BufferAllocator allocator;
     private final Thread thread = Thread.currentThread();
     private final List<Owned> owned = new ArrayList<>();
+    private final StepArena arena;
     private boolean closed;
 
-    private MemoryScope(String name, MemoryScope parent) {
+    private MemoryScope(String name, MemoryScope parent, StepArena arena) {
         this.name = name;
         this.parent = parent;
+        this.arena = arena != null ? arena : parent != null ? parent.arena : null;
         BufferAllocator up = parent == null ? Memory.root() : parent.allocator;
         this.allocator = up.newChildAllocator(name, 0, Long.MAX_VALUE);
     }
 
     /** Opens a scope nested in this thread's current one. */
     public static MemoryScope open(String name) {
+        return open(name, null);
+    }
+
+    /**
+     * Opens a scope whose tensors (and those of scopes nested in it) take memory from {@code arena}'s pool
+     * and return it there when freed; see {@link StepArena}.
+     */
+    public static MemoryScope open(String name, StepArena arena) {
         ArrayDeque<MemoryScope> stack = STACK.get();
-        MemoryScope s = new MemoryScope(name, stack.peek());
+        MemoryScope s = new MemoryScope(name, stack.peek(), arena);
         stack.push(s);
         return s;
+    }
+
+    /** The arena tensors created in this scope draw from, or null. */
+    public StepArena arena() {
+        return arena;
     }
 
     /** The innermost open scope on this thread, or null. */
@@ -83,7 +98,9 @@ public final class MemoryScope implements AutoCloseable {
             throw new IllegalArgumentException("keep: the tensor does not belong to scope '" + name + "'");
         }
         BufferAllocator target = parent == null ? Memory.root() : parent.allocator;
-        if (o.storage().allocator() == allocator) o.storage().transferTo(target);
+        StepArena pool = o.storage().pool();
+        boolean leavesArena = pool != null && (parent == null || parent.arena != pool);
+        if (o.storage().allocator() == allocator || leavesArena) o.storage().transferTo(target);
         if (parent != null) parent.add(o);
         else o.setOwner(null);
         return o;
@@ -104,7 +121,9 @@ public final class MemoryScope implements AutoCloseable {
         }
         BufferAllocator dest = target == null ? Memory.root() : target.allocator;
         // Only memory accounted to a scope that may close before the target must follow the tensor.
-        if (from != null && o.storage().allocator() == from.allocator) o.storage().transferTo(dest);
+        StepArena pool = o.storage().pool();
+        boolean leavesArena = pool != null && (target == null || target.arena != pool);
+        if ((from != null && o.storage().allocator() == from.allocator) || leavesArena) o.storage().transferTo(dest);
         if (target != null) target.add(o);
         else o.setOwner(null);
         return o;

@@ -21,6 +21,8 @@ public final class Storage {
     private final AtomicInteger refs = new AtomicInteger(1);
     private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
     private volatile ArrowBuf buf;
+    /** The arena this storage's buffer returns to when released, or null for plain Arrow memory. */
+    private volatile StepArena pool;
 
     private Storage(ArrowBuf buf, long offset, long bytes) {
         this.buf = buf;
@@ -34,6 +36,13 @@ public final class Storage {
     /** New uninitialised storage of {@code bytes} bytes from {@code allocator}. */
     public static Storage allocate(BufferAllocator allocator, long bytes) {
         return new Storage(allocator.buffer(bytes), 0, bytes);
+    }
+
+    /** Storage of {@code bytes} bytes taken from (and returned to) a step arena's pool. */
+    public static Storage pooled(StepArena arena, long bytes) {
+        Storage s = new Storage(arena.take(bytes), 0, bytes);
+        s.pool = arena;
+        return s;
     }
 
     /**
@@ -60,6 +69,11 @@ public final class Storage {
     /** The Arrow buffer that owns the memory (for zero-copy export). */
     public ArrowBuf arrowBuf() {
         return buf;
+    }
+
+    /** The step arena this storage returns to when released, or null. */
+    public StepArena pool() {
+        return pool;
     }
 
     /** Where this storage starts inside {@link #arrowBuf()}, in bytes. */
@@ -95,7 +109,9 @@ public final class Storage {
         int left = refs.decrementAndGet();
         if (left == 0) {
             arena.close();
-            buf.getReferenceManager().release();
+            StepArena p = pool;
+            if (p != null) p.give(buf, bytes);
+            else buf.getReferenceManager().release();
             Memory.untrack(this);
         } else if (left < 0) {
             throw new IllegalStateException("storage of " + bytes + " bytes released more often than retained");
@@ -104,6 +120,7 @@ public final class Storage {
 
     /** Moves the accounting of this memory to {@code target} (same root); the address stays the same. */
     void transferTo(BufferAllocator target) {
+        pool = null;  // memory that leaves its step for good no longer returns to the arena
         if (allocator() == target) return;
         ArrowBuf old = buf;
         buf = old.getReferenceManager().transferOwnership(old, target).getTransferredBuffer();

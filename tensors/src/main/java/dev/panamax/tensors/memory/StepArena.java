@@ -1,0 +1,77 @@
+package dev.panamax.tensors.memory;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * A pool of Arrow buffers reused from one training step to the next. A scope opened with an arena
+ * ({@link MemoryScope#open(String, StepArena)}) takes tensor memory from here, and its tensors give it back
+ * when they close. The first step sizes the pool; every later step of the same shape finds each buffer it
+ * needs already there, so a steady-state step makes no allocator calls (page faults are expensive on these
+ * machines: FACTS.md). Buffers are keyed by exact size; the pool only grows to the largest step's needs.
+ *
+ * <pre>{@code
+ * try (StepArena arena = new StepArena("train")) {
+ *     for (Batch b : batches) {
+ *         try (MemoryScope step = MemoryScope.open("step", arena)) { ... forward, backward, update ... }
+ *     }
+ * }
+ * }</pre>
+ */
+public final class StepArena implements AutoCloseable {
+    private final BufferAllocator allocator;
+    private final Map<Long, ArrayDeque<ArrowBuf>> free = new HashMap<>();
+    private long fresh, reused;
+    private boolean closed;
+
+    public StepArena(String name) {
+        this.allocator = Memory.root().newChildAllocator("arena " + name, 0, Long.MAX_VALUE);
+    }
+
+    synchronized ArrowBuf take(long bytes) {
+        if (closed) throw new IllegalStateException("step arena '" + allocator.getName() + "' is closed");
+        ArrayDeque<ArrowBuf> q = free.get(bytes);
+        if (q != null && !q.isEmpty()) {
+            reused++;
+            return q.pop();
+        }
+        fresh++;
+        return allocator.buffer(bytes);
+    }
+
+    synchronized void give(ArrowBuf buf, long bytes) {
+        if (closed) {
+            buf.getReferenceManager().release();
+            return;
+        }
+        free.computeIfAbsent(bytes, k -> new ArrayDeque<>()).push(buf);
+    }
+
+    /** Buffers this arena had to allocate (not counting reuse). Constant once steps reach a steady state. */
+    public synchronized long freshAllocations() {
+        return fresh;
+    }
+
+    /** Buffers handed out again from the pool. */
+    public synchronized long reusedAllocations() {
+        return reused;
+    }
+
+    /** Bytes held by the arena, pooled or in use. */
+    public long allocatedBytes() {
+        return allocator.getAllocatedMemory();
+    }
+
+    /** Frees the pooled buffers; fails, naming the arena, when tensors taken from it are still alive. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        free.values().forEach(q -> q.forEach(b -> b.getReferenceManager().release()));
+        free.clear();
+        allocator.close();
+    }
+}
