@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.panamax.autodiff.testing.GradCheck;
 import dev.panamax.autodiff.testing.OpInfo;
+import dev.panamax.autodiff.testing.OpInfos;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.io.IOException;

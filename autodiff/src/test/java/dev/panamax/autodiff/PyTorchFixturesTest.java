@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.panamax.autodiff.testing.Npz;
 import dev.panamax.autodiff.testing.OpInfo;
+import dev.panamax.autodiff.testing.OpInfos;
 import dev.panamax.kernels.OptimizerUpdate;
 import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.tensors.Tensor;

@@ -32,9 +32,16 @@ public final class BenchMain {
                 // FACTS.md: JIT transients happen; warm up at least 1.5 s and report medians of several runs.
                 .warmupIterations(quick ? 2 : 3).warmupTime(TimeValue.milliseconds(quick ? 800 : 1000))
                 .measurementIterations(quick ? 3 : 5).measurementTime(TimeValue.milliseconds(quick ? 500 : 1000));
+        boolean opGiven = false;
         for (String p : params) {
             String[] kv = p.split("=", 2);
             o.param(kv[0], kv[1].split(","));
+            opGiven |= kv[0].equals("op");
+        }
+        if (!opGiven) {
+            // OpBench runs one line per OpInfo record: the table, not a list kept here, decides which.
+            o.param("op", dev.panamax.autodiff.testing.OpInfos.all().stream()
+                    .map(dev.panamax.autodiff.testing.OpInfo::name).filter(n -> !n.startsWith("dropout")).toArray(String[]::new));
         }
         Collection<RunResult> results = new Runner(o.build()).run();
         summarise(results);

@@ -1,5 +1,7 @@
 package dev.panamax.tensors.memory;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,7 +25,25 @@ import org.apache.arrow.memory.BufferAllocator;
  */
 public final class StepArena implements AutoCloseable {
     private final BufferAllocator allocator;
-    private final Map<Long, ArrayDeque<ArrowBuf>> free = new HashMap<>();
+    private final Map<Long, ArrayDeque<Block>> free = new HashMap<>();
+
+    /** A pooled buffer with its long-lived view. */
+    record Block(ArrowBuf buf, long bytes, Arena viewArena, MemorySegment segment) {
+        static Block of(ArrowBuf buf, long bytes) {
+            Arena a = Arena.ofShared();
+            return new Block(buf, bytes, a, MemorySegment.ofAddress(buf.memoryAddress()).reinterpret(bytes, a, null));
+        }
+
+        Block withBuf(ArrowBuf moved) {
+            return new Block(moved, bytes, viewArena, segment);
+        }
+
+        /** Closes the view first, so no stale segment can read the memory once it is freed. */
+        void free() {
+            viewArena.close();
+            buf.getReferenceManager().release();
+        }
+    }
     private long fresh, reused;
     private boolean closed;
 
@@ -31,23 +51,23 @@ public final class StepArena implements AutoCloseable {
         this.allocator = Memory.root().newChildAllocator("arena " + name, 0, Long.MAX_VALUE);
     }
 
-    synchronized ArrowBuf take(long bytes) {
+    synchronized Block take(long bytes) {
         if (closed) throw new IllegalStateException("step arena '" + allocator.getName() + "' is closed");
-        ArrayDeque<ArrowBuf> q = free.get(bytes);
+        ArrayDeque<Block> q = free.get(bytes);
         if (q != null && !q.isEmpty()) {
             reused++;
             return q.pop();
         }
         fresh++;
-        return allocator.buffer(bytes);
+        return Block.of(allocator.buffer(bytes), bytes);
     }
 
-    synchronized void give(ArrowBuf buf, long bytes) {
+    synchronized void give(Block block) {
         if (closed) {
-            buf.getReferenceManager().release();
+            block.free();
             return;
         }
-        free.computeIfAbsent(bytes, k -> new ArrayDeque<>()).push(buf);
+        free.computeIfAbsent(block.bytes(), k -> new ArrayDeque<>()).push(block);
     }
 
     /** Buffers this arena had to allocate (not counting reuse). Constant once steps reach a steady state. */
@@ -70,7 +90,7 @@ public final class StepArena implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        free.values().forEach(q -> q.forEach(b -> b.getReferenceManager().release()));
+        free.values().forEach(q -> q.forEach(Block::free));
         free.clear();
         allocator.close();
     }
