@@ -205,22 +205,48 @@ public final class F {
         return reshape(y, s.n(), s.oh(), s.ow(), k[3]);
     }
 
-    /** Max pooling over {@code size} windows with {@code strides}, padding 'valid' (Keras' default). */
+    /** Max pooling over {@code size} windows with {@code strides}; 'same' padding never lets the edge win. */
+    public static Var maxPool2d(Var x, int[] size, int[] strides, Conv2dShape.Padding padding) {
+        return pool(x, size, strides, padding, true);
+    }
+
+    /** Average pooling; with 'same' padding each window averages only its in-bounds pixels (Keras' rule). */
+    public static Var avgPool2d(Var x, int[] size, int[] strides, Conv2dShape.Padding padding) {
+        return pool(x, size, strides, padding, false);
+    }
+
     public static Var maxPool2d(Var x, int[] size, int[] strides) {
-        return pool(x, size, strides, true);
+        return maxPool2d(x, size, strides, Conv2dShape.Padding.VALID);
     }
 
-    /** Average pooling over {@code size} windows with {@code strides}, padding 'valid'. */
     public static Var avgPool2d(Var x, int[] size, int[] strides) {
-        return pool(x, size, strides, false);
+        return avgPool2d(x, size, strides, Conv2dShape.Padding.VALID);
     }
 
-    private static Var pool(Var x, int[] size, int[] strides, boolean max) {
+    private static Var pool(Var x, int[] size, int[] strides, Conv2dShape.Padding padding, boolean max) {
         dev.panamax.autodiff.op.Im2col unfold = new dev.panamax.autodiff.op.Im2col(size[0], size[1], strides[0], strides[1], 1, 1,
-                Conv2dShape.Padding.VALID);
+                padding, max ? Double.NEGATIVE_INFINITY : 0.0);
         Conv2dShape s = unfold.shapeFor(x.shape());
-        Var windows = reshape(unfold.apply1(x), s.patches(), (long) size[0] * size[1], s.c());
-        Var pooled = max ? max(windows, new int[] {1}, false) : mean(windows, new int[] {1}, false);
+        long taps = (long) size[0] * size[1];
+        Var windows = reshape(unfold.apply1(x), s.patches(), taps, s.c());
+        Var pooled;
+        if (max) {
+            pooled = max(windows, new int[] {1}, false);
+        } else if (padding == Conv2dShape.Padding.VALID) {
+            pooled = mean(windows, new int[] {1}, false);
+        } else {
+            // In-bounds pixels per window: the same unfolding applied to ones, a constant.
+            Tensor counts;
+            try (GradMode.Switch off = GradMode.noGrad();
+                 Tensor ones = Tensor.ones(x.value().dtype(), 1, s.h(), s.w(), 1)) {
+                dev.panamax.autodiff.op.Im2col countUnfold = new dev.panamax.autodiff.op.Im2col(size[0], size[1], strides[0],
+                        strides[1], 1, 1, padding, 0.0);
+                Tensor c = countUnfold.apply1(Var.of(ones)).value();
+                counts = c.sum(new int[] {1}, false).reshape(1, (long) s.oh() * s.ow(), 1);
+            }
+            Var sums = reshape(sum(windows, new int[] {1}, false), s.n(), (long) s.oh() * s.ow(), s.c());
+            pooled = div(sums, Var.of(counts));
+        }
         return reshape(pooled, s.n(), s.oh(), s.ow(), s.c());
     }
 

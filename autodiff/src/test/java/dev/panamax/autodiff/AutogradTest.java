@@ -78,6 +78,20 @@ class AutogradTest {
     }
 
     @Test
+    void aVariableFromAClosedScopeIsAClearError() {
+        Var stale;
+        try (MemoryScope step = MemoryScope.open("step-1")) {
+            stale = Var.param(Tensor.ones(DType.F32, 2));
+        }
+        try (MemoryScope s = MemoryScope.open("step-2")) {
+            Var fresh = Var.param(Tensor.ones(DType.F32, 2));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> F.add(fresh, stale));
+            assertTrue(e.getMessage().contains("add") && e.getMessage().contains("step-1") && e.getMessage().contains("keep"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void hooksSeeAndMayReplaceGradients() {
         try (MemoryScope s = MemoryScope.open("t")) {
             Var x = Var.param(Tensor.of(new double[] {1, -2}, 2));

@@ -14,8 +14,15 @@ import dev.panamax.tensors.Tensor;
 public final class Im2col extends Function {
     private final int kh, kw, sh, sw, dh, dw;
     private final Conv2dShape.Padding padding;
+    private final double pad;
 
     public Im2col(int kh, int kw, int sh, int sw, int dh, int dw, Conv2dShape.Padding padding) {
+        this(kh, kw, sh, sw, dh, dw, padding, 0.0);
+    }
+
+    /** With {@code pad} written where a window hangs over the edge (-∞ for max pooling). */
+    public Im2col(int kh, int kw, int sh, int sw, int dh, int dw, Conv2dShape.Padding padding, double pad) {
+        this.pad = pad;
         this.kh = kh;
         this.kw = kw;
         this.sh = sh;
@@ -38,7 +45,7 @@ public final class Im2col extends Function {
         Conv2dShape s = shapeFor(x.shape());
         Tensor cols = Tensor.empty(x.dtype(), s.patches(), s.patchSize());
         try (Tensor xc = x.contiguous()) {
-            dev.panamax.kernels.conv.Im2col.im2col(s, x.dtype().byteSize(), xc.segment(), xc.offset(), cols.segment(), 0);
+            dev.panamax.kernels.conv.Im2col.im2col(s, x.dtype().byteSize(), pad, xc.segment(), xc.offset(), cols.segment(), 0);
         }
         return new Tensor[] {cols};
     }

@@ -178,6 +178,13 @@ public final class OpInfos {
                 () -> one(r(1, 1, 5, 6, 2), r(2, 2, 2, 2, 3)), null));
         l.add(info("max_pool2d", null, v -> F.maxPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}), () -> one(r(1, 2, 4, 5, 3)), null));
         l.add(info("avg_pool2d", null, v -> F.avgPool2d(v[0], new int[] {2, 2}, new int[] {1, 2}), () -> one(r(1, 2, 3, 4, 2)), null));
+        l.add(info("max_pool2d same", null, v -> F.maxPool2d(v[0], new int[] {3, 3}, new int[] {2, 2}, dev.panamax.kernels.conv.Conv2dShape.Padding.SAME),
+                () -> one(r(1, 1, 5, 4, 2)), null));
+        l.add(info("avg_pool2d same", null, v -> F.avgPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}, dev.panamax.kernels.conv.Conv2dShape.Padding.SAME),
+                () -> one(r(1, 2, 5, 3, 2)), null));
+        l.add(info("squeeze/unsqueeze", null, v -> F.squeeze(F.unsqueeze(v[0], 1), 0), () -> one(r(1, 1, 4)), null));
+        l.add(info("batch_norm inference", null, v -> F.batchNorm(v[0], v[1], v[2], Tensor.full(DType.F64, 0.5, 3), Tensor.full(DType.F64, 2, 3),
+                false, 0.99, 1e-3), () -> one(r(1, 4, 3), r(2, 3), r(3, 3)), null));
         l.add(info("dropout (fixed seed)", null, v -> F.dropout(v[0], 0.3, true, new Rng(5)), unarySamples(same), null));
         return l;
     }

@@ -1,5 +1,6 @@
 package dev.panamax.kernels.conv;
 
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 import dev.panamax.kernels.BinaryOp;
@@ -24,8 +25,16 @@ public final class Im2col {
         im2col(s, 4, x, xOff, cols, colsOff);
     }
 
-    /** {@link #im2col} for elements of {@code width} bytes (4: F32, 8: F64). */
+    /** {@link #im2col} for elements of {@code width} bytes (4: F32, 8: F64), padding with zeros. */
     public static void im2col(Conv2dShape s, int width, MemorySegment x, long xOff, MemorySegment cols, long colsOff) {
+        im2col(s, width, 0.0, x, xOff, cols, colsOff);
+    }
+
+    /**
+     * {@link #im2col} with padded positions set to {@code pad} (max pooling pads with -∞ so padding never
+     * wins; convolution with 0).
+     */
+    public static void im2col(Conv2dShape s, int width, double pad, MemorySegment x, long xOff, MemorySegment cols, long colsOff) {
         int c = s.c(), k = s.patchSize();
         Parallel.forRange((long) s.n() * s.oh(), Math.max(1, 4096 / Math.max(1, s.ow() * k)), (from, to) -> {
             for (long row = from; row < to; row++) {
@@ -37,7 +46,14 @@ public final class Im2col {
                         for (int kx = 0; kx < s.kw(); kx++, dst += c) {
                             int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
                             if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) {
-                                cols.asSlice(dst * width, (long) c * width).fill((byte) 0);
+                                if (pad == 0) {
+                                    cols.asSlice(dst * width, (long) c * width).fill((byte) 0);
+                                } else {
+                                    for (int ch = 0; ch < c; ch++) {
+                                        if (width == 8) cols.setAtIndex(JAVA_DOUBLE_UNALIGNED, dst + ch, pad);
+                                        else cols.setAtIndex(JAVA_FLOAT_UNALIGNED, dst + ch, (float) pad);
+                                    }
+                                }
                             } else {
                                 long src = xOff + (((long) b * s.h() + iy) * s.w() + ix) * c;
                                 MemorySegment.copy(x, src * width, cols, dst * width, (long) c * width);
