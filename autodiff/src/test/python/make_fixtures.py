@@ -61,6 +61,7 @@ OPS = {
     "mul": (lambda a, b: a * b, lambda: [r(3, 4), r(3, 1)]),
     "div": (lambda a, b: a / b, lambda: [r(3, 4), pos(4)]),
     "pow": (lambda a, b: a ** b, lambda: [pos(3, 4), r(3, 4)]),
+    "neg": (torch.neg, lambda: [r(3, 5)]),
     "exp": (torch.exp, lambda: [r(3, 5)]),
     "log": (torch.log, lambda: [pos(3, 5)]),
     "sqrt": (torch.sqrt, lambda: [pos(3, 5)]),
@@ -111,11 +112,25 @@ OPS = {
     # Keras 'same' for a 5x4 input, 3x3 window, stride 2: pad 1 top, 1 bottom, 0 left, 1 right.
     "max_pool2d same": (lambda x: F.max_pool2d(F.pad(x.permute(0, 3, 1, 2), (0, 1, 1, 1), value=float("-inf")), 3, 2).permute(0, 2, 3, 1),
                         lambda: [r(1, 5, 4, 2)]),
+    # Keras 'same' for a 5x3 input, 2x2 window, stride 2: pad 0 top, 1 bottom, 0 left, 1 right; the mean
+    # counts only in-bounds pixels.
+    "avg_pool2d same": (lambda x: avg_same(x), lambda: [r(2, 5, 3, 2)]),
+    "squeeze/unsqueeze": (lambda a: a.unsqueeze(1).squeeze(0), lambda: [r(1, 4)]),
+    "batch_norm inference": (lambda x, g, b: F.batch_norm(x, torch.full((3,), 0.5, dtype=torch.float64),
+                                                          torch.full((3,), 2.0, dtype=torch.float64), g, b, training=False, eps=1e-3),
+                             lambda: [r(4, 3), r(3), r(3)]),
 }
 
 
+def avg_same(x):
+    xt = F.pad(x.permute(0, 3, 1, 2), (0, 1, 0, 1))
+    sums = F.avg_pool2d(xt, 2, 2, divisor_override=1)
+    counts = F.avg_pool2d(F.pad(torch.ones(1, 1, 5, 3, dtype=torch.float64), (0, 1, 0, 1)), 2, 2, divisor_override=1)
+    return (sums / counts).permute(0, 2, 3, 1)
+
+
 def file_name(name):
-    return name.replace(" ", "_").replace(",", "") + ".npz"
+    return name.replace(" ", "_").replace(",", "").replace("/", "_") + ".npz"
 
 
 def make_op(name, fn, inputs):
