@@ -113,7 +113,7 @@ public final class F {
         Var m = Var.of(a.value().max(axes, true));
         Var s = log(sum(exp(sub(a, m)), axes, true));
         Var r = add(s, m);
-        return keepdim ? r : reshape(r, reducedShape(a.shape(), axes));
+        return keepdim ? r : reshape(r, dev.panamax.autodiff.op.Reductions.reducedShape(a.shape(), axes));
     }
 
     private static long count(long[] shape, int[] axes) {
@@ -121,13 +121,6 @@ public final class F {
         long n = 1;
         for (int ax : axes) n *= shape[ax < 0 ? ax + shape.length : ax];
         return n;
-    }
-
-    private static long[] reducedShape(long[] shape, int[] axes) {
-        boolean[] drop = new boolean[shape.length];
-        if (axes == null || axes.length == 0) Arrays.fill(drop, true);
-        else for (int ax : axes) drop[ax < 0 ? ax + shape.length : ax] = true;
-        return java.util.stream.IntStream.range(0, shape.length).filter(i -> !drop[i]).mapToLong(i -> shape[i]).toArray();
     }
 
     // ---------------------------------------------------------------- linear algebra and shapes

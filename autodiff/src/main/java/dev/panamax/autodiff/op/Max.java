@@ -22,7 +22,7 @@ public final class Max extends Function {
         Tensor m = in[0].max(axes, true);
         ctx.save(in[0], m);
         try (m) {
-            return new Tensor[] {keepdim ? m.reshape(m.shape()) : m.reshape(ShapeOfReduced.of(in[0].shape(), axes))};
+            return new Tensor[] {keepdim ? m.reshape(m.shape()) : m.reshape(Reductions.reducedShape(in[0].shape(), axes))};
         }
     }
 
