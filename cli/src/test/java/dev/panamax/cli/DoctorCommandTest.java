@@ -23,7 +23,7 @@ class DoctorCommandTest {
     }
 
     @Test
-    void trainSaysItIsNotThereYet() {
-        assertEquals(2, Main.run("train", "mnist"));
+    void unknownTrainingTaskIsRefused() {
+        assertEquals(2, Main.run("train", "cifar"));
     }
 }

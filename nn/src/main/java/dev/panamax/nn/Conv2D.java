@@ -1,0 +1,69 @@
+package dev.panamax.nn;
+
+import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.Var;
+import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.tensors.Rng;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+
+/** 2-D convolution over NHWC input (Keras' default layout) with a (KH, KW, C, F) kernel and a bias per filter. */
+public final class Conv2D extends Layer {
+    private final int filters, kh, kw, stride, dilation;
+    private final Conv2dShape.Padding padding;
+    private final String activation;
+    private final UnaryOperator<Var> act;
+
+    public Conv2D(int filters, int kernelSize, String activation) {
+        this(filters, kernelSize, kernelSize, 1, "valid", 1, activation);
+    }
+
+    public Conv2D(int filters, int kh, int kw, int stride, String padding, int dilation, String activation) {
+        super("conv2d");
+        if (filters <= 0 || kh <= 0 || kw <= 0 || stride <= 0 || dilation <= 0) {
+            throw new IllegalArgumentException("Conv2D: filters, kernel size, stride and dilation must be positive");
+        }
+        this.filters = filters;
+        this.kh = kh;
+        this.kw = kw;
+        this.stride = stride;
+        this.dilation = dilation;
+        this.padding = Conv2dShape.Padding.valueOf(padding.toUpperCase(Locale.ROOT));
+        this.activation = activation == null ? "linear" : activation;
+        this.act = Activations.byName(this.activation);
+    }
+
+    private Conv2dShape geometry(long[] in) {
+        if (in.length != 3) {
+            throw new IllegalArgumentException(name() + ": Conv2D expects (height, width, channels) input, got "
+                    + java.util.Arrays.toString(in) + "; reshape images to (H, W, C)");
+        }
+        return Conv2dShape.of(1, (int) in[0], (int) in[1], (int) in[2], kh, kw, filters, stride, stride, dilation, dilation, padding);
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        Conv2dShape s = geometry(in);
+        return new long[] {s.oh(), s.ow(), filters};
+    }
+
+    @Override
+    protected void createParams(long[] in, Rng rng) {
+        long c = in[2];
+        params.add(Var.param(Initializers.create("glorot_uniform", rng, kh * kw * c, (long) kh * kw * filters, kh, kw, c, filters)));
+        params.add(Var.param(Initializers.create("zeros", rng, 0, 0, filters)));
+    }
+
+    @Override
+    public Var forward(Var x, boolean training, Rng rng) {
+        Var y = F.conv2d(x, params.get(0), new int[] {stride, stride}, new int[] {dilation, dilation}, padding);
+        return act.apply(F.add(y, params.get(1)));
+    }
+
+    @Override
+    public String configJson() {
+        return String.format(Locale.ROOT, "{\"filters\": %d, \"kernel_size\": [%d, %d], \"strides\": %d, \"padding\": \"%s\", "
+                + "\"dilation_rate\": %d, \"activation\": \"%s\"}", filters, kh, kw, stride,
+                padding.name().toLowerCase(Locale.ROOT), dilation, activation);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.panamax.nn;
+
+import dev.panamax.autodiff.Var;
+import dev.panamax.tensors.Rng;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Keras-style layer: weights are created when the input shape is first known ({@link #build}), then
+ * {@link #forward} maps a batch to a batch. Shapes exclude the batch dimension, as in Keras' summaries.
+ */
+public abstract class Layer {
+    private String name;
+    private boolean built;
+    protected final List<Var> params = new ArrayList<>();
+
+    protected Layer(String name) {
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    void rename(String n) {
+        this.name = n;
+    }
+
+    /** The output shape (without the batch dimension) for an input shape; throws for incompatible input. */
+    public abstract long[] outputShape(long[] inputShape);
+
+    /** Creates the weights for {@code inputShape} (once). */
+    public final void build(long[] inputShape, Rng rng) {
+        if (built) return;
+        outputShape(inputShape);  // validates
+        createParams(inputShape, rng);
+        built = true;
+    }
+
+    protected void createParams(long[] inputShape, Rng rng) {}
+
+    public boolean isBuilt() {
+        return built;
+    }
+
+    /** The batch's forward pass; {@code training} switches dropout and batch statistics. */
+    public abstract Var forward(Var x, boolean training, Rng rng);
+
+    /** Trainable variables, in a fixed order (saved and loaded in this order). */
+    public List<Var> params() {
+        return params;
+    }
+
+    public long paramCount() {
+        return params.stream().mapToLong(p -> p.value().numel()).sum();
+    }
+
+    /** The layer's class name for summaries and configs ("Dense", "Conv2D", ...). */
+    public String type() {
+        return getClass().getSimpleName();
+    }
+
+    /** Constructor arguments as a small JSON object, so a saved model can be rebuilt. */
+    public abstract String configJson();
+}

@@ -1,0 +1,53 @@
+package dev.panamax.nn;
+
+import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.Var;
+import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.tensors.Rng;
+import java.util.Locale;
+
+/** Max (or, with {@code average}, mean) over {@code pool × pool} windows; strides default to the pool size. */
+public final class MaxPooling2D extends Layer {
+    private final int pool, stride;
+    private final Conv2dShape.Padding padding;
+    private final boolean average;
+
+    public MaxPooling2D(int pool) {
+        this(pool, pool, "valid", false);
+    }
+
+    public MaxPooling2D(int pool, int stride, String padding, boolean average) {
+        super(average ? "average_pooling2d" : "max_pooling2d");
+        if (pool <= 0 || stride <= 0) throw new IllegalArgumentException("pooling: size and stride must be positive");
+        this.pool = pool;
+        this.stride = stride;
+        this.padding = Conv2dShape.Padding.valueOf(padding.toUpperCase(Locale.ROOT));
+        this.average = average;
+    }
+
+    @Override
+    public String type() {
+        return average ? "AveragePooling2D" : "MaxPooling2D";
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        if (in.length != 3) {
+            throw new IllegalArgumentException(name() + ": pooling expects (height, width, channels) input, got " + java.util.Arrays.toString(in));
+        }
+        Conv2dShape s = Conv2dShape.of(1, (int) in[0], (int) in[1], (int) in[2], pool, pool, 0, stride, stride, 1, 1, padding);
+        return new long[] {s.oh(), s.ow(), in[2]};
+    }
+
+    @Override
+    public Var forward(Var x, boolean training, Rng rng) {
+        int[] size = {pool, pool}, strides = {stride, stride};
+        return average ? F.avgPool2d(x, size, strides, padding) : F.maxPool2d(x, size, strides, padding);
+    }
+
+    @Override
+    public String configJson() {
+        return "{\"pool_size\": " + pool + ", \"strides\": " + stride + ", \"padding\": \"" + padding.name().toLowerCase(Locale.ROOT)
+                + "\", \"average\": " + average + "}";
+    }
+}

@@ -1,0 +1,291 @@
+package dev.panamax.nn;
+
+import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.GradMode;
+import dev.panamax.autodiff.Var;
+import dev.panamax.nn.optim.Adam;
+import dev.panamax.nn.train.History;
+import dev.panamax.nn.train.TrainingListener;
+import dev.panamax.tensors.DType;
+import dev.panamax.tensors.Rng;
+import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.MemoryScope;
+import dev.panamax.tensors.memory.StepArena;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A stack of layers, as in Keras: {@link #add}, {@link #build} (or the first fit), {@link #summary},
+ * {@link #compile}, {@link #fit}, {@link #evaluate}, {@link #predict}. Parameters belong to the scope that
+ * is open when the model is built (or to the model itself: {@link #close()} frees them).
+ *
+ * <p>Losses: {@code sparse_categorical_crossentropy} (labels are class indices; {@code fromLogits} when the
+ * last layer has no softmax). Metric: accuracy.
+ */
+public final class Sequential implements AutoCloseable {
+    private final String name;
+    private final List<Layer> layers = new ArrayList<>();
+    private final Map<String, Integer> names = new HashMap<>();
+    private long[] inputShape;
+    private Adam optimizer;
+    private boolean fromLogits;
+    private final Rng rng;
+
+    public Sequential(long seed) {
+        this("sequential", seed);
+    }
+
+    public Sequential(String name, long seed) {
+        this.name = name;
+        this.rng = new Rng(seed);
+    }
+
+    public Sequential add(Layer layer) {
+        if (inputShape != null) throw new IllegalStateException("add: the model is already built; add layers before build()");
+        int n = names.merge(layer.name(), 1, Integer::sum);
+        if (n > 1) layer.rename(layer.name() + "_" + (n - 1));  // Keras names repeats conv2d, conv2d_1, ...
+        layers.add(layer);
+        return this;
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** Creates every layer's weights for inputs of {@code shape} (without the batch dimension). */
+    public Sequential build(long... shape) {
+        if (layers.isEmpty()) throw new IllegalStateException("build: the model has no layers");
+        long[] s = shape.clone();
+        for (Layer l : layers) {
+            l.build(s, rng);
+            s = l.outputShape(s);
+        }
+        inputShape = shape.clone();
+        return this;
+    }
+
+    public long[] inputShape() {
+        return inputShape == null ? null : inputShape.clone();
+    }
+
+    public List<Var> params() {
+        List<Var> p = new ArrayList<>();
+        layers.forEach(l -> p.addAll(l.params()));
+        return p;
+    }
+
+    public long paramCount() {
+        return layers.stream().mapToLong(Layer::paramCount).sum();
+    }
+
+    /** Keras' summary table: layer (type), output shape, parameter count, totals. */
+    public String summary() {
+        requireBuilt("summary");
+        String line = "_".repeat(65);
+        StringBuilder sb = new StringBuilder("Model: \"" + name + "\"\n" + line + "\n");
+        sb.append(String.format(Locale.ROOT, " %-27s %-25s %-10s%n", "Layer (type)", "Output Shape", "Param #"));
+        sb.append("=".repeat(65)).append('\n');
+        long[] s = inputShape;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            s = l.outputShape(s);
+            String shape = "(None, " + String.join(", ", Arrays.stream(s).mapToObj(Long::toString).toList()) + ")";
+            sb.append(String.format(Locale.ROOT, " %-27s %-25s %-10s%n", l.name() + " (" + l.type() + ")", shape,
+                    String.format(Locale.ROOT, "%,d", l.paramCount())));
+            sb.append(i == layers.size() - 1 ? "=".repeat(65) : " ").append('\n');
+        }
+        long total = paramCount();
+        sb.append(String.format(Locale.ROOT, "Total params: %,d%nTrainable params: %,d%nNon-trainable params: 0%n%s%n", total, total, line));
+        return sb.toString();
+    }
+
+    /** Sets the optimizer and the loss; {@code loss} is {@code sparse_categorical_crossentropy}. */
+    public Sequential compile(Adam optimizer, String loss, boolean fromLogits) {
+        if (!loss.equals("sparse_categorical_crossentropy")) {
+            throw new IllegalArgumentException("compile: loss '" + loss + "' is not supported yet; use sparse_categorical_crossentropy");
+        }
+        this.optimizer = optimizer;
+        this.fromLogits = fromLogits;
+        return this;
+    }
+
+    private void requireBuilt(String op) {
+        if (inputShape == null) throw new IllegalStateException(op + ": build the model first (build(inputShape) or fit)");
+    }
+
+    private void checkInput(String op, Tensor x, Tensor y) {
+        long[] xs = x.shape();
+        if (xs.length != inputShape.length + 1 || !Arrays.equals(Arrays.copyOfRange(xs, 1, xs.length), inputShape)) {
+            throw new IllegalArgumentException(op + ": the model takes inputs of shape (batch, " + Arrays.toString(inputShape)
+                    .replaceAll("[\\[\\]]", "") + "), got " + Arrays.toString(xs));
+        }
+        if (y != null) {
+            if (y.rank() != 1 || y.dim(0) != xs[0]) {
+                throw new IllegalArgumentException(op + ": labels must be one class index per example: shape (" + xs[0]
+                        + "), got " + Arrays.toString(y.shape()));
+            }
+            long classes = layers.isEmpty() ? 0 : outputClasses();
+            try (Tensor lo = y.min(); Tensor hi = y.max()) {
+                if (lo.item() < 0 || hi.item() >= classes) {
+                    throw new IllegalArgumentException(op + ": labels must lie in [0, " + classes + "), found values from "
+                            + (long) lo.item() + " to " + (long) hi.item());
+                }
+            }
+        }
+    }
+
+    private long outputClasses() {
+        long[] s = inputShape;
+        for (Layer l : layers) s = l.outputShape(s);
+        return s[s.length - 1];
+    }
+
+    /** The model's output for a batch. */
+    public Var forward(Var x, boolean training) {
+        Var h = x;
+        for (Layer l : layers) h = l.forward(h, training, rng);
+        return h;
+    }
+
+    private Var loss(Var out, Tensor labels) {
+        return fromLogits ? F.crossEntropyFromLogits(out, labels) : F.crossEntropyFromProbs(out, labels, 1e-7);
+    }
+
+    /**
+     * Trains for {@code epochs} passes over ({@code x}, {@code y}), shuffling examples and labels together
+     * (with the model's seed) every epoch. The last {@code validationSplit} of the examples is held out for
+     * validation, as in Keras.
+     */
+    public History fit(Tensor x, Tensor y, int epochs, int batchSize, double validationSplit, boolean shuffle,
+                       TrainingListener listener) {
+        return fit(x, y, epochs, batchSize, validationSplit, null, null, shuffle, listener);
+    }
+
+    /**
+     * {@link #fit} with explicit validation data ({@code xVal}, {@code yVal}), evaluated after every epoch
+     * (Keras' {@code validation_data}); pass nulls to use {@code validationSplit} instead.
+     */
+    public History fit(Tensor x, Tensor y, int epochs, int batchSize, double validationSplit, Tensor xVal, Tensor yVal,
+                       boolean shuffle, TrainingListener listener) {
+        if (inputShape == null) build(Arrays.copyOfRange(x.shape(), 1, x.rank()));
+        if (optimizer == null) throw new IllegalStateException("fit: compile the model first (optimizer and loss)");
+        if (batchSize <= 0 || epochs <= 0) throw new IllegalArgumentException("fit: epochs and batch size must be positive");
+        if (validationSplit < 0 || validationSplit >= 1) throw new IllegalArgumentException("fit: validationSplit must be in [0, 1)");
+        checkInput("fit", x, y);
+        long n = x.dim(0);
+        long nVal = (long) Math.floor(n * validationSplit), nTrain = n - nVal;
+        History history = new History();
+        List<Var> params = params();
+        try (StepArena arena = new StepArena("fit")) {
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                int[] order = shuffle ? new Rng(rng.seed() * 31 + epoch).permutation((int) nTrain) : identity((int) nTrain);
+                int steps = (int) ((nTrain + batchSize - 1) / batchSize);
+                if (listener != null) listener.onEpochBegin(epoch, epochs, steps);
+                double lossSum = 0, correct = 0;
+                long seen = 0;
+                for (int step = 0; step < steps; step++) {
+                    int from = step * batchSize, to = (int) Math.min(nTrain, from + (long) batchSize);
+                    try (MemoryScope s = MemoryScope.open("step", arena)) {
+                        Tensor idx = Tensor.of(Arrays.copyOfRange(order, from, to), to - from);
+                        Tensor xb = x.indexSelect(0, idx), yb = y.indexSelect(0, idx);
+                        params.forEach(Var::zeroGrad);
+                        Var out = forward(Var.of(xb), true);
+                        Var loss = loss(out, yb);
+                        double l = loss.value().item();
+                        if (!Double.isFinite(l)) {
+                            throw new ArithmeticException("fit: the loss became " + l + " in epoch " + (epoch + 1) + ", batch "
+                                    + (step + 1) + ". Lower the learning rate or check the inputs for NaN/Inf.");
+                        }
+                        loss.backward();
+                        optimizer.step(params);
+                        lossSum += l * (to - from);
+                        correct += correct(out.value(), yb);
+                        seen += to - from;
+                    }
+                    if (listener != null) {
+                        listener.onBatchEnd(step, (int) seen, Map.of("loss", lossSum / seen, "accuracy", correct / seen));
+                    }
+                }
+                Map<String, Double> logs = new LinkedHashMap<>();
+                logs.put("loss", lossSum / seen);
+                logs.put("accuracy", correct / seen);
+                if (nVal > 0 || xVal != null) {
+                    try (MemoryScope s = MemoryScope.open("validation", arena)) {
+                        Tensor xv = xVal != null ? xVal : x.slice(0, nTrain, n), yv = yVal != null ? yVal : y.slice(0, nTrain, n);
+                        Map<String, Double> val = evaluate(xv, yv, Math.max(batchSize, 256));
+                        logs.put("val_loss", val.get("loss"));
+                        logs.put("val_accuracy", val.get("accuracy"));
+                    }
+                }
+                history.record(logs);
+                if (listener != null) listener.onEpochEnd(epoch, logs);
+            }
+        }
+        return history;
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i;
+        return a;
+    }
+
+    private static double correct(Tensor probs, Tensor labels) {
+        try (Tensor pred = probs.argmax(1, false); Tensor lab = labels.to(DType.I64); Tensor hit = pred.eq(lab); Tensor s = hit.sum()) {
+            return s.item();
+        }
+    }
+
+    /** Mean loss and accuracy over ({@code x}, {@code y}), in batches, without recording gradients. */
+    public Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize) {
+        requireBuilt("evaluate");
+        checkInput("evaluate", x, y);
+        long n = x.dim(0);
+        double lossSum = 0, correct = 0;
+        try (GradMode.Switch off = GradMode.noGrad()) {
+            for (long from = 0; from < n; from += batchSize) {
+                long to = Math.min(n, from + batchSize);
+                try (MemoryScope s = MemoryScope.open("evaluate")) {
+                    Tensor xb = x.slice(0, from, to), yb = y.slice(0, from, to);
+                    Var out = forward(Var.of(xb.contiguous()), false);
+                    lossSum += loss(out, yb).value().item() * (to - from);
+                    correct += correct(out.value(), yb);
+                }
+            }
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", lossSum / n);
+        m.put("accuracy", correct / n);
+        return m;
+    }
+
+    /** The model's outputs for {@code x} (caller owns the result). */
+    public Tensor predict(Tensor x, int batchSize) {
+        requireBuilt("predict");
+        checkInput("predict", x, null);
+        List<Tensor> parts = new ArrayList<>();
+        try (GradMode.Switch off = GradMode.noGrad(); MemoryScope s = MemoryScope.open("predict")) {
+            for (long from = 0; from < x.dim(0); from += batchSize) {
+                try (Tensor xb = x.slice(0, from, Math.min(x.dim(0), from + batchSize)); Tensor xc = xb.contiguous()) {
+                    parts.add(forward(Var.of(xc), false).value());
+                }
+            }
+            return s.keep(Tensor.concat(0, parts.toArray(Tensor[]::new)));
+        }
+    }
+
+    /** Frees the parameters (and optimizer state) if the model owns them. */
+    @Override
+    public void close() {
+        if (optimizer != null) optimizer.close();
+        for (Var p : params()) {
+            p.clearGrad();
+            if (p.value().owner() == null) p.value().close();
+        }
+    }
+}

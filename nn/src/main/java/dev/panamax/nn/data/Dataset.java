@@ -1,0 +1,61 @@
+package dev.panamax.nn.data;
+
+import dev.panamax.tensors.DType;
+import dev.panamax.tensors.Rng;
+import dev.panamax.tensors.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Images and labels that belong together: normalised F32 images {@code (N, H, W, 1)} and I64 labels {@code (N)}.
+ * Shuffling permutes both with the same permutation (the tutorial's code shuffled them separately, which
+ * pairs every image with a random label).
+ */
+public record Dataset(Tensor images, Tensor labels) implements AutoCloseable {
+    public Dataset {
+        if (images.dim(0) != labels.dim(0)) {
+            throw new IllegalArgumentException("dataset: " + images.dim(0) + " images but " + labels.dim(0) + " labels");
+        }
+    }
+
+    /** Reads an IDX image/label pair and scales pixels to [0, 1]; {@code limit} > 0 keeps the first examples. */
+    public static Dataset readIdx(Path images, Path labels, int limit) throws IOException {
+        try (Tensor raw = Idx.read(images); Tensor lab = Idx.read(labels)) {
+            if (raw.rank() != 3) throw new IOException(images + ": expected 3-D image data (N, H, W), got " + java.util.Arrays.toString(raw.shape()));
+            if (lab.rank() != 1) throw new IOException(labels + ": expected 1-D labels, got " + java.util.Arrays.toString(lab.shape()));
+            if (raw.dim(0) != lab.dim(0)) {
+                throw new IOException(images + " holds " + raw.dim(0) + " images but " + labels + " holds " + lab.dim(0) + " labels");
+            }
+            long n = limit > 0 ? Math.min(limit, raw.dim(0)) : raw.dim(0);
+            try (Tensor r = raw.slice(0, 0, n); Tensor f = r.to(DType.F32); Tensor scaled = f.div(255.0);
+                 Tensor l = lab.slice(0, 0, n)) {
+                return new Dataset(scaled.reshape(n, raw.dim(1), raw.dim(2), 1), l.to(DType.I64));
+            }
+        }
+    }
+
+    public long size() {
+        return labels.dim(0);
+    }
+
+    /** Number of classes: the largest label + 1. */
+    public int classes() {
+        try (Tensor m = labels.max()) {
+            return (int) m.item() + 1;
+        }
+    }
+
+    /** A copy with examples and labels permuted together by {@code rng}. */
+    public Dataset shuffled(Rng rng) {
+        int[] perm = rng.permutation((int) size());
+        try (Tensor idx = Tensor.of(perm, perm.length)) {
+            return new Dataset(images.indexSelect(0, idx), labels.indexSelect(0, idx));
+        }
+    }
+
+    @Override
+    public void close() {
+        images.close();
+        labels.close();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.panamax.nn.data;
+
+import dev.panamax.tensors.Tensor;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads IDX files (the MNIST format), raw or gzip-compressed: a big-endian header (two zero bytes, a type
+ * code, a dimension count, the sizes) followed by the data. Only unsigned bytes (type 0x08) occur in MNIST
+ * and are supported. A wrong magic number, impossible sizes, or a file shorter or longer than its header
+ * says is an {@link IOException} that names the file and what was expected.
+ */
+public final class Idx {
+    private static final long MAX_ELEMENTS = 1L << 31;
+
+    private Idx() {}
+
+    /** The file's contents as a U8 tensor of the shape in its header (caller owns it). */
+    public static Tensor read(Path path) throws IOException {
+        try (InputStream raw = Files.newInputStream(path)) {
+            InputStream in = new BufferedInputStream(raw, 1 << 16);
+            in.mark(2);
+            int b0 = in.read(), b1 = in.read();
+            in.reset();
+            if (b0 == 0x1f && b1 == 0x8b) in = new GZIPInputStream(in, 1 << 16);
+            return read(in, path.toString());
+        }
+    }
+
+    static Tensor read(InputStream stream, String what) throws IOException {
+        DataInputStream in = new DataInputStream(stream);
+        int magic;
+        try {
+            magic = in.readInt();
+        } catch (EOFException e) {
+            throw new IOException(what + ": empty or truncated IDX file (no header)");
+        }
+        int type = (magic >> 8) & 0xff, dims = magic & 0xff;
+        if ((magic >>> 16) != 0 || dims < 1 || dims > 4) {
+            throw new IOException(what + ": not an IDX file (magic number 0x" + Integer.toHexString(magic)
+                    + "; expected 0x00000801 for labels or 0x00000803 for images)");
+        }
+        if (type != 0x08) {
+            throw new IOException(what + ": IDX element type 0x" + Integer.toHexString(type) + " is not supported (only unsigned bytes, 0x08)");
+        }
+        long[] shape = new long[dims];
+        long count = 1;
+        for (int i = 0; i < dims; i++) {
+            shape[i] = Integer.toUnsignedLong(in.readInt());
+            count *= Math.max(1, shape[i]);
+            if (shape[i] == 0 || count > MAX_ELEMENTS) {
+                throw new IOException(what + ": impossible IDX sizes " + Arrays.toString(Arrays.copyOf(shape, i + 1)));
+            }
+        }
+        byte[] data = new byte[(int) count];
+        int got = in.readNBytes(data, 0, data.length);
+        if (got < data.length) {
+            throw new IOException(what + ": truncated IDX file: the header promises " + data.length + " bytes of data for shape "
+                    + Arrays.toString(shape) + " but only " + got + " follow. Download it again.");
+        }
+        if (in.read() != -1) {
+            throw new IOException(what + ": IDX file is longer than its header (shape " + Arrays.toString(shape) + ") says");
+        }
+        return Tensor.ofBytes(data, shape);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.panamax.nn.train;
+
+import java.util.Map;
+
+/** Hooks into {@code Sequential.fit} (progress bars, logging, early stopping). Every method is optional. */
+public interface TrainingListener {
+    default void onEpochBegin(int epoch, int epochs, int steps) {}
+
+    /** After each batch: {@code logs} holds the running means (loss, accuracy) over the epoch so far. */
+    default void onBatchEnd(int step, int samples, Map<String, Double> logs) {}
+
+    /** After each epoch: training means and validation metrics ({@code val_loss}, {@code val_accuracy}). */
+    default void onEpochEnd(int epoch, Map<String, Double> logs) {}
+}
