@@ -108,6 +108,7 @@ OPS = {
     "conv2d valid": (lambda x, w: nhwc_conv(x, w, (1, 1), (1, 1), "valid"), lambda: [r(2, 5, 4, 3), r(3, 2, 3, 2)]),
     "conv2d same, strided, dilated": (lambda x, w: nhwc_conv(x, w, (2, 1), (1, 2), "same"), lambda: [r(1, 5, 6, 2), r(2, 2, 2, 3)]),
     "max_pool2d": (lambda x: F.max_pool2d(x.permute(0, 3, 1, 2), 2, 2).permute(0, 2, 3, 1), lambda: [r(2, 4, 5, 3)]),
+    "max_pool2d composite": (lambda x: F.max_pool2d(x.permute(0, 3, 1, 2), 2, 2).permute(0, 2, 3, 1), lambda: [r(2, 4, 5, 3)]),
     "avg_pool2d": (lambda x: F.avg_pool2d(x.permute(0, 3, 1, 2), 2, (1, 2)).permute(0, 2, 3, 1), lambda: [r(2, 3, 4, 2)]),
     # Keras 'same' for a 5x4 input, 3x3 window, stride 2: pad 1 top, 1 bottom, 0 left, 1 right.
     "max_pool2d same": (lambda x: F.max_pool2d(F.pad(x.permute(0, 3, 1, 2), (0, 1, 1, 1), value=float("-inf")), 3, 2).permute(0, 2, 3, 1),

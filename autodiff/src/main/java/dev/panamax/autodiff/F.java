@@ -200,6 +200,15 @@ public final class F {
 
     /** Max pooling over {@code size} windows with {@code strides}; 'same' padding never lets the edge win. */
     public static Var maxPool2d(Var x, int[] size, int[] strides, Conv2dShape.Padding padding) {
+        return new dev.panamax.autodiff.op.MaxPool2d(size[0], size[1], strides[0], strides[1], padding).apply1(x);
+    }
+
+    /**
+     * Max pooling composed from differentiable patches and a max reduction: the readable reference the
+     * {@code MaxPool2d} kernel op is tested against (it shares the gradient among tied maxima instead of
+     * giving it to the first).
+     */
+    public static Var maxPool2dComposite(Var x, int[] size, int[] strides, Conv2dShape.Padding padding) {
         return pool(x, size, strides, padding, true);
     }
 

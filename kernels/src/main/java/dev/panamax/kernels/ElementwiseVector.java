@@ -78,6 +78,7 @@ final class ElementwiseVector {
             case EXPM1 -> unaryF32Expm1(o, oo, a, ao, body);
             case RSQRT -> unaryF32Rsqrt(o, oo, a, ao, body);
             case SIGN -> body = 0; // rare; the scalar loop handles signed zeros and NaN exactly
+            case STEP -> unaryF32Step(o, oo, a, ao, body);
         }
         ElementwiseScalar.unaryF32(op, o, oo + body, a, ao + body, n - body);
     }
@@ -110,6 +111,7 @@ final class ElementwiseVector {
             case EXPM1 -> unaryF64Expm1(o, oo, a, ao, body);
             case RSQRT -> unaryF64Rsqrt(o, oo, a, ao, body);
             case SIGN -> body = 0;
+            case STEP -> unaryF64Step(o, oo, a, ao, body);
         }
         ElementwiseScalar.unaryF64(op, o, oo + body, a, ao + body, n - body);
     }
@@ -290,5 +292,13 @@ final class ElementwiseVector {
 
     private static void unaryF64Rsqrt(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
         for (long i = 0; i < body; i += DL) DoubleVector.broadcast(D, 1.0).div(ld(a, ao + i).sqrt()).intoMemorySegment(o, (oo + i) << 3, ORDER);
+    }
+
+    private static void unaryF32Step(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
+        for (long i = 0; i < body; i += FL) FloatVector.zero(F).blend(1f, lf(a, ao + i).compare(VectorOperators.GT, 0f)).intoMemorySegment(o, (oo + i) << 2, ORDER);
+    }
+
+    private static void unaryF64Step(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
+        for (long i = 0; i < body; i += DL) DoubleVector.zero(D).blend(1.0, ld(a, ao + i).compare(VectorOperators.GT, 0.0)).intoMemorySegment(o, (oo + i) << 3, ORDER);
     }
 }

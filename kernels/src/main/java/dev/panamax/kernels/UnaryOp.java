@@ -2,7 +2,9 @@ package dev.panamax.kernels;
 
 /** Elementwise unary math. The scalar methods are the definition every kernel is tested against. */
 public enum UnaryOp {
-    NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SQUARE, RECIPROCAL, SIN, COS, LOG1P, EXPM1, RSQRT, SIGN;
+    NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SQUARE, RECIPROCAL, SIN, COS, LOG1P, EXPM1, RSQRT, SIGN,
+    /** 1 where x > 0, else 0 (also for NaN): ReLU's derivative. */
+    STEP;
 
     public float apply(float x) {
         return switch (this) {
@@ -22,6 +24,7 @@ public enum UnaryOp {
             case EXPM1 -> (float) Math.expm1(x);
             case RSQRT -> (float) (1.0 / Math.sqrt(x));
             case SIGN -> Math.signum(x);
+            case STEP -> x > 0f ? 1f : 0f;
         };
     }
 
@@ -43,6 +46,7 @@ public enum UnaryOp {
             case EXPM1 -> Math.expm1(x);
             case RSQRT -> 1.0 / Math.sqrt(x);
             case SIGN -> Math.signum(x);
+            case STEP -> x > 0 ? 1.0 : 0.0;
         };
     }
 
@@ -54,6 +58,7 @@ public enum UnaryOp {
             case RELU -> Math.max(x, 0);
             case SQUARE -> x * x;
             case SIGN -> Long.signum(x);
+            case STEP -> x > 0 ? 1 : 0;
             default -> throw new IllegalArgumentException(
                     name().toLowerCase() + " on integers must be promoted to floating point first");
         };
@@ -62,7 +67,7 @@ public enum UnaryOp {
     /** True when integer inputs must be promoted to a floating type before this op. */
     public boolean promotesIntegers() {
         return switch (this) {
-            case NEG, ABS, RELU, SQUARE, SIGN -> false;
+            case NEG, ABS, RELU, SQUARE, SIGN, STEP -> false;
             default -> true;
         };
     }

@@ -34,6 +34,10 @@ final class CopyOps {
         MemorySegment d = out.segment(), s = src.segment();
         long sStride = loop.innerStride[1];
         boolean viaLong = !from.isFloating() && !target.isFloating() || from == DType.I64;
+        if (from == DType.U8 && target == DType.F32 || from == DType.F32 && target == DType.F64 || from == DType.F64 && target == DType.F32) {
+            loop.run((off, n) -> castTyped(from, target, d, off[0], s, off[1], sStride, n));
+            return out;
+        }
         loop.run((off, n) -> {
             for (long i = 0; i < n; i++) {
                 long si = off[1] + i * sStride;
@@ -42,6 +46,26 @@ final class CopyOps {
             }
         });
         return out;
+    }
+
+    /** The conversions on hot paths (image bytes to floats, float precision changes), without a per-element switch. */
+    private static void castTyped(DType from, DType to, MemorySegment d, long dOff, MemorySegment s, long sOff, long stride, long n) {
+        if (from == DType.U8) {
+            for (long i = 0; i < n; i++) {
+                d.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, dOff + i,
+                        Byte.toUnsignedInt(s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sOff + i * stride)));
+            }
+        } else if (from == DType.F32) {
+            for (long i = 0; i < n; i++) {
+                d.setAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED, dOff + i,
+                        s.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, sOff + i * stride));
+            }
+        } else {
+            for (long i = 0; i < n; i++) {
+                d.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, dOff + i,
+                        (float) s.getAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED, sOff + i * stride));
+            }
+        }
     }
 
     static boolean allClose(Tensor a, Tensor b, double rtol, double atol) {

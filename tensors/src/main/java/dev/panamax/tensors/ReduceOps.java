@@ -82,10 +82,14 @@ final class ReduceOps {
         int[] order = new int[r];
         int j = 0;
         for (int i = 0; i < r; i++) if (!mask[i]) order[j++] = i;
-        int firstReduced = j;
         for (int i = 0; i < r; i++) if (mask[i]) order[j++] = i;
-        if (t.isContiguous() && isPrefix(mask, firstReduced) && rows > 1 && run > 1) {
-            return columnReduce(op, t, rows, run, outShape);
+        int[] block = reducedBlock(mask);
+        if (t.isContiguous() && block != null && block[1] < r && run > 1) {
+            // Reduced axes form one block with kept axes after it: fold whole inner rows, vectorised.
+            long outer = 1, inner = 1;
+            for (int i = 0; i < block[0]; i++) outer *= shape[i];
+            for (int i = block[1]; i < r; i++) inner *= shape[i];
+            return blockReduce(op, t, outer, run, inner, outShape);
         }
         Tensor out = Tensor.empty(outType, outShape);
         try (Tensor p = t.permute(order); Tensor c = p.contiguous()) {
@@ -105,28 +109,44 @@ final class ReduceOps {
         return out;
     }
 
-    /** True when the reduced axes are exactly the leading {@code r - kept} axes. */
-    private static boolean isPrefix(boolean[] mask, int kept) {
-        int reduced = mask.length - kept;
-        for (int i = 0; i < mask.length; i++) if (mask[i] != (i < reduced)) return false;
-        return true;
+    /** {@code [first, end)} when the reduced axes are one contiguous run of axes, else null. */
+    private static int[] reducedBlock(boolean[] mask) {
+        int first = -1, end = -1;
+        for (int i = 0; i < mask.length; i++) {
+            if (!mask[i]) continue;
+            if (first < 0) first = i;
+            else if (end >= 0) return null;  // a second block
+            if (i + 1 == mask.length || !mask[i + 1]) end = i + 1;
+        }
+        return first < 0 ? null : new int[] {first, end};
     }
 
-    /** out[c] = op over r of t[r, c], for a contiguous t seen as (run, rows); parallel over column blocks. */
-    private static Tensor columnReduce(ReduceOp op, Tensor t, long cols, long run, long[] outShape) {
+    /**
+     * out[o, :] = op over r of t[o, r, :] for a contiguous t seen as (outer, run, inner): the first row is
+     * copied, the others folded in with the vector elementwise kernel. Split across cores by outer index
+     * (or by inner columns when there is a single outer block, as for a bias gradient).
+     */
+    private static Tensor blockReduce(ReduceOp op, Tensor t, long outer, long run, long inner, long[] outShape) {
         Tensor out = Tensor.empty(t.dtype(), outShape);
         MemorySegment src = t.segment(), dst = out.segment();
         long base = t.offset();
         int w = t.dtype().byteSize();
         BinaryOp fold = op.combiner();
         boolean f32 = t.dtype() == DType.F32;
-        Parallel.forRange(cols, Math.max(64, (1 << 15) / Math.max(1, run)), (from, to) -> {
-            long n = to - from;
-            MemorySegment.copy(src, (base + from) * w, dst, from * w, n * w);
-            for (long r = 1; r < run; r++) {
-                long row = base + r * cols + from;
-                if (f32) Elementwise.binaryF32(fold, dst, from, dst, from, src, row, n);
-                else Elementwise.binaryF64(fold, dst, from, dst, from, src, row, n);
+        boolean byColumns = outer == 1;
+        long tasks = byColumns ? inner : outer;
+        long grain = byColumns ? Math.max(64, (1 << 15) / Math.max(1, run)) : Math.max(1, (1 << 15) / Math.max(1, run * inner));
+        Parallel.forRange(tasks, grain, (from, to) -> {
+            long o0 = byColumns ? 0 : from, o1 = byColumns ? 1 : to;
+            long c0 = byColumns ? from : 0, n = byColumns ? to - from : inner;
+            for (long o = o0; o < o1; o++) {
+                long d = o * inner + c0, s0 = base + o * run * inner + c0;
+                MemorySegment.copy(src, s0 * w, dst, d * w, n * w);
+                for (long r = 1; r < run; r++) {
+                    long row = s0 + r * inner;
+                    if (f32) Elementwise.binaryF32(fold, dst, d, dst, d, src, row, n);
+                    else Elementwise.binaryF64(fold, dst, d, dst, d, src, row, n);
+                }
             }
         });
         return out;

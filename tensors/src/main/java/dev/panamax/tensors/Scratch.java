@@ -8,14 +8,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * Staging buffers for operands whose rows are not contiguous: a strided or broadcast run is copied here
  * first so the contiguous vector kernels can read it. Off-heap (vector kernels only see native memory; see
- * {@code Elementwise}) and taken from {@link Memory#scratch()}, so every byte is accounted by Arrow. Pooled,
- * not per-thread, so short-lived threads leave nothing behind: take one with {@link #acquire()} and hand it
- * back with {@link #release()}.
+ * {@code Elementwise}) and taken from {@link Memory#scratch()}, so every byte is accounted by Arrow. Each
+ * thread caches one; extra ones (nested use) come from a shared pool. Take one with {@link #acquire()} and
+ * hand it back with {@link #release()}.
  */
 final class Scratch {
     private static final int SLOTS = 3;
     private static final long SLOT_BYTES = StridedLoop.CHUNK * 8L;
     private static final ConcurrentLinkedQueue<Scratch> POOL = new ConcurrentLinkedQueue<>();
+    /** One cached Scratch per thread: the common case takes no lock-free queue round trip. */
+    private static final ThreadLocal<Scratch[]> CACHED = ThreadLocal.withInitial(() -> new Scratch[1]);
 
     private final MemorySegment[] slots = new MemorySegment[SLOTS];
 
@@ -25,12 +27,20 @@ final class Scratch {
     }
 
     static Scratch acquire() {
-        Scratch s = POOL.poll();
+        Scratch[] slot = CACHED.get();
+        Scratch s = slot[0];
+        if (s != null) {
+            slot[0] = null;
+            return s;
+        }
+        s = POOL.poll();
         return s != null ? s : new Scratch();
     }
 
     void release() {
-        POOL.offer(this);
+        Scratch[] slot = CACHED.get();
+        if (slot[0] == null) slot[0] = this;
+        else POOL.offer(this);
     }
 
     /**

@@ -88,23 +88,42 @@ final class StridedLoop {
         long perTask = Math.min(inner, CHUNK);
         long grain = Math.max(1, PARALLEL_GRAIN / perTask);
         Parallel.forRange(tasks, grain, (from, to) -> {
-            long[] off = new long[base.length];
+            long[] rowOff = new long[base.length], off = new long[base.length];
+            long[] idx = new long[outer.length];
+            long row = from / chunksPerRow;
+            rowOffsets(row, rowOff, idx);
             for (long t = from; t < to; t++) {
-                long row = t / chunksPerRow;
+                long r = t / chunksPerRow;
+                if (r != row) {
+                    nextRow(rowOff, idx);  // consecutive tasks walk consecutive rows: step the odometer
+                    row = r;
+                }
                 long start = (t % chunksPerRow) * CHUNK;
-                rowOffsets(row, off);
-                for (int k = 0; k < off.length; k++) off[k] += start * innerStride[k];
+                for (int k = 0; k < off.length; k++) off[k] = rowOff[k] + start * innerStride[k];
                 body.run(off, Math.min(CHUNK, inner - start));
             }
         });
     }
 
-    private void rowOffsets(long row, long[] off) {
+    /** Offsets of row {@code row}'s first element, and its index along each outer dimension. */
+    private void rowOffsets(long row, long[] off, long[] idx) {
         System.arraycopy(base, 0, off, 0, base.length);
-        for (int d = outer.length - 1; d >= 0 && row > 0; d--) {
-            long i = row % outer[d];
+        for (int d = outer.length - 1; d >= 0; d--) {
+            idx[d] = row % outer[d];
             row /= outer[d];
-            for (int k = 0; k < off.length; k++) off[k] += i * outerStride[k][d];
+            for (int k = 0; k < off.length; k++) off[k] += idx[d] * outerStride[k][d];
         }
     }
+
+    /** Advances to the next row: increments the last outer index, carrying like an odometer. */
+    private void nextRow(long[] off, long[] idx) {
+        for (int d = outer.length - 1; d >= 0; d--) {
+            idx[d]++;
+            for (int k = 0; k < off.length; k++) off[k] += outerStride[k][d];
+            if (idx[d] < outer[d]) return;
+            for (int k = 0; k < off.length; k++) off[k] -= idx[d] * outerStride[k][d];
+            idx[d] = 0;
+        }
+    }
+
 }

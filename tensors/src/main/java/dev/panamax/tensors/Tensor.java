@@ -631,6 +631,8 @@ public final class Tensor implements AutoCloseable, Owned {
     public Tensor log1p() { return ElementwiseOps.unary("log1p", UnaryOp.LOG1P, this); }
     public Tensor expm1() { return ElementwiseOps.unary("expm1", UnaryOp.EXPM1, this); }
     public Tensor sign() { return ElementwiseOps.unary("sign", UnaryOp.SIGN, this); }
+    /** 1 where the element is positive, else 0 (ReLU's derivative). */
+    public Tensor step() { return ElementwiseOps.unary("step", UnaryOp.STEP, this); }
 
     /** A copy converted to {@code target} (a new view of the same data when the dtype already matches). */
     public Tensor to(DType target) {

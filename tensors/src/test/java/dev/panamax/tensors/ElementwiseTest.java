@@ -81,6 +81,7 @@ class ElementwiseTest {
             case EXPM1 -> Tensor::expm1;
             case RSQRT -> t -> t.abs().rsqrt();
             case SIGN -> Tensor::sign;
+            case STEP -> Tensor::step;
         };
         boolean needsPositive = op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.LOG1P || op == UnaryOp.RSQRT;
         for (DType dt : new DType[] {DType.F32, DType.F64}) {

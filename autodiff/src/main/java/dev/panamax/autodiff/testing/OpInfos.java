@@ -176,7 +176,10 @@ public final class OpInfos {
         l.add(info("conv2d same, strided, dilated", dev.panamax.autodiff.op.Im2col.class,
                 v -> F.conv2d(v[0], v[1], new int[] {2, 1}, new int[] {1, 2}, dev.panamax.kernels.conv.Conv2dShape.Padding.SAME),
                 () -> one(r(1, 1, 5, 6, 2), r(2, 2, 2, 2, 3)), null));
-        l.add(info("max_pool2d", null, v -> F.maxPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}), () -> one(r(1, 2, 4, 5, 3)), null));
+        l.add(info("max_pool2d", dev.panamax.autodiff.op.MaxPool2d.class, v -> F.maxPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}),
+                () -> one(r(1, 2, 4, 5, 3)), null));
+        l.add(info("max_pool2d composite", null, v -> F.maxPool2dComposite(v[0], new int[] {2, 2}, new int[] {2, 2},
+                dev.panamax.kernels.conv.Conv2dShape.Padding.VALID), () -> one(r(1, 2, 4, 5, 3)), null));
         l.add(info("avg_pool2d", null, v -> F.avgPool2d(v[0], new int[] {2, 2}, new int[] {1, 2}), () -> one(r(1, 2, 3, 4, 2)), null));
         l.add(info("max_pool2d same", null, v -> F.maxPool2d(v[0], new int[] {3, 3}, new int[] {2, 2}, dev.panamax.kernels.conv.Conv2dShape.Padding.SAME),
                 () -> one(r(1, 1, 5, 4, 2)), null));

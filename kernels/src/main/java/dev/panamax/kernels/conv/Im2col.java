@@ -41,10 +41,19 @@ public final class Im2col {
                 int b = (int) (row / s.oh()), oy = (int) (row % s.oh());
                 for (int ox = 0; ox < s.ow(); ox++) {
                     long dst = colsOff + ((row * s.ow()) + ox) * k;
+                    int ix0 = ox * s.sw() - s.padLeft();
+                    // Without dilation a window row is kw·c contiguous input elements: one copy when it is in bounds.
+                    boolean rowInside = s.dw() == 1 && ix0 >= 0 && ix0 + s.kw() <= s.w();
                     for (int ky = 0; ky < s.kh(); ky++) {
                         int iy = oy * s.sh() - s.padTop() + ky * s.dh();
+                        if (rowInside && iy >= 0 && iy < s.h()) {
+                            long src = xOff + (((long) b * s.h() + iy) * s.w() + ix0) * c;
+                            MemorySegment.copy(x, src * width, cols, dst * width, (long) s.kw() * c * width);
+                            dst += (long) s.kw() * c;
+                            continue;
+                        }
                         for (int kx = 0; kx < s.kw(); kx++, dst += c) {
-                            int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+                            int ix = ix0 + kx * s.dw();
                             if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) {
                                 if (pad == 0) {
                                     cols.asSlice(dst * width, (long) c * width).fill((byte) 0);
