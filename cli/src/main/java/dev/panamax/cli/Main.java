@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code panamax} command. */
 @Command(name = "panamax", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A deep-learning engine for Java 25.",
-        subcommands = {DoctorCommand.class, TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, DoctorCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     // Arrow reports its allocator choice at INFO on start-up; users need only its warnings. Held strongly
     // because java.util.logging keeps loggers weakly.
@@ -27,7 +28,17 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    // Bad input (missing or corrupt files, wrong shapes, NaN) is the user's to fix: say what, not where.
+                    if (ex instanceof java.io.IOException || ex instanceof IllegalArgumentException
+                            || ex instanceof IllegalStateException || ex instanceof ArithmeticException) {
+                        cmd.getErr().println("panamax " + cmd.getCommandName() + ": " + ex.getMessage());
+                        return 1;
+                    }
+                    throw ex;
+                })
+                .execute(args);
     }
 
     @Override

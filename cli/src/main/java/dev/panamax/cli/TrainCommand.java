@@ -1,10 +1,8 @@
 package dev.panamax.cli;
 
-import dev.panamax.nn.Conv2D;
-import dev.panamax.nn.Dense;
-import dev.panamax.nn.Flatten;
-import dev.panamax.nn.MaxPooling2D;
+import dev.panamax.nn.Models;
 import dev.panamax.nn.Sequential;
+import dev.panamax.nn.io.ModelIo;
 import dev.panamax.nn.data.Dataset;
 import dev.panamax.nn.data.Mnist;
 import dev.panamax.nn.optim.Adam;
@@ -63,15 +61,7 @@ final class TrainCommand implements Callable<Integer> {
              Dataset train = Dataset.readIdx(Mnist.file(dir, "train-images-idx3-ubyte"), Mnist.file(dir, "train-labels-idx1-ubyte"), limit);
              Dataset test = Dataset.readIdx(Mnist.file(dir, "t10k-images-idx3-ubyte"), Mnist.file(dir, "t10k-labels-idx1-ubyte"), 0)) {
             int classes = Math.max(train.classes(), test.classes());
-            Sequential model = new Sequential(seed)
-                    .add(new Conv2D(32, 3, "relu"))
-                    .add(new MaxPooling2D(2))
-                    .add(new Conv2D(64, 3, "relu"))
-                    .add(new MaxPooling2D(2))
-                    .add(new Conv2D(64, 3, "relu"))
-                    .add(new Flatten())
-                    .add(new Dense(64, "relu"))
-                    .add(new Dense(classes, "softmax"));
+            Sequential model = Models.tutorialCnn(seed, classes);
             model.build(train.images().shape()[1], train.images().shape()[2], 1);
             System.out.print(model.summary());
             model.compile(new Adam(1e-3), "sparse_categorical_crossentropy", false);
@@ -95,8 +85,10 @@ final class TrainCommand implements Callable<Integer> {
             metrics.put("samples_per_second", samplesPerSecond);
             metrics.put("parameters", model.paramCount());
             Reports.write(out, history, metrics);
+            ModelIo.save(model, out.resolve("model"));
             System.out.println("Wrote " + out.resolve("history.csv") + ", " + out.resolve("metrics.json") + ", "
-                    + out.resolve("training.png"));
+                    + out.resolve("training.png") + " and the model in " + out.resolve("model")
+                    + " (./panamax evaluate " + out.resolve("model") + ")");
             model.close();
         }
         return 0;

@@ -51,6 +51,13 @@ public abstract class Layer {
         return params;
     }
 
+    /** Names of {@link #params()} in the saved weights file (Keras' names where they exist). */
+    public java.util.List<String> paramNames() {
+        java.util.List<String> n = new java.util.ArrayList<>();
+        for (int i = 0; i < params.size(); i++) n.add(i == 0 ? "kernel" : i == 1 ? "bias" : "param" + i);
+        return n;
+    }
+
     public long paramCount() {
         return params.stream().mapToLong(p -> p.value().numel()).sum();
     }

@@ -15,11 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class SequentialTest {
     static Sequential tutorialModel() {
-        return new Sequential(42)
-                .add(new Conv2D(32, 3, "relu")).add(new MaxPooling2D(2))
-                .add(new Conv2D(64, 3, "relu")).add(new MaxPooling2D(2))
-                .add(new Conv2D(64, 3, "relu")).add(new Flatten())
-                .add(new Dense(64, "relu")).add(new Dense(10, "softmax"));
+        return Models.tutorialCnn(42, 10);
     }
 
     @Test

@@ -1,0 +1,77 @@
+package dev.panamax.cli;
+
+import dev.panamax.nn.Sequential;
+import dev.panamax.nn.data.Idx;
+import dev.panamax.nn.io.ModelIo;
+import dev.panamax.tensors.DType;
+import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.MemoryScope;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code panamax predict DIR input}: the class a saved model gives an image (PNG/JPEG, converted to grey and
+ * scaled to the model's input size; MNIST digits are white on black) or every image of an IDX file.
+ */
+@Command(name = "predict", description = "Classify an image file (PNG/JPEG) or every image of an IDX file with a saved model.")
+final class PredictCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "Model folder (config.json + model.safetensors)")
+    Path model;
+
+    @Parameters(index = "1", description = "An image (.png, .jpg) or an IDX image file")
+    Path input;
+
+    @Option(names = "--show", defaultValue = "10", description = "For IDX input: how many predictions to print (default: ${DEFAULT-VALUE}).")
+    int show;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!java.nio.file.Files.isRegularFile(input)) throw new IOException(input + ": no such file");
+        try (MemoryScope scope = MemoryScope.open("predict")) {
+            Sequential m = ModelIo.load(model);
+            long[] in = m.inputShape();
+            Tensor x = input.toString().matches("(?i).*\\.(png|jpe?g|gif|bmp)$") ? image(input, in) : idx(input, in);
+            Tensor probs = m.predict(x, 500);
+            long[] cls = probs.argmax(1, false).toLongArray();
+            for (int i = 0; i < Math.min(cls.length, Math.max(1, show)); i++) {
+                System.out.printf(Locale.ROOT, "%s[%d]: class %d (p = %.4f)%n", input.getFileName(), i, cls[i], probs.getDouble(i, cls[i]));
+            }
+            if (cls.length > show) System.out.printf("... %,d more%n", cls.length - show);
+            probs.close();
+        }
+        return 0;
+    }
+
+    private static Tensor image(Path file, long[] in) throws IOException {
+        BufferedImage src = ImageIO.read(file.toFile());
+        if (src == null) throw new IOException(file + ": not an image format Java can read (PNG, JPEG, GIF, BMP)");
+        int h = (int) in[0], w = (int) in[1];
+        BufferedImage grey = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = grey.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(src, 0, 0, w, h, null);
+        g.dispose();
+        float[] px = new float[h * w];
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) px[y * w + x] = (grey.getRaster().getSample(x, y, 0)) / 255f;
+        return Tensor.of(px, 1, h, w, 1);
+    }
+
+    private static Tensor idx(Path file, long[] in) throws IOException {
+        try (Tensor raw = Idx.read(file); Tensor f = raw.to(DType.F32); Tensor s = f.div(255.0)) {
+            if (raw.rank() != 3 || raw.dim(1) != in[0] || raw.dim(2) != in[1]) {
+                throw new IOException(file + ": images of shape " + java.util.Arrays.toString(raw.shape())
+                        + " do not fit the model's input " + java.util.Arrays.toString(in));
+            }
+            return s.reshape(raw.dim(0), in[0], in[1], 1);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.panamax.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.panamax.nn.Models;
+import dev.panamax.nn.io.ModelIo;
+import dev.panamax.tensors.memory.MemoryScope;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PredictCommandTest {
+    private static String run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run(args), String.join(" ", args));
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void classifiesAPngWithASavedModel(@TempDir Path dir) throws Exception {
+        try (MemoryScope s = MemoryScope.open("t")) {
+            var model = Models.tutorialCnn(3, 10).build(28, 28, 1);
+            ModelIo.save(model, dir.resolve("model"));
+        }
+        BufferedImage img = new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB);  // resized to 28x28 on the way in
+        for (int y = 5; y < 35; y++) for (int x = 18; x < 22; x++) img.setRGB(x, y, 0xffffff);
+        Path png = dir.resolve("one.png");
+        ImageIO.write(img, "png", png.toFile());
+        String out = run("predict", dir.resolve("model").toString(), png.toString());
+        assertTrue(out.matches("(?s)one\\.png\\[0\\]: class \\d \\(p = 0\\.\\d{4}\\)\\s*"), out);
+    }
+
+    @Test
+    void missingInputsAreReportedWithoutAStackTrace(@TempDir Path dir) {
+        assertEquals(1, Main.run("predict", dir.toString(), dir.resolve("none.png").toString()));
+        assertEquals(1, Main.run("evaluate", dir.toString(), "--data", dir.toString()));
+    }
+}
