@@ -7,6 +7,8 @@ input, written as one .npz per op (numpy's format; Panamax reads it without Pyth
 and the weights after the step. Names and constants mirror OpInfos.java. Layout: Panamax is NHWC with
 (KH, KW, C, F) kernels; PyTorch is NCHW with (F, C, KH, KW), so data is permuted on the way in and out.
 
+Also the headline model's training step for the nn module (nn/src/test/resources/fixtures).
+
 Run with Debian's PyTorch 1.13:  /usr/bin/python3 autodiff/src/test/python/make_fixtures.py
 CI does not need PyTorch: the generated files are committed under autodiff/src/test/resources/fixtures.
 """
@@ -190,10 +192,43 @@ def make_cnn():
              **start, **grads, **after)
 
 
+def make_tutorial_cnn(out_dir):
+    """The Keras tutorial's MNIST CNN (Panamax layer names and NHWC layouts), one batch of 8: loss and every gradient."""
+    names = ["conv2d", "conv2d_1", "conv2d_2", "dense", "dense_1"]
+    shapes = {"conv2d": (3, 3, 1, 32), "conv2d_1": (3, 3, 32, 64), "conv2d_2": (3, 3, 64, 64), "dense": (576, 64), "dense_1": (64, 10)}
+    params = {}
+    for n in names:
+        k = shapes[n]
+        fan_in = int(np.prod(k[:-1]))
+        params[n + ".kernel"] = torch.tensor(rng.normal(0, (2.0 / fan_in) ** 0.5, size=k), dtype=torch.float32, requires_grad=True)
+        params[n + ".bias"] = torch.tensor(rng.normal(0, 0.05, size=(k[-1],)), dtype=torch.float32, requires_grad=True)
+    x = torch.tensor(rng.uniform(0, 1, size=(8, 28, 28, 1)), dtype=torch.float32)
+    y = torch.tensor(rng.integers(0, 10, size=8))
+    p = params
+    h = torch.relu(nhwc_conv(x, p["conv2d.kernel"], (1, 1), (1, 1), "valid") + p["conv2d.bias"])
+    h = F.max_pool2d(h.permute(0, 3, 1, 2), 2, 2).permute(0, 2, 3, 1)
+    h = torch.relu(nhwc_conv(h, p["conv2d_1.kernel"], (1, 1), (1, 1), "valid") + p["conv2d_1.bias"])
+    h = F.max_pool2d(h.permute(0, 3, 1, 2), 2, 2).permute(0, 2, 3, 1)
+    h = torch.relu(nhwc_conv(h, p["conv2d_2.kernel"], (1, 1), (1, 1), "valid") + p["conv2d_2.bias"])
+    h = h.reshape(8, -1)                                   # Keras' Flatten of NHWC
+    h = torch.relu(h @ p["dense.kernel"] + p["dense.bias"])
+    probs = torch.softmax(h @ p["dense_1.kernel"] + p["dense_1.bias"], 1)
+    loss = F.nll_loss(torch.log(torch.clamp(probs, 1e-7, 1 - 1e-7)), y)   # sparse CCE on probabilities, as Keras
+    loss.backward()
+    arrays = {"x": x.numpy(), "labels": y.numpy(), "loss": np.array(loss.item())}
+    for k, v in params.items():
+        arrays[k] = v.detach().numpy()
+        arrays["grad." + k] = v.grad.numpy()
+    np.savez(os.path.join(out_dir, "tutorial_cnn_step.npz"), **arrays)
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     for name, (fn, inputs) in OPS.items():
         make_op(name, fn, inputs())
     make_mlp()
     make_cnn()
+    nn_fixtures = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "nn", "src", "test", "resources", "fixtures")
+    os.makedirs(nn_fixtures, exist_ok=True)
+    make_tutorial_cnn(nn_fixtures)
     print(f"wrote {len(OPS)} op fixtures and 2 network fixtures to {os.path.normpath(OUT)}")
