@@ -3,7 +3,7 @@ package dev.panamax.nn;
 import dev.panamax.autodiff.F;
 import dev.panamax.autodiff.GradMode;
 import dev.panamax.autodiff.Var;
-import dev.panamax.nn.optim.Adam;
+import dev.panamax.nn.optim.Optimizer;
 import dev.panamax.nn.train.History;
 import dev.panamax.nn.train.TrainingListener;
 import dev.panamax.tensors.DType;
@@ -32,7 +32,7 @@ public final class Sequential implements AutoCloseable {
     private final List<Layer> layers = new ArrayList<>();
     private final Map<String, Integer> names = new HashMap<>();
     private long[] inputShape;
-    private Adam optimizer;
+    private Optimizer optimizer;
     private boolean fromLogits;
     private final Rng rng;
 
@@ -67,6 +67,10 @@ public final class Sequential implements AutoCloseable {
         }
         inputShape = shape.clone();
         return this;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
     }
 
     public long[] inputShape() {
@@ -105,7 +109,7 @@ public final class Sequential implements AutoCloseable {
     }
 
     /** Sets the optimizer and the loss; {@code loss} is {@code sparse_categorical_crossentropy}. */
-    public Sequential compile(Adam optimizer, String loss, boolean fromLogits) {
+    public Sequential compile(Optimizer optimizer, String loss, boolean fromLogits) {
         if (!loss.equals("sparse_categorical_crossentropy")) {
             throw new IllegalArgumentException("compile: loss '" + loss + "' is not supported yet; use sparse_categorical_crossentropy");
         }

@@ -1,65 +1,40 @@
 package dev.panamax.nn.optim;
 
-import dev.panamax.autodiff.Var;
 import dev.panamax.kernels.OptimizerUpdate;
 import dev.panamax.tensors.Tensor;
-import dev.panamax.tensors.memory.MemoryScope;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
- * Adam (Keras' defaults: learning rate 1e-3, β1 0.9, β2 0.999, ε 1e-7), one fused in-place kernel per
- * parameter. Moment buffers live as long as their parameter (same scope).
+ * Adam (Keras' defaults: learning rate 1e-3, β1 0.9, β2 0.999, ε 1e-7) and, with a weight decay, AdamW
+ * (decoupled decay, as in Loshchilov and Hutter). One fused in-place kernel per parameter.
  */
-public final class Adam {
-    private final float lr, beta1, beta2, eps;
-    private final Map<Var, Tensor[]> state = new IdentityHashMap<>();
-    private long step;
+public class Adam extends Optimizer {
+    private final float beta1, beta2, eps, weightDecay;
 
     public Adam(double lr) {
-        this(lr, 0.9, 0.999, 1e-7);
+        this(lr, 0.9, 0.999, 1e-7, 0);
     }
 
-    public Adam(double lr, double beta1, double beta2, double eps) {
-        if (lr <= 0) throw new IllegalArgumentException("Adam: learning rate must be positive, got " + lr);
-        this.lr = (float) lr;
+    public Adam(double lr, double beta1, double beta2, double eps, double weightDecay) {
+        super(lr);
         this.beta1 = (float) beta1;
         this.beta2 = (float) beta2;
         this.eps = (float) eps;
+        this.weightDecay = (float) weightDecay;
     }
 
-    public double learningRate() {
-        return lr;
+    /** AdamW with Keras' default decay 0.004. */
+    public static Adam adamW(double lr, double weightDecay) {
+        return new Adam(lr, 0.9, 0.999, 1e-7, weightDecay);
     }
 
-    public long iterations() {
-        return step;
+    @Override
+    protected int stateBuffers() {
+        return 2;
     }
 
-    /** One update of every parameter that has a gradient. */
-    public void step(List<Var> params) {
-        step++;
-        for (Var p : params) {
-            Tensor g = p.grad();
-            if (g == null) continue;
-            Tensor w = p.value();
-            Tensor[] mv = state.computeIfAbsent(p, k -> new Tensor[] {
-                MemoryScope.move(Tensor.zeros(w.dtype(), w.shape()), w.owner()),
-                MemoryScope.move(Tensor.zeros(w.dtype(), w.shape()), w.owner())});
-            if (!w.isContiguous() || !g.isContiguous()) throw new IllegalStateException("Adam: parameters must be contiguous");
-            OptimizerUpdate.adam(w.segment().asSlice(w.offset() * 4), g.segment().asSlice(g.offset() * 4),
-                    mv[0].segment(), mv[1].segment(), 0, w.numel(), lr, beta1, beta2, eps, step, 0f, 0f);
-            w.markModified();
-        }
-    }
-
-    /** Frees the moment buffers. */
-    public void close() {
-        state.values().forEach(t -> {
-            t[0].close();
-            t[1].close();
-        });
-        state.clear();
+    @Override
+    protected void update(Tensor w, Tensor g, Tensor[] s, double lr) {
+        OptimizerUpdate.adam(w.segment().asSlice(w.offset() * 4), g.segment().asSlice(g.offset() * 4), s[0].segment(), s[1].segment(),
+                0, w.numel(), (float) lr, beta1, beta2, eps, iterations, 0f, weightDecay);
     }
 }

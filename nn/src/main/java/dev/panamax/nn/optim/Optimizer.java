@@ -1,0 +1,129 @@
+package dev.panamax.nn.optim;
+
+import dev.panamax.autodiff.Var;
+import dev.panamax.tensors.DType;
+import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.MemoryScope;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Base of the optimizers: a learning rate (fixed or from a {@link LearningRateSchedule}), optional gradient
+ * clipping (Keras' {@code clipvalue}, {@code clipnorm} per parameter, {@code global_clipnorm}), and per-parameter
+ * state buffers that live as long as their parameter. Subclasses implement one in-place update.
+ */
+public abstract class Optimizer {
+    private double learningRate;
+    private LearningRateSchedule schedule;
+    private double clipValue, clipNorm, clipGlobalNorm;
+    private final Map<Var, Tensor[]> state = new IdentityHashMap<>();
+    protected long iterations;
+
+    protected Optimizer(double learningRate) {
+        if (!(learningRate > 0)) throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be positive, got " + learningRate);
+        this.learningRate = learningRate;
+    }
+
+    /** The learning rate of the next step. */
+    public double learningRate() {
+        return schedule != null ? schedule.at(iterations) : learningRate;
+    }
+
+    /** Sets a fixed learning rate (ReduceLROnPlateau uses this); clears any schedule. */
+    public void setLearningRate(double lr) {
+        if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
+        this.learningRate = lr;
+        this.schedule = null;
+    }
+
+    public Optimizer schedule(LearningRateSchedule s) {
+        this.schedule = s;
+        return this;
+    }
+
+    /** Clips every gradient element to [-v, v]. */
+    public Optimizer clipValue(double v) {
+        this.clipValue = v;
+        return this;
+    }
+
+    /** Rescales each parameter's gradient to L2 norm at most {@code n}. */
+    public Optimizer clipNorm(double n) {
+        this.clipNorm = n;
+        return this;
+    }
+
+    /** Rescales all gradients together so their joint L2 norm is at most {@code n}. */
+    public Optimizer clipGlobalNorm(double n) {
+        this.clipGlobalNorm = n;
+        return this;
+    }
+
+    public long iterations() {
+        return iterations;
+    }
+
+    /** One update of every parameter that has a gradient. */
+    public final void step(List<Var> params) {
+        double lr = learningRate();
+        iterations++;
+        double global = 1;
+        if (clipGlobalNorm > 0) {
+            double sq = 0;
+            for (Var p : params) if (p.grad() != null) sq += squaredNorm(p.grad());
+            double norm = Math.sqrt(sq);
+            if (norm > clipGlobalNorm) global = clipGlobalNorm / norm;
+        }
+        for (Var p : params) {
+            Tensor g = p.grad();
+            if (g == null) continue;
+            if (global != 1) g.mulInPlace(global);
+            if (clipNorm > 0) {
+                double n = Math.sqrt(squaredNorm(g));
+                if (n > clipNorm) g.mulInPlace(clipNorm / n);
+            }
+            if (clipValue > 0) {
+                try (Tensor c = g.clamp(-clipValue, clipValue)) {
+                    g.copyFrom(c);
+                }
+            }
+            Tensor w = p.value();
+            if (!w.isContiguous() || !g.isContiguous() || w.dtype() != DType.F32) {
+                throw new IllegalStateException(getClass().getSimpleName() + ": parameters must be contiguous F32");
+            }
+            update(w, g, state.computeIfAbsent(p, k -> newState(w)), lr);
+            w.markModified();
+        }
+    }
+
+    private static double squaredNorm(Tensor g) {
+        try (Tensor sq = g.square(); Tensor s = sq.sum()) {
+            return s.item();
+        }
+    }
+
+    /** How many state buffers (shaped like the parameter) this optimizer keeps, and their initial value. */
+    protected abstract int stateBuffers();
+
+    protected double initialState() {
+        return 0;
+    }
+
+    private Tensor[] newState(Tensor w) {
+        Tensor[] s = new Tensor[stateBuffers()];
+        for (int i = 0; i < s.length; i++) s[i] = MemoryScope.move(Tensor.full(w.dtype(), initialState(), w.shape()), w.owner());
+        return s;
+    }
+
+    /** {@code w} updated in place from gradient {@code g} with learning rate {@code lr}; step number is {@link #iterations}. */
+    protected abstract void update(Tensor w, Tensor g, Tensor[] state, double lr);
+
+    /** Frees the state buffers. */
+    public void close() {
+        state.values().forEach(ts -> {
+            for (Tensor t : ts) t.close();
+        });
+        state.clear();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.panamax.nn.optim;
+
+import dev.panamax.kernels.OptimizerUpdate;
+import dev.panamax.tensors.Tensor;
+
+/** Stochastic gradient descent with optional momentum and Nesterov momentum (Keras/PyTorch definitions agree). */
+public final class Sgd extends Optimizer {
+    private final float momentum;
+    private final boolean nesterov;
+
+    public Sgd(double lr) {
+        this(lr, 0, false);
+    }
+
+    public Sgd(double lr, double momentum, boolean nesterov) {
+        super(lr);
+        if (momentum < 0 || momentum >= 1) throw new IllegalArgumentException("SGD: momentum must be in [0, 1), got " + momentum);
+        this.momentum = (float) momentum;
+        this.nesterov = nesterov;
+    }
+
+    @Override
+    protected int stateBuffers() {
+        return 1;
+    }
+
+    @Override
+    protected void update(Tensor w, Tensor g, Tensor[] s, double lr) {
+        OptimizerUpdate.sgd(w.segment().asSlice(w.offset() * 4), g.segment().asSlice(g.offset() * 4), s[0].segment(), 0, w.numel(),
+                (float) lr, momentum, 0f, 0f, nesterov, iterations == 1);
+    }
+}
