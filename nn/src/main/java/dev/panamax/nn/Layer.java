@@ -13,6 +13,8 @@ public abstract class Layer {
     private String name;
     private boolean built;
     protected final List<Var> params = new ArrayList<>();
+    /** Non-trainable state saved with the weights (batch normalisation's running statistics). */
+    protected final List<dev.panamax.tensors.Tensor> buffers = new ArrayList<>();
 
     protected Layer(String name) {
         this.name = name;
@@ -56,6 +58,21 @@ public abstract class Layer {
         java.util.List<String> n = new java.util.ArrayList<>();
         for (int i = 0; i < params.size(); i++) n.add(i == 0 ? "kernel" : i == 1 ? "bias" : "param" + i);
         return n;
+    }
+
+    public List<dev.panamax.tensors.Tensor> buffers() {
+        return buffers;
+    }
+
+    /** Names of {@link #buffers()} in the saved weights file. */
+    public List<String> bufferNames() {
+        List<String> n = new ArrayList<>();
+        for (int i = 0; i < buffers.size(); i++) n.add("buffer" + i);
+        return n;
+    }
+
+    public long nonTrainableCount() {
+        return buffers.stream().mapToLong(dev.panamax.tensors.Tensor::numel).sum();
     }
 
     public long paramCount() {

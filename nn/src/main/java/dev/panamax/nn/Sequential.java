@@ -100,11 +100,12 @@ public final class Sequential implements AutoCloseable {
             s = l.outputShape(s);
             String shape = "(None, " + String.join(", ", Arrays.stream(s).mapToObj(Long::toString).toList()) + ")";
             sb.append(String.format(Locale.ROOT, " %-27s %-25s %-10s%n", l.name() + " (" + l.type() + ")", shape,
-                    String.format(Locale.ROOT, "%,d", l.paramCount())));
+                    String.format(Locale.ROOT, "%,d", l.paramCount() + l.nonTrainableCount())));
             sb.append(i == layers.size() - 1 ? "=".repeat(65) : " ").append('\n');
         }
-        long total = paramCount();
-        sb.append(String.format(Locale.ROOT, "Total params: %,d%nTrainable params: %,d%nNon-trainable params: 0%n%s%n", total, total, line));
+        long trainable = paramCount(), fixed = layers.stream().mapToLong(Layer::nonTrainableCount).sum();
+        sb.append(String.format(Locale.ROOT, "Total params: %,d%nTrainable params: %,d%nNon-trainable params: %,d%n%s%n",
+                trainable + fixed, trainable, fixed, line));
         return sb.toString();
     }
 

@@ -51,6 +51,7 @@ public final class ModelIo {
             n.set("config", JSON.readTree(l.configJson()));
             List<String> names = l.paramNames();
             for (int i = 0; i < l.params().size(); i++) weights.put(l.name() + "." + names.get(i), l.params().get(i).value());
+            for (int i = 0; i < l.buffers().size(); i++) weights.put(l.name() + "." + l.bufferNames().get(i), l.buffers().get(i));
         }
         Safetensors.write(dir.resolve(WEIGHTS), weights, Map.of("format", "pt", "producer", "panamax"));
         History.Atomic.write(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
@@ -93,6 +94,14 @@ public final class ModelIo {
                     }
                     p.value().copyFrom(w);
                 }
+                for (int i = 0; i < l.buffers().size(); i++) {
+                    String key = l.name() + "." + l.bufferNames().get(i);
+                    Tensor w = weights.get(key);
+                    if (w == null || !Arrays.equals(w.shape(), l.buffers().get(i).shape())) {
+                        throw new IOException(wts + ": missing or misshapen state '" + key + "' for " + l.type());
+                    }
+                    l.buffers().get(i).copyFrom(w);
+                }
             }
         } finally {
             weights.values().forEach(Tensor::close);
@@ -109,6 +118,16 @@ public final class ModelIo {
             case "MaxPooling2D", "AveragePooling2D" -> new MaxPooling2D(c.path("pool_size").asInt(), c.path("strides").asInt(),
                     c.path("padding").asText("valid"), c.path("average").asBoolean(false));
             case "Flatten" -> new Flatten();
+            case "Activation" -> new dev.panamax.nn.Activation(c.path("activation").asText());
+            case "Reshape" -> {
+                long[] t = new long[c.path("target_shape").size()];
+                for (int i = 0; i < t.length; i++) t[i] = c.path("target_shape").get(i).asLong();
+                yield new dev.panamax.nn.Reshape(t);
+            }
+            case "GlobalAveragePooling2D" -> new dev.panamax.nn.GlobalAveragePooling2D();
+            case "Embedding" -> new dev.panamax.nn.Embedding(c.path("input_dim").asInt(), c.path("output_dim").asInt());
+            case "LayerNormalization" -> new dev.panamax.nn.LayerNormalization(c.path("epsilon").asDouble(1e-3));
+            case "BatchNormalization" -> new dev.panamax.nn.BatchNormalization(c.path("momentum").asDouble(0.99), c.path("epsilon").asDouble(1e-3));
             case "Dropout" -> new Dropout(c.path("rate").asDouble());
             default -> throw new IOException(cfg + ": unknown layer type '" + type + "'");
         };

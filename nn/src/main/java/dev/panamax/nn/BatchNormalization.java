@@ -1,0 +1,62 @@
+package dev.panamax.nn;
+
+import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.Var;
+import dev.panamax.tensors.Rng;
+import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.MemoryScope;
+
+/**
+ * Batch normalisation over the last axis (channels): batch statistics while training, updating the running
+ * mean and variance with {@code momentum} (Keras: 0.99, ε 1e-3); the running statistics at inference.
+ * The running statistics are non-trainable and saved with the weights.
+ */
+public final class BatchNormalization extends Layer {
+    private final double momentum, eps;
+
+    public BatchNormalization() {
+        this(0.99, 1e-3);
+    }
+
+    public BatchNormalization(double momentum, double eps) {
+        super("batch_normalization");
+        this.momentum = momentum;
+        this.eps = eps;
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        return in.clone();
+    }
+
+    @Override
+    protected void createParams(long[] in, Rng rng) {
+        long c = in[in.length - 1];
+        params.add(Var.param(Initializers.create("ones", rng, 0, 0, c)));
+        params.add(Var.param(Initializers.create("zeros", rng, 0, 0, c)));
+        buffers.add(Initializers.constant(0, c));
+        buffers.add(Initializers.constant(1, c));
+        MemoryScope scope = params.get(0).value().owner();
+        for (Tensor b : buffers) MemoryScope.move(b, scope);
+    }
+
+    @Override
+    public java.util.List<String> paramNames() {
+        return java.util.List.of("gamma", "beta");
+    }
+
+    @Override
+    public java.util.List<String> bufferNames() {
+        return java.util.List.of("moving_mean", "moving_variance");
+    }
+
+    @Override
+    public Var forward(Var x, boolean training, Rng rng) {
+        return F.batchNorm(x, params.get(0), params.get(1), buffers.get(0), buffers.get(1), training, momentum, eps);
+    }
+
+    @Override
+    public String configJson() {
+        return "{\"momentum\": " + momentum + ", \"epsilon\": " + eps + "}";
+    }
+}

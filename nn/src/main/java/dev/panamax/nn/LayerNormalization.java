@@ -1,0 +1,46 @@
+package dev.panamax.nn;
+
+import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.Var;
+import dev.panamax.tensors.Rng;
+
+/** Normalises each example over its last axis, then scales by γ and shifts by β (Keras: ε 1e-3). */
+public final class LayerNormalization extends Layer {
+    private final double eps;
+
+    public LayerNormalization() {
+        this(1e-3);
+    }
+
+    public LayerNormalization(double eps) {
+        super("layer_normalization");
+        this.eps = eps;
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        return in.clone();
+    }
+
+    @Override
+    protected void createParams(long[] in, Rng rng) {
+        long c = in[in.length - 1];
+        params.add(Var.param(Initializers.create("ones", rng, 0, 0, c)));
+        params.add(Var.param(Initializers.create("zeros", rng, 0, 0, c)));
+    }
+
+    @Override
+    public java.util.List<String> paramNames() {
+        return java.util.List.of("gamma", "beta");
+    }
+
+    @Override
+    public Var forward(Var x, boolean training, Rng rng) {
+        return F.layerNorm(x, 1, params.get(0), params.get(1), eps);
+    }
+
+    @Override
+    public String configJson() {
+        return "{\"epsilon\": " + eps + "}";
+    }
+}
