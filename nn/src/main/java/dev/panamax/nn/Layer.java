@@ -13,6 +13,31 @@ public abstract class Layer {
     private String name;
     private boolean built;
     protected final List<Var> params = new ArrayList<>();
+    private Regularizer kernelRegularizer, biasRegularizer;
+
+    /** Adds {@code r}'s penalty on this layer's kernel (its first parameter) to the training loss. */
+    public Layer kernelRegularizer(Regularizer r) {
+        this.kernelRegularizer = r;
+        return this;
+    }
+
+    /** Adds {@code r}'s penalty on this layer's bias (its second parameter) to the training loss. */
+    public Layer biasRegularizer(Regularizer r) {
+        this.biasRegularizer = r;
+        return this;
+    }
+
+    /** The layer's weight penalty for the current parameters, or null. */
+    public Var regularization() {
+        Var total = null;
+        if (kernelRegularizer != null && !params.isEmpty()) total = kernelRegularizer.penalty(params.get(0));
+        if (biasRegularizer != null && params.size() > 1) {
+            Var b = biasRegularizer.penalty(params.get(1));
+            total = total == null ? b : b == null ? total : dev.panamax.autodiff.F.add(total, b);
+        }
+        return total;
+    }
+
     /** Non-trainable state saved with the weights (batch normalisation's running statistics). */
     protected final List<dev.panamax.tensors.Tensor> buffers = new ArrayList<>();
 

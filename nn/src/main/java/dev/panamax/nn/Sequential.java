@@ -33,7 +33,7 @@ public final class Sequential implements AutoCloseable {
     private final Map<String, Integer> names = new HashMap<>();
     private long[] inputShape;
     private Optimizer optimizer;
-    private boolean fromLogits;
+    private dev.panamax.nn.loss.Loss lossFn;
     private final Rng rng;
 
     public Sequential(long seed) {
@@ -109,13 +109,14 @@ public final class Sequential implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Sets the optimizer and the loss; {@code loss} is {@code sparse_categorical_crossentropy}. */
+    /** Sets the optimizer and the loss by Keras name (see {@link dev.panamax.nn.loss.Loss#byName}). */
     public Sequential compile(Optimizer optimizer, String loss, boolean fromLogits) {
-        if (!loss.equals("sparse_categorical_crossentropy")) {
-            throw new IllegalArgumentException("compile: loss '" + loss + "' is not supported yet; use sparse_categorical_crossentropy");
-        }
+        return compile(optimizer, dev.panamax.nn.loss.Loss.byName(loss, fromLogits));
+    }
+
+    public Sequential compile(Optimizer optimizer, dev.panamax.nn.loss.Loss loss) {
         this.optimizer = optimizer;
-        this.fromLogits = fromLogits;
+        this.lossFn = loss;
         return this;
     }
 
@@ -129,7 +130,10 @@ public final class Sequential implements AutoCloseable {
             throw new IllegalArgumentException(op + ": the model takes inputs of shape (batch, " + Arrays.toString(inputShape)
                     .replaceAll("[\\[\\]]", "") + "), got " + Arrays.toString(xs));
         }
-        if (y != null) {
+        if (y != null && y.dim(0) != xs[0]) {
+            throw new IllegalArgumentException(op + ": " + xs[0] + " inputs but " + y.dim(0) + " targets");
+        }
+        if (y != null && lossFn != null && lossFn.sparseLabels()) {
             if (y.rank() != 1 || y.dim(0) != xs[0]) {
                 throw new IllegalArgumentException(op + ": labels must be one class index per example: shape (" + xs[0]
                         + "), got " + Arrays.toString(y.shape()));
@@ -158,7 +162,18 @@ public final class Sequential implements AutoCloseable {
     }
 
     private Var loss(Var out, Tensor labels) {
-        return fromLogits ? F.crossEntropyFromLogits(out, labels) : F.crossEntropyFromProbs(out, labels, 1e-7);
+        if (lossFn == null) throw new IllegalStateException("compile the model first (optimizer and loss)");
+        return lossFn.compute(out, labels);
+    }
+
+    /** The data loss plus every layer's weight penalty. */
+    private Var trainingLoss(Var out, Tensor labels) {
+        Var total = loss(out, labels);
+        for (Layer l : layers) {
+            Var r = l.regularization();
+            if (r != null) total = F.add(total, r);
+        }
+        return total;
     }
 
     /**
@@ -186,6 +201,7 @@ public final class Sequential implements AutoCloseable {
         long nVal = (long) Math.floor(n * validationSplit), nTrain = n - nVal;
         History history = new History();
         List<Var> params = params();
+        if (listener != null) listener.onTrainBegin(this);
         try (StepArena arena = new StepArena("fit")) {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 int[] order = shuffle ? new Rng(rng.seed() * 31 + epoch).permutation((int) nTrain) : identity((int) nTrain);
@@ -200,7 +216,7 @@ public final class Sequential implements AutoCloseable {
                         Tensor xb = x.indexSelect(0, idx), yb = y.indexSelect(0, idx);
                         params.forEach(Var::zeroGrad);
                         Var out = forward(Var.of(xb), true);
-                        Var loss = loss(out, yb);
+                        Var loss = trainingLoss(out, yb);
                         double l = loss.value().item();
                         if (!Double.isFinite(l)) {
                             throw new ArithmeticException("fit: the loss became " + l + " in epoch " + (epoch + 1) + ", batch "
@@ -228,9 +244,13 @@ public final class Sequential implements AutoCloseable {
                     }
                 }
                 history.record(logs);
-                if (listener != null) listener.onEpochEnd(epoch, logs);
+                if (listener != null) {
+                    listener.onEpochEnd(epoch, logs);
+                    if (listener.shouldStop()) break;
+                }
             }
         }
+        if (listener != null) listener.onTrainEnd(this);
         return history;
     }
 
@@ -241,9 +261,7 @@ public final class Sequential implements AutoCloseable {
     }
 
     private static double correct(Tensor probs, Tensor labels) {
-        try (Tensor pred = probs.argmax(1, false); Tensor lab = labels.to(DType.I64); Tensor hit = pred.eq(lab); Tensor s = hit.sum()) {
-            return s.item();
-        }
+        return dev.panamax.nn.train.Metrics.correct(probs, labels);
     }
 
     /** Mean loss and accuracy over ({@code x}, {@code y}), in batches, without recording gradients. */

@@ -4,6 +4,17 @@ import java.util.Map;
 
 /** Hooks into {@code Sequential.fit} (progress bars, logging, early stopping). Every method is optional. */
 public interface TrainingListener {
+    /** Before the first epoch, with the model being trained (callbacks that save or adjust it keep it). */
+    default void onTrainBegin(dev.panamax.nn.Sequential model) {}
+
+    /** Asked after every epoch: true ends training (early stopping). */
+    default boolean shouldStop() {
+        return false;
+    }
+
+    /** After the last epoch. */
+    default void onTrainEnd(dev.panamax.nn.Sequential model) {}
+
     default void onEpochBegin(int epoch, int epochs, int steps) {}
 
     /** After each batch: {@code logs} holds the running means (loss, accuracy) over the epoch so far. */

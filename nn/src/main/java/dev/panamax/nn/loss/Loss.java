@@ -1,0 +1,53 @@
+package dev.panamax.nn.loss;
+
+import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.Var;
+import dev.panamax.tensors.Tensor;
+import java.util.Locale;
+
+/**
+ * A training loss: mean over the batch of a per-example loss between the model's output and the targets.
+ * Keras' names and definitions; the cross-entropies clip probabilities to [1e-7, 1-1e-7] unless
+ * {@code fromLogits}, where the softmax/sigmoid is fused in (numerically stable).
+ */
+public interface Loss {
+    Var compute(Var output, Tensor target);
+
+    /** True when targets are class indices (one integer per example), which enables label checks. */
+    default boolean sparseLabels() {
+        return false;
+    }
+
+    static Loss byName(String name, boolean fromLogits) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "sparse_categorical_crossentropy" -> new Loss() {
+                @Override
+                public Var compute(Var out, Tensor y) {
+                    return fromLogits ? F.crossEntropyFromLogits(out, y) : F.crossEntropyFromProbs(out, y, 1e-7);
+                }
+
+                @Override
+                public boolean sparseLabels() {
+                    return true;
+                }
+            };
+            case "categorical_crossentropy" -> (out, y) -> {
+                try (Tensor t = y.to(out.value().dtype())) {
+                    if (fromLogits) return F.crossEntropyFromLogitsOneHot(out, t);
+                    Var logp = F.log(F.clamp(out, 1e-7, 1 - 1e-7));
+                    return F.mul(F.sum(F.mul(logp, Var.of(t.reshape(t.shape())))), -1.0 / out.shape()[0]);
+                }
+            };
+            case "binary_crossentropy" -> (out, y) -> {
+                Var t = Var.of(y.to(out.value().dtype()).reshape(out.shape()));
+                return F.binaryCrossEntropy(fromLogits ? F.sigmoid(out) : out, t, 1e-7);
+            };
+            case "mse", "mean_squared_error" -> (out, y) -> F.mse(out, Var.of(y.to(out.value().dtype()).reshape(out.shape())));
+            case "mae", "mean_absolute_error" -> (out, y) -> F.mae(out, Var.of(y.to(out.value().dtype()).reshape(out.shape())));
+            case "huber" -> (out, y) -> F.huber(out, Var.of(y.to(out.value().dtype()).reshape(out.shape())), 1.0);
+            default -> throw new IllegalArgumentException("unknown loss '" + name + "'; known: sparse_categorical_crossentropy, "
+                    + "categorical_crossentropy, binary_crossentropy, mse, mae, huber");
+        };
+    }
+
+}

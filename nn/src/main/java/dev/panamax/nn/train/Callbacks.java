@@ -1,0 +1,240 @@
+package dev.panamax.nn.train;
+
+import dev.panamax.autodiff.Var;
+import dev.panamax.nn.Sequential;
+import dev.panamax.nn.io.ModelIo;
+import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.MemoryScope;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntToDoubleFunction;
+
+/** Keras' standard callbacks, and a way to run several at once. */
+public final class Callbacks {
+    private Callbacks() {}
+
+    /** Runs every listener in order; training stops when any asks to. */
+    public static TrainingListener all(TrainingListener... listeners) {
+        return new TrainingListener() {
+            @Override
+            public void onTrainBegin(Sequential model) {
+                for (TrainingListener l : listeners) l.onTrainBegin(model);
+            }
+
+            @Override
+            public void onEpochBegin(int epoch, int epochs, int steps) {
+                for (TrainingListener l : listeners) l.onEpochBegin(epoch, epochs, steps);
+            }
+
+            @Override
+            public void onBatchEnd(int step, int samples, Map<String, Double> logs) {
+                for (TrainingListener l : listeners) l.onBatchEnd(step, samples, logs);
+            }
+
+            @Override
+            public void onEpochEnd(int epoch, Map<String, Double> logs) {
+                for (TrainingListener l : listeners) l.onEpochEnd(epoch, logs);
+            }
+
+            @Override
+            public boolean shouldStop() {
+                boolean stop = false;
+                for (TrainingListener l : listeners) stop |= l.shouldStop();
+                return stop;
+            }
+
+            @Override
+            public void onTrainEnd(Sequential model) {
+                for (TrainingListener l : listeners) l.onTrainEnd(model);
+            }
+        };
+    }
+
+    /** Whether {@code value} improves on {@code best} for a metric (losses go down, the rest up). */
+    static boolean improves(String monitor, double value, double best, double minDelta) {
+        return monitor.contains("loss") ? value < best - minDelta : value > best + minDelta;
+    }
+
+    static double metric(Map<String, Double> logs, String monitor) {
+        Double v = logs.get(monitor);
+        if (v == null) throw new IllegalArgumentException("callback monitors '" + monitor + "', which the epoch logs lack: " + logs.keySet());
+        return v;
+    }
+
+    /** Stops when {@code monitor} has not improved for {@code patience} epochs; optionally restores the best weights. */
+    public static final class EarlyStopping implements TrainingListener {
+        private final String monitor;
+        private final int patience;
+        private final boolean restoreBest;
+        private Sequential model;
+        private double best = Double.NaN;
+        private int wait;
+        private boolean stop;
+        private List<Tensor> bestWeights;
+        private int stoppedEpoch = -1;
+
+        public EarlyStopping(String monitor, int patience, boolean restoreBestWeights) {
+            this.monitor = monitor;
+            this.patience = patience;
+            this.restoreBest = restoreBestWeights;
+        }
+
+        @Override
+        public void onTrainBegin(Sequential m) {
+            model = m;
+        }
+
+        @Override
+        public void onEpochEnd(int epoch, Map<String, Double> logs) {
+            double v = metric(logs, monitor);
+            if (Double.isNaN(best) || improves(monitor, v, best, 0)) {
+                best = v;
+                wait = 0;
+                if (restoreBest) snapshot();
+            } else if (++wait >= patience) {
+                stop = true;
+                stoppedEpoch = epoch;
+            }
+        }
+
+        private void snapshot() {
+            if (bestWeights != null) bestWeights.forEach(Tensor::close);
+            bestWeights = new ArrayList<>();
+            for (Var p : model.params()) bestWeights.add(MemoryScope.move(p.value().copy(), null));
+        }
+
+        @Override
+        public boolean shouldStop() {
+            return stop;
+        }
+
+        @Override
+        public void onTrainEnd(Sequential m) {
+            if (restoreBest && bestWeights != null) {
+                List<Var> ps = m.params();
+                for (int i = 0; i < ps.size(); i++) ps.get(i).value().copyFrom(bestWeights.get(i));
+                bestWeights.forEach(Tensor::close);
+                bestWeights = null;
+            }
+        }
+
+        /** The epoch (0-based) training stopped at, or -1. */
+        public int stoppedEpoch() {
+            return stoppedEpoch;
+        }
+    }
+
+    /** Saves the model to {@code dir} after each epoch, or only when {@code monitor} improved. Writes are atomic. */
+    public static final class ModelCheckpoint implements TrainingListener {
+        private final Path dir;
+        private final String monitor;
+        private final boolean bestOnly;
+        private Sequential model;
+        private double best = Double.NaN;
+
+        public ModelCheckpoint(Path dir, String monitor, boolean saveBestOnly) {
+            this.dir = dir;
+            this.monitor = monitor;
+            this.bestOnly = saveBestOnly;
+        }
+
+        @Override
+        public void onTrainBegin(Sequential m) {
+            model = m;
+        }
+
+        @Override
+        public void onEpochEnd(int epoch, Map<String, Double> logs) {
+            double v = metric(logs, monitor);
+            if (bestOnly && !Double.isNaN(best) && !improves(monitor, v, best, 0)) return;
+            best = v;
+            try {
+                ModelIo.save(model, dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("checkpoint to " + dir + " failed", e);
+            }
+        }
+    }
+
+    /** Writes the epoch logs to a CSV file after every epoch (atomically rewritten). */
+    public static final class CsvLogger implements TrainingListener {
+        private final Path path;
+        private final History history = new History();
+
+        public CsvLogger(Path path) {
+            this.path = path;
+        }
+
+        @Override
+        public void onEpochEnd(int epoch, Map<String, Double> logs) {
+            history.record(new LinkedHashMap<>(logs));
+            try {
+                history.writeCsv(path);
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing " + path + " failed", e);
+            }
+        }
+    }
+
+    /** Multiplies the learning rate by {@code factor} when {@code monitor} stalls for {@code patience} epochs. */
+    public static final class ReduceLROnPlateau implements TrainingListener {
+        private final String monitor;
+        private final double factor, minLr;
+        private final int patience;
+        private Sequential model;
+        private double best = Double.NaN;
+        private int wait;
+
+        public ReduceLROnPlateau(String monitor, double factor, int patience, double minLr) {
+            if (factor <= 0 || factor >= 1) throw new IllegalArgumentException("ReduceLROnPlateau: factor must be in (0, 1)");
+            this.monitor = monitor;
+            this.factor = factor;
+            this.patience = patience;
+            this.minLr = minLr;
+        }
+
+        @Override
+        public void onTrainBegin(Sequential m) {
+            model = m;
+        }
+
+        @Override
+        public void onEpochEnd(int epoch, Map<String, Double> logs) {
+            double v = metric(logs, monitor);
+            if (Double.isNaN(best) || improves(monitor, v, best, 0)) {
+                best = v;
+                wait = 0;
+            } else if (++wait >= patience) {
+                double lr = model.optimizer().learningRate();
+                model.optimizer().setLearningRate(Math.max(minLr, lr * factor));
+                wait = 0;
+            }
+        }
+    }
+
+    /** Sets the learning rate at the start of each epoch from {@code schedule(epoch)}. */
+    public static final class LearningRateScheduler implements TrainingListener {
+        private final IntToDoubleFunction schedule;
+        private Sequential model;
+
+        public LearningRateScheduler(IntToDoubleFunction schedule) {
+            this.schedule = schedule;
+        }
+
+        @Override
+        public void onTrainBegin(Sequential m) {
+            model = m;
+        }
+
+        @Override
+        public void onEpochBegin(int epoch, int epochs, int steps) {
+            model.optimizer().setLearningRate(schedule.applyAsDouble(epoch));
+        }
+    }
+
+}

@@ -1,0 +1,72 @@
+package dev.panamax.nn.train;
+
+import dev.panamax.tensors.DType;
+import dev.panamax.tensors.Tensor;
+
+/**
+ * Classification metrics over a batch or a whole set: counts are returned so callers can sum them across
+ * batches. {@code probs} is (N, C) (or (N) / (N, 1) for binary); labels are class indices (N), or one-hot
+ * (N, C) for categorical targets.
+ */
+public final class Metrics {
+    private Metrics() {}
+
+    /** Examples whose highest-scoring class is the label (binary: p > 0.5 matches a 0/1 target). */
+    public static long correct(Tensor probs, Tensor target) {
+        if (probs.rank() == 1 || probs.dim(-1) == 1) {
+            try (Tensor p = probs.reshape(-1); Tensor pred = p.gt(0.5); Tensor t = target.reshape(-1); Tensor tb = t.gt(0.5);
+                 Tensor hit = pred.eq(tb); Tensor s = hit.sum()) {
+                return (long) s.item();
+            }
+        }
+        try (Tensor pred = probs.argmax(1, false); Tensor lab = labels(target); Tensor hit = pred.eq(lab); Tensor s = hit.sum()) {
+            return (long) s.item();
+        }
+    }
+
+    /** Examples whose label is among the {@code k} highest-scoring classes. */
+    public static long topK(Tensor probs, Tensor target, int k) {
+        float[] p = probs.toFloatArray();
+        long[] lab;
+        try (Tensor l = labels(target)) {
+            lab = l.toLongArray();
+        }
+        int c = (int) probs.dim(1);
+        long hits = 0;
+        for (int i = 0; i < lab.length; i++) {
+            float v = p[i * c + (int) lab[i]];
+            int higher = 0;
+            for (int j = 0; j < c; j++) if (p[i * c + j] > v) higher++;
+            if (higher < k) hits++;
+        }
+        return hits;
+    }
+
+    /** counts[true][predicted] over all examples. */
+    public static long[][] confusionMatrix(Tensor probs, Tensor target, int classes) {
+        long[][] m = new long[classes][classes];
+        try (Tensor pred = probs.argmax(1, false); Tensor lab = labels(target)) {
+            long[] p = pred.toLongArray(), t = lab.toLongArray();
+            for (int i = 0; i < p.length; i++) m[(int) t[i]][(int) p[i]]++;
+        }
+        return m;
+    }
+
+    /** Precision of class {@code c} from a confusion matrix: TP / (TP + FP); NaN when nothing was predicted c. */
+    public static double precision(long[][] m, int c) {
+        long tp = m[c][c], predicted = 0;
+        for (long[] row : m) predicted += row[c];
+        return predicted == 0 ? Double.NaN : (double) tp / predicted;
+    }
+
+    /** Recall of class {@code c}: TP / (TP + FN); NaN when class c never occurs. */
+    public static double recall(long[][] m, int c) {
+        long tp = m[c][c], actual = 0;
+        for (long v : m[c]) actual += v;
+        return actual == 0 ? Double.NaN : (double) tp / actual;
+    }
+
+    private static Tensor labels(Tensor target) {
+        return target.rank() == 2 ? target.argmax(1, false) : target.to(DType.I64);
+    }
+}
