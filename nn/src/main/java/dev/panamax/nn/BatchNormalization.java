@@ -3,8 +3,6 @@ package dev.panamax.nn;
 import dev.panamax.autodiff.F;
 import dev.panamax.autodiff.Var;
 import dev.panamax.tensors.Rng;
-import dev.panamax.tensors.Tensor;
-import dev.panamax.tensors.memory.MemoryScope;
 
 /**
  * Batch normalisation over the last axis (channels): batch statistics while training, updating the running
@@ -36,8 +34,6 @@ public final class BatchNormalization extends Layer {
         params.add(Var.param(Initializers.create("zeros", rng, 0, 0, c)));
         buffers.add(Initializers.constant(0, c));
         buffers.add(Initializers.constant(1, c));
-        MemoryScope scope = params.get(0).value().owner();
-        for (Tensor b : buffers) MemoryScope.move(b, scope);
     }
 
     @Override

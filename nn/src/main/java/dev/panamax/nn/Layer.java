@@ -41,6 +41,9 @@ public abstract class Layer {
     /** Non-trainable state saved with the weights (batch normalisation's running statistics). */
     protected final List<dev.panamax.tensors.Tensor> buffers = new ArrayList<>();
 
+    /** The scope that was open when the layer was made: its weights live there, wherever build happens. */
+    private final dev.panamax.tensors.memory.MemoryScope home = dev.panamax.tensors.memory.MemoryScope.current();
+
     protected Layer(String name) {
         this.name = name;
     }
@@ -61,6 +64,9 @@ public abstract class Layer {
         if (built) return;
         outputShape(inputShape);  // validates
         createParams(inputShape, rng);
+        // A layer first called inside a training step must not lose its weights when the step's scope closes.
+        for (Var p : params) if (p.value().owner() != home) dev.panamax.tensors.memory.MemoryScope.move(p.value(), home);
+        for (dev.panamax.tensors.Tensor b : buffers) if (b.owner() != home) dev.panamax.tensors.memory.MemoryScope.move(b, home);
         built = true;
     }
 
@@ -68,6 +74,16 @@ public abstract class Layer {
 
     public boolean isBuilt() {
         return built;
+    }
+
+    /**
+     * Calls the layer as a function, Keras-style: builds it from {@code x}'s shape on first use (batch dimension
+     * excluded). Lets layers be composed freely for models that are not a stack (see {@link FunctionalModel}).
+     */
+    public Var apply(Var x, boolean training, Rng rng) {
+        long[] s = x.shape();
+        build(java.util.Arrays.copyOfRange(s, 1, s.length), rng);
+        return forward(x, training, rng);
     }
 
     /** The batch's forward pass; {@code training} switches dropout and batch statistics. */

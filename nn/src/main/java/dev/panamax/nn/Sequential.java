@@ -154,6 +154,51 @@ public final class Sequential implements AutoCloseable {
         return s[s.length - 1];
     }
 
+    private boolean training = true;
+
+    /** Training mode: dropout active, batch statistics used and updated (the default for {@link #forward(Var)}). */
+    public Sequential train() {
+        training = true;
+        return this;
+    }
+
+    /** Inference mode: dropout off, running statistics used. */
+    public Sequential eval() {
+        training = false;
+        return this;
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** The model's output for a batch in the current mode ({@link #train()} / {@link #eval()}). */
+    public Var forward(Var x) {
+        return forward(x, training);
+    }
+
+    /**
+     * One optimisation step on one batch (Keras' {@code train_on_batch}): returns the loss and accuracy.
+     * Temporary memory lives in the caller's scope.
+     */
+    public Map<String, Double> trainOnBatch(Tensor x, Tensor y) {
+        if (inputShape == null) build(Arrays.copyOfRange(x.shape(), 1, x.rank()));
+        if (optimizer == null) throw new IllegalStateException("trainOnBatch: compile the model first");
+        checkInput("trainOnBatch", x, y);
+        List<Var> params = params();
+        params.forEach(Var::zeroGrad);
+        Var out = forward(Var.of(x), true);
+        Var loss = trainingLoss(out, y);
+        double l = loss.value().item();
+        if (!Double.isFinite(l)) throw new ArithmeticException("trainOnBatch: the loss became " + l);
+        loss.backward();
+        optimizer.step(params);
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", l);
+        m.put("accuracy", correct(out.value(), y) / x.dim(0));
+        return m;
+    }
+
     /** The model's output for a batch. */
     public Var forward(Var x, boolean training) {
         Var h = x;
