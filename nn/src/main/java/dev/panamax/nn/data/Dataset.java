@@ -45,6 +45,21 @@ public record Dataset(Tensor images, Tensor labels) implements AutoCloseable {
         }
     }
 
+    /** Mean and standard deviation of every pixel, for {@link #standardized}. */
+    public double[] meanStd() {
+        try (Tensor m = images.mean(); Tensor v = images.var(new int[0], false, 0)) {
+            return new double[] {m.item(), Math.sqrt(v.item())};
+        }
+    }
+
+    /** A copy with pixels shifted and scaled to {@code (x - mean) / std} (use the training set's statistics). */
+    public Dataset standardized(double mean, double std) {
+        if (!(std > 0)) throw new IllegalArgumentException("standardized: std must be positive, got " + std);
+        try (Tensor c = images.sub(mean)) {
+            return new Dataset(c.div(std), labels.reshape(labels.shape()));
+        }
+    }
+
     /** A copy with examples and labels permuted together by {@code rng}. */
     public Dataset shuffled(Rng rng) {
         int[] perm = rng.permutation((int) size());

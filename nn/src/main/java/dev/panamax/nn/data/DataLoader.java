@@ -1,0 +1,144 @@
+package dev.panamax.nn.data;
+
+import dev.panamax.tensors.DType;
+import dev.panamax.tensors.Rng;
+import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.MemoryScope;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Batches of a {@link Dataset}: shuffled each epoch with one permutation for images and labels together,
+ * optionally augmented, written into two reused batch buffers by a background thread while the model trains
+ * on the other (no allocation per batch). Each {@link Batch} is valid until the next one is taken.
+ *
+ * <pre>{@code
+ * try (DataLoader loader = new DataLoader(train, 32, true, 42, Augmentation.NONE)) {
+ *     for (DataLoader.Batch b : loader.epoch(0)) model.trainOnBatch(b.images(), b.labels());
+ * }
+ * }</pre>
+ */
+public final class DataLoader implements AutoCloseable {
+    /** One batch: views of the loader's buffers, {@code size} examples long. */
+    public record Batch(Tensor images, Tensor labels, int size) {}
+
+    private final Dataset data;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final long seed;
+    private final Augmentation augmentation;
+    private final Tensor[] images = new Tensor[2], labels = new Tensor[2];
+    private final long exampleFloats;
+    private final int h, w, c;
+
+    public DataLoader(Dataset data, int batchSize, boolean shuffle, long seed, Augmentation augmentation) {
+        if (batchSize <= 0) throw new IllegalArgumentException("DataLoader: batch size must be positive");
+        if (data.images().dtype() != DType.F32 || !data.images().isContiguous() || data.images().rank() != 4) {
+            throw new IllegalArgumentException("DataLoader: images must be contiguous F32 (N, H, W, C)");
+        }
+        this.data = data;
+        this.batchSize = batchSize;
+        this.shuffle = shuffle;
+        this.seed = seed;
+        this.augmentation = augmentation;
+        long[] s = data.images().shape();
+        h = (int) s[1];
+        w = (int) s[2];
+        c = (int) s[3];
+        exampleFloats = (long) h * w * c;
+        for (int i = 0; i < 2; i++) {
+            images[i] = MemoryScope.move(Tensor.empty(DType.F32, batchSize, h, w, c), MemoryScope.current());
+            labels[i] = MemoryScope.move(Tensor.empty(DType.I64, batchSize), MemoryScope.current());
+        }
+    }
+
+    public int steps() {
+        return (int) ((data.size() + batchSize - 1) / batchSize);
+    }
+
+    /** The batches of epoch {@code epoch}, prepared one ahead on a background thread. */
+    public Iterable<Batch> epoch(int epoch) {
+        int n = (int) data.size();
+        int[] order = shuffle ? new Rng(seed * 1_000_003L + epoch).permutation(n) : java.util.stream.IntStream.range(0, n).toArray();
+        return () -> new Iterator<>() {
+            // The producer fills slot k and hands it over; the consumer returns it after use. Two slots: one
+            // in use by the model, one being filled.
+            private final BlockingQueue<Integer> ready = new ArrayBlockingQueue<>(2), free = new ArrayBlockingQueue<>(2);
+            private final Thread producer;
+            private int taken;
+            private int current = -1;
+            private volatile RuntimeException failure;
+
+            {
+                free.add(0);
+                free.add(1);
+                producer = Thread.ofPlatform().daemon().name("panamax-prefetch").start(this::produce);
+            }
+
+            private void produce() {
+                try {
+                    float[] src = new float[(int) exampleFloats], dst = new float[(int) exampleFloats];
+                    MemorySegment imgs = data.images().segment(), labs = data.labels().segment();
+                    for (int step = 0; step < steps(); step++) {
+                        int slot = free.take();
+                        MemorySegment bx = images[slot].segment(), by = labels[slot].segment();
+                        int from = step * batchSize, count = Math.min(batchSize, n - from);
+                        for (int i = 0; i < count; i++) {
+                            long ex = order[from + i];
+                            long srcOff = (data.images().offset() + ex * exampleFloats) * 4;
+                            if (augmentation.isNone()) {
+                                MemorySegment.copy(imgs, srcOff, bx, i * exampleFloats * 4, exampleFloats * 4);
+                            } else {
+                                MemorySegment.copy(imgs, ValueLayout.JAVA_FLOAT, srcOff, src, 0, src.length);
+                                augmentation.apply(src, dst, h, w, c, new Rng(seed ^ (epoch * 0x9E3779B97F4A7C15L) ^ ex));
+                                MemorySegment.copy(dst, 0, bx, ValueLayout.JAVA_FLOAT, i * exampleFloats * 4, dst.length);
+                            }
+                            by.setAtIndex(ValueLayout.JAVA_LONG, i, labs.getAtIndex(ValueLayout.JAVA_LONG, data.labels().offset() + ex));
+                        }
+                        ready.put(slot * 100_000 + count);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    failure = e;
+                    ready.offer(-1);
+                }
+            }
+
+            @Override
+            public boolean hasNext() {
+                return taken < steps();
+            }
+
+            @Override
+            public Batch next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                try {
+                    if (current >= 0) free.put(current);
+                    int msg = ready.take();
+                    if (msg < 0) throw new IllegalStateException("data loader failed: " + failure.getMessage(), failure);
+                    current = msg / 100_000;
+                    int count = msg % 100_000;
+                    taken++;
+                    if (taken == steps()) producer.join();
+                    return new Batch(images[current].slice(0, 0, count), labels[current].slice(0, 0, count), count);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for a batch", e);
+                }
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < 2; i++) {
+            images[i].close();
+            labels[i].close();
+        }
+    }
+}
