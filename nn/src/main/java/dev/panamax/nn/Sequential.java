@@ -45,6 +45,11 @@ public final class Sequential implements AutoCloseable {
         this.rng = new Rng(seed);
     }
 
+    /** The seed of weight initialisation and shuffling. */
+    public long seed() {
+        return rng.seed();
+    }
+
     public Sequential add(Layer layer) {
         if (inputShape != null) throw new IllegalStateException("add: the model is already built; add layers before build()");
         int n = names.merge(layer.name(), 1, Integer::sum);
@@ -237,6 +242,15 @@ public final class Sequential implements AutoCloseable {
      */
     public History fit(Tensor x, Tensor y, int epochs, int batchSize, double validationSplit, Tensor xVal, Tensor yVal,
                        boolean shuffle, TrainingListener listener) {
+        return fit(x, y, 0, epochs, batchSize, validationSplit, xVal, yVal, shuffle, listener);
+    }
+
+    /**
+     * {@link #fit} starting at epoch {@code initialEpoch} (0-based) and ending before {@code epochs}, as Keras'
+     * {@code initial_epoch}: with a restored checkpoint, training continues exactly where it stopped.
+     */
+    public History fit(Tensor x, Tensor y, int initialEpoch, int epochs, int batchSize, double validationSplit, Tensor xVal,
+                       Tensor yVal, boolean shuffle, TrainingListener listener) {
         if (inputShape == null) build(Arrays.copyOfRange(x.shape(), 1, x.rank()));
         if (optimizer == null) throw new IllegalStateException("fit: compile the model first (optimizer and loss)");
         if (batchSize <= 0 || epochs <= 0) throw new IllegalArgumentException("fit: epochs and batch size must be positive");
@@ -248,7 +262,7 @@ public final class Sequential implements AutoCloseable {
         List<Var> params = params();
         if (listener != null) listener.onTrainBegin(this);
         try (StepArena arena = new StepArena("fit")) {
-            for (int epoch = 0; epoch < epochs; epoch++) {
+            for (int epoch = initialEpoch; epoch < epochs; epoch++) {
                 int[] order = shuffle ? new Rng(rng.seed() * 31 + epoch).permutation((int) nTrain) : identity((int) nTrain);
                 int steps = (int) ((nTrain + batchSize - 1) / batchSize);
                 if (listener != null) listener.onEpochBegin(epoch, epochs, steps);

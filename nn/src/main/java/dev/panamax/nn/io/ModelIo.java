@@ -41,6 +41,7 @@ public final class ModelIo {
         ObjectNode config = JSON.createObjectNode();
         config.put("format", "panamax-sequential");
         config.put("version", 1);
+        config.put("seed", model.seed());
         ArrayNode input = config.putArray("input_shape");
         for (long d : model.inputShape()) input.add(d);
         ArrayNode layers = config.putArray("layers");
@@ -73,7 +74,7 @@ public final class ModelIo {
         if (!"panamax-sequential".equals(config.path("format").asText())) {
             throw new IOException(cfg + ": not a Panamax model config (format '" + config.path("format").asText() + "')");
         }
-        Sequential model = new Sequential(0);
+        Sequential model = new Sequential(config.path("seed").asLong(0));
         for (JsonNode n : config.path("layers")) model.add(layer(cfg, n.path("type").asText(), n.path("config")));
         long[] shape = new long[config.path("input_shape").size()];
         for (int i = 0; i < shape.length; i++) shape[i] = config.path("input_shape").get(i).asLong();
@@ -107,6 +108,47 @@ public final class ModelIo {
             weights.values().forEach(Tensor::close);
         }
         return model;
+    }
+
+    public static final String OPTIMIZER = "optimizer.safetensors";
+
+    /** A restored training state: the model and the number of epochs already done. */
+    public record Checkpoint(Sequential model, int epoch) {}
+
+    /**
+     * Saves a resumable checkpoint: the model, and the optimizer's state buffers, step count, learning rate and
+     * the finished epoch in {@value #OPTIMIZER}.
+     */
+    public static void saveCheckpoint(Sequential model, Path dir, int epochsDone) throws IOException {
+        save(model, dir);
+        var opt = model.optimizer();
+        if (opt == null) throw new IllegalStateException("saveCheckpoint: the model has no optimizer (compile it)");
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("optimizer", opt.getClass().getSimpleName());
+        meta.put("iterations", Long.toString(opt.iterations()));
+        meta.put("learning_rate", Double.toString(opt.learningRate()));
+        meta.put("epoch", Integer.toString(epochsDone));
+        Safetensors.write(dir.resolve(OPTIMIZER), opt.stateTensors(model.params()), meta);
+    }
+
+    /** Loads a checkpoint into a new model compiled with {@code optimizer} (same kind as the one saved). */
+    public static Checkpoint resume(Path dir, dev.panamax.nn.optim.Optimizer optimizer, String loss, boolean fromLogits) throws IOException {
+        Sequential model = load(dir);
+        model.compile(optimizer, loss, fromLogits);
+        Path f = dir.resolve(OPTIMIZER);
+        if (!Files.exists(f)) throw new IOException(dir + " has no " + OPTIMIZER + ": it is a saved model, not a training checkpoint");
+        Map<String, String> meta = Safetensors.metadata(f);
+        if (!optimizer.getClass().getSimpleName().equals(meta.get("optimizer"))) {
+            throw new IOException(f + ": saved from " + meta.get("optimizer") + ", cannot resume with " + optimizer.getClass().getSimpleName());
+        }
+        Map<String, Tensor> state = Safetensors.read(f);
+        try {
+            optimizer.restore(model.params(), state, Long.parseLong(meta.get("iterations")));
+        } finally {
+            state.values().forEach(Tensor::close);
+        }
+        optimizer.setLearningRate(Double.parseDouble(meta.get("learning_rate")));
+        return new Checkpoint(model, Integer.parseInt(meta.get("epoch")));
     }
 
     private static Layer layer(Path cfg, String type, JsonNode c) throws IOException {

@@ -119,6 +119,35 @@ public abstract class Optimizer {
     /** {@code w} updated in place from gradient {@code g} with learning rate {@code lr}; step number is {@link #iterations}. */
     protected abstract void update(Tensor w, Tensor g, Tensor[] state, double lr);
 
+    /** The state buffers of {@code params} by name ({@code "<param index>.<buffer index>"}), for checkpoints. */
+    public Map<String, Tensor> stateTensors(List<Var> params) {
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < params.size(); i++) {
+            Tensor[] st = state.get(params.get(i));
+            if (st == null) continue;
+            for (int k = 0; k < st.length; k++) out.put(i + "." + k, st[k]);
+        }
+        return out;
+    }
+
+    /** Restores state saved by {@link #stateTensors} and the step count, so training resumes exactly. */
+    public void restore(List<Var> params, Map<String, Tensor> saved, long iterations) {
+        for (int i = 0; i < params.size(); i++) {
+            Var p = params.get(i);
+            if (!saved.containsKey(i + ".0")) continue;
+            Tensor[] st = state.computeIfAbsent(p, k -> newState(p.value()));
+            for (int k = 0; k < st.length; k++) {
+                Tensor t = saved.get(i + "." + k);
+                if (t == null || !java.util.Arrays.equals(t.shape(), st[k].shape())) {
+                    throw new IllegalArgumentException("optimizer state for parameter " + i + " does not fit: expected "
+                            + java.util.Arrays.toString(st[k].shape()));
+                }
+                st[k].copyFrom(t);
+            }
+        }
+        this.iterations = iterations;
+    }
+
     /** Frees the state buffers. */
     public void close() {
         state.values().forEach(ts -> {

@@ -134,6 +134,7 @@ public final class Callbacks {
         private final Path dir;
         private final String monitor;
         private final boolean bestOnly;
+        private boolean withOptimizer;
         private Sequential model;
         private double best = Double.NaN;
 
@@ -141,6 +142,12 @@ public final class Callbacks {
             this.dir = dir;
             this.monitor = monitor;
             this.bestOnly = saveBestOnly;
+        }
+
+        /** Also saves the optimizer state and epoch, so {@code ModelIo.resume} can continue training exactly. */
+        public ModelCheckpoint resumable() {
+            this.withOptimizer = true;
+            return this;
         }
 
         @Override
@@ -154,7 +161,8 @@ public final class Callbacks {
             if (bestOnly && !Double.isNaN(best) && !improves(monitor, v, best, 0)) return;
             best = v;
             try {
-                ModelIo.save(model, dir);
+                if (withOptimizer) ModelIo.saveCheckpoint(model, dir, epoch + 1);
+                else ModelIo.save(model, dir);
             } catch (IOException e) {
                 throw new UncheckedIOException("checkpoint to " + dir + " failed", e);
             }
