@@ -36,7 +36,16 @@ public final class Dense extends Layer {
 
     @Override
     public Var forward(Var x, boolean training, Rng rng) {
-        return act.apply(F.add(F.matmul(x, params.get(0)), params.get(1)));
+        return act.apply(logits(x));
+    }
+
+    /** The pre-activation output {@code x · kernel + bias}. */
+    public Var logits(Var x) {
+        return F.add(F.matmul(x, params.get(0)), params.get(1));
+    }
+
+    public String activation() {
+        return activation;
     }
 
     @Override

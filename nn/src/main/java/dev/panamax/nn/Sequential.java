@@ -3,6 +3,7 @@ package dev.panamax.nn;
 import dev.panamax.autodiff.F;
 import dev.panamax.autodiff.GradMode;
 import dev.panamax.autodiff.Var;
+import dev.panamax.nn.loss.Loss;
 import dev.panamax.nn.optim.Optimizer;
 import dev.panamax.nn.train.History;
 import dev.panamax.nn.train.TrainingListener;
@@ -192,8 +193,9 @@ public final class Sequential implements AutoCloseable {
         checkInput("trainOnBatch", x, y);
         List<Var> params = params();
         params.forEach(Var::zeroGrad);
-        Var out = forward(Var.of(x), true);
-        Var loss = trainingLoss(out, y);
+        Step st = lossStep(Var.of(x), y, true);
+        Var out = st.output();
+        Var loss = withPenalties(st.loss());
         double l = loss.value().item();
         if (!Double.isFinite(l)) throw new ArithmeticException("trainOnBatch: the loss became " + l);
         loss.backward();
@@ -216,9 +218,25 @@ public final class Sequential implements AutoCloseable {
         return lossFn.compute(out, labels);
     }
 
+    /** The model's output and the loss on it (from the logits when the last layer is a softmax Dense, as Keras does). */
+    private record Step(Var output, Var loss) {}
+
+    private Step lossStep(Var x, Tensor labels, boolean training) {
+        Layer last = layers.get(layers.size() - 1);
+        Loss onLogits = lossFn == null ? null : lossFn.onLogits();
+        if (onLogits != null && last instanceof Dense d && d.activation().equals("softmax")) {
+            Var h = x;
+            for (int i = 0; i < layers.size() - 1; i++) h = layers.get(i).forward(h, training, rng);
+            Var logits = d.logits(h);
+            return new Step(F.softmax(logits, -1), onLogits.compute(logits, labels));
+        }
+        Var out = forward(x, training);
+        return new Step(out, loss(out, labels));
+    }
+
     /** The data loss plus every layer's weight penalty. */
-    private Var trainingLoss(Var out, Tensor labels) {
-        Var total = loss(out, labels);
+    private Var withPenalties(Var dataLoss) {
+        Var total = dataLoss;
         for (Layer l : layers) {
             Var r = l.regularization();
             if (r != null) total = F.add(total, r);
@@ -274,8 +292,9 @@ public final class Sequential implements AutoCloseable {
                         Tensor idx = Tensor.of(Arrays.copyOfRange(order, from, to), to - from);
                         Tensor xb = x.indexSelect(0, idx), yb = y.indexSelect(0, idx);
                         params.forEach(Var::zeroGrad);
-                        Var out = forward(Var.of(xb), true);
-                        Var loss = trainingLoss(out, yb);
+                        Step st = lossStep(Var.of(xb), yb, true);
+                        Var out = st.output();
+                        Var loss = withPenalties(st.loss());
                         double l = loss.value().item();
                         if (!Double.isFinite(l)) {
                             throw new ArithmeticException("fit: the loss became " + l + " in epoch " + (epoch + 1) + ", batch "
@@ -334,8 +353,9 @@ public final class Sequential implements AutoCloseable {
                 long to = Math.min(n, from + batchSize);
                 try (MemoryScope s = MemoryScope.open("evaluate")) {
                     Tensor xb = x.slice(0, from, to), yb = y.slice(0, from, to);
-                    Var out = forward(Var.of(xb.contiguous()), false);
-                    lossSum += loss(out, yb).value().item() * (to - from);
+                    Step st = lossStep(Var.of(xb.contiguous()), yb, false);
+                    Var out = st.output();
+                    lossSum += st.loss().value().item() * (to - from);
                     correct += correct(out.value(), yb);
                 }
             }

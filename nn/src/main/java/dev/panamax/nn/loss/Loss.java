@@ -18,6 +18,15 @@ public interface Loss {
         return false;
     }
 
+    /**
+     * The same loss computed from the logits behind a softmax output, or null when there is none. Keras does
+     * this for cross-entropy on a softmax layer: it avoids clipping probabilities, which would silence the
+     * gradient of an example whose true class has probability below 1e-7.
+     */
+    default Loss onLogits() {
+        return null;
+    }
+
     static Loss byName(String name, boolean fromLogits) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "sparse_categorical_crossentropy" -> new Loss() {
@@ -29,6 +38,11 @@ public interface Loss {
                 @Override
                 public boolean sparseLabels() {
                     return true;
+                }
+
+                @Override
+                public Loss onLogits() {
+                    return fromLogits ? null : byName(name, true);
                 }
             };
             case "categorical_crossentropy" -> (out, y) -> {
