@@ -50,8 +50,8 @@ public final class Conv2D extends Layer {
     @Override
     protected void createParams(long[] in, Rng rng) {
         long c = in[2];
-        params.add(Var.param(Initializers.create("glorot_uniform", rng, kh * kw * c, (long) kh * kw * filters, kh, kw, c, filters)));
-        params.add(Var.param(Initializers.create("zeros", rng, 0, 0, filters)));
+        params.add(Var.param(Initializers.create(kernelInit, rng, kh * kw * c, (long) kh * kw * filters, kh, kw, c, filters)));
+        params.add(Var.param(Initializers.create(biasInit, rng, 0, 0, filters)));
     }
 
     @Override
@@ -63,7 +63,7 @@ public final class Conv2D extends Layer {
     @Override
     public String configJson() {
         return String.format(Locale.ROOT, "{\"filters\": %d, \"kernel_size\": [%d, %d], \"strides\": %d, \"padding\": \"%s\", "
-                + "\"dilation_rate\": %d, \"activation\": \"%s\"}", filters, kh, kw, stride,
-                padding.name().toLowerCase(Locale.ROOT), dilation, activation);
+                + "\"dilation_rate\": %d, \"activation\": \"%s\", \"kernel_initializer\": \"%s\", \"bias_initializer\": \"%s\"}",
+                filters, kh, kw, stride, padding.name().toLowerCase(Locale.ROOT), dilation, activation, kernelInit, biasInit);
     }
 }

@@ -30,8 +30,8 @@ public final class Dense extends Layer {
 
     @Override
     protected void createParams(long[] in, Rng rng) {
-        params.add(Var.param(Initializers.create("glorot_uniform", rng, in[0], units, in[0], units)));
-        params.add(Var.param(Initializers.create("zeros", rng, in[0], units, units)));
+        params.add(Var.param(Initializers.create(kernelInit, rng, in[0], units, in[0], units)));
+        params.add(Var.param(Initializers.create(biasInit, rng, in[0], units, units)));
     }
 
     @Override
@@ -50,6 +50,7 @@ public final class Dense extends Layer {
 
     @Override
     public String configJson() {
-        return "{\"units\": " + units + ", \"activation\": \"" + activation + "\"}";
+        return "{\"units\": " + units + ", \"activation\": \"" + activation + "\", \"kernel_initializer\": \"" + kernelInit
+                + "\", \"bias_initializer\": \"" + biasInit + "\"}";
     }
 }

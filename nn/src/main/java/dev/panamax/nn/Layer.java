@@ -14,6 +14,21 @@ public abstract class Layer {
     private boolean built;
     protected final List<Var> params = new ArrayList<>();
     private Regularizer kernelRegularizer, biasRegularizer;
+    /** Initialisers by Keras name for the kernel and the bias; see {@link Initializers}. */
+    protected String kernelInit = "glorot_uniform", biasInit = "zeros";
+
+    /** Chooses the kernel's initialiser (Keras name, e.g. "he_normal"); applies when the layer is built. */
+    public Layer kernelInitializer(String name) {
+        Initializers.create(name, new dev.panamax.tensors.Rng(0), 1, 1, 1).close();  // rejects unknown names now
+        this.kernelInit = name;
+        return this;
+    }
+
+    public Layer biasInitializer(String name) {
+        Initializers.create(name, new dev.panamax.tensors.Rng(0), 1, 1, 1).close();
+        this.biasInit = name;
+        return this;
+    }
 
     /** Adds {@code r}'s penalty on this layer's kernel (its first parameter) to the training loss. */
     public Layer kernelRegularizer(Regularizer r) {

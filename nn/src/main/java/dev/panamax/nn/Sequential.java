@@ -75,6 +75,16 @@ public final class Sequential implements AutoCloseable {
         return this;
     }
 
+    /** Saves architecture and weights to {@code dir}; see {@link dev.panamax.nn.io.ModelIo}. */
+    public void save(java.nio.file.Path dir) throws java.io.IOException {
+        dev.panamax.nn.io.ModelIo.save(this, dir);
+    }
+
+    /** Restores a model saved with {@link #save}: architecture from config.json, weights from model.safetensors. */
+    public static Sequential load(java.nio.file.Path dir) throws java.io.IOException {
+        return dev.panamax.nn.io.ModelIo.load(dir);
+    }
+
     public Optimizer optimizer() {
         return optimizer;
     }

@@ -153,10 +153,12 @@ public final class ModelIo {
 
     private static Layer layer(Path cfg, String type, JsonNode c) throws IOException {
         return switch (type) {
-            case "Dense" -> new Dense(c.path("units").asInt(), c.path("activation").asText("linear"));
+            case "Dense" -> new Dense(c.path("units").asInt(), c.path("activation").asText("linear"))
+                    .kernelInitializer(c.path("kernel_initializer").asText("glorot_uniform")).biasInitializer(c.path("bias_initializer").asText("zeros"));
             case "Conv2D" -> new Conv2D(c.path("filters").asInt(), c.path("kernel_size").path(0).asInt(), c.path("kernel_size").path(1).asInt(),
                     c.path("strides").asInt(1), c.path("padding").asText("valid"), c.path("dilation_rate").asInt(1),
-                    c.path("activation").asText("linear"));
+                    c.path("activation").asText("linear"))
+                    .kernelInitializer(c.path("kernel_initializer").asText("glorot_uniform")).biasInitializer(c.path("bias_initializer").asText("zeros"));
             case "MaxPooling2D", "AveragePooling2D" -> new MaxPooling2D(c.path("pool_size").asInt(), c.path("strides").asInt(),
                     c.path("padding").asText("valid"), c.path("average").asBoolean(false));
             case "Flatten" -> new Flatten();
