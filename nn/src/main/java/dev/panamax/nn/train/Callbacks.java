@@ -60,6 +60,29 @@ public final class Callbacks {
         return monitor.contains("loss") ? value < best - minDelta : value > best + minDelta;
     }
 
+    /** Tracks the best value of a monitored metric and how many epochs have passed without improvement. */
+    static final class Plateau {
+        final String monitor;
+        double best = Double.NaN;
+        int wait;
+
+        Plateau(String monitor) {
+            this.monitor = monitor;
+        }
+
+        /** Records this epoch's logs; true when the metric improved (or is the first value). */
+        boolean improved(Map<String, Double> logs) {
+            double v = metric(logs, monitor);
+            if (Double.isNaN(best) || improves(monitor, v, best, 0)) {
+                best = v;
+                wait = 0;
+                return true;
+            }
+            wait++;
+            return false;
+        }
+    }
+
     static double metric(Map<String, Double> logs, String monitor) {
         Double v = logs.get(monitor);
         if (v == null) throw new IllegalArgumentException("callback monitors '" + monitor + "', which the epoch logs lack: " + logs.keySet());
@@ -68,18 +91,16 @@ public final class Callbacks {
 
     /** Stops when {@code monitor} has not improved for {@code patience} epochs; optionally restores the best weights. */
     public static final class EarlyStopping implements TrainingListener {
-        private final String monitor;
+        private final Plateau plateau;
         private final int patience;
         private final boolean restoreBest;
         private Sequential model;
-        private double best = Double.NaN;
-        private int wait;
         private boolean stop;
         private List<Tensor> bestWeights;
         private int stoppedEpoch = -1;
 
         public EarlyStopping(String monitor, int patience, boolean restoreBestWeights) {
-            this.monitor = monitor;
+            this.plateau = new Plateau(monitor);
             this.patience = patience;
             this.restoreBest = restoreBestWeights;
         }
@@ -91,12 +112,9 @@ public final class Callbacks {
 
         @Override
         public void onEpochEnd(int epoch, Map<String, Double> logs) {
-            double v = metric(logs, monitor);
-            if (Double.isNaN(best) || improves(monitor, v, best, 0)) {
-                best = v;
-                wait = 0;
+            if (plateau.improved(logs)) {
                 if (restoreBest) snapshot();
-            } else if (++wait >= patience) {
+            } else if (plateau.wait >= patience) {
                 stop = true;
                 stoppedEpoch = epoch;
             }
@@ -132,15 +150,14 @@ public final class Callbacks {
     /** Saves the model to {@code dir} after each epoch, or only when {@code monitor} improved. Writes are atomic. */
     public static final class ModelCheckpoint implements TrainingListener {
         private final Path dir;
-        private final String monitor;
+        private final Plateau plateau;
         private final boolean bestOnly;
         private boolean withOptimizer;
         private Sequential model;
-        private double best = Double.NaN;
 
         public ModelCheckpoint(Path dir, String monitor, boolean saveBestOnly) {
             this.dir = dir;
-            this.monitor = monitor;
+            this.plateau = new Plateau(monitor);
             this.bestOnly = saveBestOnly;
         }
 
@@ -157,9 +174,7 @@ public final class Callbacks {
 
         @Override
         public void onEpochEnd(int epoch, Map<String, Double> logs) {
-            double v = metric(logs, monitor);
-            if (bestOnly && !Double.isNaN(best) && !improves(monitor, v, best, 0)) return;
-            best = v;
+            if (!plateau.improved(logs) && bestOnly) return;
             try {
                 if (withOptimizer) ModelIo.saveCheckpoint(model, dir, epoch + 1);
                 else ModelIo.save(model, dir);
@@ -191,16 +206,14 @@ public final class Callbacks {
 
     /** Multiplies the learning rate by {@code factor} when {@code monitor} stalls for {@code patience} epochs. */
     public static final class ReduceLROnPlateau implements TrainingListener {
-        private final String monitor;
+        private final Plateau plateau;
         private final double factor, minLr;
         private final int patience;
         private Sequential model;
-        private double best = Double.NaN;
-        private int wait;
 
         public ReduceLROnPlateau(String monitor, double factor, int patience, double minLr) {
             if (factor <= 0 || factor >= 1) throw new IllegalArgumentException("ReduceLROnPlateau: factor must be in (0, 1)");
-            this.monitor = monitor;
+            this.plateau = new Plateau(monitor);
             this.factor = factor;
             this.patience = patience;
             this.minLr = minLr;
@@ -213,14 +226,10 @@ public final class Callbacks {
 
         @Override
         public void onEpochEnd(int epoch, Map<String, Double> logs) {
-            double v = metric(logs, monitor);
-            if (Double.isNaN(best) || improves(monitor, v, best, 0)) {
-                best = v;
-                wait = 0;
-            } else if (++wait >= patience) {
+            if (!plateau.improved(logs) && plateau.wait >= patience) {
                 double lr = model.optimizer().learningRate();
                 model.optimizer().setLearningRate(Math.max(minLr, lr * factor));
-                wait = 0;
+                plateau.wait = 0;
             }
         }
     }
