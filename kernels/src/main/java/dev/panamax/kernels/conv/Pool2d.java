@@ -22,37 +22,53 @@ public final class Pool2d {
     public static void maxForward(Conv2dShape s, MemorySegment x, long xOff, MemorySegment y, long yOff,
                                   MemorySegment argmax, long aOff) {
         int c = s.c();
+        boolean vector = dev.panamax.kernels.Simd.ENABLED && x.isNative() && y.isNative() && argmax.isNative()
+                && VectorPath.FITS;
         Parallel.forRange((long) s.n() * s.oh(), Math.max(1, 2048 / Math.max(1, s.ow() * c)), (from, to) -> {
             float[] best = new float[c], pix = new float[c];
             int[] arg = new int[c];
             for (long row = from; row < to; row++) {
                 int b = (int) (row / s.oh()), oy = (int) (row % s.oh());
                 for (int ox = 0; ox < s.ow(); ox++) {
-                    java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
-                    java.util.Arrays.fill(arg, -1);
-                    for (int ky = 0; ky < s.kh(); ky++) {
-                        int iy = oy * s.sh() - s.padTop() + ky * s.dh();
-                        if (iy < 0 || iy >= s.h()) continue;
-                        for (int kx = 0; kx < s.kw(); kx++) {
-                            int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
-                            if (ix < 0 || ix >= s.w()) continue;
-                            int base = ((b * s.h() + iy) * s.w() + ix) * c;
-                            MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, (xOff + base) * 4, pix, 0, c);
-                            for (int ch = 0; ch < c; ch++) {
-                                float v = pix[ch], cur = best[ch];
-                                if (arg[ch] < 0 || v > cur || (v != v && cur == cur)) {
-                                    best[ch] = v;
-                                    arg[ch] = base + ch;
-                                }
-                            }
-                        }
-                    }
                     long o = ((row * s.ow()) + ox) * c;
-                    MemorySegment.copy(best, 0, y, JAVA_FLOAT_UNALIGNED, (yOff + o) * 4, c);
-                    MemorySegment.copy(arg, 0, argmax, JAVA_INT_UNALIGNED, (aOff + o) * 4, c);
+                    int done = vector ? Pool2dVector.pixel(s, x, xOff, b, oy, ox, y, yOff + o, argmax, aOff + o) : 0;
+                    if (done == c) continue;
+                    maxPixelScalar(s, x, xOff, b, oy, ox, done, best, pix, arg);
+                    MemorySegment.copy(best, done, y, JAVA_FLOAT_UNALIGNED, (yOff + o + done) * 4, c - done);
+                    MemorySegment.copy(arg, done, argmax, JAVA_INT_UNALIGNED, (aOff + o + done) * 4, c - done);
                 }
             }
         });
+    }
+
+    /** Keeps the Vector API classes unloaded when the module is absent. */
+    private static final class VectorPath {
+        static final boolean FITS = dev.panamax.kernels.Simd.ENABLED && Pool2dVector.fits();
+    }
+
+    /** The scalar definition for channels [from, c) of one output pixel, into best/arg. */
+    private static void maxPixelScalar(Conv2dShape s, MemorySegment x, long xOff, int b, int oy, int ox, int from,
+                                       float[] best, float[] pix, int[] arg) {
+        int c = s.c();
+        java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(arg, -1);
+        for (int ky = 0; ky < s.kh(); ky++) {
+            int iy = oy * s.sh() - s.padTop() + ky * s.dh();
+            if (iy < 0 || iy >= s.h()) continue;
+            for (int kx = 0; kx < s.kw(); kx++) {
+                int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+                if (ix < 0 || ix >= s.w()) continue;
+                int base = ((b * s.h() + iy) * s.w() + ix) * c;
+                MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, (xOff + base) * 4, pix, 0, c);
+                for (int ch = from; ch < c; ch++) {
+                    float v = pix[ch], cur = best[ch];
+                    if (arg[ch] < 0 || v > cur || (v != v && cur == cur)) {
+                        best[ch] = v;
+                        arg[ch] = base + ch;
+                    }
+                }
+            }
+        }
     }
 
     public static void maxBackward(Conv2dShape s, MemorySegment dy, long dyOff, MemorySegment argmax, long aOff,

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.panamax.kernels.gemm.Gemm;
 import java.lang.foreign.Arena;
@@ -94,7 +95,8 @@ class ConvPoolTest {
         Conv2dShape[] pools = {
             Conv2dShape.of(2, 6, 6, 3, 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.VALID),
             Conv2dShape.of(2, 5, 7, 17, 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.SAME),
-            Conv2dShape.of(1, 5, 5, 2, 3, 3, 0, 1, 1, 1, 1, Conv2dShape.Padding.SAME)};
+            Conv2dShape.of(1, 5, 5, 2, 3, 3, 0, 1, 1, 1, 1, Conv2dShape.Padding.SAME),
+            Conv2dShape.of(2, 6, 5, 32, 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.SAME)};  // whole vectors of channels
         for (Conv2dShape s : pools) {
             long in = (long) s.n() * s.h() * s.w() * s.c(), out = (long) s.n() * s.oh() * s.ow() * s.c();
             MemorySegment x = random(r, in), dy = random(r, out);
@@ -133,6 +135,25 @@ class ConvPoolTest {
             for (int i = 0; i < in; i++) {
                 assertEquals(wantDx[i], at(dx, i), 1e-6, "max backward " + s + " at " + i);
                 assertEquals(wantDxa[i], at(dxa, i), 1e-6, "avg backward " + s + " at " + i);
+            }
+        }
+    }
+
+    @Test
+    void maxPoolingLetsNaNWinAndKeepsTheFirstOfEqualMaxima() {
+        Conv2dShape s = Conv2dShape.of(1, 2, 2, 16, 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.VALID);
+        MemorySegment x = Arena.ofAuto().allocate(4 * 16 * 4, 64);
+        for (int p = 0; p < 4; p++) for (int c = 0; c < 16; c++) x.setAtIndex(JAVA_FLOAT_UNALIGNED, p * 16 + c, 1f);  // all equal
+        x.setAtIndex(JAVA_FLOAT_UNALIGNED, 2 * 16 + 5, Float.NaN);
+        MemorySegment y = Arena.ofAuto().allocate(16 * 4, 64), arg = Arena.ofAuto().allocate(16 * 4, 64);
+        Pool2d.maxForward(s, x, 0, y, 0, arg, 0);
+        for (int c = 0; c < 16; c++) {
+            if (c == 5) {
+                assertTrue(Float.isNaN(at(y, c)));
+                assertEquals(2 * 16 + 5, arg.getAtIndex(JAVA_INT_UNALIGNED, c));
+            } else {
+                assertEquals(1f, at(y, c));
+                assertEquals(c, arg.getAtIndex(JAVA_INT_UNALIGNED, c), "first pixel of equal maxima");
             }
         }
     }
