@@ -29,9 +29,8 @@ public final class BatchNormalization extends Layer {
 
     @Override
     protected void createParams(long[] in, Rng rng) {
+        addScaleAndShift(in, rng);
         long c = in[in.length - 1];
-        params.add(Var.param(Initializers.create("ones", rng, 0, 0, c)));
-        params.add(Var.param(Initializers.create("zeros", rng, 0, 0, c)));
         buffers.add(Initializers.constant(0, c));
         buffers.add(Initializers.constant(1, c));
     }

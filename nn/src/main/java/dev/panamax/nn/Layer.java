@@ -87,6 +87,13 @@ public abstract class Layer {
 
     protected void createParams(long[] inputShape, Rng rng) {}
 
+    /** γ (ones) and β (zeros) over the last axis: the learned scale and shift of the normalisation layers. */
+    protected void addScaleAndShift(long[] inputShape, Rng rng) {
+        long c = inputShape[inputShape.length - 1];
+        params.add(Var.param(Initializers.create("ones", rng, 0, 0, c)));
+        params.add(Var.param(Initializers.create("zeros", rng, 0, 0, c)));
+    }
+
     public boolean isBuilt() {
         return built;
     }

@@ -24,9 +24,7 @@ public final class LayerNormalization extends Layer {
 
     @Override
     protected void createParams(long[] in, Rng rng) {
-        long c = in[in.length - 1];
-        params.add(Var.param(Initializers.create("ones", rng, 0, 0, c)));
-        params.add(Var.param(Initializers.create("zeros", rng, 0, 0, c)));
+        addScaleAndShift(in, rng);
     }
 
     @Override
