@@ -47,6 +47,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "Train on the first N examples only (0: all).")
     int limit;
 
+    @Option(names = "--augment", description = "Random augmentation of training images: shift up to 2 pixels, rotate up to 10 degrees.")
+    boolean augment;
+
     @Override
     public Integer call() throws Exception {
         if (!what.equals("mnist")) {
@@ -65,6 +68,7 @@ final class TrainCommand implements Callable<Integer> {
             model.build(train.images().shape()[1], train.images().shape()[2], 1);
             System.out.print(model.summary());
             model.compile(new Adam(1e-3), "sparse_categorical_crossentropy", false);
+            if (augment) model.augment(new dev.panamax.nn.data.Augmentation(2, 10, 0));
             System.out.printf(Locale.ROOT, "Training on %,d images, validating on the %,d test images after each epoch%n",
                     train.size(), test.size());
             long t0 = System.nanoTime();

@@ -3,6 +3,7 @@ package dev.panamax.nn;
 import dev.panamax.autodiff.F;
 import dev.panamax.autodiff.GradMode;
 import dev.panamax.autodiff.Var;
+import dev.panamax.nn.data.DataLoader;
 import dev.panamax.nn.loss.Loss;
 import dev.panamax.nn.optim.Optimizer;
 import dev.panamax.nn.train.History;
@@ -171,6 +172,13 @@ public final class Sequential implements AutoCloseable {
     }
 
     private boolean training = true;
+    private dev.panamax.nn.data.Augmentation augmentation = dev.panamax.nn.data.Augmentation.NONE;
+
+    /** Random augmentation of training images in {@link #fit} (images only; validation data is never augmented). */
+    public Sequential augment(dev.panamax.nn.data.Augmentation a) {
+        this.augmentation = a;
+        return this;
+    }
 
     /** Training mode: dropout active, batch statistics used and updated (the default for {@link #forward(Var)}). */
     public Sequential train() {
@@ -289,18 +297,21 @@ public final class Sequential implements AutoCloseable {
         History history = new History();
         List<Var> params = params();
         if (listener != null) listener.onTrainBegin(this);
-        try (StepArena arena = new StepArena("fit")) {
+        try (StepArena arena = new StepArena("fit");
+             Tensor xt = x.slice(0, 0, nTrain); Tensor yt = y.slice(0, 0, nTrain);
+             Tensor xc = xt.to(DType.F32).contiguous(); Tensor yc = yt.contiguous();
+             DataLoader loader = new DataLoader(xc, yc, batchSize, false, rng.seed(), augmentation)) {
             for (int epoch = initialEpoch; epoch < epochs; epoch++) {
                 int[] order = shuffle ? new Rng(rng.seed() * 31 + epoch).permutation((int) nTrain) : identity((int) nTrain);
-                int steps = (int) ((nTrain + batchSize - 1) / batchSize);
+                int steps = loader.steps();
                 if (listener != null) listener.onEpochBegin(epoch, epochs, steps);
                 double lossSum = 0, correct = 0;
                 long seen = 0;
-                for (int step = 0; step < steps; step++) {
-                    int from = step * batchSize, to = (int) Math.min(nTrain, from + (long) batchSize);
+                int step = 0;
+                for (DataLoader.Batch batch : loader.batches(order, epoch)) {
                     try (MemoryScope s = MemoryScope.open("step", arena)) {
-                        Tensor idx = Tensor.of(Arrays.copyOfRange(order, from, to), to - from);
-                        Tensor xb = x.indexSelect(0, idx), yb = y.indexSelect(0, idx);
+                        Tensor xb = batch.images(), yb = batch.labels();
+                        int size = batch.size();
                         params.forEach(Var::zeroGrad);
                         Step st = lossStep(Var.of(xb), yb, true);
                         Var out = st.output();
@@ -312,13 +323,16 @@ public final class Sequential implements AutoCloseable {
                         }
                         loss.backward();
                         optimizer.step(params);
-                        lossSum += l * (to - from);
+                        lossSum += l * size;
                         correct += correct(out.value(), yb);
-                        seen += to - from;
+                        seen += size;
                     }
+                    batch.images().close();  // views of the loader's reused buffers
+                    batch.labels().close();
                     if (listener != null) {
                         listener.onBatchEnd(step, (int) seen, Map.of("loss", lossSum / seen, "accuracy", correct / seen));
                     }
+                    step++;
                 }
                 Map<String, Double> logs = new LinkedHashMap<>();
                 logs.put("loss", lossSum / seen);

@@ -26,44 +26,65 @@ public final class DataLoader implements AutoCloseable {
     /** One batch: views of the loader's buffers, {@code size} examples long. */
     public record Batch(Tensor images, Tensor labels, int size) {}
 
-    private final Dataset data;
+    private final Tensor x, y;
     private final int batchSize;
     private final boolean shuffle;
     private final long seed;
     private final Augmentation augmentation;
     private final Tensor[] images = new Tensor[2], labels = new Tensor[2];
-    private final long exampleFloats;
+    private final long exampleFloats, targetElements;
     private final int h, w, c;
 
     public DataLoader(Dataset data, int batchSize, boolean shuffle, long seed, Augmentation augmentation) {
+        this(data.images(), data.labels(), batchSize, shuffle, seed, augmentation);
+    }
+
+    /**
+     * Batches of examples {@code x} (contiguous F32, any shape (N, ...)) and targets {@code y} (contiguous, (N, ...),
+     * any dtype). Augmentation needs images (N, H, W, C).
+     */
+    public DataLoader(Tensor x, Tensor y, int batchSize, boolean shuffle, long seed, Augmentation augmentation) {
         if (batchSize <= 0) throw new IllegalArgumentException("DataLoader: batch size must be positive");
-        if (data.images().dtype() != DType.F32 || !data.images().isContiguous() || data.images().rank() != 4) {
-            throw new IllegalArgumentException("DataLoader: images must be contiguous F32 (N, H, W, C)");
+        if (x.dtype() != DType.F32 || !x.isContiguous() || x.rank() < 2 || !y.isContiguous() || y.dim(0) != x.dim(0)) {
+            throw new IllegalArgumentException("DataLoader: examples must be contiguous F32 (N, ...) and targets contiguous (N, ...)");
         }
-        this.data = data;
+        if (!augmentation.isNone() && x.rank() != 4) throw new IllegalArgumentException("DataLoader: augmentation needs images (N, H, W, C)");
+        this.x = x;
+        this.y = y;
         this.batchSize = batchSize;
         this.shuffle = shuffle;
         this.seed = seed;
         this.augmentation = augmentation;
-        long[] s = data.images().shape();
-        h = (int) s[1];
-        w = (int) s[2];
-        c = (int) s[3];
-        exampleFloats = (long) h * w * c;
+        long[] s = x.shape();
+        h = x.rank() == 4 ? (int) s[1] : 1;
+        w = x.rank() == 4 ? (int) s[2] : 1;
+        c = x.rank() == 4 ? (int) s[3] : 1;
+        exampleFloats = x.numel() / Math.max(1, s[0]);
+        targetElements = y.numel() / Math.max(1, y.dim(0));
+        long[] bx = s.clone(), by = y.shape();
+        bx[0] = batchSize;
+        by[0] = batchSize;
         for (int i = 0; i < 2; i++) {
-            images[i] = MemoryScope.move(Tensor.empty(DType.F32, batchSize, h, w, c), MemoryScope.current());
-            labels[i] = MemoryScope.move(Tensor.empty(DType.I64, batchSize), MemoryScope.current());
+            images[i] = MemoryScope.move(Tensor.empty(DType.F32, bx), MemoryScope.current());
+            labels[i] = MemoryScope.move(Tensor.empty(y.dtype(), by), MemoryScope.current());
         }
     }
 
     public int steps() {
-        return (int) ((data.size() + batchSize - 1) / batchSize);
+        return (int) ((x.dim(0) + batchSize - 1) / batchSize);
     }
 
     /** The batches of epoch {@code epoch}, prepared one ahead on a background thread. */
     public Iterable<Batch> epoch(int epoch) {
-        int n = (int) data.size();
+        int n = (int) x.dim(0);
         int[] order = shuffle ? new Rng(seed * 1_000_003L + epoch).permutation(n) : java.util.stream.IntStream.range(0, n).toArray();
+        return batches(order, epoch);
+    }
+
+    /** The batches that visit the examples in {@code order} (a permutation of 0..N-1). */
+    public Iterable<Batch> batches(int[] order, int epoch) {
+        int n = order.length;
+        if (n != x.dim(0)) throw new IllegalArgumentException("DataLoader: order has " + n + " entries for " + x.dim(0) + " examples");
         return () -> new Iterator<>() {
             // The producer fills slot k and hands it over; the consumer returns it after use. Two slots: one
             // in use by the model, one being filled.
@@ -82,14 +103,15 @@ public final class DataLoader implements AutoCloseable {
             private void produce() {
                 try {
                     float[] src = new float[(int) exampleFloats], dst = new float[(int) exampleFloats];
-                    MemorySegment imgs = data.images().segment(), labs = data.labels().segment();
+                    MemorySegment imgs = x.segment(), labs = y.segment();
+                    int tw = y.dtype().byteSize();
                     for (int step = 0; step < steps(); step++) {
                         int slot = free.take();
                         MemorySegment bx = images[slot].segment(), by = labels[slot].segment();
                         int from = step * batchSize, count = Math.min(batchSize, n - from);
                         for (int i = 0; i < count; i++) {
                             long ex = order[from + i];
-                            long srcOff = (data.images().offset() + ex * exampleFloats) * 4;
+                            long srcOff = (x.offset() + ex * exampleFloats) * 4;
                             if (augmentation.isNone()) {
                                 MemorySegment.copy(imgs, srcOff, bx, i * exampleFloats * 4, exampleFloats * 4);
                             } else {
@@ -97,7 +119,7 @@ public final class DataLoader implements AutoCloseable {
                                 augmentation.apply(src, dst, h, w, c, new Rng(seed ^ (epoch * 0x9E3779B97F4A7C15L) ^ ex));
                                 MemorySegment.copy(dst, 0, bx, ValueLayout.JAVA_FLOAT, i * exampleFloats * 4, dst.length);
                             }
-                            by.setAtIndex(ValueLayout.JAVA_LONG, i, labs.getAtIndex(ValueLayout.JAVA_LONG, data.labels().offset() + ex));
+                            MemorySegment.copy(labs, (y.offset() + ex * targetElements) * tw, by, i * targetElements * tw, targetElements * tw);
                         }
                         ready.put(slot * 100_000 + count);
                     }
