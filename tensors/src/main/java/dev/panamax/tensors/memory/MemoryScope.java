@@ -94,16 +94,10 @@ public final class MemoryScope implements AutoCloseable {
     public <T extends Owned> T keep(T o) {
         if (closed) throw new IllegalStateException("keep: scope '" + name + "' is already closed");
         if (o.isClosed()) throw new IllegalStateException("keep: the tensor was already closed");
-        if (!owned.remove(o)) {
+        if (o.owner() != this) {
             throw new IllegalArgumentException("keep: the tensor does not belong to scope '" + name + "'");
         }
-        BufferAllocator target = parent == null ? Memory.root() : parent.allocator;
-        StepArena pool = o.storage().pool();
-        boolean leavesArena = pool != null && (parent == null || parent.arena != pool);
-        if (o.storage().allocator() == allocator || leavesArena) o.storage().transferTo(target);
-        if (parent != null) parent.add(o);
-        else o.setOwner(null);
-        return o;
+        return move(o, parent);
     }
 
     /**
