@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code panamax} command. */
 @Command(name = "panamax", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A deep-learning engine for Java 25.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, DoctorCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, DoctorCommand.class, BenchCommand.class, CompareCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     // Arrow reports its allocator choice at INFO on start-up; users need only its warnings. Held strongly

@@ -35,6 +35,31 @@ final class Reports {
         return sb.append("}\n").toString();
     }
 
+    /** Bar chart of the comparison's ratios (above 1: Panamax better), one bar per valid row. */
+    static void ratioChart(Path png, List<dev.panamax.bench.compare.CompareRow> rows) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        List<dev.panamax.bench.compare.CompareRow> shown = rows.stream().filter(r -> Double.isFinite(r.ratio())).toList();
+        if (shown.isEmpty()) return;
+        org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(1100).height(600)
+                .title("Panamax vs PyTorch (above 1: Panamax better)").yAxisTitle("ratio").build();
+        chart.getStyler().setXAxisLabelRotation(35);
+        chart.getStyler().setLegendVisible(false);
+        chart.addSeries("ratio", shown.stream().map(r -> r.workload() + (Boolean.FALSE.equals(r.valid()) ? " (INVALID)" : "")).toList(),
+                shown.stream().map(dev.panamax.bench.compare.CompareRow::ratio).toList());
+        save(png, chart);
+    }
+
+    private static void save(Path png, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) throws IOException {
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), "chart", ".png");
+        try {
+            BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+            Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     static void plot(Path png, History history) throws IOException {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(900).height(500).title("Training").xAxisTitle("epoch").yAxisTitle("value").build();
@@ -43,12 +68,6 @@ final class Reports {
             double[] x = IntStream.rangeClosed(1, ys.size()).asDoubleStream().toArray();
             chart.addSeries(e.getKey(), x, ys.stream().mapToDouble(Double::doubleValue).toArray());
         }
-        Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), "training", ".png");
-        try {
-            BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        save(png, chart);
     }
 }

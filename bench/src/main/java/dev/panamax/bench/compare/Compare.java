@@ -1,0 +1,199 @@
+package dev.panamax.bench.compare;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs every workload in Panamax and in PyTorch, each run in a fresh process (so peak memory is the process's
+ * own), alternating the two (A B A B ...) for several rounds so that drift in a noisy machine hits both sides.
+ * PyTorch gets its best settings: passive OpenMP waiting, glibc keeping freed memory mapped, and, per workload,
+ * whichever of 1 or {@code threads} torch threads the first round found faster.
+ */
+public final class Compare {
+    /**
+     * @param python      the Python to run {@code workerScript} with, or null to run Panamax alone
+     * @param javaCommand the command that starts a Panamax worker JVM (java, flags, class path), worker args follow
+     */
+    public record Options(boolean quick, int threads, int rounds, List<Workload> workloads, Path inputs, List<String> javaCommand,
+                          Path python, Path workerScript, Path logDir) {}
+
+    /** Called before each run, for progress display. */
+    public interface Listener {
+        void onRun(int index, int total, String description);
+    }
+
+    /** One process's report: {@code value} in the workload's unit, the {@code check} both sides must agree on. */
+    public record Run(double value, double check, double p99, double peakRssMb, double numpy, int threads) {}
+
+    /** Every run of one workload. */
+    public record Measured(Workload workload, List<Run> panamax, List<Run> pytorch, String pytorchNote) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Options options;
+
+    public Compare(Options options) {
+        this.options = options;
+    }
+
+    /** The command that starts a worker JVM like this one: same java, same JVM flags, same class path. */
+    public static List<String> currentJavaCommand() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!arg.startsWith("-Dpanamax.threads") && !arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) cmd.add(arg);
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(PanamaxWorker.class.getName());
+        return cmd;
+    }
+
+    /** What each side runs on (JDK and kernels; PyTorch version, BLAS, oneDNN), from its own process. */
+    public Map<String, Map<String, Object>> describe() throws IOException {
+        Map<String, Map<String, Object>> d = new LinkedHashMap<>();
+        d.put("panamax", parse(exec(panamaxCommand(List.of("describe")), javaEnv(), "panamax-describe")));
+        if (options.python() != null) {
+            d.put("pytorch", parse(exec(pythonCommand("describe", options.threads(), 0, 0), pythonEnv(options.threads()), "pytorch-describe")));
+        }
+        return d;
+    }
+
+    public List<Measured> run(Listener listener) throws IOException {
+        boolean py = options.python() != null;
+        int perRound = py ? 2 : 1;
+        int probes = py && options.threads() > 1 ? options.workloads().size() : 0;
+        int total = options.workloads().size() * options.rounds() * perRound + probes;
+        int index = 0;
+        List<Measured> out = new ArrayList<>();
+        for (Workload w : options.workloads()) {
+            List<Run> pan = new ArrayList<>(), torch = new ArrayList<>();
+            int torchThreads = options.threads();
+            String note = null;
+            for (int round = 0; round < options.rounds(); round++) {
+                listener.onRun(index++, total, w.name() + " panamax, round " + (round + 1));
+                pan.add(panamax(w));
+                if (!py) continue;
+                if (round == 0 && options.threads() > 1) {
+                    // PyTorch's fastest thread count differs by workload on small machines: try both, keep the better.
+                    listener.onRun(index++, total, w.name() + " pytorch, 1 thread (probe)");
+                    Run one = pytorch(w, 1);
+                    listener.onRun(index++, total, w.name() + " pytorch, " + options.threads() + " threads (probe)");
+                    Run many = pytorch(w, options.threads());
+                    boolean oneBetter = w.higherIsBetter() ? one.value() > many.value() : one.value() < many.value();
+                    torchThreads = oneBetter ? 1 : options.threads();
+                    torch.add(oneBetter ? one : many);
+                    note = String.format(java.util.Locale.ROOT, "PyTorch at %d thread(s): probe gave %.4g with 1, %.4g with %d",
+                            torchThreads, one.value(), many.value(), options.threads());
+                } else {
+                    listener.onRun(index++, total, w.name() + " pytorch, round " + (round + 1));
+                    torch.add(pytorch(w, torchThreads));
+                }
+            }
+            out.add(new Measured(w, pan, torch, note));
+        }
+        return out;
+    }
+
+    private Run panamax(Workload w) throws IOException {
+        List<String> args = List.of(w.name(), options.inputs().toString(), Integer.toString(w.warmup(options.quick())),
+                Integer.toString(w.steps(options.quick())));
+        return run(parse(exec(panamaxCommand(args), javaEnv(), w.name() + "-panamax")), options.threads());
+    }
+
+    private Run pytorch(Workload w, int threads) throws IOException {
+        List<String> cmd = pythonCommand(w.name(), threads, w.warmup(options.quick()), w.steps(options.quick()));
+        return run(parse(exec(cmd, pythonEnv(threads), w.name() + "-pytorch-" + threads + "t")), threads);
+    }
+
+    private List<String> panamaxCommand(List<String> args) {
+        List<String> cmd = new ArrayList<>(options.javaCommand());
+        cmd.add(cmd.size() - 3, "-Dpanamax.threads=" + options.threads());  // before -cp CLASSPATH MAIN
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    private List<String> pythonCommand(String workload, int threads, int warmup, int steps) {
+        return List.of(options.python().toString(), options.workerScript().toString(), workload, "--inputs",
+                options.inputs().toString(), "--threads", Integer.toString(threads), "--warmup", Integer.toString(warmup),
+                "--steps", Integer.toString(steps));
+    }
+
+    /** Both sides get OpenBLAS's own choice of kernel: the harness's runs never inherit a forced core type. */
+    private static Map<String, String> javaEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("OPENBLAS_CORETYPE", null);
+        env.put("OPENBLAS_L2_SIZE", null);
+        return env;
+    }
+
+    /** PyTorch's best settings on this kind of machine (see the README's comparison section). */
+    static Map<String, String> pythonEnv(int threads) {
+        Map<String, String> env = javaEnv();
+        env.put("OMP_NUM_THREADS", Integer.toString(threads));
+        env.put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
+        env.put("OMP_WAIT_POLICY", "PASSIVE");
+        // glibc: keep freed memory mapped instead of returning it (page faults are expensive on VMs).
+        env.put("MALLOC_MMAP_THRESHOLD_", "33554432");
+        env.put("MALLOC_TRIM_THRESHOLD_", "4294967296");
+        env.put("MALLOC_TOP_PAD_", "268435456");
+        return env;
+    }
+
+    private String exec(List<String> cmd, Map<String, String> env, String logName) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        env.forEach((k, v) -> {
+            if (v == null) pb.environment().remove(k);
+            else pb.environment().put(k, v);
+        });
+        Files.createDirectories(options.logDir());
+        Path log = options.logDir().resolve(logName + ".log");
+        pb.redirectError(log.toFile());
+        Process p = pb.start();
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(30, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException(logName + ": no answer after 30 minutes; see " + log);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException(logName + ": interrupted");
+        }
+        if (p.exitValue() != 0) {
+            List<String> lines = Files.readAllLines(log);
+            String tail = String.join("\n  ", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
+            throw new IOException(logName + " failed (exit " + p.exitValue() + "): " + String.join(" ", cmd.subList(0, Math.min(cmd.size(), 2)))
+                    + " ...\n  " + tail + "\n  full log: " + log);
+        }
+        String[] lines = stdout.strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parse(String json) throws IOException {
+        try {
+            return JSON.readValue(json, Map.class);
+        } catch (IOException e) {
+            throw new IOException("a worker printed something that is not a JSON object: " + json);
+        }
+    }
+
+    private static Run run(Map<String, Object> m, int threads) {
+        return new Run(number(m, "value"), number(m, "check"), number(m, "p99"), number(m, "peak_rss_mb"), number(m, "numpy"), threads);
+    }
+
+    private static double number(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        return v instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.panamax.bench.compare;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * One line of the report: the median and range of each side and the ratio, oriented so that above 1 means
+ * Panamax is better (Panamax/PyTorch for throughput; PyTorch/Panamax for latency and memory).
+ *
+ * @param valid null when PyTorch did not run; else whether every pair agreed on the workload's check value
+ */
+public record CompareRow(String workload, String title, String unit, boolean higherIsBetter, Stats panamax, Stats pytorch,
+                         double ratio, double ratioMin, double ratioMax, Boolean valid, double numpy, String note) {
+
+    /** Median, minimum and maximum of a side's runs (NaN when there are none). */
+    public record Stats(double median, double min, double max, int runs) {
+        static Stats of(List<Double> values) {
+            double[] v = values.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).sorted().toArray();
+            if (v.length == 0) return new Stats(Double.NaN, Double.NaN, Double.NaN, 0);
+            double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+            return new Stats(median, v[0], v[v.length - 1], v.length);
+        }
+    }
+
+    /** The rows of one workload: its own, plus p99 latency and peak memory where they apply. */
+    public static List<CompareRow> of(Compare.Measured m) {
+        Workload w = m.workload();
+        Boolean valid = m.pytorch().isEmpty() ? null : agree(m);
+        List<CompareRow> rows = new ArrayList<>();
+        rows.add(row(w.name(), w.title(), w.unit(), w.higherIsBetter(), m, Compare.Run::value, valid, m.pytorchNote()));
+        if (w.name().equals("cnn-latency-1")) {
+            rows.add(row(w.name() + "-p99", "MNIST CNN single-image latency p99", "ms", false, m, Compare.Run::p99, valid, null));
+        }
+        if (w.name().startsWith("cnn-step") || w.name().equals("cnn-epoch")) {
+            rows.add(row("peak-rss-" + w.name(), "Peak resident memory, " + w.title(), "MB", false, m, Compare.Run::peakRssMb,
+                    valid, "whole process (VmHWM / ru_maxrss)"));
+        }
+        return rows;
+    }
+
+    private static boolean agree(Compare.Measured m) {
+        for (Compare.Run p : m.panamax()) {
+            for (Compare.Run t : m.pytorch()) {
+                if (!m.workload().agrees(p.check(), t.check())) return false;
+            }
+        }
+        return true;
+    }
+
+    private static CompareRow row(String id, String title, String unit, boolean higher, Compare.Measured m,
+                                  ToDoubleFunction<Compare.Run> metric, Boolean valid, String note) {
+        Stats pan = Stats.of(m.panamax().stream().map(metric::applyAsDouble).toList());
+        Stats torch = Stats.of(m.pytorch().stream().map(metric::applyAsDouble).toList());
+        int pairs = Math.min(m.panamax().size(), m.pytorch().size());
+        double[] ratios = new double[pairs];
+        for (int i = 0; i < pairs; i++) {
+            ratios[i] = advantage(higher, metric.applyAsDouble(m.panamax().get(i)), metric.applyAsDouble(m.pytorch().get(i)));
+        }
+        Arrays.sort(ratios);
+        double numpy = Stats.of(m.pytorch().stream().map(Compare.Run::numpy).toList()).median();
+        return new CompareRow(id, title, unit, higher, pan, torch, advantage(higher, pan.median(), torch.median()),
+                pairs == 0 ? Double.NaN : ratios[0], pairs == 0 ? Double.NaN : ratios[pairs - 1], valid,
+                id.equals(m.workload().name()) ? numpy : Double.NaN, note);
+    }
+
+    static double advantage(boolean higherIsBetter, double panamax, double pytorch) {
+        return higherIsBetter ? panamax / pytorch : pytorch / panamax;
+    }
+}

@@ -1,0 +1,200 @@
+package dev.panamax.bench.compare;
+
+import dev.panamax.autodiff.GradMode;
+import dev.panamax.nn.Dense;
+import dev.panamax.nn.Flatten;
+import dev.panamax.nn.Layer;
+import dev.panamax.nn.Models;
+import dev.panamax.nn.Sequential;
+import dev.panamax.nn.data.Dataset;
+import dev.panamax.nn.io.Safetensors;
+import dev.panamax.nn.optim.Adam;
+import dev.panamax.nn.train.History;
+import dev.panamax.tensors.DType;
+import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.MemoryScope;
+import dev.panamax.tensors.memory.StepArena;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Panamax's side of {@code panamax compare}: runs one workload in its own JVM and prints one JSON object
+ * ({@code value}, {@code check}, {@code peak_rss_mb}, and {@code p99} for latency). {@code bench/python/worker.py}
+ * mirrors every workload step for step; {@code check} is the number both must agree on (a loss or a checksum).
+ */
+public final class PanamaxWorker {
+    private PanamaxWorker() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("describe")) {
+            System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(describe()));
+            return;
+        }
+        if (args.length != 4) {
+            System.err.println("usage: PanamaxWorker WORKLOAD INPUTS_DIR WARMUP STEPS");
+            System.exit(2);
+        }
+        Map<String, Double> result = run(args[0], Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+        result.put("peak_rss_mb", PeakMemory.residentMb());
+        System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(result));
+    }
+
+    /** What Panamax runs on: JDK, vector width, threads, GEMM choice and the OpenBLAS kernel if one is found. */
+    static Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("version", "Java " + Runtime.version());
+        d.put("vector", dev.panamax.kernels.Simd.describe());
+        d.put("threads", dev.panamax.kernels.Parallel.THREADS);
+        d.put("backend", dev.panamax.tensors.backend.CpuBackend.describe());
+        if (dev.panamax.ffm.openblas.Cblas.isAvailable()) {
+            d.put("openblas", dev.panamax.ffm.openblas.Cblas.library().path());
+            d.put("openblas_core", dev.panamax.ffm.openblas.Cblas.string(dev.panamax.ffm.openblas.Cblas.openblas_get_corename()));
+        }
+        return d;
+    }
+
+    static Map<String, Double> run(String workload, Path inputs, int warmup, int steps) throws IOException {
+        Map<String, Double> r = new LinkedHashMap<>();
+        try (MemoryScope scope = MemoryScope.open("compare-worker")) {
+            if (workload.startsWith("gemm-")) {
+                gemm(Integer.parseInt(workload.substring(5)), warmup, steps, r);
+            } else if (workload.startsWith("mlp-step-") || workload.startsWith("cnn-step-")) {
+                int batch = Integer.parseInt(workload.substring(9));
+                try (Dataset train = CompareInputs.mnist(inputs, "train"); Sequential model = model(workload, inputs)) {
+                    trainSteps(model, train, batch, warmup, steps, r);
+                }
+            } else if (workload.equals("cnn-epoch")) {
+                try (Dataset train = CompareInputs.mnist(inputs, "train"); Sequential model = model(workload, inputs)) {
+                    long n = steps > 0 ? Math.min(steps, train.size()) : train.size();
+                    try (Tensor x = train.images().slice(0, 0, n); Tensor y = train.labels().slice(0, 0, n)) {
+                        long t0 = System.nanoTime();
+                        History h = model.fit(x, y, 1, 32, 0, false, null);
+                        double seconds = (System.nanoTime() - t0) / 1e9;
+                        r.put("value", n / seconds);
+                        r.put("check", h.metrics().get("loss").getFirst());
+                    }
+                }
+            } else if (workload.equals("cnn-infer-1000")) {
+                try (Dataset test = CompareInputs.mnist(inputs, "test"); Sequential model = model(workload, inputs)) {
+                    model.eval();
+                    double loss = 0;
+                    for (int i = 0; i < warmup; i++) model.evaluate(test.images(), test.labels(), 1000);
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < steps; i++) loss = model.evaluate(test.images(), test.labels(), 1000).get("loss");
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    r.put("value", test.size() * (double) steps / seconds);
+                    r.put("check", loss);
+                }
+            } else if (workload.equals("cnn-latency-1")) {
+                try (Dataset test = CompareInputs.mnist(inputs, "test"); Sequential model = model(workload, inputs)) {
+                    latency(model.eval(), test, warmup, steps, r);
+                }
+            } else {
+                throw new IllegalArgumentException("unknown workload '" + workload + "'; known: " + Workload.names());
+            }
+        }
+        return r;
+    }
+
+    /** The model the workload names, with the weights the harness exported (the same ones PyTorch starts from). */
+    static Sequential model(String workload, Path inputs) throws IOException {
+        boolean cnn = workload.startsWith("cnn");
+        Sequential model = cnn ? Models.tutorialCnn(CompareInputs.SEED, 10) : mlp();
+        model.build(28, 28, 1);
+        Map<String, Tensor> weights = Safetensors.read(inputs.resolve(cnn ? CompareInputs.CNN : CompareInputs.MLP));
+        try {
+            for (Layer l : model.layers()) {
+                List<String> names = l.paramNames();
+                for (int i = 0; i < names.size(); i++) {
+                    Tensor w = weights.get(l.name() + "." + names.get(i));
+                    Tensor p = l.params().get(i).value();
+                    if (w == null || !Arrays.equals(w.shape(), p.shape())) {
+                        throw new IOException("exported weights do not fit " + l.name() + "." + names.get(i));
+                    }
+                    p.copyFrom(w);
+                }
+            }
+        } finally {
+            weights.values().forEach(Tensor::close);
+        }
+        // Keras' Adam defaults (lr 1e-3, eps 1e-7); the PyTorch side is set to the same.
+        return model.compile(new Adam(1e-3), "sparse_categorical_crossentropy", false);
+    }
+
+    /** The MLP workload: 784-256-10, ReLU, softmax output. */
+    static Sequential mlp() {
+        return new Sequential(CompareInputs.SEED).add(new Flatten()).add(new Dense(256, "relu")).add(new Dense(10, "softmax"));
+    }
+
+    /** Consecutive batches from the start of the training set (wrapping around), as the Python side takes them. */
+    private static void trainSteps(Sequential model, Dataset train, int batch, int warmup, int steps, Map<String, Double> r) {
+        long n = train.size();
+        double loss = Double.NaN;
+        long t0 = 0;
+        try (StepArena arena = new StepArena("compare")) {
+            for (int step = 0; step < warmup + steps; step++) {
+                if (step == warmup) t0 = System.nanoTime();
+                long start = ((long) step * batch) % (n - batch + 1);
+                try (MemoryScope s = MemoryScope.open("step", arena)) {
+                    Tensor x = train.images().slice(0, start, start + batch), y = train.labels().slice(0, start, start + batch);
+                    loss = model.trainOnBatch(x, y).get("loss");
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        r.put("value", steps * (double) batch / seconds);
+        r.put("check", loss);
+    }
+
+    /** Single-image predictions through the deployment API ({@code predict}, batch 1): p50 and p99 in ms. */
+    private static void latency(Sequential model, Dataset test, int warmup, int steps, Map<String, Double> r) {
+        double[] ms = new double[steps];
+        double total = 0;
+        for (int i = 0; i < warmup + steps; i++) {
+            long k = i % test.size();
+            try (Tensor x = test.images().slice(0, k, k + 1)) {
+                long t0 = System.nanoTime();
+                try (Tensor probs = model.predict(x, 1)) {
+                    double dt = (System.nanoTime() - t0) / 1e6;
+                    if (i >= warmup) {
+                        ms[i - warmup] = dt;
+                        total += probs.getDouble(0, 0);
+                    }
+                }
+            }
+        }
+        Arrays.sort(ms);
+        r.put("value", ms[ms.length / 2]);
+        r.put("p99", ms[Math.min(ms.length - 1, (int) (ms.length * 0.99))]);
+        r.put("check", total / steps);
+    }
+
+    /** The same deterministic matrices as worker.py: multiples of 1/8, so every product and sum is exact in float32. */
+    private static void gemm(int n, int warmup, int steps, Map<String, Double> r) {
+        float[] a = new float[n * n], b = new float[n * n];
+        for (long i = 0; i < (long) n * n; i++) {
+            a[(int) i] = (((i * 7) % 13) - 6) / 8f;
+            b[(int) i] = (((i * 5) % 11) - 5) / 8f;
+        }
+        try (Tensor ta = Tensor.of(a, n, n); Tensor tb = Tensor.of(b, n, n)) {
+            for (int i = 0; i < warmup; i++) ta.matmul(tb).close();
+            Tensor c = null;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                if (c != null) c.close();
+                c = ta.matmul(tb);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            r.put("value", 2.0 * n * n * n * steps / seconds / 1e9);
+            try (Tensor s = c.to(DType.F64).sum()) {
+                r.put("check", s.item());
+            }
+            c.close();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.panamax.bench.compare;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * One row of the comparison: what runs on both sides, how long, in what unit, and how closely the two
+ * {@code check} values (a loss or a checksum) must agree for the row to count.
+ *
+ * @param name       the id both workers understand
+ * @param title      what the report calls it
+ * @param unit       unit of {@code value}
+ * @param higherIsBetter true for throughput, false for latency
+ * @param warmup     untimed steps before measuring (full run; {@code quick} uses {@link #quickWarmup})
+ * @param steps      measured steps (for {@code cnn-epoch}: examples, 0 = the whole training set)
+ * @param tolerance  relative tolerance on {@code check}
+ */
+public record Workload(String name, String title, String unit, boolean higherIsBetter, int warmup, int steps, int quickWarmup,
+                       int quickSteps, double tolerance) {
+
+    /** Every workload, in report order. Training checks allow for float32 rounding drifting over many Adam steps. */
+    public static final List<Workload> ALL = List.of(
+            new Workload("gemm-256", "sgemm n=256", "GFLOP/s", true, 20, 300, 10, 100, 1e-6),
+            new Workload("gemm-1024", "sgemm n=1024", "GFLOP/s", true, 3, 30, 2, 10, 1e-6),
+            new Workload("gemm-2048", "sgemm n=2048", "GFLOP/s", true, 2, 8, 1, 3, 1e-6),
+            new Workload("mlp-step-128", "MLP 784-256-10 training step, batch 128", "samples/s", true, 30, 300, 10, 100, 2e-2),
+            new Workload("cnn-step-32", "MNIST CNN training step, batch 32", "samples/s", true, 30, 200, 10, 60, 2e-2),
+            new Workload("cnn-step-128", "MNIST CNN training step, batch 128", "samples/s", true, 8, 50, 3, 15, 2e-2),
+            new Workload("cnn-epoch", "MNIST CNN full epoch, batch 32", "samples/s", true, 0, 0, 0, 10_000, 2e-2),
+            new Workload("cnn-infer-1000", "MNIST CNN test-set inference, batch 1000", "samples/s", true, 1, 3, 1, 1, 1e-4),
+            new Workload("cnn-latency-1", "MNIST CNN single-image latency p50", "ms", false, 300, 2000, 100, 300, 1e-4));
+
+    public int warmup(boolean quick) {
+        return quick ? quickWarmup : warmup;
+    }
+
+    public int steps(boolean quick) {
+        return quick ? quickSteps : steps;
+    }
+
+    /** Whether two {@code check} values agree within this workload's tolerance. */
+    public boolean agrees(double panamax, double pytorch) {
+        return Double.isFinite(panamax) && Double.isFinite(pytorch)
+                && Math.abs(panamax - pytorch) <= tolerance * Math.max(1, Math.abs(pytorch));
+    }
+
+    public static Workload named(String name) {
+        return ALL.stream().filter(w -> w.name.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown workload '" + name + "'; known: " + names()));
+    }
+
+    public static String names() {
+        return ALL.stream().map(Workload::name).collect(Collectors.joining(", "));
+    }
+}
