@@ -73,6 +73,8 @@ OPS = {
     "sigmoid": (torch.sigmoid, lambda: [r(3, 5)]),
     "tanh": (torch.tanh, lambda: [r(3, 5)]),
     "relu": (torch.relu, lambda: [away(r(3, 5), 0)]),
+    "bias_relu": (lambda a, b: torch.relu(a + b), lambda: [r(2, 3, 5), r(5)]),
+    "bias_add": (lambda a, b: a + b, lambda: [r(2, 3, 5), r(5)]),
     "gelu": (F.gelu, lambda: [r(3, 5)]),
     "leaky_relu": (lambda a: F.leaky_relu(a, 0.1), lambda: [away(r(3, 5), 0)]),
     "elu": (lambda a: F.elu(a, 1.0), lambda: [away(r(3, 5), 0)]),

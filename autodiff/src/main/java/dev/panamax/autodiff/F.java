@@ -67,6 +67,12 @@ public final class F {
     public static Var sigmoid(Var a) { return new Sigmoid().apply1(a); }
     public static Var tanh(Var a) { return new Tanh().apply1(a); }
     public static Var relu(Var a) { return new Relu().apply1(a); }
+
+    /** {@code max(x + bias, 0)} with {@code bias} over the last axis: a layer's epilogue as one fused op. */
+    public static Var biasRelu(Var x, Var bias) { return new dev.panamax.autodiff.op.BiasAct(true).apply1(x, bias); }
+
+    /** {@code x + bias} with {@code bias} over the last axis, fused (one pass each way). */
+    public static Var biasAdd(Var x, Var bias) { return new dev.panamax.autodiff.op.BiasAct(false).apply1(x, bias); }
     public static Var gelu(Var a) { return new Gelu().apply1(a); }
 
     /** {@code x > 0 ? x : slope·x}. */

@@ -40,6 +40,30 @@ public final class FusedScalar {
         }
     }
 
+    /** out[i] = x[i] + bias[i]. */
+    public static void biasAdd(MemorySegment out, long o, MemorySegment x, long xo, MemorySegment bias, long bo, long n) {
+        for (long i = 0; i < n; i++) set(out, o + i, get(x, xo + i) + get(bias, bo + i));
+    }
+
+    /**
+     * The bias(+ReLU) backward over columns {@code [c0, c0 + n)} of {@code rows} rows (row stride {@code cols}):
+     * {@code gx = y > 0 ? g : 0} (relu; {@code gx} unused when not), then {@code gbias[c] += gx[r, c]}.
+     */
+    public static void biasActBackward(MemorySegment gx, long gxo, MemorySegment g, long go, MemorySegment y, long yo,
+                                       MemorySegment gbias, long gbo, long rows, long cols, long c0, long n, boolean relu) {
+        for (long r = 0; r < rows; r++) {
+            for (long c = c0; c < c0 + n; c++) {
+                long i = r * cols + c;
+                float v = get(g, go + i);
+                if (relu) {
+                    v = get(y, yo + i) > 0 ? v : 0f;
+                    set(gx, gxo + i, v);
+                }
+                set(gbias, gbo + c, get(gbias, gbo + c) + v);
+            }
+        }
+    }
+
     /** PyTorch's Adam step; see {@link OptimizerUpdate#adam} for the parameters. */
     public static void adam(MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, long off, long n,
                             float lr, float beta1, float beta2, float eps, float c1, float c2, float l2, float decoupled) {

@@ -39,6 +39,30 @@ final class FusedVector {
         FusedScalar.biasRelu(out, o + body, x, xo + body, bias, bo + body, n - body);
     }
 
+    static void biasAdd(MemorySegment out, long o, MemorySegment x, long xo, MemorySegment bias, long bo, long n) {
+        long body = F.loopBound(n);
+        for (long i = 0; i < body; i += FL) lf(x, xo + i).add(lf(bias, bo + i)).intoMemorySegment(out, (o + i) << 2, ORDER);
+        FusedScalar.biasAdd(out, o + body, x, xo + body, bias, bo + body, n - body);
+    }
+
+    /** Columns {@code [c0, c0 + n)} of every row (row stride {@code cols}): see {@link FusedScalar#biasActBackward}. */
+    static void biasActBackward(MemorySegment gx, long gxo, MemorySegment g, long go, MemorySegment y, long yo,
+                                MemorySegment gbias, long gbo, long rows, long cols, long c0, long n, boolean relu) {
+        long body = F.loopBound(n);
+        for (long r = 0; r < rows; r++) {
+            long off = r * cols + c0;
+            for (long i = 0; i < body; i += FL) {
+                FloatVector v = lf(g, go + off + i);
+                if (relu) {
+                    v = v.blend(0f, lf(y, yo + off + i).compare(VectorOperators.LE, 0f));
+                    v.intoMemorySegment(gx, (gxo + off + i) << 2, ORDER);
+                }
+                lf(gbias, gbo + c0 + i).add(v).intoMemorySegment(gbias, (gbo + c0 + i) << 2, ORDER);
+            }
+        }
+        if (body < n) FusedScalar.biasActBackward(gx, gxo, g, go, y, yo, gbias, gbo, rows, cols, c0 + body, n - body, relu);
+    }
+
     static void adam(MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, long off, long n,
                      float lr, float beta1, float beta2, float eps, float c1, float c2, float l2, float decoupled) {
         long body = F.loopBound(n);

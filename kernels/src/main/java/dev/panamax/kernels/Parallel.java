@@ -11,6 +11,12 @@ public final class Parallel {
     /** Number of threads kernels use. */
     public static final int THREADS = threads();
 
+    /**
+     * Elements of memory-bound work below which a kernel stays on the calling thread: waking a parked worker
+     * costs tens of microseconds on a busy VM, about what streaming this many floats takes.
+     */
+    public static final long MIN_ELEMENTS_PER_TASK = 1 << 15;
+
     private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS) : null;
 
     /** Body of a parallel loop over {@code [from, to)}. */

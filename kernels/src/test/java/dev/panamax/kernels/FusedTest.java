@@ -70,6 +70,47 @@ class FusedTest {
         }
     }
 
+    /** Shapes that hit vector tails, one column, a single row and the multi-threaded splits (rows and column blocks). */
+    static final int[][] BIAS_SHAPES = {{1, 1}, {3, 7}, {5, 16}, {2, 17}, {4, 33}, {700, 32}, {1100, 64}, {300, 70}};
+
+    @Test
+    void biasActRowsMatchesScalarDefinition() {
+        for (int[] shape : BIAS_SHAPES) {
+            for (boolean relu : new boolean[] {true, false}) {
+                int rows = shape[0], cols = shape[1], off = 3;  // non-zero offsets into every segment
+                MemorySegment x = KernelTestSupport.floats(cols, off + rows * cols, -1, 1), b = KernelTestSupport.floats(cols + 1, off + cols, -1, 1);
+                MemorySegment out = KernelTestSupport.zeros((off + rows * cols) * 4);
+                Fused.biasActRows(out, off, x, off, b, off, rows, cols, relu);
+                for (int r = 0; r < rows; r++) for (int j = 0; j < cols; j++) {
+                    float sum = at(x, off + r * cols + j) + at(b, off + j);
+                    assertEquals(relu ? Math.max(0f, sum) : sum, at(out, off + r * cols + j), rows + "x" + cols + " relu=" + relu);
+                }
+            }
+        }
+    }
+
+    @Test
+    void biasActBackwardRowsMatchesDoublePrecisionDefinition() {
+        for (int[] shape : BIAS_SHAPES) {
+            for (boolean relu : new boolean[] {true, false}) {
+                int rows = shape[0], cols = shape[1], off = 5;
+                MemorySegment g = KernelTestSupport.floats(rows, off + rows * cols, -1, 1);
+                MemorySegment y = KernelTestSupport.floats(rows + 7, off + rows * cols, -1, 1);  // the forward's output
+                MemorySegment gx = KernelTestSupport.floats(3, off + rows * cols, -9, 9);     // garbage: must be overwritten
+                MemorySegment gb = KernelTestSupport.floats(4, off + cols, -9, 9);
+                Fused.biasActBackwardRows(gx, off, g, off, y, off, gb, off, rows, cols, relu);
+                double[] want = new double[cols];
+                for (int r = 0; r < rows; r++) for (int j = 0; j < cols; j++) {
+                    int i = off + r * cols + j;
+                    float d = !relu || at(y, i) > 0 ? at(g, i) : 0f;
+                    if (relu) assertEquals(d, at(gx, i), rows + "x" + cols + " gx");
+                    want[j] += d;
+                }
+                for (int j = 0; j < cols; j++) assertEquals(want[j], at(gb, off + j), 1e-4 * Math.max(1, Math.sqrt(rows)), rows + "x" + cols + " gbias relu=" + relu);
+            }
+        }
+    }
+
     @Test
     void adamMatchesDoublePrecisionStepsOverAwkwardLengths() {
         for (int n : new int[] {1, 7, 16, 33, 1000}) {

@@ -57,7 +57,8 @@ public final class Conv2D extends Layer {
     @Override
     public Var forward(Var x, boolean training, Rng rng) {
         Var y = F.conv2d(x, params.get(0), new int[] {stride, stride}, new int[] {dilation, dilation}, padding);
-        return act.apply(F.add(y, params.get(1)));
+        if (activation.equalsIgnoreCase("relu")) return F.biasRelu(y, params.get(1));  // fused epilogue, see Dense
+        return act.apply(F.biasAdd(y, params.get(1)));
     }
 
     @Override

@@ -36,12 +36,14 @@ public final class Dense extends Layer {
 
     @Override
     public Var forward(Var x, boolean training, Rng rng) {
+        // ReLU rides in the fused bias op: one pass over the output each way instead of three.
+        if (activation.equalsIgnoreCase("relu")) return F.biasRelu(F.matmul(x, params.get(0)), params.get(1));
         return act.apply(logits(x));
     }
 
     /** The pre-activation output {@code x · kernel + bias}. */
     public Var logits(Var x) {
-        return F.add(F.matmul(x, params.get(0)), params.get(1));
+        return F.biasAdd(F.matmul(x, params.get(0)), params.get(1));
     }
 
     public String activation() {

@@ -375,7 +375,7 @@ public final class Sequential implements AutoCloseable {
         try (GradMode.Switch off = GradMode.noGrad()) {
             for (long from = 0; from < n; from += batchSize) {
                 long to = Math.min(n, from + batchSize);
-                try (MemoryScope s = MemoryScope.open("evaluate")) {
+                try (MemoryScope s = MemoryScope.open("evaluate", inferenceArena())) {
                     Tensor xb = x.slice(0, from, to), yb = y.slice(0, from, to);
                     Step st = lossStep(Var.of(xb.contiguous()), yb, false);
                     Var out = st.output();
@@ -394,21 +394,61 @@ public final class Sequential implements AutoCloseable {
     public Tensor predict(Tensor x, int batchSize) {
         requireBuilt("predict");
         checkInput("predict", x, null);
-        List<Tensor> parts = new ArrayList<>();
-        try (GradMode.Switch off = GradMode.noGrad(); MemoryScope s = MemoryScope.open("predict")) {
-            for (long from = 0; from < x.dim(0); from += batchSize) {
-                try (Tensor xb = x.slice(0, from, Math.min(x.dim(0), from + batchSize)); Tensor xc = xb.contiguous()) {
-                    parts.add(forward(Var.of(xc), false).value());
+        long[] outShape = inputShape;
+        for (Layer l : layers) outShape = l.outputShape(outShape);
+        long n = x.dim(0);
+        long[] shape = new long[outShape.length + 1];
+        shape[0] = n;
+        System.arraycopy(outShape, 0, shape, 1, outShape.length);
+        Tensor result = Tensor.empty(DType.F32, shape);  // in the caller's scope; everything else in the arena
+        try (GradMode.Switch off = GradMode.noGrad()) {
+            for (long from = 0; from < n; from += batchSize) {
+                long to = Math.min(n, from + batchSize);
+                try (MemoryScope s = MemoryScope.open("predict", inferenceArena())) {
+                    Tensor xb = x.slice(0, from, to).contiguous();
+                    Tensor out = forward(Var.of(xb), false).value();
+                    result.slice(0, from, to).copyFrom(out);
                 }
             }
-            return s.keep(Tensor.concat(0, parts.toArray(Tensor[]::new)));
+        } catch (RuntimeException e) {
+            result.close();
+            throw e;
         }
+        return result;
     }
+
+    /**
+     * Memory for inference batches, reused from call to call: a tensor's own memory costs an allocator call
+     * and a shared-arena close (tens of microseconds), which would dominate single-image latency.
+     */
+    private synchronized StepArena inferenceArena() {
+        if (inferenceArena == null) {
+            StepArena a = new StepArena(name + " inference");
+            // The buffers live as long as the weights: freed with the scope that owns them, else by close().
+            MemoryScope weightsOwner = params().isEmpty() ? null : params().get(0).value().owner();
+            if (weightsOwner != null) {
+                weightsOwner.onClose(() -> {
+                    synchronized (this) {
+                        if (inferenceArena == a) inferenceArena = null;
+                    }
+                    a.close();
+                });
+            }
+            inferenceArena = a;
+        }
+        return inferenceArena;
+    }
+
+    private StepArena inferenceArena;
 
     /** Frees the parameters (and optimizer state) if the model owns them. */
     @Override
     public void close() {
         if (optimizer != null) optimizer.close();
+        synchronized (this) {
+            if (inferenceArena != null) inferenceArena.close();
+            inferenceArena = null;
+        }
         for (Var p : params()) {
             p.clearGrad();
             if (p.value().owner() == null) p.value().close();

@@ -52,6 +52,7 @@ public final class Im2col extends Function {
 
     @Override
     protected Tensor[] backward(Ctx ctx, Tensor... g) {
+        if (!ctx.needsInputGrad(0)) return new Tensor[] {null};  // a network's input image: nothing to fold back
         long[] shape = ctx.inputShape(0);
         Conv2dShape s = shapeFor(shape);
         Tensor dx = Tensor.empty(g[0].dtype(), shape);

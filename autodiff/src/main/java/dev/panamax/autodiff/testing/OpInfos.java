@@ -97,6 +97,25 @@ public final class OpInfos {
                 new Tensor[] {prep.apply(r(13, 1))}, new Tensor[] {prep.apply(r(14, 2, 1, 3))});
     }
 
+    /** (input, bias over its last axis) pairs: plain, 3-D, non-contiguous, size 1; sums kept off ReLU's kink. */
+    static Supplier<List<Tensor[]>> biasSamples(boolean offKink) {
+        return () -> {
+            List<Tensor[]> l = new ArrayList<>();
+            long[][] shapes = {{3, 4}, {2, 3, 5}, {1, 1}};
+            for (int i = 0; i < shapes.length; i++) l.add(biasPair(r(21 + i, shapes[i]), offKink));
+            l.add(biasPair(nc(24, 3, 5), offKink));
+            return l;
+        };
+    }
+
+    private static Tensor[] biasPair(Tensor x, boolean offKink) {
+        Tensor b = r(31, x.dim(x.rank() - 1));
+        if (!offKink) return new Tensor[] {x, b};
+        Tensor shifted = awayFrom(x.add(b), 0).sub(b);
+        // Keep the sample's layout: a non-contiguous input stays a transposed view (temporaries die with the test's scope).
+        return new Tensor[] {x.isContiguous() ? shifted : shifted.t().contiguous().t(), b};
+    }
+
     static OpInfo info(String name, Class<? extends dev.panamax.autodiff.Function> primitive, Function<Var[], Var> fn,
                        Supplier<List<Tensor[]>> samples, Function<Tensor[], Tensor> reference) {
         return new OpInfo(name, primitive, fn, samples, reference, ATOL, RTOL);
@@ -125,6 +144,10 @@ public final class OpInfos {
         l.add(info("sigmoid", Sigmoid.class, v -> F.sigmoid(v[0]), unarySamples(same), t -> t[0].sigmoid()));
         l.add(info("tanh", Tanh.class, v -> F.tanh(v[0]), unarySamples(same), t -> t[0].tanh()));
         l.add(info("relu", Relu.class, v -> F.relu(v[0]), unarySamples(t -> awayFrom(t, 0)), t -> t[0].relu()));
+        l.add(info("bias_relu", dev.panamax.autodiff.op.BiasAct.class, v -> F.biasRelu(v[0], v[1]), biasSamples(true),
+                t -> t[0].add(t[1]).relu()));
+        l.add(info("bias_add", dev.panamax.autodiff.op.BiasAct.class, v -> F.biasAdd(v[0], v[1]), biasSamples(false),
+                t -> t[0].add(t[1])));
         l.add(info("gelu", Gelu.class, v -> F.gelu(v[0]), unarySamples(same), null));
         l.add(info("leaky_relu", null, v -> F.leakyRelu(v[0], 0.1), unarySamples(t -> awayFrom(t, 0)), null));
         l.add(info("elu", null, v -> F.elu(v[0], 1.0), unarySamples(t -> awayFrom(t, 0)), null));

@@ -36,7 +36,7 @@ public final class Im2col {
      */
     public static void im2col(Conv2dShape s, int width, double pad, MemorySegment x, long xOff, MemorySegment cols, long colsOff) {
         int c = s.c(), k = s.patchSize();
-        Parallel.forRange((long) s.n() * s.oh(), Math.max(1, 4096 / Math.max(1, s.ow() * k)), (from, to) -> {
+        Parallel.forRange((long) s.n() * s.oh(), Math.max(1, Parallel.MIN_ELEMENTS_PER_TASK / Math.max(1, (long) s.ow() * k)), (from, to) -> {
             for (long row = from; row < to; row++) {
                 int b = (int) (row / s.oh()), oy = (int) (row % s.oh());
                 for (int ox = 0; ox < s.ow(); ox++) {
@@ -89,10 +89,20 @@ public final class Im2col {
                 for (int oy = 0; oy < s.oh(); oy++) {
                     for (int ox = 0; ox < s.ow(); ox++) {
                         long src = dcolsOff + ((b * s.oh() + oy) * s.ow() + ox) * k;
+                        int ix0 = ox * s.sw() - s.padLeft();
+                        // Without dilation a window row inside the image is kw·c contiguous elements on both sides.
+                        boolean rowInside = s.dw() == 1 && ix0 >= 0 && ix0 + s.kw() <= s.w();
                         for (int ky = 0; ky < s.kh(); ky++) {
                             int iy = oy * s.sh() - s.padTop() + ky * s.dh();
+                            if (rowInside && iy >= 0 && iy < s.h()) {
+                                long dst = dxOff + ((b * s.h() + iy) * s.w() + ix0) * c;
+                                if (f64) Elementwise.binaryF64(BinaryOp.ADD, dx, dst, dx, dst, dcols, src, s.kw() * c);
+                                else addInto(dx, dst, dcols, src, s.kw() * c);
+                                src += (long) s.kw() * c;
+                                continue;
+                            }
                             for (int kx = 0; kx < s.kw(); kx++, src += c) {
-                                int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+                                int ix = ix0 + kx * s.dw();
                                 if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) continue;
                                 long dst = dxOff + ((b * s.h() + iy) * s.w() + ix) * c;
                                 if (f64) Elementwise.binaryF64(BinaryOp.ADD, dx, dst, dx, dst, dcols, src, c);

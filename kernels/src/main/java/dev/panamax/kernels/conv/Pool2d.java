@@ -24,7 +24,7 @@ public final class Pool2d {
         int c = s.c();
         boolean vector = dev.panamax.kernels.Simd.ENABLED && x.isNative() && y.isNative() && argmax.isNative()
                 && VectorPath.FITS;
-        Parallel.forRange((long) s.n() * s.oh(), Math.max(1, 2048 / Math.max(1, s.ow() * c)), (from, to) -> {
+        Parallel.forRange((long) s.n() * s.oh(), Math.max(1, Parallel.MIN_ELEMENTS_PER_TASK / Math.max(1, s.ow() * c)), (from, to) -> {
             float[] best = new float[c], pix = new float[c];
             int[] arg = new int[c];
             for (long row = from; row < to; row++) {
@@ -90,7 +90,7 @@ public final class Pool2d {
 
     public static void avgForward(Conv2dShape s, MemorySegment x, long xOff, MemorySegment y, long yOff) {
         int c = s.c();
-        Parallel.forRange((long) s.n() * s.oh(), Math.max(1, 2048 / Math.max(1, s.ow() * c)), (from, to) -> {
+        Parallel.forRange((long) s.n() * s.oh(), Math.max(1, Parallel.MIN_ELEMENTS_PER_TASK / Math.max(1, s.ow() * c)), (from, to) -> {
             float[] acc = new float[c], pix = new float[c];
             for (long row = from; row < to; row++) {
                 int b = (int) (row / s.oh()), oy = (int) (row % s.oh());

@@ -28,6 +28,7 @@ public final class MemoryScope implements AutoCloseable {
     private final Thread thread = Thread.currentThread();
     private final List<Owned> owned = new ArrayList<>();
     private final StepArena arena;
+    private final List<Runnable> onClose = new ArrayList<>();
     private boolean closed;
 
     private MemoryScope(String name, MemoryScope parent, StepArena arena) {
@@ -139,6 +140,8 @@ public final class MemoryScope implements AutoCloseable {
         stack.pop();
         for (Owned o : owned) o.closeFromScope(this);
         owned.clear();
+        onClose.forEach(Runnable::run);
+        onClose.clear();
         // Storages kept by views that moved out were transferred to the parent; anything left is a leak.
         long left = allocator.getAllocatedMemory();
         if (left != 0) {
@@ -147,6 +150,15 @@ public final class MemoryScope implements AutoCloseable {
                     + " its allocator (an Arrow vector or buffer made from scope.allocator() was not closed):\n" + detail);
         }
         allocator.close();
+    }
+
+    /**
+     * Runs {@code action} when this scope closes, after its tensors are freed: for memory whose life follows
+     * tensors of this scope, such as a model's inference buffers, which must go when its weights go.
+     */
+    public void onClose(Runnable action) {
+        if (closed) throw new IllegalStateException("onClose: scope '" + name + "' is already closed");
+        onClose.add(action);
     }
 
     @Override
