@@ -62,7 +62,9 @@ final class Autograd {
                 if (gout[i] == null) gout[i] = Tensor.zeros(out.value().dtype(), out.shape());
                 gout[i] = out.runHooks(gout[i]);
             }
+            long t0 = OpProfiler.ENABLED ? System.nanoTime() : 0;
             Tensor[] gin = node.fn.backward(node.ctx, gout);
+            if (OpProfiler.ENABLED) OpProfiler.record(node.fn.name() + " backward", System.nanoTime() - t0);
             if (gin.length != node.inputs.length) {
                 throw new IllegalStateException(node.fn.name() + ".backward returned " + gin.length + " gradients for "
                         + node.inputs.length + " inputs");
@@ -73,7 +75,9 @@ final class Autograd {
                 Tensor g = gin[j];
                 check(node, j, in, g);
                 if (in.creator == null) {
+                    long t1 = OpProfiler.ENABLED ? System.nanoTime() : 0;
                     in.accumulate(g);
+                    if (OpProfiler.ENABLED) OpProfiler.record("(accumulate leaf gradient)", System.nanoTime() - t1);
                 } else {
                     Tensor[] slot = pending.computeIfAbsent(in.creator, n -> new Tensor[n.outputs.length]);
                     slot[in.index] = slot[in.index] == null ? g : slot[in.index].add(g);

@@ -49,9 +49,11 @@ public abstract class Function {
         Ctx ctx = new Ctx(name());
         ctx.inputs(in, needs);
         Tensor[] out;
+        long t0 = OpProfiler.ENABLED ? System.nanoTime() : 0;
         try (GradMode.Switch off = GradMode.noGrad()) {
             out = forward(ctx, in);
         }
+        if (OpProfiler.ENABLED) OpProfiler.record(name() + " forward", System.nanoTime() - t0);
         Var[] result = new Var[out.length];
         Node node = record ? new Node(this, ctx, inputs, result) : null;
         for (int i = 0; i < out.length; i++) result[i] = new Var(out[i], record, node, i);

@@ -91,7 +91,8 @@ final class CompareCommand implements Callable<Integer> {
             List<CompareRow> rows = measured.stream().flatMap(m -> CompareRow.of(m).stream()).toList();
             String date = LocalDate.now().toString();
             String settings = String.format(Locale.ROOT, "%d thread(s) each side%s, %d rounds, %s; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset"
-                    + " for both; PyTorch with OMP_WAIT_POLICY=PASSIVE and glibc malloc keeping freed memory (MALLOC_*_ env)",
+                    + " for both; Panamax JVM with " + String.join(" ", Compare.WORKER_JVM_FLAGS) + "; PyTorch with OMP_WAIT_POLICY=PASSIVE"
+                    + " and glibc malloc keeping freed memory (MALLOC_*_ env)",
                     t, pythonToUse == null ? "" : " (PyTorch: the faster of 1 and " + t + ", probed per workload)", opts.rounds(),
                     quick ? "--quick" : "full steps");
             String markdown = CompareReport.markdown(rows, sides, Machine.describe(), settings);

@@ -72,15 +72,14 @@ public final class Fused {
 
     private static void biasActRange(MemorySegment out, long o, MemorySegment x, long xo, MemorySegment bias, long bo,
                                      long from, long to, long cols, boolean relu, boolean v) {
+        if (v) {
+            FusedVector.biasActRows(out, o, x, xo, bias, bo, from, to, cols, relu);
+            return;
+        }
         for (long r = from; r < to; r++) {
             long xr = xo + r * cols, or = o + r * cols;
-            if (relu) {
-                if (v) FusedVector.biasRelu(out, or, x, xr, bias, bo, cols);
-                else FusedScalar.biasRelu(out, or, x, xr, bias, bo, cols);
-            } else {
-                if (v) FusedVector.biasAdd(out, or, x, xr, bias, bo, cols);
-                else FusedScalar.biasAdd(out, or, x, xr, bias, bo, cols);
-            }
+            if (relu) FusedScalar.biasRelu(out, or, x, xr, bias, bo, cols);
+            else FusedScalar.biasAdd(out, or, x, xr, bias, bo, cols);
         }
     }
 

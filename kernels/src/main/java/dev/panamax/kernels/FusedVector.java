@@ -39,6 +39,24 @@ final class FusedVector {
         FusedScalar.biasRelu(out, o + body, x, xo + body, bias, bo + body, n - body);
     }
 
+    /** Rows {@code [from, to)} of {@code out = x + bias} (then ReLU when {@code relu}), row length {@code cols}. */
+    static void biasActRows(MemorySegment out, long o, MemorySegment x, long xo, MemorySegment bias, long bo, long from, long to,
+                            long cols, boolean relu) {
+        long body = F.loopBound(cols);
+        for (long r = from; r < to; r++) {
+            long xr = xo + r * cols, or = o + r * cols;
+            for (long i = 0; i < body; i += FL) {
+                FloatVector v = lf(x, xr + i).add(lf(bias, bo + i));
+                if (relu) v = v.blend(0f, v.compare(VectorOperators.LE, 0f));
+                v.intoMemorySegment(out, (or + i) << 2, ORDER);
+            }
+            if (body < cols) {
+                if (relu) FusedScalar.biasRelu(out, or + body, x, xr + body, bias, bo + body, cols - body);
+                else FusedScalar.biasAdd(out, or + body, x, xr + body, bias, bo + body, cols - body);
+            }
+        }
+    }
+
     static void biasAdd(MemorySegment out, long o, MemorySegment x, long xo, MemorySegment bias, long bo, long n) {
         long body = F.loopBound(n);
         for (long i = 0; i < body; i += FL) lf(x, xo + i).add(lf(bias, bo + i)).intoMemorySegment(out, (o + i) << 2, ORDER);

@@ -217,7 +217,9 @@ public final class Sequential implements AutoCloseable {
         double l = loss.value().item();
         if (!Double.isFinite(l)) throw new ArithmeticException("trainOnBatch: the loss became " + l);
         loss.backward();
+        long t0 = dev.panamax.autodiff.OpProfiler.ENABLED ? System.nanoTime() : 0;
         optimizer.step(params);
+        if (dev.panamax.autodiff.OpProfiler.ENABLED) dev.panamax.autodiff.OpProfiler.record("(optimizer step)", System.nanoTime() - t0);
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", l);
         m.put("accuracy", correct(out.value(), y) / x.dim(0));
@@ -322,7 +324,9 @@ public final class Sequential implements AutoCloseable {
                                     + (step + 1) + ". Lower the learning rate or check the inputs for NaN/Inf.");
                         }
                         loss.backward();
+                        long t0 = dev.panamax.autodiff.OpProfiler.ENABLED ? System.nanoTime() : 0;
                         optimizer.step(params);
+                        if (dev.panamax.autodiff.OpProfiler.ENABLED) dev.panamax.autodiff.OpProfiler.record("(optimizer step)", System.nanoTime() - t0);
                         lossSum += l * size;
                         correct += correct(out.value(), yb);
                         seen += size;

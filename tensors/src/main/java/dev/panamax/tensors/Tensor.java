@@ -404,6 +404,16 @@ public final class Tensor implements AutoCloseable, Owned {
         return this;
     }
 
+    /** {@code this /= s} in place (the same rounding as {@link #div(double)}); this tensor must be contiguous. */
+    public Tensor divInPlace(double s) {
+        checkOpen("divInPlace");
+        try (Tensor c = Tensor.scalar(s, dtype)) {
+            ElementwiseOps.inPlace("divInPlace", BinaryOp.DIV, this, c);
+        }
+        markModified();
+        return this;
+    }
+
     /** Sets every element to {@code value}, in place. */
     public Tensor fill(double value) {
         checkOpen("fill");

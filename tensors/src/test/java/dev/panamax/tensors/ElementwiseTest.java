@@ -190,6 +190,12 @@ class ElementwiseTest {
             assertTrue(view.version() > v1, "views share the version counter");
             assertThrows(IllegalArgumentException.class, () -> row.addInPlace(g));
             assertThrows(IllegalStateException.class, () -> g.t().addInPlace(Tensor.zeros(DType.F32, 33, 3)));
+            Tensor pixels = Tensor.arange(256, DType.F32);
+            Tensor divided = pixels.div(255.0);
+            long v2 = pixels.version();
+            pixels.divInPlace(255.0);
+            assertTrue(pixels.allClose(divided, 0, 0), "divInPlace rounds as div does");
+            assertTrue(pixels.version() > v2);
         }
     }
 

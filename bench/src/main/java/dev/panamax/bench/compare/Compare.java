@@ -38,6 +38,12 @@ public final class Compare {
     public record Measured(Workload workload, List<Run> panamax, List<Run> pytorch, String pytorchNote) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Panamax's settings for the measured process: tensors live off-heap, so a small heap with the serial
+     * collector is enough and keeps the JVM's own footprint down (G1 sizes its heap from the machine's memory).
+     */
+    public static final List<String> WORKER_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx512m");
     private final Options options;
 
     public Compare(Options options) {
@@ -49,8 +55,12 @@ public final class Compare {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!arg.startsWith("-Dpanamax.threads") && !arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) cmd.add(arg);
+            if (!arg.startsWith("-Dpanamax.threads") && !arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")
+                    && !arg.startsWith("-Xmx") && !arg.startsWith("-XX:+Use")) {
+                cmd.add(arg);
+            }
         }
+        cmd.addAll(WORKER_JVM_FLAGS);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(PanamaxWorker.class.getName());

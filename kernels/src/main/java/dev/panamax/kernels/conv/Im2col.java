@@ -21,6 +21,9 @@ import java.lang.foreign.MemorySegment;
 public final class Im2col {
     private Im2col() {}
 
+    /** Window rows shorter than this many floats are copied element by element. */
+    private static final int SHORT_RUN = 16;
+
     public static void im2col(Conv2dShape s, MemorySegment x, long xOff, MemorySegment cols, long colsOff) {
         im2col(s, 4, x, xOff, cols, colsOff);
     }
@@ -36,6 +39,11 @@ public final class Im2col {
      */
     public static void im2col(Conv2dShape s, int width, double pad, MemorySegment x, long xOff, MemorySegment cols, long colsOff) {
         int c = s.c(), k = s.patchSize();
+        if (width == 4 && s.kw() * c < SHORT_RUN && s.padTop() == 0 && s.padLeft() == 0 && s.dh() == 1 && s.dw() == 1
+                && (s.oh() - 1) * s.sh() + s.kh() <= s.h() && (s.ow() - 1) * s.sw() + s.kw() <= s.w()) {
+            im2colShortRows(s, x, xOff, cols, colsOff);
+            return;
+        }
         Parallel.forRange((long) s.n() * s.oh(), Math.max(1, Parallel.MIN_ELEMENTS_PER_TASK / Math.max(1, (long) s.ow() * k)), (from, to) -> {
             for (long row = from; row < to; row++) {
                 int b = (int) (row / s.oh()), oy = (int) (row % s.oh());
@@ -48,8 +56,9 @@ public final class Im2col {
                         int iy = oy * s.sh() - s.padTop() + ky * s.dh();
                         if (rowInside && iy >= 0 && iy < s.h()) {
                             long src = xOff + (((long) b * s.h() + iy) * s.w() + ix0) * c;
-                            MemorySegment.copy(x, src * width, cols, dst * width, (long) s.kw() * c * width);
-                            dst += (long) s.kw() * c;
+                            int run = s.kw() * c;
+                            MemorySegment.copy(x, src * width, cols, dst * width, (long) run * width);
+                            dst += run;
                             continue;
                         }
                         for (int kx = 0; kx < s.kw(); kx++, dst += c) {
@@ -70,6 +79,32 @@ public final class Im2col {
                         }
                     }
                 }
+            }
+        });
+    }
+
+    /**
+     * F32 im2col for a first layer's few channels with every window inside the image: a window row is only a few
+     * floats, where a bulk copy's set-up costs more than the copy, so each output row is assembled in a Java
+     * array (the JIT's fast path) from the kh input rows it needs, then written out in one copy.
+     */
+    private static void im2colShortRows(Conv2dShape s, MemorySegment x, long xOff, MemorySegment cols, long colsOff) {
+        int c = s.c(), k = s.patchSize(), rowLen = s.w() * c, run = s.kw() * c;
+        Parallel.forRange((long) s.n() * s.oh(), Math.max(1, Parallel.MIN_ELEMENTS_PER_TASK / Math.max(1, (long) s.ow() * k)), (from, to) -> {
+            float[] in = new float[s.kh() * rowLen], out = new float[s.ow() * k];
+            for (long row = from; row < to; row++) {
+                int b = (int) (row / s.oh()), oy = (int) (row % s.oh());
+                for (int ky = 0; ky < s.kh(); ky++) {
+                    long src = xOff + ((long) b * s.h() + oy * s.sh() + ky) * rowLen;
+                    MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, src * 4, in, ky * rowLen, rowLen);
+                }
+                for (int ox = 0, o = 0; ox < s.ow(); ox++) {
+                    for (int ky = 0; ky < s.kh(); ky++) {
+                        int i = ky * rowLen + ox * s.sw() * c;
+                        for (int j = 0; j < run; j++) out[o++] = in[i + j];
+                    }
+                }
+                MemorySegment.copy(out, 0, cols, JAVA_FLOAT_UNALIGNED, (colsOff + row * s.ow() * k) * 4, out.length);
             }
         });
     }

@@ -37,7 +37,8 @@ class ConvPoolTest {
             Conv2dShape.of(2, 7, 6, 3, 3, 3, 4, 2, 1, 1, 1, Conv2dShape.Padding.SAME),
             Conv2dShape.of(1, 9, 8, 2, 2, 3, 3, 1, 2, 2, 1, Conv2dShape.Padding.SAME),
             Conv2dShape.of(3, 5, 5, 1, 3, 3, 2, 1, 1, 1, 1, Conv2dShape.Padding.VALID),
-            Conv2dShape.of(1, 4, 4, 9, 1, 1, 7, 1, 1, 1, 1, Conv2dShape.Padding.VALID)};
+            Conv2dShape.of(1, 4, 4, 9, 1, 1, 7, 1, 1, 1, 1, Conv2dShape.Padding.VALID),
+            Conv2dShape.of(2, 8, 7, 2, 3, 2, 3, 2, 3, 1, 1, Conv2dShape.Padding.VALID)};  // few channels, strided: the short-row path
     }
 
     @Test

@@ -27,9 +27,9 @@ public record Dataset(Tensor images, Tensor labels) implements AutoCloseable {
                 throw new IOException(images + " holds " + raw.dim(0) + " images but " + labels + " holds " + lab.dim(0) + " labels");
             }
             long n = limit > 0 ? Math.min(limit, raw.dim(0)) : raw.dim(0);
-            try (Tensor r = raw.slice(0, 0, n); Tensor f = r.to(DType.F32); Tensor scaled = f.div(255.0);
-                 Tensor l = lab.slice(0, 0, n)) {
-                return new Dataset(scaled.reshape(n, raw.dim(1), raw.dim(2), 1), l.to(DType.I64));
+            // Scaled in place: one float copy of the images in memory, not two, at the peak of loading.
+            try (Tensor r = raw.slice(0, 0, n); Tensor f = r.to(DType.F32).divInPlace(255.0); Tensor l = lab.slice(0, 0, n)) {
+                return new Dataset(f.reshape(n, raw.dim(1), raw.dim(2), 1), l.to(DType.I64));
             }
         }
     }

@@ -11,8 +11,10 @@ import java.util.Locale;
  * The CPU's matrix products: Panamax's Vector API GEMM, or OpenBLAS through FFM where that is faster.
  * {@code -Dpanamax.gemm=java|openblas|auto} (or {@code PANAMAX_GEMM}) forces one; {@code auto} (the default)
  * sends products of at least {@link GemmConfig#OPENBLAS_MIN_MACS} multiply-adds to OpenBLAS when it is
- * installed. OpenBLAS is told to use as many threads as Panamax's pool and is only ever called from the
- * calling thread, never from inside the pool, so the two never oversubscribe the cores.
+ * installed. OpenBLAS runs single-threaded and Panamax splits large products over its own pool (each thread
+ * one block of C's rows or columns): OpenBLAS's worker threads busy-wait after every call, and on a small
+ * machine they took the cores Panamax's kernels needed next (the MNIST step ran faster on one thread than
+ * on two before this). One pool, one set of threads, never oversubscribed.
  */
 public final class CpuBackend {
     /** Which GEMM implementation runs. */
@@ -27,7 +29,7 @@ public final class CpuBackend {
         if (GEMM == GemmImpl.OPENBLAS && !Cblas.isAvailable()) {
             throw new IllegalStateException("-Dpanamax.gemm=openblas was given, but " + Cblas.library().problem());
         }
-        if (BLAS) Cblas.openblas_set_num_threads(Parallel.THREADS);
+        if (BLAS) Cblas.openblas_set_num_threads(1);
         else if (GEMM == GemmImpl.AUTO) {
             LOG.log(System.Logger.Level.INFO, "OpenBLAS not found; large matrix products use Panamax's Java GEMM. "
                     + Cblas.library().problem());
@@ -65,13 +67,39 @@ public final class CpuBackend {
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              MemorySegment a, long aOff, long lda, MemorySegment b, long bOff, long ldb,
                              float beta, MemorySegment c, long cOff, long ldc) {
-        if (usesOpenBlas((long) m * n * k) && m > 0 && n > 0) {
-            Cblas.cblas_sgemm(Cblas.CblasRowMajor, transA ? Cblas.CblasTrans : Cblas.CblasNoTrans,
-                    transB ? Cblas.CblasTrans : Cblas.CblasNoTrans, m, n, k, alpha, a.asSlice(aOff * 4), (int) lda,
-                    b.asSlice(bOff * 4), (int) ldb, beta, c.asSlice(cOff * 4), (int) ldc);
+        long macs = (long) m * n * k;
+        if (usesOpenBlas(macs) && m > 0 && n > 0) {
+            int parts = (int) Math.min(Parallel.THREADS, macs / GemmConfig.PARALLEL_MIN_MACS);
+            boolean byRows = m >= n;
+            int extent = byRows ? m : n;
+            if (parts <= 1 || extent < 2 * SPLIT_ALIGN) {
+                openblas(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                return;
+            }
+            int blocks = (extent + SPLIT_ALIGN - 1) / SPLIT_ALIGN;
+            Parallel.forRange(blocks, Math.max(1, blocks / parts), (b0, b1) -> {
+                int from = (int) b0 * SPLIT_ALIGN, to = (int) Math.min(extent, b1 * SPLIT_ALIGN);
+                if (byRows) {  // rows [from, to) of C: the same rows of op(A)
+                    openblas(transA, transB, to - from, n, k, alpha, a, aOff + (transA ? from : from * lda), lda,
+                            b, bOff, ldb, beta, c, cOff + from * ldc, ldc);
+                } else {       // columns [from, to) of C: the same columns of op(B)
+                    openblas(transA, transB, m, to - from, k, alpha, a, aOff, lda,
+                            b, bOff + (transB ? from * ldb : from), ldb, beta, c, cOff + from, ldc);
+                }
+            });
         } else {
             Gemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         }
+    }
+
+    /** Rows or columns per split block: whole cache lines of C and whole OpenBLAS register tiles. */
+    private static final int SPLIT_ALIGN = 16;
+
+    private static void openblas(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff,
+                                 long lda, MemorySegment b, long bOff, long ldb, float beta, MemorySegment c, long cOff, long ldc) {
+        Cblas.cblas_sgemm(Cblas.CblasRowMajor, transA ? Cblas.CblasTrans : Cblas.CblasNoTrans,
+                transB ? Cblas.CblasTrans : Cblas.CblasNoTrans, m, n, k, alpha, a.asSlice(aOff * 4), (int) lda,
+                b.asSlice(bOff * 4), (int) ldb, beta, c.asSlice(cOff * 4), (int) ldc);
     }
 
     /** Batched F32 products at the given element offsets; see {@link Gemm#sgemmBatched}. */
