@@ -71,22 +71,30 @@ final class CompareCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("panamax-compare");
         try {
             Path inputs = work.resolve("inputs");
-            CompareInputs.write(inputs, Mnist.locate(data));
+            boolean needsData = workloads.stream().anyMatch(w -> !w.name().startsWith("gemm"));
+            CompareInputs.write(inputs, needsData ? Mnist.locate(data) : null);
             Compare.Options opts = new Compare.Options(quick, t, rounds != null ? rounds : quick ? 2 : 3, workloads, inputs,
                     Compare.currentJavaCommand(), pythonToUse, worker, work.resolve("logs"));
             Compare compare = new Compare(opts);
             Map<String, Map<String, Object>> sides = compare.describe();
             sides.forEach((side, d) -> info.println(side + ": " + d));
             List<Compare.Measured> measured;
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("compare").setInitialMax(1)
-                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                    .setUpdateIntervalMillis(500).build()) {
-                measured = compare.run((index, total, what) -> {
-                    bar.maxHint(total);
-                    bar.stepTo(index);
-                    bar.setExtraMessage(what);
-                });
-                bar.stepTo(bar.getMax());
+            if (System.console() != null && System.console().isTerminal()) {
+                try (ProgressBar bar = new ProgressBarBuilder().setTaskName("compare").setInitialMax(1)
+                        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                        .setUpdateIntervalMillis(500).build()) {
+                    measured = compare.run((index, total, what) -> {
+                        bar.maxHint(total);
+                        bar.stepTo(index);
+                        bar.setExtraMessage(what);
+                    });
+                    bar.stepTo(bar.getMax());
+                }
+            } else {  // logs and pipes: one plain line per run
+                long start = System.nanoTime();
+                measured = compare.run((index, total, what) -> System.err.printf(Locale.ROOT, "[%d/%d, %.0f s] %s%n",
+                        index + 1, total, (System.nanoTime() - start) / 1e9, what));
             }
             List<CompareRow> rows = measured.stream().flatMap(m -> CompareRow.of(m).stream()).toList();
             String date = LocalDate.now().toString();

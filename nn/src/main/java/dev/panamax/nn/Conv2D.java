@@ -56,9 +56,23 @@ public final class Conv2D extends Layer {
 
     @Override
     public Var forward(Var x, boolean training, Rng rng) {
-        Var y = F.conv2d(x, params.get(0), new int[] {stride, stride}, new int[] {dilation, dilation}, padding);
+        Var y = convolve(x);
         if (activation.equalsIgnoreCase("relu")) return F.biasRelu(y, params.get(1));  // fused epilogue, see Dense
         return act.apply(F.biasAdd(y, params.get(1)));
+    }
+
+    /** The convolution alone, before bias and activation. */
+    public Var convolve(Var x) {
+        return F.conv2d(x, params.get(0), new int[] {stride, stride}, new int[] {dilation, dilation}, padding);
+    }
+
+    /** The bias, one value per filter. */
+    public Var bias() {
+        return params.get(1);
+    }
+
+    public String activation() {
+        return activation;
     }
 
     @Override

@@ -25,6 +25,11 @@ public final class MaxPooling2D extends Layer {
         this.average = average;
     }
 
+    /** Max (not average) pooling. */
+    public boolean isMax() {
+        return !average;
+    }
+
     @Override
     public String type() {
         return average ? "AveragePooling2D" : "MaxPooling2D";

@@ -228,8 +228,27 @@ public final class Sequential implements AutoCloseable {
 
     /** The model's output for a batch. */
     public Var forward(Var x, boolean training) {
+        return forwardLayers(x, layers.size(), training);
+    }
+
+    /**
+     * The first {@code count} layers. A ReLU convolution followed by max pooling runs as conv → pool → bias+ReLU:
+     * bias and ReLU are monotonic per channel, so max(relu(x + b)) = relu(max(x) + b), exactly, and the gradient
+     * is the same too (ReLU's mask at each window's maximum is the pooled output's); the epilogue then touches
+     * a quarter of the memory, which is most of a small CNN's non-GEMM time.
+     */
+    private Var forwardLayers(Var x, int count, boolean training) {
         Var h = x;
-        for (Layer l : layers) h = l.forward(h, training, rng);
+        for (int i = 0; i < count; i++) {
+            Layer l = layers.get(i);
+            if (i + 1 < count && l instanceof Conv2D conv && conv.activation().equalsIgnoreCase("relu")
+                    && layers.get(i + 1) instanceof MaxPooling2D pool && pool.isMax()) {
+                h = F.biasRelu(pool.forward(conv.convolve(h), training, rng), conv.bias());
+                i++;
+                continue;
+            }
+            h = l.forward(h, training, rng);
+        }
         return h;
     }
 
@@ -245,9 +264,7 @@ public final class Sequential implements AutoCloseable {
         Layer last = layers.get(layers.size() - 1);
         Loss onLogits = lossFn == null ? null : lossFn.onLogits();
         if (onLogits != null && last instanceof Dense d && d.activation().equals("softmax")) {
-            Var h = x;
-            for (int i = 0; i < layers.size() - 1; i++) h = layers.get(i).forward(h, training, rng);
-            Var logits = d.logits(h);
+            Var logits = d.logits(forwardLayers(x, layers.size() - 1, training));
             return new Step(F.softmax(logits, -1), onLogits.compute(logits, labels));
         }
         Var out = forward(x, training);

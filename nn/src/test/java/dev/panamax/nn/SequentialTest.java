@@ -11,6 +11,8 @@ import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.util.Map;
+import java.util.List;
+import dev.panamax.autodiff.Var;
 import org.junit.jupiter.api.Test;
 
 class SequentialTest {
@@ -28,6 +30,35 @@ class SequentialTest {
             assertTrue(text.contains("conv2d_1 (Conv2D)") && text.contains("(None, 11, 11, 64)") && text.contains("18,496"), text);
             assertTrue(text.contains("max_pooling2d_1 (MaxPooling2D)") && text.contains("(None, 5, 5, 64)"), text);
             assertTrue(text.contains("dense_1 (Dense)") && text.contains("(None, 10)") && text.contains("650"), text);
+        }
+    }
+
+    /**
+     * Conv(relu) → max pool runs as conv → pool → bias+ReLU inside Sequential; layer by layer must give the same
+     * output and the same gradient for every weight, for valid and same pooling and a bias that makes ties at 0.
+     */
+    @Test
+    void fusedConvPoolOrderMatchesLayerByLayer() {
+        for (String padding : new String[] {"valid", "same"}) {
+            try (MemoryScope s = MemoryScope.open("t")) {
+                Sequential m = new Sequential(5).add(new Conv2D(4, 3, 3, 1, "valid", 1, "relu")).add(new MaxPooling2D(2, 2, padding, false))
+                        .add(new Flatten()).add(new Dense(3, "linear")).build(8, 7, 2);
+                m.layers().get(0).params().get(1).value().copyFrom(Tensor.of(new float[] {0.3f, -2f, 0f, 0.1f}, 4));  // filter 1: mostly dead
+                Tensor x = Tensor.uniform(new Rng(9), -1, 1, DType.F32, 3, 8, 7, 2);
+                Tensor up = Tensor.uniform(new Rng(10), -1, 1, DType.F32, 3, 3);
+                List<Var> params = m.params();
+                Var fused = m.forward(Var.of(x), true);
+                fused.backward(up);
+                List<Tensor> fusedGrads = params.stream().map(p -> p.grad().copy()).toList();
+                params.forEach(Var::zeroGrad);
+                Var h = Var.of(x);
+                for (Layer l : m.layers()) h = l.forward(h, true, new Rng(0));
+                h.backward(up);
+                assertTrue(fused.value().allClose(h.value(), 1e-6, 1e-6), padding + " output");
+                for (int i = 0; i < params.size(); i++) {
+                    assertTrue(fusedGrads.get(i).allClose(params.get(i).grad(), 1e-5, 1e-6), padding + " gradient " + i);
+                }
+            }
         }
     }
 

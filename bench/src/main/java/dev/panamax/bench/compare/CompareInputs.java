@@ -28,7 +28,10 @@ public final class CompareInputs {
 
     private CompareInputs() {}
 
-    /** Writes the weights and {@code data.json} into {@code dir}; {@code mnistDir} is a folder of MNIST IDX files. */
+    /**
+     * Writes the weights and {@code data.json} into {@code dir}; {@code mnistDir} is a folder of MNIST IDX files,
+     * or null when no workload reads data (the GEMMs).
+     */
     public static void write(Path dir, Path mnistDir) throws IOException {
         Files.createDirectories(dir);
         try (Sequential cnn = Models.tutorialCnn(SEED, 10).build(28, 28, 1); Sequential mlp = PanamaxWorker.mlp().build(28, 28, 1)) {
@@ -36,7 +39,7 @@ public final class CompareInputs {
             Safetensors.write(dir.resolve(MLP), weights(mlp), Map.of("producer", "panamax compare"));
         }
         Map<String, String> files = new LinkedHashMap<>();
-        for (String split : SPLITS) {
+        for (String split : mnistDir == null ? List.<String>of() : SPLITS) {
             String prefix = split.equals("train") ? "train" : "t10k";
             files.put(split + "_images", Mnist.file(mnistDir, prefix + "-images-idx3-ubyte").toAbsolutePath().toString());
             files.put(split + "_labels", Mnist.file(mnistDir, prefix + "-labels-idx1-ubyte").toAbsolutePath().toString());

@@ -181,20 +181,24 @@ public final class PanamaxWorker {
             a[(int) i] = (((i * 7) % 13) - 6) / 8f;
             b[(int) i] = (((i * 5) % 11) - 5) / 8f;
         }
-        try (Tensor ta = Tensor.of(a, n, n); Tensor tb = Tensor.of(b, n, n)) {
-            for (int i = 0; i < warmup; i++) ta.matmul(tb).close();
-            Tensor c = null;
+        // Products in a loop take their output memory from a step arena, as a training loop does.
+        try (Tensor ta = Tensor.of(a, n, n); Tensor tb = Tensor.of(b, n, n); StepArena arena = new StepArena("gemm")) {
+            for (int i = 0; i < warmup; i++) {
+                try (MemoryScope s = MemoryScope.open("gemm", arena)) {
+                    ta.matmul(tb);
+                }
+            }
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
-                if (c != null) c.close();
-                c = ta.matmul(tb);
+                try (MemoryScope s = MemoryScope.open("gemm", arena)) {
+                    ta.matmul(tb);
+                }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             r.put("value", 2.0 * n * n * n * steps / seconds / 1e9);
-            try (Tensor s = c.to(DType.F64).sum()) {
-                r.put("check", s.item());
+            try (MemoryScope s = MemoryScope.open("check")) {
+                r.put("check", ta.matmul(tb).to(DType.F64).sum().item());
             }
-            c.close();
         }
     }
 }
