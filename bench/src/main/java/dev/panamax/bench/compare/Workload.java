@@ -24,15 +24,15 @@ public record Workload(String name, String title, String unit, boolean higherIsB
      * Adam steps.
      */
     public static final List<Workload> ALL = List.of(
-            new Workload("gemm-256", "sgemm n=256", "GFLOP/s", true, 20, 300, 10, 100, 1e-6),
-            new Workload("gemm-1024", "sgemm n=1024", "GFLOP/s", true, 3, 30, 2, 10, 1e-6),
-            new Workload("gemm-2048", "sgemm n=2048", "GFLOP/s", true, 2, 8, 1, 3, 1e-6),
+            new Workload("gemm-256", "sgemm n=256", "GFLOP/s", true, 500, 1000, 200, 300, 1e-6),
+            new Workload("gemm-1024", "sgemm n=1024", "GFLOP/s", true, 20, 40, 10, 15, 1e-6),
+            new Workload("gemm-2048", "sgemm n=2048", "GFLOP/s", true, 4, 10, 2, 4, 1e-6),
             new Workload("mlp-step-128", "MLP 784-256-10 training step, batch 128", "samples/s", true, 400, 600, 200, 200, 2e-2),
             new Workload("cnn-step-32", "MNIST CNN training step, batch 32", "samples/s", true, 150, 300, 80, 100, 2e-2),
             new Workload("cnn-step-128", "MNIST CNN training step, batch 128", "samples/s", true, 40, 80, 20, 25, 2e-2),
             new Workload("cnn-epoch", "MNIST CNN full epoch, batch 32", "samples/s", true, 0, 0, 0, 10_000, 2e-2),
             new Workload("cnn-infer-1000", "MNIST CNN test-set inference, batch 1000", "samples/s", true, 1, 3, 1, 1, 1e-4),
-            new Workload("cnn-latency-1", "MNIST CNN single-image latency p50", "ms", false, 300, 2000, 100, 300, 1e-4));
+            new Workload("cnn-latency-1", "MNIST CNN single-image latency p50", "ms", false, 1000, 2000, 300, 500, 1e-4));
 
     public int warmup(boolean quick) {
         return quick ? quickWarmup : warmup;
