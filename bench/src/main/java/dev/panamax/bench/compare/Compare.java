@@ -41,9 +41,10 @@ public final class Compare {
 
     /**
      * Panamax's settings for the measured process: tensors live off-heap, so a small heap with the serial
-     * collector is enough and keeps the JVM's own footprint down (G1 sizes its heap from the machine's memory).
+     * collector and a small young generation is enough and keeps the JVM's own footprint down (G1 sizes its
+     * heap from the machine's memory; an eden of hundreds of MB is resident before its first collection).
      */
-    public static final List<String> WORKER_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx512m");
+    public static final List<String> WORKER_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx256m", "-Xmn24m");
     private final Options options;
 
     public Compare(Options options) {
