@@ -396,19 +396,18 @@ public final class Tensor implements AutoCloseable, Owned {
 
     /** {@code this *= s} in place; this tensor must be contiguous. */
     public Tensor mulInPlace(double s) {
-        checkOpen("mulInPlace");
-        try (Tensor c = Tensor.scalar(s, dtype)) {
-            ElementwiseOps.inPlace("mulInPlace", BinaryOp.MUL, this, c);
-        }
-        markModified();
-        return this;
+        return scalarInPlace("mulInPlace", BinaryOp.MUL, s);
     }
 
     /** {@code this /= s} in place (the same rounding as {@link #div(double)}); this tensor must be contiguous. */
     public Tensor divInPlace(double s) {
-        checkOpen("divInPlace");
+        return scalarInPlace("divInPlace", BinaryOp.DIV, s);
+    }
+
+    private Tensor scalarInPlace(String name, BinaryOp op, double s) {
+        checkOpen(name);
         try (Tensor c = Tensor.scalar(s, dtype)) {
-            ElementwiseOps.inPlace("divInPlace", BinaryOp.DIV, this, c);
+            ElementwiseOps.inPlace(name, op, this, c);
         }
         markModified();
         return this;
