@@ -32,6 +32,7 @@ public final class CompareReport {
         m.put("pytorch_max", finite(r.pytorch().max()));
         m.put("ratio_min", finite(r.ratioMin()));
         m.put("ratio_max", finite(r.ratioMax()));
+        m.put("pair_ratios", r.pairRatios().stream().map(CompareReport::finite).toList());
         if (Double.isFinite(r.numpy())) m.put("numpy", r.numpy());
         if (r.note() != null) m.put("note", r.note());
         try {
@@ -47,12 +48,12 @@ public final class CompareReport {
 
     public static String csv(List<CompareRow> rows) {
         StringBuilder sb = new StringBuilder(
-                "workload,unit,higher_is_better,panamax,panamax_min,panamax_max,pytorch,pytorch_min,pytorch_max,ratio,ratio_min,ratio_max,valid,numpy\n");
+                "workload,unit,higher_is_better,panamax,panamax_min,panamax_max,pytorch,pytorch_min,pytorch_max,ratio,ratio_min,ratio_max,pair_ratios,valid,numpy\n");
         for (CompareRow r : rows) {
             sb.append(String.join(",", r.workload(), r.unit(), Boolean.toString(r.higherIsBetter()), num(r.panamax().median()),
                     num(r.panamax().min()), num(r.panamax().max()), num(r.pytorch().median()), num(r.pytorch().min()),
                     num(r.pytorch().max()), num(r.ratio()), num(r.ratioMin()), num(r.ratioMax()),
-                    r.valid() == null ? "" : r.valid().toString(), num(r.numpy()))).append('\n');
+                    String.join(";", r.pairRatios().stream().map(CompareReport::num).toList()), r.valid() == null ? "" : r.valid().toString(), num(r.numpy()))).append('\n');
         }
         return sb.toString();
     }

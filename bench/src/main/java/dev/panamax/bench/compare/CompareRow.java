@@ -9,10 +9,12 @@ import java.util.function.ToDoubleFunction;
  * One line of the report: the median and range of each side and the ratio, oriented so that above 1 means
  * Panamax is better (Panamax/PyTorch for throughput; PyTorch/Panamax for latency and memory).
  *
+ * @param pairRatios the ratio of each A/B pair, in round order
  * @param valid null when PyTorch did not run; else whether every pair agreed on the workload's check value
  */
 public record CompareRow(String workload, String title, String unit, boolean higherIsBetter, Stats panamax, Stats pytorch,
-                         double ratio, double ratioMin, double ratioMax, Boolean valid, double numpy, String note) {
+                         double ratio, double ratioMin, double ratioMax, List<Double> pairRatios, Boolean valid, double numpy,
+                         String note) {
 
     /** Median, minimum and maximum of a side's runs (NaN when there are none). */
     public record Stats(double median, double min, double max, int runs) {
@@ -58,10 +60,11 @@ public record CompareRow(String workload, String title, String unit, boolean hig
         for (int i = 0; i < pairs; i++) {
             ratios[i] = advantage(higher, metric.applyAsDouble(m.panamax().get(i)), metric.applyAsDouble(m.pytorch().get(i)));
         }
+        List<Double> inRoundOrder = Arrays.stream(ratios).boxed().toList();
         Arrays.sort(ratios);
         double numpy = Stats.of(m.pytorch().stream().map(Compare.Run::numpy).toList()).median();
         return new CompareRow(id, title, unit, higher, pan, torch, advantage(higher, pan.median(), torch.median()),
-                pairs == 0 ? Double.NaN : ratios[0], pairs == 0 ? Double.NaN : ratios[pairs - 1], valid,
+                pairs == 0 ? Double.NaN : ratios[0], pairs == 0 ? Double.NaN : ratios[pairs - 1], inRoundOrder, valid,
                 id.equals(m.workload().name()) ? numpy : Double.NaN, note);
     }
 

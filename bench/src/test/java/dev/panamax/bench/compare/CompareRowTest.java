@@ -27,6 +27,8 @@ class CompareRowTest {
         assertEquals(2.0, step.ratio(), 1e-12);       // 200 / 100
         assertEquals(1.0, step.ratioMin(), 1e-12);    // pair 2: 100 / 100
         assertEquals(4.0, step.ratioMax(), 1e-12);    // pair 3: 200 / 50
+        assertEquals(List.of(3.0, 1.0, 4.0), step.pairRatios());
+        assertTrue(CompareReport.json(step).contains("\"pair_ratios\":[3.0,1.0,4.0]"), CompareReport.json(step));
         assertTrue(step.valid());
         CompareRow memory = rows.get(1);              // lower is better: PyTorch / Panamax
         assertEquals("peak-rss-cnn-step-32", memory.workload());
