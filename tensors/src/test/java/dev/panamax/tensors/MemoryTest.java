@@ -15,6 +15,24 @@ import org.junit.jupiter.api.Test;
 
 class MemoryTest {
     @Test
+    void onCloseRunsAfterTheScopesTensorsAreFreedAndNotTwice() {
+        Tensor[] seen = new Tensor[1];
+        boolean[] freedFirst = new boolean[1];
+        int[] runs = new int[1];
+        MemoryScope s = MemoryScope.open("with-action");
+        seen[0] = Tensor.zeros(DType.F32, 4);
+        s.onClose(() -> {
+            runs[0]++;
+            freedFirst[0] = seen[0].isClosed();
+        });
+        s.close();
+        s.close();
+        assertEquals(1, runs[0]);
+        assertTrue(freedFirst[0], "tensors are freed before the actions run");
+        assertThrows(IllegalStateException.class, () -> s.onClose(() -> { }));
+    }
+
+    @Test
     void buffersAre64ByteAlignedAndAccounted() {
         long before = Memory.allocatedBytes();
         for (long n : new long[] {1, 3, 17, 1000, 12345}) {
