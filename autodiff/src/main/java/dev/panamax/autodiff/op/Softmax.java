@@ -28,7 +28,18 @@ public final class Softmax extends Function {
     @Override
     protected Tensor[] forward(Ctx ctx, Tensor... in) {
         int[] ax = {axis};
+        Tensor x = in[0];
         Tensor y;
+        if (x.dtype() == dev.panamax.tensors.DType.F32 && x.isContiguous() && x.rank() > 0
+                && (axis == -1 || axis == x.rank() - 1)) {
+            // Rows of the last axis: the fused max-shifted kernels, one pass per row instead of five tensor ops.
+            long cols = x.dim(x.rank() - 1), rows = cols == 0 ? 0 : x.numel() / cols;
+            y = Tensor.empty(x.dtype(), x.shape());
+            if (log) dev.panamax.kernels.Fused.logSoftmaxRows(y.segment(), 0, x.segment(), x.offset(), rows, cols);
+            else dev.panamax.kernels.Fused.softmaxRows(y.segment(), 0, x.segment(), x.offset(), rows, cols);
+            ctx.save(y);
+            return new Tensor[] {y};
+        }
         try (Tensor m = in[0].max(ax, true); Tensor shifted = in[0].sub(m); Tensor e = shifted.exp(); Tensor s = e.sum(ax, true)) {
             if (log) {
                 try (Tensor ls = s.log()) {
