@@ -24,11 +24,20 @@ public final class Pool2d {
         int c = s.c();
         boolean vector = dev.panamax.kernels.Simd.ENABLED && x.isNative() && y.isNative() && argmax.isNative()
                 && VectorPath.FITS;
+        boolean inside = s.padTop() == 0 && s.padLeft() == 0 && s.dh() == 1 && s.dw() == 1
+                && (s.oh() - 1) * s.sh() + s.kh() <= s.h() && (s.ow() - 1) * s.sw() + s.kw() <= s.w()
+                && (long) s.n() * s.h() * s.w() * c < Integer.MAX_VALUE;
         Parallel.forRange((long) s.n() * s.oh(), Math.max(1, Parallel.MIN_ELEMENTS_PER_TASK / Math.max(1, s.ow() * c)), (from, to) -> {
             float[] best = new float[c], pix = new float[c];
             int[] arg = new int[c];
+            float[] in = vector && inside ? new float[s.kh() * s.w() * c] : null, outY = in == null ? null : new float[s.ow() * c];
+            int[] outA = in == null ? null : new int[s.ow() * c];
             for (long row = from; row < to; row++) {
                 int b = (int) (row / s.oh()), oy = (int) (row % s.oh());
+                if (in != null) {
+                    Pool2dVector.row(s, x, xOff, b, oy, y, yOff + row * s.ow() * c, argmax, aOff + row * s.ow() * c, in, outY, outA);
+                    continue;
+                }
                 for (int ox = 0; ox < s.ow(); ox++) {
                     long o = ((row * s.ow()) + ox) * c;
                     int done = vector ? Pool2dVector.pixel(s, x, xOff, b, oy, ox, y, yOff + o, argmax, aOff + o) : 0;

@@ -54,4 +54,58 @@ final class Pool2dVector {
         }
         return body;
     }
+
+    /**
+     * One whole output row when every window lies inside the image: the kh input rows are copied into
+     * {@code in} once, and the windows are read from the array, where loads need no per-access segment checks
+     * (per-pixel segment loads cost more than the compare work). Same contract as {@link #pixel}, all channels.
+     */
+    static void row(Conv2dShape s, MemorySegment x, long xOff, int b, int oy, MemorySegment y, long yo, MemorySegment arg,
+                    long ao, float[] in, float[] outY, int[] outA) {
+        int c = s.c(), w = s.w(), rowLen = w * c, body = c - c % L, kh = s.kh(), kw = s.kw(), sw = s.sw();
+        int iy0 = oy * s.sh();
+        for (int ky = 0; ky < kh; ky++) {
+            MemorySegment.copy(x, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, (xOff + ((long) b * s.h() + iy0 + ky) * rowLen) * 4L,
+                    in, ky * rowLen, rowLen);
+        }
+        int rowBase = (b * s.h() + iy0) * rowLen;  // x's flat index of in[0]
+        IntVector lane = IntVector.zero(I).addIndex(1);
+        for (int ox = 0; ox < s.ow(); ox++) {
+            int first = ox * sw * c;
+            for (int ch = 0; ch < body; ch += L) {
+                FloatVector best = FloatVector.fromArray(F, in, first + ch);
+                IntVector at = lane.add(rowBase + first + ch);
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = ky == 0 ? 1 : 0; kx < kw; kx++) {
+                        int i = ky * rowLen + first + kx * c + ch;
+                        FloatVector v = FloatVector.fromArray(F, in, i);
+                        VectorMask<Float> take = v.compare(VectorOperators.GT, best)
+                                .or(v.compare(VectorOperators.NE, v).and(best.compare(VectorOperators.EQ, best)));
+                        best = best.blend(v, take);
+                        at = at.blend(lane.add(rowBase + i), take.cast(I));
+                    }
+                }
+                best.intoArray(outY, ox * c + ch);
+                at.intoArray(outA, ox * c + ch);
+            }
+            for (int ch = body; ch < c; ch++) {  // channels past the last whole vector
+                float bv = in[first + ch];
+                int bi = rowBase + first + ch;
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = ky == 0 ? 1 : 0; kx < kw; kx++) {
+                        int i = ky * rowLen + first + kx * c + ch;
+                        float v = in[i];
+                        if (v > bv || (v != v && bv == bv)) {
+                            bv = v;
+                            bi = rowBase + i;
+                        }
+                    }
+                }
+                outY[ox * c + ch] = bv;
+                outA[ox * c + ch] = bi;
+            }
+        }
+        MemorySegment.copy(outY, 0, y, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, yo * 4L, s.ow() * c);
+        MemorySegment.copy(outA, 0, arg, java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, ao * 4L, s.ow() * c);
+    }
 }

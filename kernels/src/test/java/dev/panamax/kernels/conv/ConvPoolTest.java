@@ -97,7 +97,9 @@ class ConvPoolTest {
             Conv2dShape.of(2, 6, 6, 3, 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.VALID),
             Conv2dShape.of(2, 5, 7, 17, 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.SAME),
             Conv2dShape.of(1, 5, 5, 2, 3, 3, 0, 1, 1, 1, 1, Conv2dShape.Padding.SAME),
-            Conv2dShape.of(2, 6, 5, 32, 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.SAME)};  // whole vectors of channels
+            Conv2dShape.of(2, 6, 5, 32, 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.SAME),   // whole vectors of channels
+            Conv2dShape.of(2, 7, 6, 19, 3, 3, 0, 1, 1, 1, 1, Conv2dShape.Padding.VALID),  // row path: overlapping windows, vectors + tail
+            Conv2dShape.of(1, 9, 8, 8, 3, 2, 0, 2, 3, 1, 1, Conv2dShape.Padding.VALID)};  // row path: strided, uneven window
         for (Conv2dShape s : pools) {
             long in = (long) s.n() * s.h() * s.w() * s.c(), out = (long) s.n() * s.oh() * s.ow() * s.c();
             MemorySegment x = random(r, in), dy = random(r, out);
@@ -142,19 +144,26 @@ class ConvPoolTest {
 
     @Test
     void maxPoolingLetsNaNWinAndKeepsTheFirstOfEqualMaxima() {
-        Conv2dShape s = Conv2dShape.of(1, 2, 2, 16, 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.VALID);
-        MemorySegment x = Arena.ofAuto().allocate(4 * 16 * 4, 64);
-        for (int p = 0; p < 4; p++) for (int c = 0; c < 16; c++) x.setAtIndex(JAVA_FLOAT_UNALIGNED, p * 16 + c, 1f);  // all equal
-        x.setAtIndex(JAVA_FLOAT_UNALIGNED, 2 * 16 + 5, Float.NaN);
-        MemorySegment y = Arena.ofAuto().allocate(16 * 4, 64), arg = Arena.ofAuto().allocate(16 * 4, 64);
-        Pool2d.maxForward(s, x, 0, y, 0, arg, 0);
-        for (int c = 0; c < 16; c++) {
-            if (c == 5) {
-                assertTrue(Float.isNaN(at(y, c)));
-                assertEquals(2 * 16 + 5, arg.getAtIndex(JAVA_INT_UNALIGNED, c));
-            } else {
-                assertEquals(1f, at(y, c));
-                assertEquals(c, arg.getAtIndex(JAVA_INT_UNALIGNED, c), "first pixel of equal maxima");
+        // 16 channels: whole vectors; 11: vectors and a scalar tail, with NaNs in both (a later NaN never replaces one).
+        for (int ch : new int[] {16, 11}) {
+            Conv2dShape s = Conv2dShape.of(1, 2, 2, ch, 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.VALID);
+            MemorySegment x = Arena.ofAuto().allocate(4L * ch * 4, 64);
+            for (int p = 0; p < 4; p++) for (int c = 0; c < ch; c++) x.setAtIndex(JAVA_FLOAT_UNALIGNED, p * ch + c, 1f);  // all equal
+            int[] nanChannels = {5, ch - 1};
+            for (int c : nanChannels) {
+                x.setAtIndex(JAVA_FLOAT_UNALIGNED, 2 * ch + c, Float.NaN);
+                x.setAtIndex(JAVA_FLOAT_UNALIGNED, 3 * ch + c, Float.NaN);
+            }
+            MemorySegment y = Arena.ofAuto().allocate(ch * 4L, 64), arg = Arena.ofAuto().allocate(ch * 4L, 64);
+            Pool2d.maxForward(s, x, 0, y, 0, arg, 0);
+            for (int c = 0; c < ch; c++) {
+                if (c == nanChannels[0] || c == nanChannels[1]) {
+                    assertTrue(Float.isNaN(at(y, c)), "channel " + c + " of " + ch);
+                    assertEquals(2 * ch + c, arg.getAtIndex(JAVA_INT_UNALIGNED, c), "first NaN, channel " + c + " of " + ch);
+                } else {
+                    assertEquals(1f, at(y, c));
+                    assertEquals(c, arg.getAtIndex(JAVA_INT_UNALIGNED, c), "first pixel of equal maxima");
+                }
             }
         }
     }
