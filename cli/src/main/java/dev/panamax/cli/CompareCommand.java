@@ -69,6 +69,7 @@ final class CompareCommand implements Callable<Integer> {
         Path pythonToUse = PythonCheck.torchAvailable(python, worker, info) ? python : null;
 
         Path work = Files.createTempDirectory("panamax-compare");
+        boolean keep = false;
         try {
             Path inputs = work.resolve("inputs");
             boolean needsData = workloads.stream().anyMatch(w -> !w.name().startsWith("gemm"));
@@ -115,10 +116,11 @@ final class CompareCommand implements Callable<Integer> {
             }
             info.println("Wrote " + md + " (and .csv, .jsonl, .png beside it)");
             boolean invalid = rows.stream().anyMatch(r -> Boolean.FALSE.equals(r.valid()));
-            if (invalid) info.println("Some rows are INVALID: the two sides did not compute the same loss; see the logs in " + work);
+            if (invalid) info.println("Some rows are INVALID: the two sides did not compute the same loss; inputs and logs kept in " + work);
+            keep = invalid;
             return invalid ? 3 : 0;
         } finally {
-            if (!Boolean.getBoolean("panamax.compare.keep")) deleteTree(work);
+            if (!keep && !Boolean.getBoolean("panamax.compare.keep")) deleteTree(work);
         }
     }
 
