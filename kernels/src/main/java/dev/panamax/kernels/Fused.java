@@ -42,16 +42,6 @@ public final class Fused {
         else FusedScalar.affine(out, o, x, xo, n, factor, add);
     }
 
-    /** {@code out[r, c] = max(x[r, c] + bias[c], 0)} for a {@code rows × cols} block: a Dense layer's epilogue. */
-    public static void biasReluRows(MemorySegment out, long o, MemorySegment x, long xo, MemorySegment bias, long bo,
-                                    long rows, long cols) {
-        boolean v = vec(out, x, bias);
-        for (long r = 0; r < rows; r++) {
-            if (v) FusedVector.biasRelu(out, o + r * cols, x, xo + r * cols, bias, bo, cols);
-            else FusedScalar.biasRelu(out, o + r * cols, x, xo + r * cols, bias, bo, cols);
-        }
-    }
-
     /** Rows per task below which splitting the bias kernels over threads costs more than it saves. */
     private static final long BIAS_GRAIN_ELEMENTS = 1 << 14;
 

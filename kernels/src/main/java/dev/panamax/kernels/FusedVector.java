@@ -30,14 +30,6 @@ final class FusedVector {
         FusedScalar.affine(out, o + body, x, xo + body, n - body, factor, add);
     }
 
-    static void biasRelu(MemorySegment out, long o, MemorySegment x, long xo, MemorySegment bias, long bo, long n) {
-        long body = F.loopBound(n);
-        for (long i = 0; i < body; i += FL) {
-            FloatVector v = lf(x, xo + i).add(lf(bias, bo + i));
-            v.blend(0f, v.compare(VectorOperators.LE, 0f)).intoMemorySegment(out, (o + i) << 2, ORDER);
-        }
-        FusedScalar.biasRelu(out, o + body, x, xo + body, bias, bo + body, n - body);
-    }
 
     /** Rows {@code [from, to)} of {@code out = x + bias} (then ReLU when {@code relu}), row length {@code cols}. */
     static void biasActRows(MemorySegment out, long o, MemorySegment x, long xo, MemorySegment bias, long bo, long from, long to,
@@ -57,11 +49,6 @@ final class FusedVector {
         }
     }
 
-    static void biasAdd(MemorySegment out, long o, MemorySegment x, long xo, MemorySegment bias, long bo, long n) {
-        long body = F.loopBound(n);
-        for (long i = 0; i < body; i += FL) lf(x, xo + i).add(lf(bias, bo + i)).intoMemorySegment(out, (o + i) << 2, ORDER);
-        FusedScalar.biasAdd(out, o + body, x, xo + body, bias, bo + body, n - body);
-    }
 
     /** Columns {@code [c0, c0 + n)} of every row (row stride {@code cols}): see {@link FusedScalar#biasActBackward}. */
     static void biasActBackward(MemorySegment gx, long gxo, MemorySegment g, long go, MemorySegment y, long yo,

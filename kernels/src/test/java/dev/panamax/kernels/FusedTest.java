@@ -58,18 +58,6 @@ class FusedTest {
         assertTrue(e.getMessage().contains("label 10"), e.getMessage());
     }
 
-    @Test
-    void biasReluRows() {
-        for (int cols : new int[] {1, 8, 13, 64}) {
-            MemorySegment x = KernelTestSupport.floats(cols, 3 * cols, -1, 1), b = KernelTestSupport.floats(cols + 1, cols, -1, 1);
-            MemorySegment out = KernelTestSupport.zeros(3 * cols * 4);
-            Fused.biasReluRows(out, 0, x, 0, b, 0, 3, cols);
-            for (int r = 0; r < 3; r++) for (int j = 0; j < cols; j++) {
-                assertEquals(Math.max(0f, at(x, r * cols + j) + at(b, j)), at(out, r * cols + j), "cols=" + cols);
-            }
-        }
-    }
-
     /** Shapes that hit vector tails, one column, a single row and the multi-threaded splits (rows and column blocks). */
     static final int[][] BIAS_SHAPES = {{1, 1}, {3, 7}, {5, 16}, {2, 17}, {4, 33}, {700, 32}, {1100, 64}, {300, 70}};
 

@@ -52,8 +52,8 @@ class ZeroAllocationTest {
             kernels.put("argmax", () -> Reduce.argF32(true, a, 0, n));
             kernels.put("sgemm 13x21x17", () -> Gemm.sgemm(false, false, 13, 21, 17, 1f, a, 0, 17, b, 0, 21, 0f, o, 0, 21));
             kernels.put("softmax rows", () -> Fused.softmaxRows(o, 0, a, 0, 10, 100));
-            kernels.put("bias+relu rows", () -> Fused.biasReluRows(o, 0, a, 0, b, 0, 10, 100));
-            kernels.put("bias act rows", () -> Fused.biasActRows(o, 0, a, 0, b, 0, 10, 100, true));
+            kernels.put("bias+relu rows", () -> Fused.biasActRows(o, 0, a, 0, b, 0, 10, 100, true));
+            kernels.put("bias rows", () -> Fused.biasActRows(o, 0, a, 0, b, 0, 10, 100, false));
             kernels.put("bias act backward", () -> Fused.biasActBackwardRows(o, 0, a, 0, b, 0, c, 0, 10, 100, true));
             kernels.put("adam", () -> OptimizerUpdate.adam(o, a, b, c, 0, n, 1e-3f, 0.9f, 0.999f, 1e-7f, 3, 0f, 0f));
             Runnable nothing = () -> { };

@@ -217,9 +217,7 @@ public final class Sequential implements AutoCloseable {
         double l = loss.value().item();
         if (!Double.isFinite(l)) throw new ArithmeticException("trainOnBatch: the loss became " + l);
         loss.backward();
-        long t0 = dev.panamax.autodiff.OpProfiler.ENABLED ? System.nanoTime() : 0;
-        optimizer.step(params);
-        if (dev.panamax.autodiff.OpProfiler.ENABLED) dev.panamax.autodiff.OpProfiler.record("(optimizer step)", System.nanoTime() - t0);
+        updateWeights(params);
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", l);
         m.put("accuracy", correct(out.value(), y) / x.dim(0));
@@ -269,6 +267,13 @@ public final class Sequential implements AutoCloseable {
         }
         Var out = forward(x, training);
         return new Step(out, loss(out, labels));
+    }
+
+    /** One optimizer step, timed under {@code -Dpanamax.profile=true}. */
+    private void updateWeights(List<Var> params) {
+        long t0 = dev.panamax.autodiff.OpProfiler.ENABLED ? System.nanoTime() : 0;
+        optimizer.step(params);
+        if (dev.panamax.autodiff.OpProfiler.ENABLED) dev.panamax.autodiff.OpProfiler.record("(optimizer step)", System.nanoTime() - t0);
     }
 
     /** The data loss plus every layer's weight penalty. */
@@ -341,9 +346,7 @@ public final class Sequential implements AutoCloseable {
                                     + (step + 1) + ". Lower the learning rate or check the inputs for NaN/Inf.");
                         }
                         loss.backward();
-                        long t0 = dev.panamax.autodiff.OpProfiler.ENABLED ? System.nanoTime() : 0;
-                        optimizer.step(params);
-                        if (dev.panamax.autodiff.OpProfiler.ENABLED) dev.panamax.autodiff.OpProfiler.record("(optimizer step)", System.nanoTime() - t0);
+                        updateWeights(params);
                         lossSum += l * size;
                         correct += correct(out.value(), yb);
                         seen += size;

@@ -44,6 +44,11 @@ public record Conv2dShape(int n, int h, int w, int c, int kh, int kw, int f, int
     }
 
     /** Columns of the im2col matrix: one per (ky, kx, channel). */
+    /** Whether every window lies inside the image (no padding reached, no dilation): the fast paths' condition. */
+    public boolean windowsInside() {
+        return padTop == 0 && padLeft == 0 && dh == 1 && dw == 1 && (oh - 1) * sh + kh <= h && (ow - 1) * sw + kw <= w;
+    }
+
     public int patchSize() {
         return kh * kw * c;
     }

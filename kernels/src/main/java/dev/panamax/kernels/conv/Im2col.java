@@ -39,8 +39,7 @@ public final class Im2col {
      */
     public static void im2col(Conv2dShape s, int width, double pad, MemorySegment x, long xOff, MemorySegment cols, long colsOff) {
         int c = s.c(), k = s.patchSize();
-        if (width == 4 && s.kw() * c < SHORT_RUN && s.padTop() == 0 && s.padLeft() == 0 && s.dh() == 1 && s.dw() == 1
-                && (s.oh() - 1) * s.sh() + s.kh() <= s.h() && (s.ow() - 1) * s.sw() + s.kw() <= s.w()) {
+        if (width == 4 && s.kw() * c < SHORT_RUN && s.windowsInside()) {
             im2colShortRows(s, x, xOff, cols, colsOff);
             return;
         }

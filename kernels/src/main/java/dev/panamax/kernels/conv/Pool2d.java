@@ -24,9 +24,7 @@ public final class Pool2d {
         int c = s.c();
         boolean vector = dev.panamax.kernels.Simd.ENABLED && x.isNative() && y.isNative() && argmax.isNative()
                 && VectorPath.FITS;
-        boolean inside = s.padTop() == 0 && s.padLeft() == 0 && s.dh() == 1 && s.dw() == 1
-                && (s.oh() - 1) * s.sh() + s.kh() <= s.h() && (s.ow() - 1) * s.sw() + s.kw() <= s.w()
-                && (long) s.n() * s.h() * s.w() * c < Integer.MAX_VALUE;
+        boolean inside = s.windowsInside() && (long) s.n() * s.h() * s.w() * c < Integer.MAX_VALUE;
         Parallel.forRange((long) s.n() * s.oh(), Math.max(1, Parallel.MIN_ELEMENTS_PER_TASK / Math.max(1, s.ow() * c)), (from, to) -> {
             float[] best = new float[c], pix = new float[c];
             int[] arg = new int[c];
