@@ -24,15 +24,8 @@ final class Reports {
         plot(out.resolve("training.png"), history);
     }
 
-    static String json(Map<String, Object> metrics) {
-        StringBuilder sb = new StringBuilder("{\n");
-        int i = 0;
-        for (var e : metrics.entrySet()) {
-            Object v = e.getValue();
-            String value = v instanceof Double d ? String.format(Locale.ROOT, "%.6f", d) : String.valueOf(v);
-            sb.append("  \"").append(e.getKey()).append("\": ").append(value).append(++i < metrics.size() ? ",\n" : "\n");
-        }
-        return sb.append("}\n").toString();
+    static String json(Map<String, Object> metrics) throws IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(metrics) + "\n";
     }
 
     /** Bar chart of the comparison's ratios (above 1: Panamax better), one bar per valid row. */

@@ -50,10 +50,25 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--augment", description = "Random augmentation of training images: shift up to 2 pixels, rotate up to 10 degrees.")
     boolean augment;
 
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--lr-schedule", defaultValue = "cosine",
+            description = "cosine: decay from --lr to 0 over all the steps; constant: the tutorial's fixed rate (default: ${DEFAULT-VALUE}).")
+    String lrSchedule;
+
     @Override
     public Integer call() throws Exception {
         if (!what.equals("mnist")) {
             System.err.println("panamax train: unknown task '" + what + "'; available: mnist");
+            return 2;
+        }
+        if (!lrSchedule.equals("cosine") && !lrSchedule.equals("constant")) {
+            System.err.println("panamax train: unknown --lr-schedule '" + lrSchedule + "'; use cosine or constant");
+            return 2;
+        }
+        if (!(learningRate > 0)) {
+            System.err.println("panamax train: --lr must be positive, got " + learningRate);
             return 2;
         }
         // Both are read once when the kernels load, so they must be set before any tensor exists.
@@ -67,7 +82,7 @@ final class TrainCommand implements Callable<Integer> {
             Sequential model = Models.tutorialCnn(seed, classes);
             model.build(train.images().shape()[1], train.images().shape()[2], 1);
             System.out.print(model.summary());
-            model.compile(new Adam(1e-3), "sparse_categorical_crossentropy", false);
+            model.compile(optimizer(train.size()), "sparse_categorical_crossentropy", false);
             if (augment) model.augment(new dev.panamax.nn.data.Augmentation(2, 10, 0));
             System.out.printf(Locale.ROOT, "Training on %,d images, validating on the %,d test images after each epoch%n",
                     train.size(), test.size());
@@ -85,6 +100,8 @@ final class TrainCommand implements Callable<Integer> {
             metrics.put("epochs", epochs);
             metrics.put("batch_size", batchSize);
             metrics.put("train_examples", train.size());
+            metrics.put("learning_rate", learningRate);
+            metrics.put("lr_schedule", lrSchedule);
             metrics.put("wall_seconds", seconds);
             metrics.put("samples_per_second", samplesPerSecond);
             metrics.put("parameters", model.paramCount());
@@ -96,5 +113,14 @@ final class TrainCommand implements Callable<Integer> {
             model.close();
         }
         return 0;
+    }
+
+    private Adam optimizer(long trainExamples) {
+        long steps = (long) epochs * ((trainExamples + batchSize - 1) / batchSize);
+        return switch (lrSchedule) {
+            case "constant" -> new Adam(learningRate);
+            case "cosine" -> Models.tutorialAdam(learningRate, steps);
+            default -> throw new IllegalStateException("checked in call(): " + lrSchedule);
+        };
     }
 }

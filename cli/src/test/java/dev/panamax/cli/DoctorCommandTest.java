@@ -26,4 +26,11 @@ class DoctorCommandTest {
     void unknownTrainingTaskIsRefused() {
         assertEquals(2, Main.run("train", "cifar"));
     }
+
+    @Test
+    void unknownScheduleAndBadLearningRateAreRefusedBeforeAnyWork() {
+        assertEquals(2, Main.run("train", "mnist", "--lr-schedule", "linear", "--data", "/nonexistent"));
+        assertEquals(2, Main.run("train", "mnist", "--lr", "0", "--data", "/nonexistent"));
+        assertEquals(2, Main.run("train", "mnist", "--lr", "NaN", "--data", "/nonexistent"));
+    }
 }
