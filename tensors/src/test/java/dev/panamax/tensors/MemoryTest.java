@@ -53,9 +53,52 @@ class MemoryTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.add(t));
         assertTrue(e.getMessage().contains("add") && e.getMessage().contains("F32[4]") && e.getMessage().contains("close()"),
                 e.getMessage());
-        // Even a raw segment kept from before cannot read the freed memory.
-        assertThrows(IllegalStateException.class, () -> raw.get(ValueLayout.JAVA_FLOAT, 0));
         assertTrue(t.toString().contains("freed"));
+        // A small tensor's block is recycled: a raw segment kept from before still points at mapped memory.
+        assertEquals(1f, raw.get(ValueLayout.JAVA_FLOAT, 0));
+        // A large tensor's memory is freed, and a raw segment kept from before cannot read it.
+        Tensor big = Tensor.ones(DType.F32, 1 << 20);
+        MemorySegment bigRaw = big.segment();
+        big.close();
+        assertThrows(IllegalStateException.class, () -> bigRaw.get(ValueLayout.JAVA_FLOAT, 0));
+    }
+
+    @Test
+    void smallTensorsReuseRecycledBlocksWithoutAllocatorCallsAndStayAccounted() {
+        Tensor first = Tensor.empty(DType.F32, 1, 10);
+        long address = first.segment().address();
+        first.close();
+        long calls = Memory.allocationCount();
+        for (int i = 0; i < 100; i++) {
+            try (Tensor again = Tensor.empty(DType.F32, 1, 10)) {
+                assertEquals(address, again.segment().address(), "the block just released is handed out again");
+            }
+        }
+        assertEquals(calls, Memory.allocationCount(), "no allocator call for a recycled size");
+        // In use, a recycled block is accounted in its scope like any tensor: leaks are still caught.
+        MemoryScope leaky = MemoryScope.open("leaky");
+        Tensor t = Tensor.zeros(DType.F32, 10);
+        assertEquals(40, leaky.allocator().getAllocatedMemory());
+        try (Tensor sum = t.sum()) {
+            assertEquals(0f, sum.item());
+        }
+        Tensor moved = leaky.keep(t);
+        assertEquals(0, leaky.allocator().getAllocatedMemory(), "keep moves the accounting out of the scope");
+        leaky.close();
+        assertTrue(Memory.allocatedBytes() >= 40);
+        moved.close();
+    }
+
+    @Test
+    void theRecyclerHoldsABoundedAmount() {
+        Memory.trimRecycled();
+        long before = Memory.recycledBytes();
+        java.util.List<Tensor> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) many.add(Tensor.empty(DType.F32, 64 << 10));  // 200 x 256 KB = 50 MB
+        many.forEach(Tensor::close);
+        assertTrue(Memory.recycledBytes() - before <= 32 << 20, "kept " + (Memory.recycledBytes() - before) + " bytes");
+        Memory.trimRecycled();
+        assertEquals(before, Memory.recycledBytes());
     }
 
     @Test

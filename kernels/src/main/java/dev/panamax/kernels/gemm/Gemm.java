@@ -38,6 +38,16 @@ public final class Gemm {
         long ars = transA ? 1 : lda, acs = transA ? lda : 1;
         long brs = transB ? 1 : ldb, bcs = transB ? ldb : 1;
         long macs = (long) m * n * k;
+        if (usesRowKernel(transB, m, n, k, a, b, c)) {
+            long grain = Math.max(1, GemmConfig.PARALLEL_MIN_MACS / ((long) n * k));
+            if (threads <= 1 || m <= grain) {
+                RowGemm.sgemm(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
+            } else {
+                Parallel.forRange(m, grain, (i0, i1) -> RowGemm.sgemm((int) (i1 - i0), n, k, alpha, a, aOff + i0 * ars, ars, acs,
+                        b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc));
+            }
+            return;
+        }
         int parts = macs < GemmConfig.PARALLEL_MIN_MACS ? 1 : Math.max(1, Math.min(threads, Parallel.THREADS));
         if (parts > 1 && n >= 2L * parts * GemmConfig.NR) {
             // Split columns: each thread packs its own B panels and all of A (A is the smaller re-pack).
@@ -61,6 +71,11 @@ public final class Gemm {
         } else {
             GemmDriver.run(m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc);
         }
+    }
+
+    /** Whether {@link #sgemm} runs this product with the unpacked {@link RowGemm} kernel (faster than packing, and than OpenBLAS). */
+    public static boolean usesRowKernel(boolean transB, int m, int n, int k, MemorySegment a, MemorySegment b, MemorySegment c) {
+        return RowGemm.suits(transB, m, n, k) && a.isNative() && b.isNative() && c.isNative();
     }
 
     /**

@@ -11,7 +11,8 @@ import dev.panamax.kernels.Simd;
  * {@code KC} keeps a {@code KC × NR} micro-panel of B (24 KB at 256-bit) in L1; {@code MC × KC} of packed A
  * (180 KB at MC = 120) stays in L2; {@code KC × NC} of packed B (4.5 MB) in L3. Numbers chosen from the {@code GemmBench}
  * figures on the development machine (AMD EPYC, AVX2, 2 cores); change them only with new measurements.
- * {@code -Dpanamax.gemm.kc/mc/nc} override the block sizes for tuning runs.
+ * {@code -Dpanamax.gemm.kc/mc/nc} override the block sizes and {@code -Dpanamax.gemm.parallelMinMacs} the
+ * threshold for splitting across cores, for tuning runs.
  */
 public final class GemmConfig {
     /** Rows of the register tile. */
@@ -29,7 +30,7 @@ public final class GemmConfig {
      * {@code panamax bench gemm}: two threads lost to one at n = 64 (8 vs 24 GFLOP/s) and n = 128 (30 vs 47) and
      * won from n = 256 (95 vs 60).
      */
-    public static final long PARALLEL_MIN_MACS = 1L << 23;
+    public static final long PARALLEL_MIN_MACS = Long.getLong("panamax.gemm.parallelMinMacs", 1L << 23);
     /**
      * Where OpenBLAS takes over when it is available and {@code -Dpanamax.gemm=auto}. Measured with
      * {@code panamax bench gemm} (OpenBLAS 0.3.21, Zen kernel): OpenBLAS led at every size from n = 16 to 2048

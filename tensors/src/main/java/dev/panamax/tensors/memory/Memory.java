@@ -20,22 +20,22 @@ public final class Memory {
         }
     };
 
-    private static final RootAllocator ROOT = new RootAllocator(RootAllocator.configBuilder()
-            .allocationManagerFactory(AlignedAllocationManager.FACTORY)
-            // Round to the 64-byte alignment, not to powers of two: a 600 KB activation must not take 1 MB.
-            .roundingPolicy(ROUND_TO_ALIGNMENT)
-            .maxAllocation(Long.MAX_VALUE)
-            .build());
+    private static final RootAllocator ROOT = newRoot();
 
     /**
      * Kernel staging buffers live for the whole process in their own root, so they are accounted by Arrow
      * but never show up as leaks of the tensors' root.
      */
-    private static final RootAllocator SCRATCH = new RootAllocator(RootAllocator.configBuilder()
-            .allocationManagerFactory(AlignedAllocationManager.FACTORY)
-            .roundingPolicy(ROUND_TO_ALIGNMENT)
-            .maxAllocation(Long.MAX_VALUE)
-            .build());
+    private static final RootAllocator SCRATCH = newRoot();
+
+    /** A root of 64-byte-aligned buffers, rounded to the alignment, not to powers of two (a 600 KB activation must not take 1 MB). */
+    static RootAllocator newRoot() {
+        return new RootAllocator(RootAllocator.configBuilder()
+                .allocationManagerFactory(AlignedAllocationManager.FACTORY)
+                .roundingPolicy(ROUND_TO_ALIGNMENT)
+                .maxAllocation(Long.MAX_VALUE)
+                .build());
+    }
 
     private static final Set<Storage> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -73,7 +73,21 @@ public final class Memory {
     public static Storage allocate(long bytes) {
         MemoryScope s = MemoryScope.current();
         if (s != null && s.arena() != null) return Storage.pooled(s.arena(), bytes);
-        return Storage.allocate(s == null ? ROOT : s.allocator(), bytes);
+        BufferAllocator a = s == null ? ROOT : s.allocator();
+        return Recycler.fits(bytes) ? Recycler.take(a, bytes) : Storage.allocate(a, bytes);
+    }
+
+    /**
+     * Bytes the small-tensor recycler holds in its own Arrow root (blocks waiting for reuse and blocks in use);
+     * see {@link #trimRecycled()}.
+     */
+    public static long recycledBytes() {
+        return Recycler.heldBytes();
+    }
+
+    /** Frees the small-tensor blocks waiting for reuse. */
+    public static void trimRecycled() {
+        Recycler.trim();
     }
 
     /** How many buffers Panamax's allocation manager has created since start (each one an allocator call). */

@@ -49,6 +49,20 @@ public final class Storage {
         Memory.track(this);
     }
 
+    /** Storage over a {@link Recycler} block whose view outlives it; {@code accounted} returns the block when released. */
+    private Storage(StepArena.Block block, ArrowBuf accounted) {
+        this.buf = accounted;
+        this.bytes = block.bytes();
+        this.bufOffset = 0;
+        this.arena = null;
+        this.segment = block.segment();
+        Memory.track(this);
+    }
+
+    static Storage recycled(StepArena.Block block, ArrowBuf accounted) {
+        return new Storage(block, accounted);
+    }
+
     /** New uninitialised storage of {@code bytes} bytes from {@code allocator}. */
     public static Storage allocate(BufferAllocator allocator, long bytes) {
         return new Storage(allocator.buffer(bytes), 0, bytes);
@@ -127,6 +141,8 @@ public final class Storage {
                 p.give(block);  // memory stays mapped and viewed, ready for the next step
             } else if (block != null) {
                 block.free();   // left its arena (kept or moved out): free it like any other storage
+            } else if (arena == null) {
+                buf.getReferenceManager().release();  // a recycled block: goes back once Arrow lets go of it
             } else {
                 arena.close();
                 buf.getReferenceManager().release();

@@ -1,0 +1,48 @@
+package dev.panamax.kernels.gemm;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The unpacked kernel against the scalar reference: odd rows, column tails of every width, short and odd k. */
+class RowGemmTest {
+    @Test
+    void matchesReferenceOnAwkwardShapes() {
+        SplittableRandom r = new SplittableRandom(7);
+        int[] ms = {1, 2, 3, 9}, ns = {8, 9, 31, 32, 33, 40, 64, 70}, ks = {1, 2, 9, 17};
+        for (int m : ms) for (int n : ns) for (int k : ks) for (boolean ta : new boolean[] {false, true}) for (float beta : new float[] {0f, 0.5f}) {
+            int pad = 2;
+            long lda = (ta ? m : k) + pad, ldb = n + pad, ldc = n + pad;
+            MemorySegment a = GemmTest.randomF32(r, (ta ? k : m) * lda + 1), b = GemmTest.randomF32(r, k * ldb + 2);
+            MemorySegment c = GemmTest.randomF32(r, m * ldc + 3);
+            if (beta == 0f) for (long i = 0; i < m * ldc + 3; i += 5) c.setAtIndex(JAVA_FLOAT_UNALIGNED, i, Float.NaN);
+            MemorySegment want = GemmTest.copy(c);
+            GemmReference.sgemm(ta, false, m, n, k, 1.5f, a, 1, lda, b, 2, ldb, beta, want, 3, ldc);
+            RowGemm.sgemm(m, n, k, 1.5f, a, 1, ta ? 1 : lda, ta ? lda : 1, b, 2, ldb, beta, c, 3, ldc);
+            for (long i = 0; i < m; i++) {
+                for (long j = 0; j < ldc; j++) {
+                    float w = want.getAtIndex(JAVA_FLOAT_UNALIGNED, 3 + i * ldc + j), g = c.getAtIndex(JAVA_FLOAT_UNALIGNED, 3 + i * ldc + j);
+                    String where = "m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " beta=" + beta + " at " + i + "," + j;
+                    if (j >= n) assertEquals(Float.floatToIntBits(w), Float.floatToIntBits(g), "padding touched: " + where);
+                    else assertEquals(w, g, 1e-5f * Math.max(1, k), where);
+                }
+            }
+        }
+    }
+
+    @Test
+    void takesOnlyTheShapesItIsFastFor() {
+        assertTrue(RowGemm.suits(false, 1, 64, 576));       // a Dense layer on one image
+        assertTrue(RowGemm.suits(false, 21632, 32, 9));     // a first convolution over one channel
+        assertTrue(RowGemm.suits(false, 9, 64, 576));       // few rows, B in cache
+        assertFalse(RowGemm.suits(true, 1, 64, 576));       // B transposed: rows not contiguous
+        assertFalse(RowGemm.suits(false, 9, 32, 21632));    // few rows but B far out of cache
+        assertFalse(RowGemm.suits(false, 1024, 1024, 1024));
+        assertFalse(RowGemm.suits(false, 4, 4, 4));         // narrower than one vector
+    }
+}
