@@ -13,7 +13,8 @@ import org.apache.arrow.memory.BufferAllocator;
  * access through a stale view throws {@link IllegalStateException} instead of reading freed memory.
  * Closing a shared arena costs about 35 µs here (a handshake with every thread), so memory from a
  * {@link StepArena} keeps one view per pooled block for the block's whole life: returning it to the pool
- * frees nothing, and the view is closed only when the block is finally freed.
+ * frees nothing, and the view is closed only when the block is finally freed. Small plain tensors
+ * (up to 256 KB) take the same kind of long-lived block from the {@link Recycler}, for the same reason.
  * Reference-counted: each tensor view holds one reference.
  */
 public final class Storage {
