@@ -141,7 +141,10 @@ public final class PanamaxWorker {
         long t0 = 0;
         try (StepArena arena = new StepArena("compare")) {
             for (int step = 0; step < warmup + steps; step++) {
-                if (step == warmup) t0 = System.nanoTime();
+                if (step == warmup) {
+                    t0 = System.nanoTime();
+                    dev.panamax.autodiff.OpProfiler.reset();  // -Dpanamax.profile=true: measured steps only
+                }
                 long start = ((long) step * batch) % (n - batch + 1);
                 try (MemoryScope s = MemoryScope.open("step", arena)) {
                     Tensor x = train.images().slice(0, start, start + batch), y = train.labels().slice(0, start, start + batch);
@@ -159,6 +162,7 @@ public final class PanamaxWorker {
         double[] ms = new double[steps];
         double total = 0;
         for (int i = 0; i < warmup + steps; i++) {
+            if (i == warmup) dev.panamax.autodiff.OpProfiler.reset();  // -Dpanamax.profile=true: measured calls only
             long k = i % test.size();
             try (Tensor x = test.images().slice(0, k, k + 1)) {
                 long t0 = System.nanoTime();
