@@ -50,8 +50,8 @@ class ZeroAllocationTest {
             kernels.put("sum", () -> Reduce.reduceF32(ReduceOp.SUM, a, 0, n));
             kernels.put("max", () -> Reduce.reduceF32(ReduceOp.MAX, a, 0, n));
             kernels.put("argmax", () -> Reduce.argF32(true, a, 0, n));
-            kernels.put("sgemm 13x21x17 (row kernel)", () -> Gemm.sgemm(false, false, 13, 21, 17, 1f, a, 0, 17, b, 0, 21, 0f, o, 0, 21));
-            kernels.put("sgemm 40x24x40 (packed)", () -> Gemm.sgemm(false, false, 40, 24, 40, 1f, a, 0, 40, b, 0, 24, 0f, o, 0, 24));
+            kernels.put("sgemm 13x21x17 (packed)", () -> Gemm.sgemm(false, false, 13, 21, 17, 1f, a, 0, 17, b, 0, 21, 0f, o, 0, 21));
+            kernels.put("sgemm 1x40x40 (row kernel)", () -> Gemm.sgemm(false, false, 1, 40, 40, 1f, a, 0, 40, b, 0, 40, 0f, o, 0, 40));
             kernels.put("softmax rows", () -> Fused.softmaxRows(o, 0, a, 0, 10, 100));
             kernels.put("bias+relu rows", () -> Fused.biasActRows(o, 0, a, 0, b, 0, 10, 100, true));
             kernels.put("bias rows", () -> Fused.biasActRows(o, 0, a, 0, b, 0, 10, 100, false));

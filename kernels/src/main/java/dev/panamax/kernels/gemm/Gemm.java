@@ -38,14 +38,8 @@ public final class Gemm {
         long ars = transA ? 1 : lda, acs = transA ? lda : 1;
         long brs = transB ? 1 : ldb, bcs = transB ? ldb : 1;
         long macs = (long) m * n * k;
-        if (usesRowKernel(transB, m, n, k, a, b, c)) {
-            long grain = Math.max(1, GemmConfig.PARALLEL_MIN_MACS / ((long) n * k));
-            if (threads <= 1 || m <= grain) {
-                RowGemm.sgemm(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
-            } else {
-                Parallel.forRange(m, grain, (i0, i1) -> RowGemm.sgemm((int) (i1 - i0), n, k, alpha, a, aOff + i0 * ars, ars, acs,
-                        b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc));
-            }
+        if (RowGemm.suits(transB, m, n, k) && native3(a, b, c)) {
+            RowGemm.sgemm(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         int parts = macs < GemmConfig.PARALLEL_MIN_MACS ? 1 : Math.max(1, Math.min(threads, Parallel.THREADS));
@@ -73,9 +67,17 @@ public final class Gemm {
         }
     }
 
-    /** Whether {@link #sgemm} runs this product with the unpacked {@link RowGemm} kernel (faster than packing, and than OpenBLAS). */
-    public static boolean usesRowKernel(boolean transB, int m, int n, int k, MemorySegment a, MemorySegment b, MemorySegment c) {
-        return RowGemm.suits(transB, m, n, k) && a.isNative() && b.isNative() && c.isNative();
+    /**
+     * Whether {@link #sgemm} runs this product on its shape-specific kernel ({@link RowGemm}), which measured
+     * faster than packing and than OpenBLAS on those shapes.
+     */
+    public static boolean usesShapeKernel(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, MemorySegment b,
+                                          MemorySegment c) {
+        return native3(a, b, c) && RowGemm.suits(transB, m, n, k);
+    }
+
+    private static boolean native3(MemorySegment a, MemorySegment b, MemorySegment c) {
+        return a.isNative() && b.isNative() && c.isNative();
     }
 
     /**

@@ -39,6 +39,12 @@ public final class GemmConfig {
      */
     public static final long OPENBLAS_MIN_MACS = 1L << 12;
 
+    /**
+     * Whether the shape-specific kernel ({@link RowGemm}) takes the products it suits;
+     * {@code -Dpanamax.gemm.shapeKernels=false} sends everything to the packed GEMM or OpenBLAS (for A/B runs).
+     */
+    public static final boolean SHAPE_KERNELS = Boolean.parseBoolean(System.getProperty("panamax.gemm.shapeKernels", "true"));
+
     private GemmConfig() {}
 
     private static int roundDown(int v, int multiple) {
