@@ -17,7 +17,7 @@ public final class Ctx {
     private final String op;
     private final List<Tensor> saved = new ArrayList<>();
     private final List<Long> versions = new ArrayList<>();
-    private final Map<String, Object> values = new HashMap<>();
+    private Map<String, Object> values;  // made on first put: most ops keep no plain values
     private long[][] inputShapes = new long[0][];
     private DType[] inputTypes = new DType[0];
     private boolean[] needsGrad = new boolean[0];
@@ -61,12 +61,13 @@ public final class Ctx {
     }
 
     public void put(String key, Object value) {
+        if (values == null) values = new HashMap<>();
         values.put(key, value);
     }
 
     @SuppressWarnings("unchecked")
     public <T> T get(String key) {
-        return (T) values.get(key);
+        return values == null ? null : (T) values.get(key);
     }
 
     public int inputCount() {

@@ -34,7 +34,9 @@ public final class Tensor implements AutoCloseable, Owned {
     private final long offset;
     private final Storage storage;
     private volatile boolean closed;
+    /** Who closed this tensor: "close()", or the name of the scope that did (the message is built only when needed). */
     private volatile String closedBy;
+    private volatile boolean closedByScope;
     private MemoryScope owner;
 
     /** Takes over one reference of {@code storage}; registers with the current scope. */
@@ -279,12 +281,12 @@ public final class Tensor implements AutoCloseable, Owned {
     /** Releases this view's reference to its memory; idempotent. */
     @Override
     public void close() {
-        release("close()");
+        release("close()", false);
     }
 
     @Override
     public void closeFromScope(MemoryScope scope) {
-        release("its scope '" + scope.name() + "' closing");
+        release(scope.name(), true);
     }
 
     @Override
@@ -298,10 +300,11 @@ public final class Tensor implements AutoCloseable, Owned {
         return owner;
     }
 
-    private synchronized void release(String why) {
+    private synchronized void release(String why, boolean byScope) {
         if (closed) return;
         closed = true;
         closedBy = why;
+        closedByScope = byScope;
         storage.release();
     }
 
@@ -309,7 +312,8 @@ public final class Tensor implements AutoCloseable, Owned {
     void checkOpen(String op) {
         if (closed) {
             throw new IllegalStateException(op + ": tensor " + describe() + " was used after it was freed (by "
-                    + closedBy + "). Keep a result alive with scope.keep(tensor) or create it in an outer scope.");
+                    + (closedByScope ? "its scope '" + closedBy + "' closing" : closedBy)
+                    + "). Keep a result alive with scope.keep(tensor) or create it in an outer scope.");
         }
     }
 

@@ -25,28 +25,56 @@ public final class Pool2d {
         boolean vector = dev.panamax.kernels.Simd.ENABLED && x.isNative() && y.isNative() && argmax.isNative()
                 && VectorPath.FITS;
         boolean inside = s.windowsInside() && (long) s.n() * s.h() * s.w() * c < Integer.MAX_VALUE;
-        Parallel.forRange((long) s.n() * s.oh(), Math.max(1, Parallel.MIN_ELEMENTS_PER_TASK / Math.max(1, s.ow() * c)), (from, to) -> {
-            float[] best = new float[c], pix = new float[c];
-            int[] arg = new int[c];
-            float[] in = vector && inside ? new float[s.kh() * s.w() * c] : null, outY = in == null ? null : new float[s.ow() * c];
-            int[] outA = in == null ? null : new int[s.ow() * c];
-            for (long row = from; row < to; row++) {
-                int b = (int) (row / s.oh()), oy = (int) (row % s.oh());
-                if (in != null) {
-                    Pool2dVector.row(s, x, xOff, b, oy, y, yOff + row * s.ow() * c, argmax, aOff + row * s.ow() * c, in, outY, outA);
-                    continue;
-                }
-                for (int ox = 0; ox < s.ow(); ox++) {
-                    long o = ((row * s.ow()) + ox) * c;
-                    int done = vector ? Pool2dVector.pixel(s, x, xOff, b, oy, ox, y, yOff + o, argmax, aOff + o) : 0;
-                    if (done == c) continue;
-                    maxPixelScalar(s, x, xOff, b, oy, ox, done, best, pix, arg);
-                    MemorySegment.copy(best, done, y, JAVA_FLOAT_UNALIGNED, (yOff + o + done) * 4, c - done);
-                    MemorySegment.copy(arg, done, argmax, JAVA_INT_UNALIGNED, (aOff + o + done) * 4, c - done);
-                }
-            }
-        });
+        long rows = (long) s.n() * s.oh(), grain = Math.max(1, Parallel.MIN_ELEMENTS_PER_TASK / Math.max(1, s.ow() * c));
+        if (rows < 2 * grain) {
+            maxRows(s, x, xOff, y, yOff, argmax, aOff, vector, inside, 0, rows);  // one task: no lambda to allocate
+        } else {
+            Parallel.forRange(rows, grain, (from, to) -> maxRows(s, x, xOff, y, yOff, argmax, aOff, vector, inside, from, to));
+        }
     }
+
+    /** Output rows [from, to) (an output row: one image, one oy) of {@link #maxForward}. */
+    private static void maxRows(Conv2dShape s, MemorySegment x, long xOff, MemorySegment y, long yOff, MemorySegment argmax,
+                                long aOff, boolean vector, boolean inside, long from, long to) {
+        int c = s.c();
+        Scratch sc = SCRATCH.get();
+        float[] best = sc.best = Scratch.fit(sc.best, c), pix = sc.pix = Scratch.fit(sc.pix, c);
+        int[] arg = sc.arg = Scratch.fit(sc.arg, c);
+        float[] in = vector && inside ? (sc.in = Scratch.fit(sc.in, s.kh() * s.w() * c)) : null;
+        float[] outY = in == null ? null : (sc.outY = Scratch.fit(sc.outY, s.ow() * c));
+        int[] outA = in == null ? null : (sc.outA = Scratch.fit(sc.outA, s.ow() * c));
+        for (long row = from; row < to; row++) {
+            int b = (int) (row / s.oh()), oy = (int) (row % s.oh());
+            if (in != null) {
+                Pool2dVector.row(s, x, xOff, b, oy, y, yOff + row * s.ow() * c, argmax, aOff + row * s.ow() * c, in, outY, outA);
+                continue;
+            }
+            for (int ox = 0; ox < s.ow(); ox++) {
+                long o = ((row * s.ow()) + ox) * c;
+                int done = vector ? Pool2dVector.pixel(s, x, xOff, b, oy, ox, y, yOff + o, argmax, aOff + o) : 0;
+                if (done == c) continue;
+                maxPixelScalar(s, x, xOff, b, oy, ox, done, best, pix, arg);
+                MemorySegment.copy(best, done, y, JAVA_FLOAT_UNALIGNED, (yOff + o + done) * 4, c - done);
+                MemorySegment.copy(arg, done, argmax, JAVA_INT_UNALIGNED, (aOff + o + done) * 4, c - done);
+            }
+        }
+    }
+
+    /** Per-thread work rows, grown to the largest shape seen: a warm pooling call allocates nothing. */
+    private static final class Scratch {
+        float[] best = new float[0], pix = best, in = best, outY = best;
+        int[] arg = new int[0], outA = arg;
+
+        static float[] fit(float[] a, int n) {
+            return a.length >= n ? a : new float[n];
+        }
+
+        static int[] fit(int[] a, int n) {
+            return a.length >= n ? a : new int[n];
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** Keeps the Vector API classes unloaded when the module is absent. */
     private static final class VectorPath {
@@ -57,8 +85,8 @@ public final class Pool2d {
     private static void maxPixelScalar(Conv2dShape s, MemorySegment x, long xOff, int b, int oy, int ox, int from,
                                        float[] best, float[] pix, int[] arg) {
         int c = s.c();
-        java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
-        java.util.Arrays.fill(arg, -1);
+        java.util.Arrays.fill(best, 0, c, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(arg, 0, c, -1);
         for (int ky = 0; ky < s.kh(); ky++) {
             int iy = oy * s.sh() - s.padTop() + ky * s.dh();
             if (iy < 0 || iy >= s.h()) continue;
