@@ -21,9 +21,10 @@ public final class Parallel {
 
     /**
      * Elements of memory-bound work below which a kernel stays on the calling thread: waking a parked worker
-     * costs tens of microseconds on a busy VM, about what streaming this many floats takes.
+     * costs tens of microseconds on a busy VM, about what streaming this many floats takes
+     * ({@code -Dpanamax.minElementsPerTask} overrides it for tuning runs).
      */
-    public static final long MIN_ELEMENTS_PER_TASK = 1 << 15;
+    public static final long MIN_ELEMENTS_PER_TASK = Long.getLong("panamax.minElementsPerTask", 1 << 15);
 
     private static final long SPIN_NANOS = Long.getLong("panamax.spinMicros", 200) * 1000;
 

@@ -9,11 +9,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * GEMM without packing, for one or two rows of C (a Dense layer on a single image): packing B costs more than
- * the product. Two rows of C at a time are built in registers, {@code C[i, j..j+4L) = Σ_p A[i, p] · B[p, j..j+4L)},
- * two broadcasts of A and four loads of B per step, reading B's rows in place: they must be contiguous
+ * the product. Each row of C is built in registers, {@code C[i, j..j+4L) = Σ_p A[i, p] · B[p, j..j+4L)}, one
+ * broadcast of A and four loads of B per step, reading B's rows in place: they must be contiguous
  * ({@code B} not transposed). Measured here against OpenBLAS (1 thread): 1 × 576 × 64 in 4-5 µs against 20;
- * on 9 × 576 × 64 and on a k = 9 first convolution the two tied, and on those memory-bound shapes neither beat
- * the machine's memory bandwidth, so they stay with OpenBLAS. Native segments only: a call site that sees heap
+ * on 9 × 576 × 64 and on a k = 9 first convolution the two tied (both far below the FMA peak), so those stay
+ * with OpenBLAS. Native segments only: a call site that sees heap
  * segments stops being vectorised.
  */
 public final class RowGemm {
@@ -34,67 +34,24 @@ public final class RowGemm {
      */
     public static void sgemm(int m, int n, int k, float alpha, MemorySegment a, long aOff, long ars, long acs,
                              MemorySegment b, long bOff, long ldb, float beta, MemorySegment c, long cOff, long ldc) {
-        int i = 0;
-        for (; i + 2 <= m; i += 2) rows(2, n, k, alpha, a, aOff + i * ars, ars, acs, b, bOff, ldb, beta, c, cOff + i * ldc, ldc);
-        if (i < m) rows(1, n, k, alpha, a, aOff + i * ars, ars, acs, b, bOff, ldb, beta, c, cOff + i * ldc, ldc);
+        for (int i = 0; i < m; i++) row(n, k, alpha, a, aOff + i * ars, acs, b, bOff, ldb, beta, c, cOff + i * ldc);
     }
 
-    /** One or two rows of C, across all columns. */
-    private static void rows(int r, int n, int k, float alpha, MemorySegment a, long aRow, long ars, long acs,
-                             MemorySegment b, long bOff, long ldb, float beta, MemorySegment c, long cRow, long ldc) {
+    /** One row of C, across all columns. */
+    private static void row(int n, int k, float alpha, MemorySegment a, long aRow, long acs, MemorySegment b, long bOff, long ldb,
+                            float beta, MemorySegment c, long cRow) {
         int j = 0;
-        for (; j + 4 * L <= n; j += 4 * L) {
-            if (r == 2) block2x4(k, alpha, a, aRow, aRow + ars, acs, b, bOff + j, ldb, beta, c, cRow + j, cRow + ldc + j);
-            else block1x4(k, alpha, a, aRow, acs, b, bOff + j, ldb, beta, c, cRow + j);
-        }
-        for (int row = 0; row < r; row++) {
-            long aAt = aRow + row * ars, cAt = cRow + row * ldc;
-            int jj = j;
-            for (; jj + L <= n; jj += L) block1x1(k, alpha, a, aAt, acs, b, bOff + jj, ldb, beta, c, cAt + jj);
-            for (; jj < n; jj++) {
-                float s = 0f;
-                for (int p = 0; p < k; p++) {
-                    s += a.getAtIndex(JAVA_FLOAT_UNALIGNED, aAt + p * acs) * b.getAtIndex(JAVA_FLOAT_UNALIGNED, bOff + p * ldb + jj);
-                }
-                float v = alpha * s;
-                if (beta != 0f) v += beta * c.getAtIndex(JAVA_FLOAT_UNALIGNED, cAt + jj);
-                c.setAtIndex(JAVA_FLOAT_UNALIGNED, cAt + jj, v);
+        for (; j + 4 * L <= n; j += 4 * L) block1x4(k, alpha, a, aRow, acs, b, bOff + j, ldb, beta, c, cRow + j);
+        for (; j + L <= n; j += L) block1x1(k, alpha, a, aRow, acs, b, bOff + j, ldb, beta, c, cRow + j);
+        for (; j < n; j++) {
+            float s = 0f;
+            for (int p = 0; p < k; p++) {
+                s += a.getAtIndex(JAVA_FLOAT_UNALIGNED, aRow + p * acs) * b.getAtIndex(JAVA_FLOAT_UNALIGNED, bOff + p * ldb + j);
             }
+            float v = alpha * s;
+            if (beta != 0f) v += beta * c.getAtIndex(JAVA_FLOAT_UNALIGNED, cRow + j);
+            c.setAtIndex(JAVA_FLOAT_UNALIGNED, cRow + j, v);
         }
-    }
-
-    /**
-     * Two rows by four vectors: eight accumulators, enough independent FMAs to cover the FMA latency, and each
-     * load of B feeds two rows.
-     */
-    private static void block2x4(int k, float alpha, MemorySegment a, long a0, long a1, long acs, MemorySegment b, long bCol,
-                                 long ldb, float beta, MemorySegment c, long c0At, long c1At) {
-        FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0, y0 = x0, y1 = x0, y2 = x0, y3 = x0;
-        for (int p = 0; p < k; p++) {
-            long bi = (bCol + p * ldb) * 4;
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, ORDER);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + 4L * L, ORDER);
-            FloatVector b2 = FloatVector.fromMemorySegment(S, b, bi + 8L * L, ORDER);
-            FloatVector b3 = FloatVector.fromMemorySegment(S, b, bi + 12L * L, ORDER);
-            FloatVector u = FloatVector.broadcast(S, a.getAtIndex(JAVA_FLOAT_UNALIGNED, a0 + p * acs));
-            FloatVector w = FloatVector.broadcast(S, a.getAtIndex(JAVA_FLOAT_UNALIGNED, a1 + p * acs));
-            x0 = u.fma(b0, x0);
-            x1 = u.fma(b1, x1);
-            x2 = u.fma(b2, x2);
-            x3 = u.fma(b3, x3);
-            y0 = w.fma(b0, y0);
-            y1 = w.fma(b1, y1);
-            y2 = w.fma(b2, y2);
-            y3 = w.fma(b3, y3);
-        }
-        store(x0, alpha, beta, c, c0At * 4);
-        store(x1, alpha, beta, c, (c0At + L) * 4);
-        store(x2, alpha, beta, c, (c0At + 2L * L) * 4);
-        store(x3, alpha, beta, c, (c0At + 3L * L) * 4);
-        store(y0, alpha, beta, c, c1At * 4);
-        store(y1, alpha, beta, c, (c1At + L) * 4);
-        store(y2, alpha, beta, c, (c1At + 2L * L) * 4);
-        store(y3, alpha, beta, c, (c1At + 3L * L) * 4);
     }
 
     /** One row by four vectors (a single row streams B once, so loads, not FMA latency, set the pace). */
