@@ -21,7 +21,7 @@ final class FusedVector {
             e.intoMemorySegment(out, (o + i) << 2, ORDER);
             acc = acc.add(e);
         }
-        return acc.reduceLanes(VectorOperators.ADD) + FusedScalar.expShiftSum(out, o + body, x, xo + body, n - body, shift);
+        return LaneSum.of(acc) + FusedScalar.expShiftSum(out, o + body, x, xo + body, n - body, shift);
     }
 
     static void affine(MemorySegment out, long o, MemorySegment x, long xo, long n, float factor, float add) {

@@ -29,7 +29,7 @@ final class ReduceVector {
             s3 = s3.add(lf(a, off + i + 3L * FL));
         }
         for (long b = F.loopBound(n); i < b; i += FL) s0 = s0.add(lf(a, off + i));
-        float acc = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float acc = LaneSum.of(s0.add(s1).add(s2.add(s3)));
         return acc + ReduceScalar.reduceF32(ReduceOp.SUM, a, off + i, n - i);
     }
 
@@ -43,7 +43,7 @@ final class ReduceVector {
             s3 = s3.add(ld(a, off + i + 3L * DL));
         }
         for (long b = D.loopBound(n); i < b; i += DL) s0 = s0.add(ld(a, off + i));
-        double acc = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        double acc = LaneSum.of(s0.add(s1).add(s2.add(s3)));
         return acc + ReduceScalar.reduceF64(ReduceOp.SUM, a, off + i, n - i);
     }
 
