@@ -1,12 +1,8 @@
 package dev.panamax.tensors.memory;
 
-import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.ForeignAllocation;
-import org.apache.arrow.memory.RootAllocator;
 
 /**
  * Small tensor buffers kept after release for the next tensor of the same size. A plain tensor otherwise costs
@@ -19,14 +15,13 @@ import org.apache.arrow.memory.RootAllocator;
  * allocator through Arrow's foreign-allocation wrapper, so leak checks on scopes and on {@link Memory#root()}
  * work as for any tensor. When the last Arrow reference goes, the block comes back here. Bounded: blocks of
  * at most {@link #MAX_BLOCK} bytes, at most {@link #MAX_POOLED} bytes waiting; beyond that a block is freed.
+ * The pooling itself is a {@link StepArena} under a root of its own.
  */
 final class Recycler {
     static final long MAX_BLOCK = 256 << 10;
     static final long MAX_POOLED = 32 << 20;
 
-    private static final RootAllocator ROOT = Memory.newRoot();
-    private static final Map<Long, ArrayDeque<StepArena.Block>> FREE = new HashMap<>();
-    private static long pooledBytes;
+    private static final StepArena POOL = new StepArena("recycled small tensors", Memory.newRoot(), MAX_POOLED);
 
     private Recycler() {}
 
@@ -36,54 +31,29 @@ final class Recycler {
 
     /** A block of {@code bytes} (reused when one waits), accounted in {@code allocator} until released. */
     static Storage take(BufferAllocator allocator, long bytes) {
-        StepArena.Block block = takeBlock(bytes);
+        StepArena.Block block = POOL.take(bytes);
         ArrowBuf accounted;
         try {
             accounted = allocator.wrapForeignAllocation(new ForeignAllocation(bytes, block.buf().memoryAddress()) {
                 @Override
                 protected void release0() {
-                    give(block);
+                    POOL.give(block);
                 }
             });
         } catch (RuntimeException e) {
-            give(block);
+            POOL.give(block);
             throw e;
         }
         return Storage.recycled(block, accounted);
     }
 
-    private static synchronized StepArena.Block takeBlock(long bytes) {
-        ArrayDeque<StepArena.Block> q = FREE.get(bytes);
-        if (q != null && !q.isEmpty()) {
-            pooledBytes -= bytes;
-            return q.pop();
-        }
-        return StepArena.Block.of(ROOT.buffer(bytes), bytes);
-    }
-
-    private static synchronized void give(StepArena.Block block) {
-        if (pooledBytes + block.bytes() > MAX_POOLED) {
-            block.free();
-            return;
-        }
-        pooledBytes += block.bytes();
-        FREE.computeIfAbsent(block.bytes(), k -> new ArrayDeque<>()).push(block);
-    }
-
     /** Bytes held by the recycler: waiting blocks plus those in use by tensors. */
     static long heldBytes() {
-        return ROOT.getAllocatedMemory();
-    }
-
-    /** Bytes in blocks waiting for reuse. */
-    static synchronized long pooledBytes() {
-        return pooledBytes;
+        return POOL.allocatedBytes();
     }
 
     /** Frees every waiting block (blocks in use return later as usual). */
-    static synchronized void trim() {
-        FREE.values().forEach(q -> q.forEach(StepArena.Block::free));
-        FREE.clear();
-        pooledBytes = 0;
+    static void trim() {
+        POOL.trim();
     }
 }

@@ -44,11 +44,18 @@ public final class StepArena implements AutoCloseable {
             buf.getReferenceManager().release();
         }
     }
-    private long fresh, reused;
+    private final long maxPooledBytes;
+    private long fresh, reused, pooledBytes;
     private boolean closed;
 
     public StepArena(String name) {
-        this.allocator = Memory.root().newChildAllocator("arena " + name, 0, Long.MAX_VALUE);
+        this(name, Memory.root(), Long.MAX_VALUE);
+    }
+
+    /** A pool under {@code parent} that keeps at most {@code maxPooledBytes} waiting; beyond that a returned block is freed. */
+    StepArena(String name, BufferAllocator parent, long maxPooledBytes) {
+        this.allocator = parent.newChildAllocator("arena " + name, 0, Long.MAX_VALUE);
+        this.maxPooledBytes = maxPooledBytes;
     }
 
     synchronized Block take(long bytes) {
@@ -56,6 +63,7 @@ public final class StepArena implements AutoCloseable {
         ArrayDeque<Block> q = free.get(bytes);
         if (q != null && !q.isEmpty()) {
             reused++;
+            pooledBytes -= bytes;
             return q.pop();
         }
         fresh++;
@@ -63,11 +71,19 @@ public final class StepArena implements AutoCloseable {
     }
 
     synchronized void give(Block block) {
-        if (closed) {
+        if (closed || pooledBytes + block.bytes() > maxPooledBytes) {
             block.free();
             return;
         }
+        pooledBytes += block.bytes();
         free.computeIfAbsent(block.bytes(), k -> new ArrayDeque<>()).push(block);
+    }
+
+    /** Frees the blocks waiting in the pool; blocks in use come back (or are freed) as usual. */
+    synchronized void trim() {
+        free.values().forEach(q -> q.forEach(Block::free));
+        free.clear();
+        pooledBytes = 0;
     }
 
     /** Buffers this arena had to allocate (not counting reuse). Constant once steps reach a steady state. */
@@ -90,8 +106,7 @@ public final class StepArena implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        free.values().forEach(q -> q.forEach(Block::free));
-        free.clear();
+        trim();
         allocator.close();
     }
 }
