@@ -53,18 +53,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-3", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
+    /** How the learning rate moves over the run; picocli refuses other names, listing these. */
+    enum LrSchedule { cosine, constant }
+
     @Option(names = "--lr-schedule", defaultValue = "cosine",
-            description = "cosine: decay from --lr to 0 over all the steps; constant: the tutorial's fixed rate (default: ${DEFAULT-VALUE}).")
-    String lrSchedule;
+            description = "cosine: decay from --lr to 0 over all the steps; constant: the tutorial's fixed rate (${COMPLETION-CANDIDATES}; default: ${DEFAULT-VALUE}).")
+    LrSchedule lrSchedule;
 
     @Override
     public Integer call() throws Exception {
         if (!what.equals("mnist")) {
             System.err.println("panamax train: unknown task '" + what + "'; available: mnist");
-            return 2;
-        }
-        if (!lrSchedule.equals("cosine") && !lrSchedule.equals("constant")) {
-            System.err.println("panamax train: unknown --lr-schedule '" + lrSchedule + "'; use cosine or constant");
             return 2;
         }
         if (!(learningRate > 0)) {
@@ -101,7 +100,7 @@ final class TrainCommand implements Callable<Integer> {
             metrics.put("batch_size", batchSize);
             metrics.put("train_examples", train.size());
             metrics.put("learning_rate", learningRate);
-            metrics.put("lr_schedule", lrSchedule);
+            metrics.put("lr_schedule", lrSchedule.name());
             metrics.put("wall_seconds", seconds);
             metrics.put("samples_per_second", samplesPerSecond);
             metrics.put("parameters", model.paramCount());
@@ -118,9 +117,8 @@ final class TrainCommand implements Callable<Integer> {
     private Adam optimizer(long trainExamples) {
         long steps = (long) epochs * ((trainExamples + batchSize - 1) / batchSize);
         return switch (lrSchedule) {
-            case "constant" -> new Adam(learningRate);
-            case "cosine" -> Models.tutorialAdam(learningRate, steps);
-            default -> throw new IllegalStateException("checked in call(): " + lrSchedule);
+            case constant -> new Adam(learningRate);
+            case cosine -> Models.tutorialAdam(learningRate, steps);
         };
     }
 }

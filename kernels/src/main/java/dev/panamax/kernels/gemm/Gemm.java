@@ -38,7 +38,7 @@ public final class Gemm {
         long ars = transA ? 1 : lda, acs = transA ? lda : 1;
         long brs = transB ? 1 : ldb, bcs = transB ? ldb : 1;
         long macs = (long) m * n * k;
-        if (RowGemm.suits(transB, m, n, k) && native3(a, b, c)) {
+        if (usesShapeKernel(transB, m, n, k, a, b, c)) {
             RowGemm.sgemm(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
@@ -71,8 +71,7 @@ public final class Gemm {
      * Whether {@link #sgemm} runs this product on its shape-specific kernel ({@link RowGemm}), which measured
      * faster than packing and than OpenBLAS on those shapes.
      */
-    public static boolean usesShapeKernel(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, MemorySegment b,
-                                          MemorySegment c) {
+    public static boolean usesShapeKernel(boolean transB, int m, int n, int k, MemorySegment a, MemorySegment b, MemorySegment c) {
         return native3(a, b, c) && RowGemm.suits(transB, m, n, k);
     }
 

@@ -68,7 +68,7 @@ public final class CpuBackend {
                              MemorySegment a, long aOff, long lda, MemorySegment b, long bOff, long ldb,
                              float beta, MemorySegment c, long cOff, long ldc) {
         long macs = (long) m * n * k;
-        if (usesOpenBlas(macs) && m > 0 && n > 0 && k > 0 && !Gemm.usesShapeKernel(transA, transB, m, n, k, a, b, c)) {
+        if (usesOpenBlas(macs) && m > 0 && n > 0 && k > 0 && !Gemm.usesShapeKernel(transB, m, n, k, a, b, c)) {
             int parts = (int) Math.min(Parallel.THREADS, macs / GemmConfig.PARALLEL_MIN_MACS);
             boolean byRows = m >= n;
             int extent = byRows ? m : n;
