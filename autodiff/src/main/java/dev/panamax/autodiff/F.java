@@ -188,7 +188,8 @@ public final class F {
     // ---------------------------------------------------------------- convolution and pooling (NHWC)
     /**
      * 2-D convolution: {@code x (N, H, W, C)}, {@code kernel (KH, KW, C, F)} (Keras' layout), result
-     * {@code (N, OH, OW, F)}: patches times the flattened kernel, one GEMM.
+     * {@code (N, OH, OW, F)}: patches times the flattened kernel, a few images at a time (see
+     * {@link dev.panamax.autodiff.op.Conv2d}).
      */
     public static Var conv2d(Var x, Var kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding) {
         long[] k = kernel.shape();
@@ -196,6 +197,16 @@ public final class F {
             throw new IllegalArgumentException("conv2d: kernel must be (KH, KW, C, F) with C = " + x.shape()[3]
                     + " input channels, got " + Arrays.toString(k));
         }
+        return new dev.panamax.autodiff.op.Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
+                padding).apply1(x, kernel);
+    }
+
+    /**
+     * Convolution composed from differentiable patches and one matrix product over the whole batch: the
+     * readable reference the {@code Conv2d} op is tested against.
+     */
+    public static Var conv2dComposite(Var x, Var kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding) {
+        long[] k = kernel.shape();
         dev.panamax.autodiff.op.Im2col unfold = new dev.panamax.autodiff.op.Im2col((int) k[0], (int) k[1], strides[0], strides[1],
                 dilation[0], dilation[1], padding);
         Conv2dShape s = unfold.shapeFor(x.shape());

@@ -127,7 +127,8 @@ public final class Parallel {
      */
     public static void forRange(long n, long grain, Range body) {
         int parts = (int) Math.min(THREADS, n / Math.max(1, grain));
-        if (parts <= 1 || WORKERS.length == 0 || Thread.currentThread() instanceof Worker || !REGION.tryLock()) {
+        if (parts <= 1 || WORKERS.length == 0 || Thread.currentThread() instanceof Worker || REGION.isHeldByCurrentThread()
+                || !REGION.tryLock()) {
             if (n > 0) body.run(0, n);
             return;
         }

@@ -193,17 +193,21 @@ public final class OpInfos {
                 () -> one(r(1, 3, 5), r(2, 5), r(3, 5)), null));
         l.add(info("batch_norm", null, v -> F.batchNorm(v[0], v[1], v[2], Tensor.zeros(DType.F64, 3), Tensor.ones(DType.F64, 3), true, 0.99, 1e-3),
                 () -> one(r(1, 4, 2, 3), r(2, 3), r(3, 3)), null));
-        l.add(info("conv2d valid", dev.panamax.autodiff.op.Im2col.class,
-                v -> F.conv2d(v[0], v[1], new int[] {1, 1}, new int[] {1, 1}, dev.panamax.kernels.conv.Conv2dShape.Padding.VALID),
-                () -> one(r(1, 2, 5, 4, 3), r(2, 3, 2, 3, 2)), null));
-        l.add(info("conv2d same, strided, dilated", dev.panamax.autodiff.op.Im2col.class,
-                v -> F.conv2d(v[0], v[1], new int[] {2, 1}, new int[] {1, 2}, dev.panamax.kernels.conv.Conv2dShape.Padding.SAME),
-                () -> one(r(1, 1, 5, 6, 2), r(2, 2, 2, 2, 3)), null));
+        int[] one1 = {1, 1}, strided = {2, 1}, dilated = {1, 2};
+        dev.panamax.kernels.conv.Conv2dShape.Padding valid = dev.panamax.kernels.conv.Conv2dShape.Padding.VALID,
+                samePad = dev.panamax.kernels.conv.Conv2dShape.Padding.SAME;
+        // Five images: split between the threads, so the per-thread weight-gradient sums are exercised.
+        l.add(info("conv2d valid", dev.panamax.autodiff.op.Conv2d.class, v -> F.conv2d(v[0], v[1], one1, one1, valid),
+                () -> List.of(new Tensor[] {r(1, 2, 5, 4, 3), r(2, 3, 2, 3, 2)}, new Tensor[] {r(3, 5, 4, 4, 2), r(4, 2, 2, 2, 3)}),
+                in -> F.conv2dComposite(Var.of(in[0]), Var.of(in[1]), one1, one1, valid).value()));
+        l.add(info("conv2d same, strided, dilated", dev.panamax.autodiff.op.Conv2d.class, v -> F.conv2d(v[0], v[1], strided, dilated, samePad),
+                () -> one(r(1, 3, 5, 6, 2), r(2, 2, 2, 2, 3)),
+                in -> F.conv2dComposite(Var.of(in[0]), Var.of(in[1]), strided, dilated, samePad).value()));
         l.add(info("max_pool2d", dev.panamax.autodiff.op.MaxPool2d.class, v -> F.maxPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}),
                 () -> one(r(1, 2, 4, 5, 3)), null));
         l.add(info("max_pool2d composite", null, v -> F.maxPool2dComposite(v[0], new int[] {2, 2}, new int[] {2, 2},
                 dev.panamax.kernels.conv.Conv2dShape.Padding.VALID), () -> one(r(1, 2, 4, 5, 3)), null));
-        l.add(info("avg_pool2d", null, v -> F.avgPool2d(v[0], new int[] {2, 2}, new int[] {1, 2}), () -> one(r(1, 2, 3, 4, 2)), null));
+        l.add(info("avg_pool2d", dev.panamax.autodiff.op.Im2col.class, v -> F.avgPool2d(v[0], new int[] {2, 2}, new int[] {1, 2}), () -> one(r(1, 2, 3, 4, 2)), null));
         l.add(info("max_pool2d same", null, v -> F.maxPool2d(v[0], new int[] {3, 3}, new int[] {2, 2}, dev.panamax.kernels.conv.Conv2dShape.Padding.SAME),
                 () -> one(r(1, 1, 5, 4, 2)), null));
         l.add(info("avg_pool2d same", null, v -> F.avgPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}, dev.panamax.kernels.conv.Conv2dShape.Padding.SAME),

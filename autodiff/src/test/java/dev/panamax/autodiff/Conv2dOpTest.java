@@ -1,0 +1,73 @@
+package dev.panamax.autodiff;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.tensors.DType;
+import dev.panamax.tensors.Rng;
+import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.MemoryScope;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The blocked F32 convolution op against the whole-batch composite (patches, then one product), forward and
+ * both gradients, on the MNIST CNN's second layer (one image per block, so each thread runs several blocks
+ * and sums several weight-gradient pieces), a single image, a strided 'same' layer and a non-contiguous input.
+ * Tolerances are float rounding: the two sum the same products in a different order.
+ */
+class Conv2dOpTest {
+    private static void check(String what, Tensor x, long[] kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding) {
+        Tensor k = Tensor.uniform(new Rng(7), -0.2, 0.2, DType.F32, kernel);
+        Var xa = Var.param(x.contiguous()), xb = Var.param(x.contiguous()), ka = Var.param(k.copy()), kb = Var.param(k.copy());
+        Var ya = F.conv2d(xa, ka, strides, dilation, padding);
+        Var yb = F.conv2dComposite(xb, kb, strides, dilation, padding);
+        assertEquals(java.util.Arrays.toString(yb.value().shape()), java.util.Arrays.toString(ya.value().shape()), what + " shape");
+        assertTrue(ya.value().allClose(yb.value(), 1e-5, 1e-5), what + " forward");
+        Tensor up = Tensor.uniform(new Rng(8), -1, 1, DType.F32, ya.value().shape());
+        ya.backward(up);
+        yb.backward(up);
+        assertTrue(xa.grad().allClose(xb.grad(), 1e-5, 1e-5), what + " input gradient");
+        assertTrue(ka.grad().allClose(kb.grad(), 1e-4, 1e-4), what + " kernel gradient: max difference "
+                + ka.grad().sub(kb.grad()).abs().max().item() + ", largest " + kb.grad().abs().max().item());
+    }
+
+    @Test
+    void blockedConvolutionMatchesTheWholeBatchComposite() {
+        int[] one = {1, 1};
+        try (MemoryScope s = MemoryScope.open("conv")) {
+            Rng rng = new Rng(3);
+            check("MNIST conv2, 7 images", Tensor.uniform(rng, -1, 1, DType.F32, 7, 13, 13, 32), new long[] {3, 3, 32, 64},
+                    one, one, Conv2dShape.Padding.VALID);
+            check("MNIST conv1, 1 image", Tensor.uniform(rng, 0, 1, DType.F32, 1, 28, 28, 1), new long[] {3, 3, 1, 32},
+                    one, one, Conv2dShape.Padding.VALID);
+            check("strided, dilated, same", Tensor.uniform(rng, -1, 1, DType.F32, 3, 11, 9, 5), new long[] {3, 2, 5, 4},
+                    new int[] {2, 3}, new int[] {2, 1}, Conv2dShape.Padding.SAME);
+            Tensor wide = Tensor.uniform(rng, -1, 1, DType.F32, 3, 8, 9, 6);
+            check("non-contiguous input", wide.transpose(1, 2), new long[] {3, 3, 6, 8}, one, one, Conv2dShape.Padding.VALID);
+        }
+    }
+
+    @Test
+    void anEmptyBatchGivesEmptyOutputAndAZeroKernelGradient() {
+        try (MemoryScope s = MemoryScope.open("conv")) {
+            Var x = Var.param(Tensor.zeros(DType.F32, 0, 5, 5, 2));
+            Var k = Var.param(Tensor.ones(DType.F32, 3, 3, 2, 4));
+            Var y = F.conv2d(x, k, new int[] {1, 1}, new int[] {1, 1}, Conv2dShape.Padding.VALID);
+            assertEquals("[0, 3, 3, 4]", java.util.Arrays.toString(y.value().shape()));
+            y.backward(Tensor.zeros(DType.F32, 0, 3, 3, 4));
+            assertTrue(k.grad().allClose(Tensor.zeros(DType.F32, 3, 3, 2, 4), 0, 0));
+        }
+    }
+
+    @Test
+    void aKernelOfTheWrongShapeIsRefusedWithItsShape() {
+        try (MemoryScope s = MemoryScope.open("conv")) {
+            Var x = Var.of(Tensor.zeros(DType.F32, 1, 5, 5, 2));
+            Var k = Var.of(Tensor.zeros(DType.F32, 3, 3, 3, 4));
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> F.conv2d(x, k, new int[] {1, 1}, new int[] {1, 1}, Conv2dShape.Padding.VALID));
+            assertTrue(e.getMessage().contains("[3, 3, 3, 4]"), e.getMessage());
+        }
+    }
+}
