@@ -1,8 +1,14 @@
 package dev.panamax.bench.jmh;
 
+import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.Var;
 import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.kernels.conv.Im2col;
 import dev.panamax.kernels.gemm.Gemm;
+import dev.panamax.tensors.DType;
+import dev.panamax.tensors.Rng;
+import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.MemoryScope;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +25,9 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The MNIST CNN's three convolutions at batch 32 (NHWC, 3×3, valid): forward (im2col + GEMM) and backward
- * (weight gradient GEMM, input gradient GEMM + col2im), Java GEMM on all threads.
+ * (weight gradient GEMM, input gradient GEMM + col2im), Java GEMM on all threads; and the autodiff op's
+ * forward + backward ({@code op}: blocked, GEMMs on the backend's choice) against the whole-batch composite
+ * ({@code composite}: one patch matrix, one product).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,6 +39,8 @@ public class ConvBench {
 
     Conv2dShape s;
     Arena arena;
+    MemoryScope model;
+    Tensor input, kernel;
     MemorySegment x, w, y, cols, dy, dw, dcols, dx;
 
     @Setup(Level.Trial)
@@ -50,11 +60,36 @@ public class ConvBench {
         dcols = arena.allocate(m * k * 4, 64);
         dw = arena.allocate(k * s.f() * 4, 64);
         dx = arena.allocate(in * 4, 64);
+        model = MemoryScope.open("conv");
+        input = Tensor.uniform(new Rng(1), -1, 1, DType.F32, s.n(), s.h(), s.w(), s.c());
+        kernel = Tensor.uniform(new Rng(2), -0.1, 0.1, DType.F32, s.kh(), s.kw(), s.c(), s.f());
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        model.close();
         arena.close();
+    }
+
+    @Benchmark
+    public double op() {
+        return opStep(false);
+    }
+
+    @Benchmark
+    public double composite() {
+        return opStep(true);
+    }
+
+    private double opStep(boolean composite) {
+        int[] one = {1, 1};
+        try (MemoryScope step = MemoryScope.open("step")) {
+            Var x = Var.param(input), k = Var.param(kernel);
+            Var y = composite ? F.conv2dComposite(x, k, one, one, Conv2dShape.Padding.VALID)
+                    : F.conv2d(x, k, one, one, Conv2dShape.Padding.VALID);
+            y.backward(Tensor.ones(DType.F32, y.shape()));
+            return k.grad().getDouble(0, 0, 0, 0);
+        }
     }
 
     @Benchmark
