@@ -202,6 +202,21 @@ public final class F {
     }
 
     /**
+     * A Conv2D layer's forward in one op: {@link #conv2d} then {@code + bias (F)}, then {@code max(·, 0)} when
+     * {@code relu}; the epilogue runs on each block of images while it is in cache.
+     */
+    public static Var conv2dBiasAct(Var x, Var kernel, Var bias, int[] strides, int[] dilation, Conv2dShape.Padding padding,
+                                    boolean relu) {
+        long[] k = kernel.shape();
+        if (k.length != 4 || k[2] != x.shape()[3]) {
+            throw new IllegalArgumentException("conv2d: kernel must be (KH, KW, C, F) with C = " + x.shape()[3]
+                    + " input channels, got " + Arrays.toString(k));
+        }
+        return new dev.panamax.autodiff.op.Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
+                padding, relu).apply1(x, kernel, bias);
+    }
+
+    /**
      * Convolution composed from differentiable patches and one matrix product over the whole batch: the
      * readable reference the {@code Conv2d} op is tested against.
      */

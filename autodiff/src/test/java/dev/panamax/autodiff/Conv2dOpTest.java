@@ -13,15 +13,31 @@ import org.junit.jupiter.api.Test;
 /**
  * The blocked F32 convolution op against the whole-batch composite (patches, then one product), forward and
  * both gradients, on the MNIST CNN's second layer (one image per block, so each thread runs several blocks
- * and sums several weight-gradient pieces), a single image, a strided 'same' layer and a non-contiguous input.
+ * and sums several weight-gradient pieces), a single image, a strided 'same' layer, a non-contiguous input, and
+ * the fused bias (+ ReLU) epilogue against separate bias ops.
  * Tolerances are float rounding: the two sum the same products in a different order.
  */
 class Conv2dOpTest {
+    private enum Epilogue { NONE, BIAS, BIAS_RELU }
+
     private static void check(String what, Tensor x, long[] kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding) {
+        check(what, x, kernel, strides, dilation, padding, Epilogue.NONE);
+    }
+
+    private static void check(String what, Tensor x, long[] kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding,
+                              Epilogue epilogue) {
         Tensor k = Tensor.uniform(new Rng(7), -0.2, 0.2, DType.F32, kernel);
+        Tensor bias = Tensor.uniform(new Rng(9), -0.5, 0.5, DType.F32, kernel[3]);
         Var xa = Var.param(x.contiguous()), xb = Var.param(x.contiguous()), ka = Var.param(k.copy()), kb = Var.param(k.copy());
-        Var ya = F.conv2d(xa, ka, strides, dilation, padding);
-        Var yb = F.conv2dComposite(xb, kb, strides, dilation, padding);
+        Var ba = Var.param(bias.copy()), bb = Var.param(bias.copy());
+        Var ya, yb = F.conv2dComposite(xb, kb, strides, dilation, padding);
+        if (epilogue == Epilogue.NONE) {
+            ya = F.conv2d(xa, ka, strides, dilation, padding);
+        } else {
+            boolean relu = epilogue == Epilogue.BIAS_RELU;
+            ya = F.conv2dBiasAct(xa, ka, ba, strides, dilation, padding, relu);
+            yb = relu ? F.biasRelu(yb, bb) : F.biasAdd(yb, bb);
+        }
         assertEquals(java.util.Arrays.toString(yb.value().shape()), java.util.Arrays.toString(ya.value().shape()), what + " shape");
         assertTrue(ya.value().allClose(yb.value(), 1e-5, 1e-5), what + " forward");
         Tensor up = Tensor.uniform(new Rng(8), -1, 1, DType.F32, ya.value().shape());
@@ -30,6 +46,7 @@ class Conv2dOpTest {
         assertTrue(xa.grad().allClose(xb.grad(), 1e-5, 1e-5), what + " input gradient");
         assertTrue(ka.grad().allClose(kb.grad(), 1e-4, 1e-4), what + " kernel gradient: max difference "
                 + ka.grad().sub(kb.grad()).abs().max().item() + ", largest " + kb.grad().abs().max().item());
+        if (epilogue != Epilogue.NONE) assertTrue(ba.grad().allClose(bb.grad(), 1e-4, 1e-4), what + " bias gradient");
     }
 
     @Test
@@ -43,6 +60,10 @@ class Conv2dOpTest {
                     one, one, Conv2dShape.Padding.VALID);
             check("strided, dilated, same", Tensor.uniform(rng, -1, 1, DType.F32, 3, 11, 9, 5), new long[] {3, 2, 5, 4},
                     new int[] {2, 3}, new int[] {2, 1}, Conv2dShape.Padding.SAME);
+            check("MNIST conv2 with bias and ReLU, 7 images", Tensor.uniform(rng, -1, 1, DType.F32, 7, 13, 13, 32),
+                    new long[] {3, 3, 32, 64}, one, one, Conv2dShape.Padding.VALID, Epilogue.BIAS_RELU);
+            check("MNIST conv3 with bias, 5 images", Tensor.uniform(rng, -1, 1, DType.F32, 5, 5, 5, 64),
+                    new long[] {3, 3, 64, 64}, one, one, Conv2dShape.Padding.VALID, Epilogue.BIAS);
             Tensor wide = Tensor.uniform(rng, -1, 1, DType.F32, 3, 8, 9, 6);
             check("non-contiguous input", wide.transpose(1, 2), new long[] {3, 3, 6, 8}, one, one, Conv2dShape.Padding.VALID);
         }

@@ -56,9 +56,10 @@ public final class Conv2D extends Layer {
 
     @Override
     public Var forward(Var x, boolean training, Rng rng) {
-        Var y = convolve(x);
-        if (activation.equalsIgnoreCase("relu")) return F.biasRelu(y, params.get(1));  // fused epilogue, see Dense
-        return act.apply(F.biasAdd(y, params.get(1)));
+        // Bias and ReLU run inside the convolution, block by block (see F.conv2dBiasAct); other activations after it.
+        int[] strides = {stride, stride}, dilations = {dilation, dilation};
+        if (activation.equalsIgnoreCase("relu")) return F.conv2dBiasAct(x, params.get(0), params.get(1), strides, dilations, padding, true);
+        return act.apply(F.conv2dBiasAct(x, params.get(0), params.get(1), strides, dilations, padding, false));
     }
 
     /** The convolution alone, before bias and activation. */

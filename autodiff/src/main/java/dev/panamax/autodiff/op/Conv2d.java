@@ -20,7 +20,9 @@ import java.util.Arrays;
  * second layer at batch 128, written and read back once per pass). The cores take disjoint images, each running
  * its GEMMs single-threaded. Backward folds each block's patch gradient straight into its images (col2im) and
  * sums the weight gradient per thread, then across threads in a fixed order, so results do not depend on timing.
- * The patch matrix is not kept for backward; it is unfolded again, block by block. F32 and F64.
+ * The patch matrix is not kept for backward; it is unfolded again, block by block. With a bias (third input),
+ * the layer's epilogue {@code act(y + bias)} (ReLU or none) runs on each block while it is in cache, and its
+ * backward ({@code g·[y > 0]}, the bias sums) likewise. F32 and F64.
  * {@code -Dpanamax.conv.blockBytes} sets the patch buffer per thread (default 192 KB).
  */
 public final class Conv2d extends Function {
@@ -28,8 +30,19 @@ public final class Conv2d extends Function {
 
     private final int kh, kw, sh, sw, dh, dw;
     private final Conv2dShape.Padding padding;
+    private final boolean relu;
 
+    /** Convolution alone: inputs {@code (x, kernel)}. */
     public Conv2d(int kh, int kw, int sh, int sw, int dh, int dw, Conv2dShape.Padding padding) {
+        this(kh, kw, sh, sw, dh, dw, padding, false);
+    }
+
+    /**
+     * Convolution; given a third input {@code bias (F)}, followed by {@code + bias} and, when {@code relu},
+     * {@code max(·, 0)}.
+     */
+    public Conv2d(int kh, int kw, int sh, int sw, int dh, int dw, Conv2dShape.Padding padding, boolean relu) {
+        this.relu = relu;
         this.kh = kh;
         this.kw = kw;
         this.sh = sh;
@@ -93,73 +106,115 @@ public final class Conv2d extends Function {
     }
 
     @Override
+    public String name() {
+        return relu ? "Conv2dBiasRelu" : "Conv2d";
+    }
+
+    @Override
     protected Tensor[] forward(Ctx ctx, Tensor... in) {
-        Tensor x = in[0], k = in[1];
-        if (!x.dtype().isFloating() || x.dtype() != k.dtype()) {
-            throw new IllegalArgumentException("conv2d: input and kernel must both be F32 or both F64, got " + x.dtype() + " and " + k.dtype());
+        Tensor x = in[0], k = in[1], bias = in.length > 2 ? in[2] : null;
+        if (in.length > 3 || relu && bias == null) throw new IllegalArgumentException(name() + ": takes (input, kernel[, bias]); ReLU needs the bias");
+        if (!x.dtype().isFloating() || x.dtype() != k.dtype() || bias != null && bias.dtype() != x.dtype()) {
+            throw new IllegalArgumentException("conv2d: input, kernel and bias must all be F32 or all F64, got " + x.dtype() + ", "
+                    + k.dtype() + (bias == null ? "" : ", " + bias.dtype()));
         }
         Conv2dShape s = geometry(x.shape(), k.shape());
-        ctx.save(x, k);
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != s.f())) {
+            throw new IllegalArgumentException("conv2d: bias must have one value per filter (" + s.f() + "), got " + Arrays.toString(bias.shape()));
+        }
         Plan plan = Plan.of(s, x.dtype().byteSize());
         int kk = s.patchSize(), f = s.f();
         Tensor y = Tensor.empty(x.dtype(), s.n(), s.oh(), s.ow(), f);
-        try (Tensor xc = x.contiguous(); Tensor kc = k.contiguous();
+        try (Tensor xc = x.contiguous(); Tensor kc = k.contiguous(); Tensor bc = bias == null ? null : bias.contiguous();
              Tensor cols = Tensor.empty(x.dtype(), plan.parts() * plan.bufferElements())) {
             plan.forEachBlock((part, b, count) -> {
-                long colsOff = part * plan.bufferElements(), rows = count * plan.rowsPerImage();
+                long colsOff = part * plan.bufferElements(), rows = count * plan.rowsPerImage(), yOff = b * plan.rowsPerImage() * f;
                 Im2col.im2col(plan.sub(count), plan.width(), xc.segment(), xc.offset() + b * plan.imageElements(), cols.segment(), colsOff);
                 gemm(x.dtype(), false, false, rows, f, kk, cols.segment(), colsOff, kk, kc.segment(), kc.offset(), f,
-                        false, y.segment(), b * plan.rowsPerImage() * f, f);
+                        false, y.segment(), yOff, f);
+                if (bc != null) ConvEpilogue.forward(x.dtype(), y.segment(), yOff, bc.segment(), bc.offset(), rows, f, relu);
             });
+        } catch (RuntimeException e) {
+            y.close();
+            throw e;
         }
+        if (relu) ctx.save(x, k, y);
+        else ctx.save(x, k);
         return new Tensor[] {y};
     }
 
     @Override
     protected Tensor[] backward(Ctx ctx, Tensor... g) {
-        Tensor x = ctx.saved(0), k = ctx.saved(1);
+        Tensor x = ctx.saved(0), k = ctx.saved(1), y = relu ? ctx.saved(2) : null;
         Conv2dShape s = geometry(x.shape(), k.shape());
         Plan plan = Plan.of(s, x.dtype().byteSize());
         int kk = s.patchSize(), f = s.f();
-        boolean wantDx = ctx.needsInputGrad(0), wantDk = ctx.needsInputGrad(1);
+        boolean hasBias = ctx.inputCount() > 2;
+        boolean wantDx = ctx.needsInputGrad(0), wantDk = ctx.needsInputGrad(1), wantDb = hasBias && ctx.needsInputGrad(2);
         DType t = x.dtype();
         Tensor dx = wantDx ? Tensor.empty(t, x.shape()) : null;
         Tensor dk = wantDk ? Tensor.empty(t, k.shape()) : null;
+        Tensor db = wantDb ? Tensor.empty(t, f) : null;
         long kernelElements = (long) kk * f;
+        // Per part: the patch buffer, the block's gradient after ReLU, its bias sums, and the part's running sums.
+        long blockRows = plan.images() * plan.rowsPerImage();
+        long gradOff = plan.bufferElements(), biasOff = gradOff + (relu ? blockRows * f : 0), stride = biasOff + 2L * f;
         try (Tensor gc = g[0].contiguous(); Tensor xc = x.contiguous(); Tensor kc = k.contiguous();
-             Tensor buffers = Tensor.empty(t, plan.parts() * plan.bufferElements());
+             Tensor buffers = Tensor.empty(t, plan.parts() * stride);
              Tensor partials = Tensor.empty(t, wantDk ? plan.parts() * kernelElements : 1)) {
             MemorySegment buf = buffers.segment(), part = partials.segment();
             boolean[] started = new boolean[plan.parts()];
             plan.forEachBlock((p, b, count) -> {
-                long bufOff = p * plan.bufferElements(), rows = count * plan.rowsPerImage();
-                long gOff = gc.offset() + b * plan.rowsPerImage() * f;
+                long base = p * stride, rows = count * plan.rowsPerImage(), rowOff = b * plan.rowsPerImage() * f;
+                MemorySegment gs = gc.segment();
+                long gOff = gc.offset() + rowOff;
+                if (hasBias) {  // the epilogue's backward: g·[y > 0] (ReLU), and this block's bias sums
+                    ConvEpilogue.backward(t, buf, base + gradOff, gs, gOff, relu ? y.segment() : gs, relu ? y.offset() + rowOff : gOff,
+                            buf, base + biasOff + f, rows, f, relu);
+                    if (started[p]) add(t, buf, base + biasOff, buf, base + biasOff + f, f);
+                    else MemorySegment.copy(buf, (base + biasOff + f) * plan.width(), buf, (base + biasOff) * plan.width(), (long) f * plan.width());
+                    if (relu) {
+                        gs = buf;
+                        gOff = base + gradOff;
+                    }
+                }
                 Conv2dShape sub = plan.sub(count);
                 if (wantDk) {  // dK_part += colsᵀ · g
-                    Im2col.im2col(sub, plan.width(), xc.segment(), xc.offset() + b * plan.imageElements(), buf, bufOff);
-                    gemm(t, true, false, kk, f, rows, buf, bufOff, kk, gc.segment(), gOff, f, started[p], part, p * kernelElements, f);
-                    started[p] = true;
+                    Im2col.im2col(sub, plan.width(), xc.segment(), xc.offset() + b * plan.imageElements(), buf, base);
+                    gemm(t, true, false, kk, f, rows, buf, base, kk, gs, gOff, f, started[p], part, p * kernelElements, f);
                 }
                 if (wantDx) {  // dcols = g · Kᵀ, folded into this block's images
-                    gemm(t, false, true, rows, kk, f, gc.segment(), gOff, f, kc.segment(), kc.offset(), f, false, buf, bufOff, kk);
-                    Im2col.col2im(sub, t == DType.F64, buf, bufOff, dx.segment(), b * plan.imageElements());
+                    gemm(t, false, true, rows, kk, f, gs, gOff, f, kc.segment(), kc.offset(), f, false, buf, base, kk);
+                    Im2col.col2im(sub, t == DType.F64, buf, base, dx.segment(), b * plan.imageElements());
                 }
+                started[p] = true;
             });
-            if (wantDk && s.n() == 0) {
-                dk.segment().fill((byte) 0);
-            } else if (wantDk) {
-                MemorySegment.copy(part, 0, dk.segment(), 0, kernelElements * plan.width());
-                for (int p = 1; p < plan.parts(); p++) {
-                    if (t == DType.F64) Elementwise.binaryF64(BinaryOp.ADD, dk.segment(), 0, dk.segment(), 0, part, p * kernelElements, kernelElements);
-                    else Elementwise.binaryF32(BinaryOp.ADD, dk.segment(), 0, dk.segment(), 0, part, p * kernelElements, kernelElements);
-                }
-            }
+            sumParts(t, plan, s.n() == 0, part, 0, kernelElements, kernelElements, dk);
+            sumParts(t, plan, s.n() == 0, buf, biasOff, stride, f, db);
         } catch (RuntimeException e) {
             if (dx != null) dx.close();
             if (dk != null) dk.close();
+            if (db != null) db.close();
             throw e;
         }
-        return new Tensor[] {dx, dk};
+        return hasBias ? new Tensor[] {dx, dk, db} : new Tensor[] {dx, dk};
+    }
+
+    /** {@code out = Σ_p src[off + p·stride ..][0, n)} over the parts in order (zeros for an empty batch); no-op without out. */
+    private static void sumParts(DType t, Plan plan, boolean empty, MemorySegment src, long off, long stride, long n, Tensor out) {
+        if (out == null) return;
+        if (empty) {
+            out.segment().asSlice(out.offset() * plan.width(), n * plan.width()).fill((byte) 0);
+            return;
+        }
+        MemorySegment.copy(src, off * plan.width(), out.segment(), 0, n * plan.width());
+        for (int p = 1; p < plan.parts(); p++) add(t, out.segment(), 0, src, off + p * stride, n);
+    }
+
+    /** {@code dst[0, n) += src[0, n)}. */
+    private static void add(DType t, MemorySegment dst, long d, MemorySegment src, long s, long n) {
+        if (t == DType.F64) Elementwise.binaryF64(BinaryOp.ADD, dst, d, dst, d, src, s, n);
+        else Elementwise.binaryF32(BinaryOp.ADD, dst, d, dst, d, src, s, n);
     }
 
     /** {@code C = op(A)·op(B) (+ C when accumulate)}, row-major, offsets in elements. */

@@ -203,6 +203,10 @@ public final class OpInfos {
         l.add(info("conv2d same, strided, dilated", dev.panamax.autodiff.op.Conv2d.class, v -> F.conv2d(v[0], v[1], strided, dilated, samePad),
                 () -> one(r(1, 3, 5, 6, 2), r(2, 2, 2, 2, 3)),
                 in -> F.conv2dComposite(Var.of(in[0]), Var.of(in[1]), strided, dilated, samePad).value()));
+        l.add(info("conv2d bias relu", dev.panamax.autodiff.op.Conv2d.class,
+                v -> F.conv2dBiasAct(v[0], v[1], v[2], one1, one1, valid, true),
+                () -> one(r(1, 3, 5, 4, 3), r(2, 3, 2, 3, 2), r(3, 2)),
+                in -> F.biasRelu(F.conv2dComposite(Var.of(in[0]), Var.of(in[1]), one1, one1, valid), Var.of(in[2])).value()));
         l.add(info("max_pool2d", dev.panamax.autodiff.op.MaxPool2d.class, v -> F.maxPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}),
                 () -> one(r(1, 2, 4, 5, 3)), null));
         l.add(info("max_pool2d composite", null, v -> F.maxPool2dComposite(v[0], new int[] {2, 2}, new int[] {2, 2},
