@@ -64,6 +64,10 @@ class Conv2dOpTest {
                     new long[] {3, 3, 32, 64}, one, one, Conv2dShape.Padding.VALID, Epilogue.BIAS_RELU);
             check("MNIST conv3 with bias, 5 images", Tensor.uniform(rng, -1, 1, DType.F32, 5, 5, 5, 64),
                     new long[] {3, 3, 64, 64}, one, one, Conv2dShape.Padding.VALID, Epilogue.BIAS);
+            check("MNIST conv1 with bias and ReLU, 9 images", Tensor.uniform(rng, 0, 1, DType.F32, 9, 28, 28, 1),
+                    new long[] {3, 3, 1, 32}, one, one, Conv2dShape.Padding.VALID, Epilogue.BIAS_RELU);
+            check("strided, dilated, 2 channels, with bias", Tensor.uniform(rng, -1, 1, DType.F32, 3, 11, 10, 2),
+                    new long[] {2, 3, 2, 16}, new int[] {2, 1}, new int[] {1, 2}, Conv2dShape.Padding.VALID, Epilogue.BIAS);
             Tensor wide = Tensor.uniform(rng, -1, 1, DType.F32, 3, 8, 9, 6);
             check("non-contiguous input", wide.transpose(1, 2), new long[] {3, 3, 6, 8}, one, one, Conv2dShape.Padding.VALID);
         }
