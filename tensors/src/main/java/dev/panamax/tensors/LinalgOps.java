@@ -17,6 +17,8 @@ final class LinalgOps {
             throw new IllegalArgumentException("matmul: needs two F32 or two F64 operands, got " + a.describe() + " and "
                     + b.describe() + "; convert with to(DType.F32)");
         }
+        Tensor direct = matmul2d(a, b);
+        if (direct != null) return direct;
         // 1-D operands become a row (left) or a column (right), removed again from the result.
         boolean rowVec = a.rank() == 1, colVec = b.rank() == 1;
         try (Tensor a2 = rowVec ? a.unsqueeze(0) : a.view(a.shape(), a.strides(), a.offset());
@@ -59,6 +61,39 @@ final class LinalgOps {
                 return out.reshape(finalShape);
             }
         }
+    }
+
+    /**
+     * The common case, two matrices the GEMM can read in place, without the views and offset tables of the
+     * general path (they cost more than a single-image Dense layer's product); null when it does not apply.
+     */
+    private static Tensor matmul2d(Tensor a, Tensor b) {
+        if (a.rank() != 2 || b.rank() != 2) return null;
+        long m = a.dim(0), k = a.dim(1), n = b.dim(1);
+        if (b.dim(0) != k || m == 0 || k == 0 || n == 0) return null;
+        long lda = leadingIfReadable(a), ldb = leadingIfReadable(b);
+        if (lda == 0 || ldb == 0) return null;
+        boolean ta = lda < 0, tb = ldb < 0;
+        Tensor out = Tensor.empty(a.dtype(), m, n);
+        if (a.dtype() == DType.F32) {
+            CpuBackend.sgemm(ta, tb, (int) m, (int) n, (int) k, 1f, a.segment(), a.offset(), Math.abs(lda), b.segment(), b.offset(),
+                    Math.abs(ldb), 0f, out.segment(), 0, n);
+        } else {
+            CpuBackend.dgemm(ta, tb, (int) m, (int) n, (int) k, 1.0, a.segment(), a.offset(), Math.abs(lda), b.segment(), b.offset(),
+                    Math.abs(ldb), 0.0, out.segment(), 0, n);
+        }
+        return out;
+    }
+
+    /**
+     * A matrix's leading dimension when the GEMM can read it in place: positive for rows contiguous, negative for
+     * columns contiguous (a transposed view), 0 when it needs a copy. A size-1 dimension's stride is irrelevant.
+     */
+    private static long leadingIfReadable(Tensor t) {
+        long r = t.dim(0), c = t.dim(1), sr = t.stride(0), sc = t.stride(1);
+        if ((c == 1 || sc == 1) && (r == 1 || sr >= c)) return r == 1 ? Math.max(1, c) : sr;
+        if ((r == 1 || sr == 1) && (c == 1 || sc >= r)) return -(c == 1 ? Math.max(1, r) : sc);
+        return 0;
     }
 
     private static long[] concat(long[] batch, long r, long c) {

@@ -244,6 +244,11 @@ public final class Tensor implements AutoCloseable, Owned {
         return strides.clone();
     }
 
+    /** Stride of dimension {@code axis} in elements (negative counts from the end). */
+    public long stride(int axis) {
+        return strides[Shape.axis("stride", axis, strides.length)];
+    }
+
     /** Offset of element 0 in the storage, in elements. */
     public long offset() {
         return offset;

@@ -63,6 +63,29 @@ class MatmulTest {
         }
     }
 
+    /**
+     * Matrices read in place or copied: a single row or column taken from a wider tensor (a size-1 dimension with
+     * a stride that is not the row length, read either way), a strided slice, and broadcast (stride-0) operands.
+     */
+    @Test
+    void stridedRowsColumnsAndBroadcastOperands() {
+        Rng rng = new Rng(13);
+        try (MemoryScope s = MemoryScope.open("t")) {
+            Tensor wide = Fixtures.values(rng, DType.F32, 6, 9);
+            Tensor w = Fixtures.values(rng, DType.F32, 9, 5), tall = Fixtures.values(rng, DType.F32, 6, 5);
+            Tensor[][] cases = {
+                {wide.slice(0, 2, 3), w},                                      // one row of a wider matrix
+                {tall.slice(1, 2, 3).transpose(0, 1), wide},                   // a column read as a row: element stride 5
+                {wide, w.slice(1, 3, 4)},                                      // one column of a wider matrix: row stride 5
+                {wide.slice(0, 4, 5), w.slice(1, 1, 2)},                       // 1 × 9 by 9 × 1
+                {wide.slice(0, 0, 6, 2), w.slice(1, 0, 5, 2)},                 // every other row and column
+                {wide.slice(0, 1, 2).expand(4, 9), w},                         // a broadcast row
+                {wide, w.slice(1, 2, 3).expand(9, 3)},                         // a broadcast column
+            };
+            for (Tensor[] c : cases) matmul(Ref.of(c[0]), Ref.of(c[1])).assertMatches(c[0].matmul(c[1]), 1e-5, 1e-5);
+        }
+    }
+
     @Test
     void batchedBroadcastAndVectors() {
         Rng rng = new Rng(12);
