@@ -131,6 +131,8 @@ OPS = {
 LATE_OPS = {
     "conv2d bias relu": (lambda x, w, b: torch.relu(nhwc_conv(x, w, (1, 1), (1, 1), "valid") + b),
                          lambda: [r(3, 5, 4, 3), r(3, 2, 3, 2), r(2)]),
+    "conv2d max_pool2d": (lambda x, w: F.max_pool2d(nhwc_conv(x, w, (1, 1), (1, 1), "valid").permute(0, 3, 1, 2), 2, 2).permute(0, 2, 3, 1),
+                          lambda: [r(3, 6, 5, 3), r(3, 2, 3, 2)]),
 }
 
 

@@ -217,6 +217,21 @@ public final class F {
     }
 
     /**
+     * {@link #conv2d} then max pooling with {@code pool}'s window, strides and padding, in one op: each block of
+     * images is pooled while its convolution output is in cache, so the full-size output is never stored.
+     */
+    public static Var conv2dMaxPool(Var x, Var kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding,
+                                    dev.panamax.autodiff.op.Conv2d.MaxPool pool) {
+        long[] k = kernel.shape();
+        if (k.length != 4 || k[2] != x.shape()[3]) {
+            throw new IllegalArgumentException("conv2d: kernel must be (KH, KW, C, F) with C = " + x.shape()[3]
+                    + " input channels, got " + Arrays.toString(k));
+        }
+        return new dev.panamax.autodiff.op.Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
+                padding, pool).apply1(x, kernel);
+    }
+
+    /**
      * Convolution composed from differentiable patches and one matrix product over the whole batch: the
      * readable reference the {@code Conv2d} op is tested against.
      */

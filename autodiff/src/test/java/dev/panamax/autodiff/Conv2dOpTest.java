@@ -14,11 +14,15 @@ import org.junit.jupiter.api.Test;
  * The blocked F32 convolution op against the whole-batch composite (patches, then one product), forward and
  * both gradients, on the MNIST CNN's second layer (one image per block, so each thread runs several blocks
  * and sums several weight-gradient pieces), a single image, a strided 'same' layer, a non-contiguous input, and
- * the fused bias (+ ReLU) epilogue against separate bias ops.
+ * the fused bias (+ ReLU) epilogue against separate bias ops, and the fused max pooling against the pooling op.
  * Tolerances are float rounding: the two sum the same products in a different order.
  */
 class Conv2dOpTest {
-    private enum Epilogue { NONE, BIAS, BIAS_RELU }
+    private enum Epilogue { NONE, BIAS, BIAS_RELU, MAX_POOL }
+
+    /** The pooling of the MAX_POOL cases: 2 × 2 windows, or 3 × 3 with stride 2 and 'same' padding for odd inputs. */
+    private static int poolSize = 2, poolStride = 2;
+    private static Conv2dShape.Padding poolPadding = Conv2dShape.Padding.VALID;
 
     private static void check(String what, Tensor x, long[] kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding) {
         check(what, x, kernel, strides, dilation, padding, Epilogue.NONE);
@@ -33,6 +37,10 @@ class Conv2dOpTest {
         Var ya, yb = F.conv2dComposite(xb, kb, strides, dilation, padding);
         if (epilogue == Epilogue.NONE) {
             ya = F.conv2d(xa, ka, strides, dilation, padding);
+        } else if (epilogue == Epilogue.MAX_POOL) {
+            ya = F.conv2dMaxPool(xa, ka, strides, dilation, padding,
+                    new dev.panamax.autodiff.op.Conv2d.MaxPool(poolSize, poolSize, poolStride, poolStride, poolPadding));
+            yb = F.maxPool2d(yb, new int[] {poolSize, poolSize}, new int[] {poolStride, poolStride}, poolPadding);
         } else {
             boolean relu = epilogue == Epilogue.BIAS_RELU;
             ya = F.conv2dBiasAct(xa, ka, ba, strides, dilation, padding, relu);
@@ -46,7 +54,9 @@ class Conv2dOpTest {
         assertTrue(xa.grad().allClose(xb.grad(), 1e-5, 1e-5), what + " input gradient");
         assertTrue(ka.grad().allClose(kb.grad(), 1e-4, 1e-4), what + " kernel gradient: max difference "
                 + ka.grad().sub(kb.grad()).abs().max().item() + ", largest " + kb.grad().abs().max().item());
-        if (epilogue != Epilogue.NONE) assertTrue(ba.grad().allClose(bb.grad(), 1e-4, 1e-4), what + " bias gradient");
+        if (epilogue == Epilogue.BIAS || epilogue == Epilogue.BIAS_RELU) {
+            assertTrue(ba.grad().allClose(bb.grad(), 1e-4, 1e-4), what + " bias gradient");
+        }
     }
 
     @Test
@@ -68,6 +78,16 @@ class Conv2dOpTest {
                     new long[] {3, 3, 1, 32}, one, one, Conv2dShape.Padding.VALID, Epilogue.BIAS_RELU);
             check("strided, dilated, 2 channels, with bias", Tensor.uniform(rng, -1, 1, DType.F32, 3, 11, 10, 2),
                     new long[] {2, 3, 2, 16}, new int[] {2, 1}, new int[] {1, 2}, Conv2dShape.Padding.VALID, Epilogue.BIAS);
+            check("MNIST conv1 + max pool, 9 images", Tensor.uniform(rng, 0, 1, DType.F32, 9, 28, 28, 1),
+                    new long[] {3, 3, 1, 32}, one, one, Conv2dShape.Padding.VALID, Epilogue.MAX_POOL);
+            check("MNIST conv2 + max pool (11 → 5 drops a row), 7 images", Tensor.uniform(rng, -1, 1, DType.F32, 7, 13, 13, 32),
+                    new long[] {3, 3, 32, 64}, one, one, Conv2dShape.Padding.VALID, Epilogue.MAX_POOL);
+            poolSize = 3;
+            poolPadding = Conv2dShape.Padding.SAME;
+            check("strided conv + 3 × 3 'same' max pool, 1 image", Tensor.uniform(rng, -1, 1, DType.F32, 1, 12, 11, 3),
+                    new long[] {2, 2, 3, 8}, new int[] {1, 2}, one, Conv2dShape.Padding.SAME, Epilogue.MAX_POOL);
+            poolSize = 2;
+            poolPadding = Conv2dShape.Padding.VALID;
             Tensor wide = Tensor.uniform(rng, -1, 1, DType.F32, 3, 8, 9, 6);
             check("non-contiguous input", wide.transpose(1, 2), new long[] {3, 3, 6, 8}, one, one, Conv2dShape.Padding.VALID);
         }

@@ -67,6 +67,11 @@ public final class Conv2D extends Layer {
         return F.conv2d(x, params.get(0), new int[] {stride, stride}, new int[] {dilation, dilation}, padding);
     }
 
+    /** The convolution followed by {@code pool}, in one op that pools each block while it is in cache. */
+    public Var convolveAndPool(Var x, MaxPooling2D pool) {
+        return F.conv2dMaxPool(x, params.get(0), new int[] {stride, stride}, new int[] {dilation, dilation}, padding, pool.asConvStage());
+    }
+
     /** The bias, one value per filter. */
     public Var bias() {
         return params.get(1);

@@ -26,6 +26,12 @@ public final class MaxPooling2D extends Layer {
     }
 
     /** Max (not average) pooling. */
+    /** The pooling as the convolution op's fused stage (max pooling only). */
+    public dev.panamax.autodiff.op.Conv2d.MaxPool asConvStage() {
+        if (average) throw new IllegalStateException("average pooling has no fused convolution stage");
+        return new dev.panamax.autodiff.op.Conv2d.MaxPool(pool, pool, stride, stride, padding);
+    }
+
     public boolean isMax() {
         return !average;
     }

@@ -233,7 +233,8 @@ public final class Sequential implements AutoCloseable {
      * The first {@code count} layers. A ReLU convolution followed by max pooling runs as conv → pool → bias+ReLU:
      * bias and ReLU are monotonic per channel, so max(relu(x + b)) = relu(max(x) + b), exactly, and the gradient
      * is the same too (ReLU's mask at each window's maximum is the pooled output's); the epilogue then touches
-     * a quarter of the memory, which is most of a small CNN's non-GEMM time.
+     * a quarter of the memory, which is most of a small CNN's non-GEMM time. The convolution and the pooling run
+     * as one op, block by block, so the full-size convolution output never reaches memory.
      */
     private Var forwardLayers(Var x, int count, boolean training) {
         Var h = x;
@@ -241,7 +242,7 @@ public final class Sequential implements AutoCloseable {
             Layer l = layers.get(i);
             if (i + 1 < count && l instanceof Conv2D conv && conv.activation().equalsIgnoreCase("relu")
                     && layers.get(i + 1) instanceof MaxPooling2D pool && pool.isMax()) {
-                h = F.biasRelu(pool.forward(conv.convolve(h), training, rng), conv.bias());
+                h = F.biasRelu(conv.convolveAndPool(h, pool), conv.bias());
                 i++;
                 continue;
             }

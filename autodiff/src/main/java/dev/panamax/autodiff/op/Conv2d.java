@@ -22,7 +22,10 @@ import java.util.Arrays;
  * sums the weight gradient per thread, then across threads in a fixed order, so results do not depend on timing.
  * The patch matrix is not kept for backward; it is unfolded again, block by block. With a bias (third input),
  * the layer's epilogue {@code act(y + bias)} (ReLU or none) runs on each block while it is in cache, and its
- * backward ({@code g·[y > 0]}, the bias sums) likewise. F32 and F64.
+ * backward ({@code g·[y > 0]}, the bias sums) likewise. With a {@link MaxPool}, each block's output is pooled while in
+ * cache and only the pooled result leaves it; backward routes the pooled gradient back into the block. So a
+ * convolution followed by pooling never writes its full-size output or gradient to memory (11 MB each for the
+ * MNIST CNN's first layer at batch 128). F32 and F64.
  * {@code -Dpanamax.conv.blockBytes} sets the patch buffer per thread (default 192 KB).
  */
 public final class Conv2d extends Function {
@@ -31,10 +34,24 @@ public final class Conv2d extends Function {
     private final int kh, kw, sh, sw, dh, dw;
     private final Conv2dShape.Padding padding;
     private final boolean relu;
+    private final MaxPool pool;
+
+    /** Max pooling applied to the convolution's output: window, strides, padding. */
+    public record MaxPool(int kh, int kw, int sh, int sw, Conv2dShape.Padding padding) {
+        /** The pooling geometry over {@code n} images of a convolution's output. */
+        Conv2dShape over(Conv2dShape conv, int n) {
+            return Conv2dShape.of(n, conv.oh(), conv.ow(), conv.f(), kh, kw, 0, sh, sw, 1, 1, padding);
+        }
+    }
 
     /** Convolution alone: inputs {@code (x, kernel)}. */
     public Conv2d(int kh, int kw, int sh, int sw, int dh, int dw, Conv2dShape.Padding padding) {
         this(kh, kw, sh, sw, dh, dw, padding, false);
+    }
+
+    /** Convolution then max pooling, in one pass over each block: inputs {@code (x, kernel)}. */
+    public Conv2d(int kh, int kw, int sh, int sw, int dh, int dw, Conv2dShape.Padding padding, MaxPool pool) {
+        this(kh, kw, sh, sw, dh, dw, padding, false, java.util.Objects.requireNonNull(pool, "pool"));
     }
 
     /**
@@ -42,6 +59,11 @@ public final class Conv2d extends Function {
      * {@code max(·, 0)}.
      */
     public Conv2d(int kh, int kw, int sh, int sw, int dh, int dw, Conv2dShape.Padding padding, boolean relu) {
+        this(kh, kw, sh, sw, dh, dw, padding, relu, null);
+    }
+
+    private Conv2d(int kh, int kw, int sh, int sw, int dh, int dw, Conv2dShape.Padding padding, boolean relu, MaxPool pool) {
+        this.pool = pool;
         this.relu = relu;
         this.kh = kh;
         this.kw = kw;
@@ -61,13 +83,17 @@ public final class Conv2d extends Function {
         return Conv2dShape.of((int) x[0], (int) x[1], (int) x[2], (int) x[3], kh, kw, (int) k[3], sh, sw, dh, dw, padding);
     }
 
-    /** How the batch is cut: {@code parts} contiguous image ranges (one per thread), blocks of {@code images}. */
-    private record Plan(Conv2dShape s, int width, int parts, int images) {
-        static Plan of(Conv2dShape s, int width) {
-            long perImage = (long) s.oh() * s.ow() * s.patchSize() * width;
+    /**
+     * How the batch is cut: {@code parts} contiguous image ranges (one per thread), blocks of {@code images}; the
+     * block also holds its convolution output when it is pooled ({@code outElements} per image, else 0).
+     */
+    private record Plan(Conv2dShape s, int width, int parts, int images, long outElements) {
+        static Plan of(Conv2dShape s, int width, boolean pooled) {
+            long out = pooled ? (long) s.oh() * s.ow() * s.f() : 0;
+            long perImage = ((long) s.oh() * s.ow() * s.patchSize() + out) * width;
             int images = (int) Math.max(1, Math.min(s.n(), BLOCK_BYTES / Math.max(1, perImage)));
             int parts = Math.max(1, Math.min(Parallel.THREADS, s.n()));
-            return new Plan(s, width, parts, images);
+            return new Plan(s, width, parts, images, out);
         }
 
         long rowsPerImage() {
@@ -77,6 +103,11 @@ public final class Conv2d extends Function {
         /** Elements of one thread's patch buffer. */
         long bufferElements() {
             return images * rowsPerImage() * s.patchSize();
+        }
+
+        /** Elements of one thread's block of convolution output (or its gradient) before pooling; 0 without pooling. */
+        long outBufferElements() {
+            return images * outElements;
         }
 
         long imageElements() {
@@ -107,13 +138,15 @@ public final class Conv2d extends Function {
 
     @Override
     public String name() {
-        return relu ? "Conv2dBiasRelu" : "Conv2d";
+        return pool != null ? "Conv2dMaxPool" : relu ? "Conv2dBiasRelu" : "Conv2d";
     }
 
     @Override
     protected Tensor[] forward(Ctx ctx, Tensor... in) {
         Tensor x = in[0], k = in[1], bias = in.length > 2 ? in[2] : null;
-        if (in.length > 3 || relu && bias == null) throw new IllegalArgumentException(name() + ": takes (input, kernel[, bias]); ReLU needs the bias");
+        if (in.length > 3 || relu && bias == null || pool != null && bias != null) {
+            throw new IllegalArgumentException(name() + ": takes (input, kernel[, bias]); ReLU needs the bias; pooling takes none");
+        }
         if (!x.dtype().isFloating() || x.dtype() != k.dtype() || bias != null && bias.dtype() != x.dtype()) {
             throw new IllegalArgumentException("conv2d: input, kernel and bias must all be F32 or all F64, got " + x.dtype() + ", "
                     + k.dtype() + (bias == null ? "" : ", " + bias.dtype()));
@@ -122,32 +155,51 @@ public final class Conv2d extends Function {
         if (bias != null && (bias.rank() != 1 || bias.dim(0) != s.f())) {
             throw new IllegalArgumentException("conv2d: bias must have one value per filter (" + s.f() + "), got " + Arrays.toString(bias.shape()));
         }
-        Plan plan = Plan.of(s, x.dtype().byteSize());
+        DType t = x.dtype();
+        Plan plan = Plan.of(s, t.byteSize(), pool != null);
         int kk = s.patchSize(), f = s.f();
-        Tensor y = Tensor.empty(x.dtype(), s.n(), s.oh(), s.ow(), f);
+        Conv2dShape pooled = pool == null ? null : pool.over(s, s.n());
+        Tensor y = pooled == null ? Tensor.empty(t, s.n(), s.oh(), s.ow(), f) : Tensor.empty(t, s.n(), pooled.oh(), pooled.ow(), f);
+        Tensor arg = pooled == null ? null : Tensor.empty(DType.I32, y.shape());
+        long stride = plan.bufferElements() + plan.outBufferElements();  // per part: patches, then the unpooled block
         try (Tensor xc = x.contiguous(); Tensor kc = k.contiguous(); Tensor bc = bias == null ? null : bias.contiguous();
-             Tensor cols = Tensor.empty(x.dtype(), plan.parts() * plan.bufferElements())) {
+             Tensor buffers = Tensor.empty(t, plan.parts() * stride)) {
+            MemorySegment buf = buffers.segment();
             plan.forEachBlock((part, b, count) -> {
-                long colsOff = part * plan.bufferElements(), rows = count * plan.rowsPerImage(), yOff = b * plan.rowsPerImage() * f;
-                Im2col.im2col(plan.sub(count), plan.width(), xc.segment(), xc.offset() + b * plan.imageElements(), cols.segment(), colsOff);
-                gemm(x.dtype(), false, false, rows, f, kk, cols.segment(), colsOff, kk, kc.segment(), kc.offset(), f,
-                        false, y.segment(), yOff, f);
-                if (bc != null) ConvEpilogue.forward(x.dtype(), y.segment(), yOff, bc.segment(), bc.offset(), rows, f, relu);
+                long colsOff = part * stride, rows = count * plan.rowsPerImage();
+                Im2col.im2col(plan.sub(count), plan.width(), xc.segment(), xc.offset() + b * plan.imageElements(), buf, colsOff);
+                if (pooled == null) {
+                    long yOff = b * plan.rowsPerImage() * f;
+                    gemm(t, false, false, rows, f, kk, buf, colsOff, kk, kc.segment(), kc.offset(), f, false, y.segment(), yOff, f);
+                    if (bc != null) ConvEpilogue.forward(t, y.segment(), yOff, bc.segment(), bc.offset(), rows, f, relu);
+                } else {
+                    long outOff = colsOff + plan.bufferElements(), yOff = b * pooledImage(pooled);
+                    gemm(t, false, false, rows, f, kk, buf, colsOff, kk, kc.segment(), kc.offset(), f, false, buf, outOff, f);
+                    BlockMaxPool.forward(t, pool.over(s, count), buf, outOff, y.segment(), yOff, arg.segment(), yOff);
+                }
             });
         } catch (RuntimeException e) {
             y.close();
+            if (arg != null) arg.close();
             throw e;
         }
         if (relu) ctx.save(x, k, y);
+        else if (arg != null) ctx.save(x, k, arg);
         else ctx.save(x, k);
+        if (arg != null) arg.close();  // the context holds its own view
         return new Tensor[] {y};
+    }
+
+    /** Elements of one pooled output image. */
+    private static long pooledImage(Conv2dShape pooled) {
+        return (long) pooled.oh() * pooled.ow() * pooled.c();
     }
 
     @Override
     protected Tensor[] backward(Ctx ctx, Tensor... g) {
-        Tensor x = ctx.saved(0), k = ctx.saved(1), y = relu ? ctx.saved(2) : null;
+        Tensor x = ctx.saved(0), k = ctx.saved(1), y = relu ? ctx.saved(2) : null, arg = pool != null ? ctx.saved(2) : null;
         Conv2dShape s = geometry(x.shape(), k.shape());
-        Plan plan = Plan.of(s, x.dtype().byteSize());
+        Plan plan = Plan.of(s, x.dtype().byteSize(), pool != null);
         int kk = s.patchSize(), f = s.f();
         boolean hasBias = ctx.inputCount() > 2;
         boolean wantDx = ctx.needsInputGrad(0), wantDk = ctx.needsInputGrad(1), wantDb = hasBias && ctx.needsInputGrad(2);
@@ -156,9 +208,11 @@ public final class Conv2d extends Function {
         Tensor dk = wantDk ? Tensor.empty(t, k.shape()) : null;
         Tensor db = wantDb ? Tensor.empty(t, f) : null;
         long kernelElements = (long) kk * f;
-        // Per part: the patch buffer, the block's gradient after ReLU, its bias sums, and the part's running sums.
+        // Per part: the patch buffer, the block's output gradient (after ReLU, or before pooling), its bias sums,
+        // and the part's running sums.
         long blockRows = plan.images() * plan.rowsPerImage();
-        long gradOff = plan.bufferElements(), biasOff = gradOff + (relu ? blockRows * f : 0), stride = biasOff + 2L * f;
+        Conv2dShape pooled = pool == null ? null : pool.over(s, s.n());
+        long gradOff = plan.bufferElements(), biasOff = gradOff + (relu || pool != null ? blockRows * f : 0), stride = biasOff + 2L * f;
         try (Tensor gc = g[0].contiguous(); Tensor xc = x.contiguous(); Tensor kc = k.contiguous();
              Tensor buffers = Tensor.empty(t, plan.parts() * stride);
              Tensor partials = Tensor.empty(t, wantDk ? plan.parts() * kernelElements : 1)) {
@@ -177,6 +231,12 @@ public final class Conv2d extends Function {
                         gs = buf;
                         gOff = base + gradOff;
                     }
+                }
+                if (pooled != null) {  // the pooled gradient, routed back to each window's winner in this block
+                    long at = b * pooledImage(pooled);
+                    BlockMaxPool.backward(t, pool.over(s, count), gs, gc.offset() + at, arg.segment(), arg.offset() + at, buf, base + gradOff);
+                    gs = buf;
+                    gOff = base + gradOff;
                 }
                 Conv2dShape sub = plan.sub(count);
                 if (wantDk) {  // dK_part += colsᵀ · g

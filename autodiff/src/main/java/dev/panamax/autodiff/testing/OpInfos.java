@@ -207,6 +207,10 @@ public final class OpInfos {
                 v -> F.conv2dBiasAct(v[0], v[1], v[2], one1, one1, valid, true),
                 () -> one(r(1, 3, 5, 4, 3), r(2, 3, 2, 3, 2), r(3, 2)),
                 in -> F.biasRelu(F.conv2dComposite(Var.of(in[0]), Var.of(in[1]), one1, one1, valid), Var.of(in[2])).value()));
+        dev.panamax.autodiff.op.Conv2d.MaxPool pool2 = new dev.panamax.autodiff.op.Conv2d.MaxPool(2, 2, 2, 2, valid);
+        l.add(info("conv2d max_pool2d", dev.panamax.autodiff.op.Conv2d.class, v -> F.conv2dMaxPool(v[0], v[1], one1, one1, valid, pool2),
+                () -> one(r(1, 3, 6, 5, 3), r(2, 3, 2, 3, 2)),
+                in -> F.maxPool2d(F.conv2dComposite(Var.of(in[0]), Var.of(in[1]), one1, one1, valid), new int[] {2, 2}, new int[] {2, 2}).value()));
         l.add(info("max_pool2d", dev.panamax.autodiff.op.MaxPool2d.class, v -> F.maxPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}),
                 () -> one(r(1, 2, 4, 5, 3)), null));
         l.add(info("max_pool2d composite", null, v -> F.maxPool2dComposite(v[0], new int[] {2, 2}, new int[] {2, 2},
