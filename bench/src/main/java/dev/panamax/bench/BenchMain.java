@@ -20,14 +20,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class BenchMain {
     private BenchMain() {}
 
-    public static Collection<RunResult> run(String regex, boolean quick, List<String> params) throws RunnerException {
+    public static Collection<RunResult> run(String regex, boolean quick, int forks, List<String> params) throws RunnerException {
+        if (forks < 1) throw new IllegalArgumentException("--forks must be at least 1, got " + forks);
         List<String> flags = new ArrayList<>();
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.startsWith("--") || arg.startsWith("-Dpanamax.") || arg.startsWith("-Darrow.")) flags.add(arg);
         }
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include(regex)
-                .forks(1)
+                .forks(forks)
                 .jvmArgs(flags.toArray(String[]::new))
                 // FACTS.md: JIT transients happen; warm up at least 1.5 s and report medians of several runs.
                 .warmupIterations(quick ? 2 : 3).warmupTime(TimeValue.milliseconds(quick ? 800 : 1000))
@@ -50,7 +51,7 @@ public final class BenchMain {
 
     private static void summarise(Collection<RunResult> results) {
         System.out.println();
-        System.out.println("Derived figures (from the average times above):");
+        System.out.println("Derived figures (from the average times above); " + GemmTable.header().replaceFirst("^[^;]*; ", "") + ":");
         for (RunResult r : results) {
             String label = r.getParams().getBenchmark().replace("dev.panamax.bench.jmh.", "");
             double micros = r.getPrimaryResult().getScore();

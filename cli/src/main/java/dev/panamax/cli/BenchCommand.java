@@ -35,6 +35,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "jmh: shorter warm-up and measurement.")
     boolean quick;
 
+    @Option(names = "--forks", defaultValue = "1",
+            description = "jmh: fresh JVMs per benchmark (default: ${DEFAULT-VALUE}); a JIT-compiled kernel can differ from one JVM to the next.")
+    int forks;
+
     @Option(names = {"-p", "--param"}, description = "jmh: override a parameter, e.g. -p n=1024,2048")
     List<String> params = List.of();
 
@@ -42,7 +46,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         switch (what) {
             case "gemm" -> GemmTable.print(GemmTable.measure(sizes, new int[] {1, 2}, seconds), json, System.out);
-            case "jmh" -> BenchMain.run(regex, quick, params);
+            case "jmh" -> BenchMain.run(regex, quick, forks, params);
             default -> {
                 System.err.println("panamax bench: unknown benchmark '" + what + "'; available: gemm, jmh");
                 return 2;
