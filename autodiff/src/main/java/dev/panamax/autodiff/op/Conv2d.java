@@ -31,8 +31,7 @@ import java.util.Arrays;
 public final class Conv2d extends Function {
     private static final long BLOCK_BYTES = Long.getLong("panamax.conv.blockBytes", 192 * 1024);
 
-    private final int kh, kw, sh, sw, dh, dw;
-    private final Conv2dShape.Padding padding;
+    private final Window window;
     private final boolean relu;
     private final MaxPool pool;
 
@@ -65,22 +64,15 @@ public final class Conv2d extends Function {
     private Conv2d(int kh, int kw, int sh, int sw, int dh, int dw, Conv2dShape.Padding padding, boolean relu, MaxPool pool) {
         this.pool = pool;
         this.relu = relu;
-        this.kh = kh;
-        this.kw = kw;
-        this.sh = sh;
-        this.sw = sw;
-        this.dh = dh;
-        this.dw = dw;
-        this.padding = padding;
+        this.window = new Window(kh, kw, sh, sw, dh, dw, padding);
     }
 
     private Conv2dShape geometry(long[] x, long[] k) {
-        if (x.length != 4) throw new IllegalArgumentException("conv2d: input must be NHWC (N, H, W, C), got " + Arrays.toString(x));
-        if (k.length != 4 || k[0] != kh || k[1] != kw || k[2] != x[3]) {
-            throw new IllegalArgumentException("conv2d: kernel must be (" + kh + ", " + kw + ", C, F) with C = " + x[3]
+        if (x.length == 4 && (k.length != 4 || k[0] != window.kh() || k[1] != window.kw() || k[2] != x[3])) {
+            throw new IllegalArgumentException("conv2d: kernel must be (" + window.kh() + ", " + window.kw() + ", C, F) with C = " + x[3]
                     + " input channels, got " + Arrays.toString(k));
         }
-        return Conv2dShape.of((int) x[0], (int) x[1], (int) x[2], (int) x[3], kh, kw, (int) k[3], sh, sw, dh, dw, padding);
+        return window.over(x, k.length == 4 ? (int) k[3] : 0, "conv2d");
     }
 
     /**

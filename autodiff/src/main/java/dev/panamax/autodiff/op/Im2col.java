@@ -12,8 +12,7 @@ import dev.panamax.tensors.Tensor;
  * dev.panamax.autodiff.F#conv2d}). F32 and F64.
  */
 public final class Im2col extends Function {
-    private final int kh, kw, sh, sw, dh, dw;
-    private final Conv2dShape.Padding padding;
+    private final Window window;
     private final double pad;
 
     public Im2col(int kh, int kw, int sh, int sw, int dh, int dw, Conv2dShape.Padding padding) {
@@ -23,19 +22,12 @@ public final class Im2col extends Function {
     /** With {@code pad} written where a window hangs over the edge (-∞ for max pooling). */
     public Im2col(int kh, int kw, int sh, int sw, int dh, int dw, Conv2dShape.Padding padding, double pad) {
         this.pad = pad;
-        this.kh = kh;
-        this.kw = kw;
-        this.sh = sh;
-        this.sw = sw;
-        this.dh = dh;
-        this.dw = dw;
-        this.padding = padding;
+        this.window = new Window(kh, kw, sh, sw, dh, dw, padding);
     }
 
     /** The geometry for an input of this shape. */
     public Conv2dShape shapeFor(long[] x) {
-        if (x.length != 4) throw new IllegalArgumentException("conv/pool: input must be NHWC (N, H, W, C), got " + java.util.Arrays.toString(x));
-        return Conv2dShape.of((int) x[0], (int) x[1], (int) x[2], (int) x[3], kh, kw, 0, sh, sw, dh, dw, padding);
+        return window.over(x, 0, "conv/pool");
     }
 
     @Override

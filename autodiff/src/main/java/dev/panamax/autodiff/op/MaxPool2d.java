@@ -14,20 +14,14 @@ import dev.panamax.tensors.Tensor;
  * the edge ('same' padding) never pick the padding.
  */
 public final class MaxPool2d extends Function {
-    private final int kh, kw, sh, sw;
-    private final Conv2dShape.Padding padding;
+    private final Window window;
 
     public MaxPool2d(int kh, int kw, int sh, int sw, Conv2dShape.Padding padding) {
-        this.kh = kh;
-        this.kw = kw;
-        this.sh = sh;
-        this.sw = sw;
-        this.padding = padding;
+        this.window = new Window(kh, kw, sh, sw, 1, 1, padding);
     }
 
     private Conv2dShape geometry(long[] x) {
-        if (x.length != 4) throw new IllegalArgumentException("max pooling: input must be NHWC, got " + java.util.Arrays.toString(x));
-        return Conv2dShape.of((int) x[0], (int) x[1], (int) x[2], (int) x[3], kh, kw, 0, sh, sw, 1, 1, padding);
+        return window.over(x, 0, "max pooling");
     }
 
     @Override
@@ -40,7 +34,7 @@ public final class MaxPool2d extends Function {
                 arg = Tensor.empty(DType.I32, s.n(), s.oh(), s.ow(), s.c());
                 Pool2d.maxForward(s, x.segment(), x.offset(), y.segment(), 0, arg.segment(), 0);
             } else {
-                try (Tensor cols = unfold(s, x); Tensor win = cols.reshape(s.patches(), (long) kh * kw, s.c());
+                try (Tensor cols = unfold(s, x); Tensor win = cols.reshape(s.patches(), (long) s.kh() * s.kw(), s.c());
                      Tensor best = win.max(new int[] {1}, false); Tensor tap = win.argmax(1, false)) {
                     y = best.reshape(s.n(), s.oh(), s.ow(), s.c());
                     arg = tap.reshape(s.n(), s.oh(), s.ow(), s.c());  // winning tap (ky·kw + kx) per output
@@ -71,7 +65,7 @@ public final class MaxPool2d extends Function {
                 return new Tensor[] {dx};
             }
             // F64: put each gradient on its winning tap, then fold the windows back onto the input.
-            long taps = (long) kh * kw, c = s.c();
+            long taps = (long) s.kh() * s.kw(), c = s.c();
             double[] gv = gc.toDoubleArray();
             long[] tap = arg.toLongArray();
             double[] dcols = new double[(int) (s.patches() * taps * c)];
