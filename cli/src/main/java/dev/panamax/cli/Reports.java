@@ -35,7 +35,8 @@ final class Reports {
         if (shown.isEmpty()) return;
         org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(1100).height(600)
                 .title("Panamax vs PyTorch (above 1: Panamax better)").yAxisTitle("ratio").build();
-        chart.getStyler().setXAxisLabelRotation(35);
+        // Upright labels with a small spacing hint: at 35° and the default hint XChart left out every other of 13 labels.
+        chart.getStyler().setXAxisLabelRotation(90).setXAxisTickMarkSpacingHint(20);
         chart.getStyler().setLegendVisible(false);
         chart.addSeries("ratio", shown.stream().map(r -> r.workload() + (Boolean.FALSE.equals(r.valid()) ? " (INVALID)" : "")).toList(),
                 shown.stream().map(dev.panamax.bench.compare.CompareRow::ratio).toList());
