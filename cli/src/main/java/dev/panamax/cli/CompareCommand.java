@@ -103,7 +103,9 @@ final class CompareCommand implements Callable<Integer> {
                     + " for both; Panamax JVM with " + String.join(" ", Compare.WORKER_JVM_FLAGS) + "; PyTorch with OMP_WAIT_POLICY=PASSIVE"
                     + " and glibc malloc keeping freed memory (MALLOC_*_ env)",
                     t, pythonToUse == null ? "" : " (PyTorch: the faster of 1 and " + t + ", probed per workload)", opts.rounds(),
-                    quick ? "--quick" : "full steps");
+                    quick ? "--quick" : "full steps")
+                    + "; warm-up / measured steps, the same on both sides: " + String.join(", ", workloads.stream()
+                            .map(w -> w.name() + " " + w.warmup(quick) + " / " + (w.steps(quick) == 0 ? "all" : w.steps(quick))).toList());
             String markdown = CompareReport.markdown(rows, sides, Machine.describe(), settings);
             Path md = CompareReport.write(outDir, date, rows, markdown);
             Path png = outDir.resolve("compare-" + date + ".png");
