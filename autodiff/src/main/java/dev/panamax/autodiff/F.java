@@ -192,11 +192,7 @@ public final class F {
      * {@link dev.panamax.autodiff.op.Conv2d}).
      */
     public static Var conv2d(Var x, Var kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding) {
-        long[] k = kernel.shape();
-        if (k.length != 4 || k[2] != x.shape()[3]) {
-            throw new IllegalArgumentException("conv2d: kernel must be (KH, KW, C, F) with C = " + x.shape()[3]
-                    + " input channels, got " + Arrays.toString(k));
-        }
+        long[] k = kernelShape(x, kernel);
         return new dev.panamax.autodiff.op.Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
                 padding).apply1(x, kernel);
     }
@@ -207,11 +203,7 @@ public final class F {
      */
     public static Var conv2dBiasAct(Var x, Var kernel, Var bias, int[] strides, int[] dilation, Conv2dShape.Padding padding,
                                     boolean relu) {
-        long[] k = kernel.shape();
-        if (k.length != 4 || k[2] != x.shape()[3]) {
-            throw new IllegalArgumentException("conv2d: kernel must be (KH, KW, C, F) with C = " + x.shape()[3]
-                    + " input channels, got " + Arrays.toString(k));
-        }
+        long[] k = kernelShape(x, kernel);
         return new dev.panamax.autodiff.op.Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
                 padding, relu).apply1(x, kernel, bias);
     }
@@ -222,13 +214,19 @@ public final class F {
      */
     public static Var conv2dMaxPool(Var x, Var kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding,
                                     dev.panamax.autodiff.op.Conv2d.MaxPool pool) {
-        long[] k = kernel.shape();
-        if (k.length != 4 || k[2] != x.shape()[3]) {
-            throw new IllegalArgumentException("conv2d: kernel must be (KH, KW, C, F) with C = " + x.shape()[3]
-                    + " input channels, got " + Arrays.toString(k));
-        }
+        long[] k = kernelShape(x, kernel);
         return new dev.panamax.autodiff.op.Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
                 padding, pool).apply1(x, kernel);
+    }
+
+    /** The kernel's shape, checked against the input's channels: (KH, KW, C, F). */
+    private static long[] kernelShape(Var x, Var kernel) {
+        long[] k = kernel.shape(), in = x.shape();
+        if (k.length != 4 || in.length != 4 || k[2] != in[3]) {
+            throw new IllegalArgumentException("conv2d: input must be (N, H, W, C) and kernel (KH, KW, C, F) with the same C, got "
+                    + Arrays.toString(in) + " and " + Arrays.toString(k));
+        }
+        return k;
     }
 
     /**
@@ -236,7 +234,7 @@ public final class F {
      * readable reference the {@code Conv2d} op is tested against.
      */
     public static Var conv2dComposite(Var x, Var kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding) {
-        long[] k = kernel.shape();
+        long[] k = kernelShape(x, kernel);
         dev.panamax.autodiff.op.Im2col unfold = new dev.panamax.autodiff.op.Im2col((int) k[0], (int) k[1], strides[0], strides[1],
                 dilation[0], dilation[1], padding);
         Conv2dShape s = unfold.shapeFor(x.shape());

@@ -3,6 +3,7 @@ package dev.panamax.autodiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.panamax.autodiff.op.Conv2d;
 import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
@@ -20,9 +21,7 @@ import org.junit.jupiter.api.Test;
 class Conv2dOpTest {
     private enum Epilogue { NONE, BIAS, BIAS_RELU, MAX_POOL }
 
-    /** The pooling of the MAX_POOL cases: 2 × 2 windows, or 3 × 3 with stride 2 and 'same' padding for odd inputs. */
-    private static int poolSize = 2, poolStride = 2;
-    private static Conv2dShape.Padding poolPadding = Conv2dShape.Padding.VALID;
+    private static final Conv2d.MaxPool POOL_2X2 = new Conv2d.MaxPool(2, 2, 2, 2, Conv2dShape.Padding.VALID);
 
     private static void check(String what, Tensor x, long[] kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding) {
         check(what, x, kernel, strides, dilation, padding, Epilogue.NONE);
@@ -30,6 +29,12 @@ class Conv2dOpTest {
 
     private static void check(String what, Tensor x, long[] kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding,
                               Epilogue epilogue) {
+        check(what, x, kernel, strides, dilation, padding, epilogue, POOL_2X2);
+    }
+
+    /** {@code pool} is used by the MAX_POOL epilogue only. */
+    private static void check(String what, Tensor x, long[] kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding,
+                              Epilogue epilogue, Conv2d.MaxPool pool) {
         Tensor k = Tensor.uniform(new Rng(7), -0.2, 0.2, DType.F32, kernel);
         Tensor bias = Tensor.uniform(new Rng(9), -0.5, 0.5, DType.F32, kernel[3]);
         Var xa = Var.param(x.contiguous()), xb = Var.param(x.contiguous()), ka = Var.param(k.copy()), kb = Var.param(k.copy());
@@ -38,9 +43,8 @@ class Conv2dOpTest {
         if (epilogue == Epilogue.NONE) {
             ya = F.conv2d(xa, ka, strides, dilation, padding);
         } else if (epilogue == Epilogue.MAX_POOL) {
-            ya = F.conv2dMaxPool(xa, ka, strides, dilation, padding,
-                    new dev.panamax.autodiff.op.Conv2d.MaxPool(poolSize, poolSize, poolStride, poolStride, poolPadding));
-            yb = F.maxPool2d(yb, new int[] {poolSize, poolSize}, new int[] {poolStride, poolStride}, poolPadding);
+            ya = F.conv2dMaxPool(xa, ka, strides, dilation, padding, pool);
+            yb = F.maxPool2d(yb, new int[] {pool.kh(), pool.kw()}, new int[] {pool.sh(), pool.sw()}, pool.padding());
         } else {
             boolean relu = epilogue == Epilogue.BIAS_RELU;
             ya = F.conv2dBiasAct(xa, ka, ba, strides, dilation, padding, relu);
@@ -82,12 +86,9 @@ class Conv2dOpTest {
                     new long[] {3, 3, 1, 32}, one, one, Conv2dShape.Padding.VALID, Epilogue.MAX_POOL);
             check("MNIST conv2 + max pool (11 → 5 drops a row), 7 images", Tensor.uniform(rng, -1, 1, DType.F32, 7, 13, 13, 32),
                     new long[] {3, 3, 32, 64}, one, one, Conv2dShape.Padding.VALID, Epilogue.MAX_POOL);
-            poolSize = 3;
-            poolPadding = Conv2dShape.Padding.SAME;
             check("strided conv + 3 × 3 'same' max pool, 1 image", Tensor.uniform(rng, -1, 1, DType.F32, 1, 12, 11, 3),
-                    new long[] {2, 2, 3, 8}, new int[] {1, 2}, one, Conv2dShape.Padding.SAME, Epilogue.MAX_POOL);
-            poolSize = 2;
-            poolPadding = Conv2dShape.Padding.VALID;
+                    new long[] {2, 2, 3, 8}, new int[] {1, 2}, one, Conv2dShape.Padding.SAME, Epilogue.MAX_POOL,
+                    new Conv2d.MaxPool(3, 3, 2, 2, Conv2dShape.Padding.SAME));
             Tensor wide = Tensor.uniform(rng, -1, 1, DType.F32, 3, 8, 9, 6);
             check("non-contiguous input", wide.transpose(1, 2), new long[] {3, 3, 6, 8}, one, one, Conv2dShape.Padding.VALID);
         }

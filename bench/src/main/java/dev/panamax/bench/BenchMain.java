@@ -51,7 +51,7 @@ public final class BenchMain {
 
     private static void summarise(Collection<RunResult> results) {
         System.out.println();
-        System.out.println("Derived figures (from the average times above); " + GemmTable.header().replaceFirst("^[^;]*; ", "") + ":");
+        System.out.println("Derived figures (from the average times above); " + GemmTable.blasDescription() + ":");
         for (RunResult r : results) {
             String label = r.getParams().getBenchmark().replace("dev.panamax.bench.jmh.", "");
             double micros = r.getPrimaryResult().getScore();

@@ -108,10 +108,14 @@ public final class GemmTable {
     }
 
     static String header() {
-        String blas = Cblas.isAvailable()
+        return "sgemm, square n x n, median of timed runs; " + blasDescription();
+    }
+
+    /** Which OpenBLAS (library and kernel) the figures come from, or why there is none. */
+    static String blasDescription() {
+        return Cblas.isAvailable()
                 ? "OpenBLAS " + Cblas.library().path() + ", kernel " + Cblas.string(Cblas.openblas_get_corename())
                         + (System.getenv("OPENBLAS_CORETYPE") != null ? " (OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE") + ")" : "")
                 : "OpenBLAS not found: " + Cblas.library().problem();
-        return "sgemm, square n x n, median of timed runs; " + blas;
     }
 }

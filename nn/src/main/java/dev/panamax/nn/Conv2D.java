@@ -57,17 +57,12 @@ public final class Conv2D extends Layer {
     @Override
     public Var forward(Var x, boolean training, Rng rng) {
         // Bias and ReLU run inside the convolution, block by block (see F.conv2dBiasAct); other activations after it.
-        int[] strides = {stride, stride}, dilations = {dilation, dilation};
-        if (activation.equalsIgnoreCase("relu")) return F.conv2dBiasAct(x, params.get(0), params.get(1), strides, dilations, padding, true);
-        return act.apply(F.conv2dBiasAct(x, params.get(0), params.get(1), strides, dilations, padding, false));
+        boolean relu = activation.equalsIgnoreCase("relu");
+        Var y = F.conv2dBiasAct(x, params.get(0), params.get(1), new int[] {stride, stride}, new int[] {dilation, dilation}, padding, relu);
+        return relu ? y : act.apply(y);
     }
 
-    /** The convolution alone, before bias and activation. */
-    public Var convolve(Var x) {
-        return F.conv2d(x, params.get(0), new int[] {stride, stride}, new int[] {dilation, dilation}, padding);
-    }
-
-    /** The convolution followed by {@code pool}, in one op that pools each block while it is in cache. */
+    /** The convolution (without bias) followed by {@code pool}, in one op that pools each block while it is in cache. */
     public Var convolveAndPool(Var x, MaxPooling2D pool) {
         return F.conv2dMaxPool(x, params.get(0), new int[] {stride, stride}, new int[] {dilation, dilation}, padding, pool.asConvStage());
     }
