@@ -8,8 +8,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -26,21 +28,36 @@ public final class GemmTable {
         }
     }
 
+    /** The implementations a table can hold. */
+    public enum Impl { naive, java, openblas }
+
     private GemmTable() {}
 
     public static List<Row> measure(int[] sizes, int[] threadCounts, double secondsPerFigure) {
+        return measure(sizes, threadCounts, secondsPerFigure, EnumSet.allOf(Impl.class));
+    }
+
+    /**
+     * The figures of {@code impls} only. Measuring OpenBLAS alone keeps the JIT from compiling the Java kernels
+     * beside it, which is how its FFM path is compared with a C caller ({@code native/openblas-bench}).
+     */
+    public static List<Row> measure(int[] sizes, int[] threadCounts, double secondsPerFigure, Set<Impl> impls) {
         List<Row> rows = new ArrayList<>();
         try (Arena arena = Arena.ofShared()) {  // shared: the GEMM runs on pool threads
-            warmUp(arena, secondsPerFigure);
+            if (impls.contains(Impl.java)) warmUp(arena, secondsPerFigure);
             for (int n : sizes) {
                 long elems = (long) n * n;
                 MemorySegment a = random(arena, elems, 1), b = random(arena, elems, 2), c = arena.allocate(elems * 4, 64);
                 for (int t : threadCounts) {
                     if (t > Parallel.THREADS) continue;
-                    if (n <= 512 && t == 1) rows.add(new Row("naive", n, 1, gflops(n, secondsPerFigure, () -> naive(a, b, c, n))));
-                    rows.add(new Row("java", n, t, gflops(n, secondsPerFigure,
-                            () -> Gemm.sgemm(t, false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n))));
-                    if (Cblas.isAvailable()) {
+                    if (impls.contains(Impl.naive) && n <= 512 && t == 1) {
+                        rows.add(new Row("naive", n, 1, gflops(n, secondsPerFigure, () -> naive(a, b, c, n))));
+                    }
+                    if (impls.contains(Impl.java)) {
+                        rows.add(new Row("java", n, t, gflops(n, secondsPerFigure,
+                                () -> Gemm.sgemm(t, false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n))));
+                    }
+                    if (impls.contains(Impl.openblas) && Cblas.isAvailable()) {
                         Cblas.openblas_set_num_threads(t);
                         rows.add(new Row("openblas", n, t, gflops(n, secondsPerFigure, () -> Cblas.cblas_sgemm(
                                 Cblas.CblasRowMajor, Cblas.CblasNoTrans, Cblas.CblasNoTrans, n, n, n, 1f, a, n, b, n, 0f, c, n))));

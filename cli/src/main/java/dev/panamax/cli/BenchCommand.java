@@ -2,7 +2,9 @@ package dev.panamax.cli;
 
 import dev.panamax.bench.BenchMain;
 import dev.panamax.bench.GemmTable;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +34,12 @@ final class BenchCommand implements Callable<Integer> {
             defaultValue = "0.6")
     double seconds;
 
+    @Option(names = "--impl", split = ",", description = "gemm: implementations to measure, of ${COMPLETION-CANDIDATES} (default: all).")
+    Set<GemmTable.Impl> impls = EnumSet.allOf(GemmTable.Impl.class);
+
+    @Option(names = "--threads", split = ",", description = "gemm: thread counts (default: ${DEFAULT-VALUE}).", defaultValue = "1,2")
+    int[] threads;
+
     @Option(names = "--quick", description = "jmh: shorter warm-up and measurement.")
     boolean quick;
 
@@ -45,7 +53,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         switch (what) {
-            case "gemm" -> GemmTable.print(GemmTable.measure(sizes, new int[] {1, 2}, seconds), json, System.out);
+            case "gemm" -> GemmTable.print(GemmTable.measure(sizes, threads, seconds, impls), json, System.out);
             case "jmh" -> BenchMain.run(regex, quick, forks, params);
             default -> {
                 System.err.println("panamax bench: unknown benchmark '" + what + "'; available: gemm, jmh");

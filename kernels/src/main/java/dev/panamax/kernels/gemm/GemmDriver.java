@@ -32,7 +32,7 @@ final class GemmDriver {
         final float[] a = new float[MC * KC];
         final float[] b = new float[KC * NC];
         final float[] tile = new float[MR * NR];
-        final float[] tmp = new float[KC];
+        final float[] tmp = new float[MR * KC];
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);

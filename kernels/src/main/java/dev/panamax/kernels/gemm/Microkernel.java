@@ -25,14 +25,15 @@ final class Microkernel {
 
     /**
      * {@code tile[r·NR + c] = Σ_p a[ao + p·MR + r] · b[bo + p·NR + c]} for the whole {@code MR × NR} tile.
-     * Packed panels are zero-padded, so the tile is always full. Indices are linear in {@code p} so C2 can
-     * hoist the range checks and unroll.
+     * Packed panels are zero-padded, so the tile is always full. The two indices step as induction variables:
+     * C2 then addresses B from A's index with one {@code lea} and hoists the range checks; computing them as
+     * {@code ao + p·MR} and {@code bo + p·NR} cost five integer instructions per step beside the 14 vector
+     * ones, 3-12 % of the n = 1024 GEMM (measured alternating both in one JVM).
      */
     static void tile(int kc, float[] a, int ao, float[] b, int bo, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        for (int p = 0; p < kc; p++) {
-            int ai = ao + p * MR, bi = bo + p * NR;
+        for (int ai = ao, bi = bo, end = ao + kc * MR; ai < end; ai += MR, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector ar = FloatVector.broadcast(S, a[ai]);

@@ -4,6 +4,7 @@ import static dev.panamax.kernels.gemm.GemmConfig.MR;
 import static dev.panamax.kernels.gemm.GemmConfig.NR;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
+import dev.panamax.kernels.Simd;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -14,17 +15,37 @@ import java.util.Arrays;
  * segment read per element (those are not vectorised by C2).
  */
 final class Pack {
+    private static final boolean VECTOR_ROWS = Simd.ENABLED && Microkernel.L * 2 == NR;
+    private static final boolean VECTOR_COLUMNS = Simd.ENABLED && MR == 4;
+
     private Pack() {}
 
     /**
+     * Four rows of {@code kc} floats at {@code src}, {@code src + rs}, … interleaved into {@code dst[base + p·4 + r]}.
+     * {@code tmp} holds {@code 4·kc} floats: the rows are copied in bulk first, then interleaved with
+     * sequential stores.
+     */
+    private static void interleaveRows(float[] dst, int base, MemorySegment a, long src, long rs, int kc, float[] tmp) {
+        for (int r = 0; r < MR; r++) MemorySegment.copy(a, JAVA_FLOAT_UNALIGNED, (src + r * rs) * 4, tmp, r * kc, kc);
+        for (int p = 0, d = base; p < kc; p++, d += MR) {
+            dst[d] = tmp[p];
+            dst[d + 1] = tmp[kc + p];
+            dst[d + 2] = tmp[2 * kc + p];
+            dst[d + 3] = tmp[3 * kc + p];
+        }
+    }
+
+    /**
      * Packs the {@code mc × kc} block of op(A) at {@code (i0, p0)} into panels of {@link GemmConfig#MR} rows:
-     * {@code dst[panel·MR·kc + p·MR + r] = A(i0 + panel·MR + r, p0 + p)}. {@code tmp} holds at least kc floats.
+     * {@code dst[panel·MR·kc + p·MR + r] = A(i0 + panel·MR + r, p0 + p)}. {@code tmp} holds at least MR·kc floats.
      */
     static void a(float[] dst, MemorySegment a, long aOff, long rs, long cs, int i0, int mc, int p0, int kc, float[] tmp) {
         for (int panel = 0, ir = 0; ir < mc; panel++, ir += MR) {
             int base = panel * MR * kc;
             int rows = Math.min(MR, mc - ir);
-            if (cs == 1) {
+            if (cs == 1 && rows == MR && MR == 4) {
+                interleaveRows(dst, base, a, aOff + (i0 + ir) * rs + p0, rs, kc, tmp);
+            } else if (cs == 1) {
                 for (int r = 0; r < MR; r++) {
                     if (r >= rows) {
                         for (int p = 0; p < kc; p++) dst[base + p * MR + r] = 0f;
@@ -34,6 +55,8 @@ final class Pack {
                     MemorySegment.copy(a, JAVA_FLOAT_UNALIGNED, src * 4, tmp, 0, kc);
                     for (int p = 0; p < kc; p++) dst[base + p * MR + r] = tmp[p];
                 }
+            } else if (rs == 1 && rows == MR && VECTOR_COLUMNS && a.isNative()) {
+                PackRows.fullPanelOfFour(dst, base, a, aOff + i0 + ir + p0 * cs, cs, kc);
             } else if (rs == 1) {
                 for (int p = 0; p < kc; p++) {
                     long src = aOff + (i0 + ir) + (p0 + p) * cs;
@@ -59,7 +82,9 @@ final class Pack {
         for (int panel = 0, jr = 0; jr < nc; panel++, jr += NR) {
             int base = panel * NR * kc;
             int cols = Math.min(NR, nc - jr);
-            if (cs == 1) {
+            if (cs == 1 && cols == NR && VECTOR_ROWS && b.isNative()) {
+                PackRows.fullPanel(dst, base, b, bOff + p0 * rs + j0 + jr, rs, kc);
+            } else if (cs == 1) {
                 for (int p = 0; p < kc; p++) {
                     long src = bOff + (p0 + p) * rs + j0 + jr;
                     MemorySegment.copy(b, JAVA_FLOAT_UNALIGNED, src * 4, dst, base + p * NR, cols);

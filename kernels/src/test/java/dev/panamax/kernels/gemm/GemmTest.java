@@ -30,9 +30,9 @@ class GemmTest {
         return c;
     }
 
-    /** Sizes around the register tile (MR = 4, NR = 16 or 32) and blocks (KC = 256, MC = 120), and primes. */
+    /** Sizes around the register tile (MR = 4, NR = 16 or 32) and blocks (KC = 384, MC = 120), and primes. */
     static final int[][] SHAPES = {{1, 1, 1}, {1, 17, 3}, {5, 1, 7}, {6, 16, 1}, {7, 17, 5}, {11, 31, 13}, {13, 33, 257},
-            {121, 35, 19}, {6, 32, 300}, {37, 65, 41}, {2, 3, 0}};
+            {121, 35, 19}, {6, 32, 300}, {37, 65, 41}, {9, 40, 401}, {2, 3, 0}};
 
     @Test
     void sgemmMatchesReferenceForEveryTransposeAndAwkwardShape() {
