@@ -6,6 +6,7 @@ import static dev.panamax.kernels.gemm.GemmConfig.MR;
 import static dev.panamax.kernels.gemm.GemmConfig.NC;
 import static dev.panamax.kernels.gemm.GemmConfig.NR;
 
+import dev.panamax.kernels.Parallel;
 import dev.panamax.kernels.Simd;
 import java.lang.foreign.MemorySegment;
 
@@ -55,18 +56,54 @@ final class GemmDriver {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 float betaNow = pc == 0 ? beta : 1f;
-                Pack.b(buf.b, b, bOff, brs, bcs, pc, kc, jc, nc, buf.tmp);
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    Pack.a(buf.a, a, aOff, ars, acs, ic, mc, pc, kc, buf.tmp);
-                    macro(kc, mc, nc, buf, alpha, betaNow, c, cOff + (long) ic * ldc + jc, ldc);
-                }
+                Pack.b(buf.b, 0, b, bOff, brs, bcs, pc, kc, jc, nc, buf.tmp);
+                rows(0, m, kc, nc, jc, pc, buf.b, alpha, betaNow, a, aOff, ars, acs, c, cOff, ldc);
             }
         }
     }
 
+    /**
+     * The same product on {@code parts} threads, split the way BLIS splits it: each B block is packed once,
+     * its panels shared out among the threads, into the calling thread's buffer; then every thread packs A
+     * for its own rows of C and multiplies them by the whole block. Splitting C by columns made every thread
+     * pack all of A and read it from memory.
+     */
+    static void runParallel(int parts, int m, int n, int k, float alpha, MemorySegment a, long aOff, long ars, long acs,
+                            MemorySegment b, long bOff, long brs, long bcs, float beta, MemorySegment c, long cOff, long ldc) {
+        float[] sharedB = BUFFERS.get().b;
+        int rowPanels = (m + MR - 1) / MR;
+        for (int jc0 = 0; jc0 < n; jc0 += NC) {
+            int jc = jc0, nc = Math.min(NC, n - jc);
+            for (int pc0 = 0; pc0 < k; pc0 += KC) {
+                int pc = pc0, kc = Math.min(KC, k - pc);
+                float betaNow = pc == 0 ? beta : 1f;
+                Parallel.forRange((nc + NR - 1) / NR, 1, (from, to) -> {
+                    int j0 = (int) from * NR, j1 = Math.min(nc, (int) to * NR);
+                    Pack.b(sharedB, j0 * kc, b, bOff, brs, bcs, pc, kc, jc + j0, j1 - j0, BUFFERS.get().tmp);
+                });
+                Parallel.forRange(parts, 1, (from, to) -> {
+                    for (long p = from; p < to; p++) {
+                        int i0 = (int) (rowPanels * p / parts) * MR, i1 = Math.min(m, (int) (rowPanels * (p + 1) / parts) * MR);
+                        rows(i0, i1, kc, nc, jc, pc, sharedB, alpha, betaNow, a, aOff, ars, acs, c, cOff, ldc);
+                    }
+                });
+            }
+        }
+    }
+
+    /** Rows {@code [i0, i1)} of one packed B block's product, A packed block by block in this thread's buffer. */
+    private static void rows(int i0, int i1, int kc, int nc, int jc, int pc, float[] packedB, float alpha, float beta,
+                             MemorySegment a, long aOff, long ars, long acs, MemorySegment c, long cOff, long ldc) {
+        Buffers own = BUFFERS.get();
+        for (int ic = i0; ic < i1; ic += MC) {
+            int mc = Math.min(MC, i1 - ic);
+            Pack.a(own.a, a, aOff, ars, acs, ic, mc, pc, kc, own.tmp);
+            macro(kc, mc, nc, own.a, packedB, own.tile, alpha, beta, c, cOff + (long) ic * ldc + jc, ldc);
+        }
+    }
+
     /** All tiles of one packed (mc × kc) · (kc × nc) block product. */
-    private static void macro(int kc, int mc, int nc, Buffers buf, float alpha, float beta,
+    private static void macro(int kc, int mc, int nc, float[] packedA, float[] packedB, float[] tile, float alpha, float beta,
                               MemorySegment c, long cOff, long ldc) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -76,11 +113,11 @@ final class GemmDriver {
                 int ao = (ir / MR) * MR * kc;
                 long tileOff = cOff + (long) ir * ldc + jr;
                 if (VECTOR) {
-                    Microkernel.tile(kc, buf.a, ao, buf.b, bo, buf.tile);
-                    Microkernel.update(buf.tile, mr, nr, alpha, beta, c, tileOff, ldc);
+                    Microkernel.tile(kc, packedA, ao, packedB, bo, tile);
+                    Microkernel.update(tile, mr, nr, alpha, beta, c, tileOff, ldc);
                 } else {
-                    MicrokernelScalar.tile(kc, buf.a, ao, buf.b, bo, buf.tile);
-                    MicrokernelScalar.update(buf.tile, mr, nr, alpha, beta, c, tileOff, ldc);
+                    MicrokernelScalar.tile(kc, packedA, ao, packedB, bo, tile);
+                    MicrokernelScalar.update(tile, mr, nr, alpha, beta, c, tileOff, ldc);
                 }
             }
         }

@@ -76,11 +76,11 @@ final class Pack {
 
     /**
      * Packs the {@code kc × nc} block of op(B) at {@code (p0, j0)} into panels of {@link GemmConfig#NR}
-     * columns: {@code dst[panel·NR·kc + p·NR + c] = B(p0 + p, j0 + panel·NR + c)}.
+     * columns: {@code dst[dstOff + panel·NR·kc + p·NR + c] = B(p0 + p, j0 + panel·NR + c)}.
      */
-    static void b(float[] dst, MemorySegment b, long bOff, long rs, long cs, int p0, int kc, int j0, int nc, float[] tmp) {
+    static void b(float[] dst, int dstOff, MemorySegment b, long bOff, long rs, long cs, int p0, int kc, int j0, int nc, float[] tmp) {
         for (int panel = 0, jr = 0; jr < nc; panel++, jr += NR) {
-            int base = panel * NR * kc;
+            int base = dstOff + panel * NR * kc;
             int cols = Math.min(NR, nc - jr);
             if (cs == 1 && cols == NR && VECTOR_ROWS && b.isNative()) {
                 PackRows.fullPanel(dst, base, b, bOff + p0 * rs + j0 + jr, rs, kc);

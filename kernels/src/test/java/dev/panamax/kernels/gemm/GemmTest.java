@@ -89,21 +89,28 @@ class GemmTest {
      * Large products are checked by random projection (BLIS's trick): C·x must equal A·(B·x), which costs
      * O(n²) in double precision instead of an O(n³) reference product.
      */
+    /** Shapes that split rows (a shared packed B) or, with m below 2·threads·MR, columns; every transpose. */
     @Test
     void largeParallelSgemmPassesRandomProjection() {
         SplittableRandom r = new SplittableRandom(3);
-        for (int[] s : new int[][] {{300, 700, 600}, {1000, 40, 513}, {47, 3100, 90}}) {
+        for (int[] s : new int[][] {{300, 700, 600}, {1000, 40, 513}, {47, 3100, 90}, {7, 3100, 450}}) {
             int m = s[0], n = s[1], k = s[2];
-            MemorySegment a = randomF32(r, (long) m * k), b = randomF32(r, (long) k * n), c = randomF32(r, (long) m * n);
-            Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
-            double[] x = r.doubles(n, -1, 1).toArray();
-            double[] bx = new double[k];
-            for (int p = 0; p < k; p++) for (int j = 0; j < n; j++) bx[p] += b.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) p * n + j) * x[j];
-            for (int i = 0; i < m; i++) {
-                double abx = 0, cx = 0;
-                for (int p = 0; p < k; p++) abx += a.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) i * k + p) * bx[p];
-                for (int j = 0; j < n; j++) cx += c.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) i * n + j) * x[j];
-                assertEquals(abx, cx, 1e-4 * Math.sqrt((double) n * k), "row " + i + " of " + m + "x" + n + "x" + k);
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    MemorySegment a = randomF32(r, (long) m * k), b = randomF32(r, (long) k * n), c = randomF32(r, (long) m * n);
+                    Gemm.sgemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0f, c, 0, n);
+                    double[] x = r.doubles(n, -1, 1).toArray();
+                    double[] bx = new double[k];
+                    for (int p = 0; p < k; p++) {
+                        for (int j = 0; j < n; j++) bx[p] += b.getAtIndex(JAVA_FLOAT_UNALIGNED, tb ? (long) j * k + p : (long) p * n + j) * x[j];
+                    }
+                    for (int i = 0; i < m; i++) {
+                        double abx = 0, cx = 0;
+                        for (int p = 0; p < k; p++) abx += a.getAtIndex(JAVA_FLOAT_UNALIGNED, ta ? (long) p * m + i : (long) i * k + p) * bx[p];
+                        for (int j = 0; j < n; j++) cx += c.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) i * n + j) * x[j];
+                        assertEquals(abx, cx, 1e-4 * Math.sqrt((double) n * k), "row " + i + " of " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb);
+                    }
+                }
             }
         }
     }
