@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -20,8 +19,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class BenchMain {
     private BenchMain() {}
 
-    public static Collection<RunResult> run(String regex, boolean quick, int forks, List<String> params) throws RunnerException {
+    public static List<Collection<RunResult>> run(String regex, boolean quick, int forks, int rounds, List<String> params)
+            throws RunnerException {
         if (forks < 1) throw new IllegalArgumentException("--forks must be at least 1, got " + forks);
+        if (rounds < 1) throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
         List<String> flags = new ArrayList<>();
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.startsWith("--") || arg.startsWith("-Dpanamax.") || arg.startsWith("-Darrow.")) flags.add(arg);
@@ -44,29 +45,14 @@ public final class BenchMain {
             o.param("op", dev.panamax.autodiff.testing.OpInfos.all().stream()
                     .map(dev.panamax.autodiff.testing.OpInfo::name).filter(n -> !n.startsWith("dropout")).toArray(String[]::new));
         }
-        Collection<RunResult> results = new Runner(o.build()).run();
-        summarise(results);
-        return results;
-    }
-
-    private static void summarise(Collection<RunResult> results) {
-        System.out.println();
-        System.out.println("Derived figures (from the average times above); " + GemmTable.blasDescription() + ":");
-        for (RunResult r : results) {
-            String label = r.getParams().getBenchmark().replace("dev.panamax.bench.jmh.", "");
-            double micros = r.getPrimaryResult().getScore();
-            String unit = r.getPrimaryResult().getScoreUnit();
-            if (!unit.startsWith("us")) continue;
-            String n = r.getParams().getParam("n");
-            if (label.contains("Gemm") && n != null) {
-                double nn = Double.parseDouble(n);
-                String t = r.getParams().getParam("threads");
-                System.out.printf(Locale.ROOT, "  %-28s n=%-5s threads=%-2s %8.1f GFLOP/s%n", label, n, t == null ? "1" : t,
-                        2 * nn * nn * nn / (micros * 1e3));
-            } else if (label.contains("Elementwise") && n != null) {
-                double bytes = Double.parseDouble(n) * (label.endsWith("add") ? 12 : label.endsWith("sum") ? 4 : 8);
-                System.out.printf(Locale.ROOT, "  %-28s n=%-8s %8.1f GB/s%n", label, n, bytes / (micros * 1e3));
-            }
+        // Rounds repeat the whole selection, so benchmarks that are compared alternate in time instead of
+        // running minutes apart: this machine's speed drifts by tens of percent over minutes.
+        List<Collection<RunResult>> results = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) {
+            if (rounds > 1) System.out.println("# Round " + r + " of " + rounds);
+            results.add(new Runner(o.build()).run());
         }
+        JmhSummary.print(results, GemmTable.blasDescription(), System.out);
+        return results;
     }
 }

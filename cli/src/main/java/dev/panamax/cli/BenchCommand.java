@@ -47,6 +47,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "jmh: fresh JVMs per benchmark (default: ${DEFAULT-VALUE}); a JIT-compiled kernel can differ from one JVM to the next.")
     int forks;
 
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "jmh: run the whole selection this many times, alternating the benchmarks, and report medians and per-round ratios (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = {"-p", "--param"}, description = "jmh: override a parameter, e.g. -p n=1024,2048")
     List<String> params = List.of();
 
@@ -54,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         switch (what) {
             case "gemm" -> GemmTable.print(GemmTable.measure(sizes, threads, seconds, impls), json, System.out);
-            case "jmh" -> BenchMain.run(regex, quick, forks, params);
+            case "jmh" -> BenchMain.run(regex, quick, forks, rounds, params);
             default -> {
                 System.err.println("panamax bench: unknown benchmark '" + what + "'; available: gemm, jmh");
                 return 2;
