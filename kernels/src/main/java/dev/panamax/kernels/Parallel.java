@@ -127,12 +127,34 @@ public final class Parallel {
      */
     public static void forRange(long n, long grain, Range body) {
         int parts = (int) Math.min(THREADS, n / Math.max(1, grain));
-        if (parts <= 1 || WORKERS.length == 0 || Thread.currentThread() instanceof Worker || REGION.isHeldByCurrentThread()
-                || !REGION.tryLock()) {
+        if (parts <= 1 || !tryStartRegion()) {
             if (n > 0) body.run(0, n);
             return;
         }
-        Job job = new Job(body, n, parts);
+        run(new Job(body, n, parts));
+    }
+
+    /**
+     * Runs {@code body} once per chunk {@code [i, i + 1)} of {@code [0, chunks)}, each chunk claimed by
+     * whichever thread is free, the caller included. For pieces of work whose speed varies (the other core is
+     * busy for a moment, a piece is smaller): with a fixed split into one part per thread the early thread waits
+     * for the late one. Blocks until every chunk is done; an exception in any chunk is rethrown.
+     */
+    public static void forChunks(int chunks, Range body) {
+        if (chunks <= 1 || THREADS == 1 || !tryStartRegion()) {
+            for (int i = 0; i < chunks; i++) body.run(i, i + 1);
+            return;
+        }
+        run(new Job(body, chunks, chunks));
+    }
+
+    private static boolean tryStartRegion() {
+        return WORKERS.length > 0 && !(Thread.currentThread() instanceof Worker) && !REGION.isHeldByCurrentThread()
+                && REGION.tryLock();
+    }
+
+    /** Runs a region whose lock the caller holds, the caller working beside the woken workers. */
+    private static void run(Job job) {
         try {
             current = job;
             for (Worker w : WORKERS) if (w.parked) LockSupport.unpark(w);

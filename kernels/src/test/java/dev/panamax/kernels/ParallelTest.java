@@ -29,6 +29,23 @@ class ParallelTest {
     }
 
     @Test
+    void everyChunkRunsExactlyOnceAndItsErrorsReachTheCaller() {
+        for (int chunks : new int[] {0, 1, 2, 3, 13, 500}) {
+            AtomicIntegerArray seen = new AtomicIntegerArray(Math.max(1, chunks));
+            Parallel.forChunks(chunks, (from, to) -> {
+                assertEquals(from + 1, to);
+                seen.incrementAndGet((int) from);
+            });
+            for (int i = 0; i < chunks; i++) assertEquals(1, seen.get(i), "chunk " + i + " of " + chunks);
+        }
+        IllegalStateException boom = new IllegalStateException("boom");
+        assertSame(boom, assertThrows(IllegalStateException.class, () -> Parallel.forChunks(9, (from, to) -> {
+            if (from == 7) throw boom;
+        })));
+        assertEachIndexOnce(1000, 1);
+    }
+
+    @Test
     void anExceptionInAnyPartReachesTheCaller() {
         IllegalStateException boom = new IllegalStateException("boom");
         for (int round = 0; round < 50; round++) {

@@ -9,6 +9,7 @@ import static dev.panamax.kernels.gemm.GemmConfig.NR;
 import dev.panamax.kernels.Parallel;
 import dev.panamax.kernels.Simd;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * The BLIS loop nest around the microkernel, for one thread's share of C:
@@ -63,15 +64,16 @@ final class GemmDriver {
     }
 
     /**
-     * The same product on {@code parts} threads, split the way BLIS splits it: each B block is packed once,
-     * its panels shared out among the threads, into the calling thread's buffer; then every thread packs A
-     * for its own rows of C and multiplies them by the whole block. Splitting C by columns made every thread
-     * pack all of A and read it from memory.
+     * The same product on several threads, split the way BLIS splits it: each B block is packed once, its
+     * panels shared out among the threads, into the calling thread's buffer; then the threads claim row
+     * chunks of C ({@link #rowChunks}), packing A for each chunk they take and multiplying it by the whole
+     * block. Splitting C by columns made every thread pack all of A; one fixed half per thread left the
+     * early thread parked while the other finished (1.7 of 2 cores busy).
      */
-    static void runParallel(int parts, int m, int n, int k, float alpha, MemorySegment a, long aOff, long ars, long acs,
+    static void runParallel(int threads, int m, int n, int k, float alpha, MemorySegment a, long aOff, long ars, long acs,
                             MemorySegment b, long bOff, long brs, long bcs, float beta, MemorySegment c, long cOff, long ldc) {
         float[] sharedB = BUFFERS.get().b;
-        int rowPanels = (m + MR - 1) / MR;
+        int[] chunks = rowChunks(m, threads);
         for (int jc0 = 0; jc0 < n; jc0 += NC) {
             int jc = jc0, nc = Math.min(NC, n - jc);
             for (int pc0 = 0; pc0 < k; pc0 += KC) {
@@ -81,14 +83,35 @@ final class GemmDriver {
                     int j0 = (int) from * NR, j1 = Math.min(nc, (int) to * NR);
                     Pack.b(sharedB, j0 * kc, b, bOff, brs, bcs, pc, kc, jc + j0, j1 - j0, BUFFERS.get().tmp);
                 });
-                Parallel.forRange(parts, 1, (from, to) -> {
-                    for (long p = from; p < to; p++) {
-                        int i0 = (int) (rowPanels * p / parts) * MR, i1 = Math.min(m, (int) (rowPanels * (p + 1) / parts) * MR);
-                        rows(i0, i1, kc, nc, jc, pc, sharedB, alpha, betaNow, a, aOff, ars, acs, c, cOff, ldc);
+                Parallel.forChunks(chunks.length - 1, (from, to) -> {
+                    for (int i = (int) from; i < to; i++) {
+                        rows(chunks[i], chunks[i + 1], kc, nc, jc, pc, sharedB, alpha, betaNow, a, aOff, ars, acs, c, cOff, ldc);
                     }
                 });
             }
         }
+    }
+
+    /** Fewest rows in a chunk of {@link #rowChunks}: below it a chunk reads the B block for too little work. */
+    static final int MIN_CHUNK_ROWS = 8 * MR;
+
+    /**
+     * Boundaries of the row chunks threads claim: whole {@code MC} blocks while many rows remain, then chunks
+     * shrinking with what is left (down to {@link #MIN_CHUNK_ROWS}), so the threads run out of work together.
+     * Every chunk but the last is a multiple of {@code MR} rows.
+     */
+    static int[] rowChunks(int m, int threads) {
+        int[] bounds = new int[m / MIN_CHUNK_ROWS + 2];
+        int count = 0;
+        for (int i = 0; i < m; ) {
+            int left = m - i;
+            int guided = (left / (2 * threads) + MR - 1) / MR * MR;
+            int size = Math.min(MC, Math.max(MIN_CHUNK_ROWS, guided));
+            if (left - size < MIN_CHUNK_ROWS) size = Math.min(left, MC);
+            i += size;
+            bounds[++count] = i;
+        }
+        return Arrays.copyOf(bounds, count + 1);
     }
 
     /** Rows {@code [i0, i1)} of one packed B block's product, A packed block by block in this thread's buffer. */
