@@ -56,7 +56,7 @@ final class Pack {
                     for (int p = 0; p < kc; p++) dst[base + p * MR + r] = tmp[p];
                 }
             } else if (rs == 1 && rows == MR && VECTOR_COLUMNS && a.isNative()) {
-                PackRows.fullPanelOfFour(dst, base, a, aOff + i0 + ir + p0 * cs, cs, kc);
+                PackSlices.columnsOfA(dst, base, a, aOff + i0 + ir + p0 * cs, cs, kc);
             } else if (rs == 1) {
                 for (int p = 0; p < kc; p++) {
                     long src = aOff + (i0 + ir) + (p0 + p) * cs;
@@ -83,7 +83,7 @@ final class Pack {
             int base = dstOff + panel * NR * kc;
             int cols = Math.min(NR, nc - jr);
             if (cs == 1 && cols == NR && VECTOR_ROWS && b.isNative()) {
-                PackRows.fullPanel(dst, base, b, bOff + p0 * rs + j0 + jr, rs, kc);
+                PackSlices.rowsOfB(dst, base, b, bOff + p0 * rs + j0 + jr, rs, kc);
             } else if (cs == 1) {
                 for (int p = 0; p < kc; p++) {
                     long src = bOff + (p0 + p) * rs + j0 + jr;

@@ -13,16 +13,16 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link MemorySegment#copy} did the same work at ~40 ns per call, about 5 % of an n = 1024 GEMM.
  * Only loaded when the Vector API kernels run.
  */
-final class PackRows {
+final class PackSlices {
     private static final VectorSpecies<Float> S = Microkernel.S;
     private static final int L = Microkernel.L;
     private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
-    private PackRows() {}
+    private PackSlices() {}
 
     /** {@code dst[base + p·NR + c] = b[src + p·rs + c]} for a full panel, {@code p < kc}, {@code c < NR}. */
-    static void fullPanel(float[] dst, int base, MemorySegment b, long src, long rs, int kc) {
+    static void rowsOfB(float[] dst, int base, MemorySegment b, long src, long rs, int kc) {
         long bytes = src * 4;
         long step = rs * 4;
         for (int p = 0, d = base; p < kc; p++, d += NR, bytes += step) {
@@ -32,7 +32,7 @@ final class PackRows {
     }
 
     /** {@code dst[base + p·4 + r] = a[src + p·cs + r]} for a full panel of four rows, {@code p < kc}. */
-    static void fullPanelOfFour(float[] dst, int base, MemorySegment a, long src, long cs, int kc) {
+    static void columnsOfA(float[] dst, int base, MemorySegment a, long src, long cs, int kc) {
         long bytes = src * 4;
         long step = cs * 4;
         for (int p = 0, d = base; p < kc; p++, d += 4, bytes += step) {
