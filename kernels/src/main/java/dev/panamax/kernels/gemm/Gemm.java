@@ -44,19 +44,19 @@ public final class Gemm {
         }
         int parts = macs < GemmConfig.PARALLEL_MIN_MACS ? 1 : Math.max(1, Math.min(threads, Parallel.THREADS));
         if (parts > 1 && m >= 2L * parts * GemmConfig.MR) {
-            GemmDriver.runParallel(parts, m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc);
+            GemmDriver.run(parts, m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc);
         } else if (parts > 1 && n >= 2L * parts * GemmConfig.NR) {
             // Too few rows to share out: split columns, each thread packing its own B panels and all of A.
             int blocks = (n + GemmConfig.NR - 1) / GemmConfig.NR;
             Parallel.forRange(parts, 1, (from, to) -> {
                 for (long p = from; p < to; p++) {
                     int j0 = (int) (blocks * p / parts) * GemmConfig.NR, j1 = Math.min(n, (int) (blocks * (p + 1) / parts) * GemmConfig.NR);
-                    if (j1 > j0) GemmDriver.run(m, j1 - j0, k, alpha, a, aOff, ars, acs, b, bOff + j0 * bcs, brs, bcs,
+                    if (j1 > j0) GemmDriver.run(1, m, j1 - j0, k, alpha, a, aOff, ars, acs, b, bOff + j0 * bcs, brs, bcs,
                             beta, c, cOff + j0, ldc);
                 }
             });
         } else {
-            GemmDriver.run(m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc);
+            GemmDriver.run(1, m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc);
         }
     }
 

@@ -48,44 +48,35 @@ final class GemmDriver {
     /**
      * C (m × n) = alpha·op(A)·op(B) + beta·C where {@code op(A)(i, p) = a[aOff + i·ars + p·acs]} and
      * {@code op(B)(p, j) = b[bOff + p·brs + j·bcs]}; C row-major with leading dimension ldc.
-     */
-    static void run(int m, int n, int k, float alpha, MemorySegment a, long aOff, long ars, long acs,
-                    MemorySegment b, long bOff, long brs, long bcs, float beta, MemorySegment c, long cOff, long ldc) {
-        Buffers buf = BUFFERS.get();
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                float betaNow = pc == 0 ? beta : 1f;
-                Pack.b(buf.b, 0, b, bOff, brs, bcs, pc, kc, jc, nc, buf.tmp);
-                rows(0, m, kc, nc, jc, pc, buf.b, alpha, betaNow, a, aOff, ars, acs, c, cOff, ldc);
-            }
-        }
-    }
-
-    /**
-     * The same product on several threads, split the way BLIS splits it: each B block is packed once, its
-     * panels shared out among the threads, into the calling thread's buffer; then the threads claim row
+     *
+     * <p>On more than one thread the product is split the way BLIS splits it: each B block is packed once,
+     * its panels shared out among the threads, into the calling thread's buffer; then the threads claim row
      * chunks of C ({@link #rowChunks}), packing A for each chunk they take and multiplying it by the whole
      * block. Splitting C by columns made every thread pack all of A; one fixed half per thread left the
      * early thread parked while the other finished (1.7 of 2 cores busy).
      */
-    static void runParallel(int threads, int m, int n, int k, float alpha, MemorySegment a, long aOff, long ars, long acs,
-                            MemorySegment b, long bOff, long brs, long bcs, float beta, MemorySegment c, long cOff, long ldc) {
-        float[] sharedB = BUFFERS.get().b;
-        int[] chunks = rowChunks(m, threads);
+    static void run(int threads, int m, int n, int k, float alpha, MemorySegment a, long aOff, long ars, long acs,
+                    MemorySegment b, long bOff, long brs, long bcs, float beta, MemorySegment c, long cOff, long ldc) {
+        Buffers own = BUFFERS.get();
+        float[] packedB = own.b;
+        int[] chunks = threads > 1 ? rowChunks(m, threads) : null;
         for (int jc0 = 0; jc0 < n; jc0 += NC) {
             int jc = jc0, nc = Math.min(NC, n - jc);
             for (int pc0 = 0; pc0 < k; pc0 += KC) {
                 int pc = pc0, kc = Math.min(KC, k - pc);
                 float betaNow = pc == 0 ? beta : 1f;
+                if (chunks == null) {
+                    Pack.b(packedB, 0, b, bOff, brs, bcs, pc, kc, jc, nc, own.tmp);
+                    rows(0, m, kc, nc, jc, pc, packedB, alpha, betaNow, a, aOff, ars, acs, c, cOff, ldc);
+                    continue;
+                }
                 Parallel.forRange((nc + NR - 1) / NR, 1, (from, to) -> {
                     int j0 = (int) from * NR, j1 = Math.min(nc, (int) to * NR);
-                    Pack.b(sharedB, j0 * kc, b, bOff, brs, bcs, pc, kc, jc + j0, j1 - j0, BUFFERS.get().tmp);
+                    Pack.b(packedB, j0 * kc, b, bOff, brs, bcs, pc, kc, jc + j0, j1 - j0, BUFFERS.get().tmp);
                 });
                 Parallel.forChunks(chunks.length - 1, (from, to) -> {
                     for (int i = (int) from; i < to; i++) {
-                        rows(chunks[i], chunks[i + 1], kc, nc, jc, pc, sharedB, alpha, betaNow, a, aOff, ars, acs, c, cOff, ldc);
+                        rows(chunks[i], chunks[i + 1], kc, nc, jc, pc, packedB, alpha, betaNow, a, aOff, ars, acs, c, cOff, ldc);
                     }
                 });
             }

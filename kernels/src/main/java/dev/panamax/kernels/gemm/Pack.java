@@ -21,17 +21,14 @@ final class Pack {
     private Pack() {}
 
     /**
-     * Four rows of {@code kc} floats at {@code src}, {@code src + rs}, … interleaved into {@code dst[base + p·4 + r]}.
-     * {@code tmp} holds {@code 4·kc} floats: the rows are copied in bulk first, then interleaved with
-     * sequential stores.
+     * {@code MR} rows of {@code kc} floats at {@code src}, {@code src + rs}, … interleaved into
+     * {@code dst[base + p·MR + r]}. {@code tmp} holds {@code MR·kc} floats: the rows are copied in bulk first,
+     * then interleaved with sequential stores.
      */
     private static void interleaveRows(float[] dst, int base, MemorySegment a, long src, long rs, int kc, float[] tmp) {
         for (int r = 0; r < MR; r++) MemorySegment.copy(a, JAVA_FLOAT_UNALIGNED, (src + r * rs) * 4, tmp, r * kc, kc);
         for (int p = 0, d = base; p < kc; p++, d += MR) {
-            dst[d] = tmp[p];
-            dst[d + 1] = tmp[kc + p];
-            dst[d + 2] = tmp[2 * kc + p];
-            dst[d + 3] = tmp[3 * kc + p];
+            for (int r = 0; r < MR; r++) dst[d + r] = tmp[r * kc + p];
         }
     }
 
@@ -43,7 +40,7 @@ final class Pack {
         for (int panel = 0, ir = 0; ir < mc; panel++, ir += MR) {
             int base = panel * MR * kc;
             int rows = Math.min(MR, mc - ir);
-            if (cs == 1 && rows == MR && MR == 4) {
+            if (cs == 1 && rows == MR) {
                 interleaveRows(dst, base, a, aOff + (i0 + ir) * rs + p0, rs, kc, tmp);
             } else if (cs == 1) {
                 for (int r = 0; r < MR; r++) {
