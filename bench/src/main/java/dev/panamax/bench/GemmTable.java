@@ -79,7 +79,7 @@ public final class GemmTable {
         }
     }
 
-    private static MemorySegment random(Arena arena, long n, long seed) {
+    static MemorySegment random(Arena arena, long n, long seed) {
         MemorySegment s = arena.allocate(n * 4, 64);
         SplittableRandom r = new SplittableRandom(seed);
         for (long i = 0; i < n; i++) s.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) r.nextDouble(-1, 1));

@@ -1,6 +1,7 @@
 package dev.panamax.cli;
 
 import dev.panamax.bench.BenchMain;
+import dev.panamax.bench.GemmPairs;
 import dev.panamax.bench.GemmTable;
 import java.util.EnumSet;
 import java.util.List;
@@ -12,27 +13,31 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code panamax bench gemm [--json]}: what this machine's GEMMs do, in under a minute.
+ * {@code panamax bench pairs [--pair java:1,openblas:1]}: two GEMMs alternating product by product, ratio per pair.
  * {@code panamax bench jmh [REGEX] [-p n=1024]}: the JMH benchmarks (GemmBench, ConvBench, FfmCallBench, ...).
  */
 @Command(name = "bench", description = {"Benchmarks.", "  gemm: quick GFLOP/s table of naive Java, Panamax Java and OpenBLAS.",
+        "  pairs: two GEMMs alternating product by product (--pair java:1,openblas:1), ratios taken pair by pair.",
         "  jmh [REGEX]: the JMH benchmarks whose names match REGEX (default: all)."})
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "gemm or jmh", defaultValue = "gemm")
+    @Parameters(index = "0", description = "gemm, pairs or jmh", defaultValue = "gemm")
     String what;
 
     @Parameters(index = "1", arity = "0..1", description = "jmh: benchmark name regex", defaultValue = ".*")
     String regex;
 
-    @Option(names = "--json", description = "gemm: one JSON object per line instead of a table.")
+    @Option(names = "--json", description = "gemm, pairs: one JSON object per line instead of a table.")
     boolean json;
 
-    @Option(names = "--sizes", split = ",", description = "gemm: matrix sizes (default: ${DEFAULT-VALUE}).",
-            defaultValue = "64,128,256,512,1024,2048")
+    @Option(names = "--sizes", split = ",", description = "gemm, pairs: matrix sizes (default: 64,128,256,512,1024,2048; pairs: 1024).")
     int[] sizes;
 
-    @Option(names = "--seconds", description = "gemm: seconds of timed runs per figure (default: ${DEFAULT-VALUE}).",
-            defaultValue = "0.6")
-    double seconds;
+    @Option(names = "--seconds", description = "gemm: seconds of timed runs per figure (default: 0.6); pairs: seconds of pairs per size (default: 60).")
+    Double seconds;
+
+    @Option(names = "--pair", split = ",", description = "pairs: CONTENDER,BASELINE, each IMPL:THREADS (default: ${DEFAULT-VALUE}; java:2,java:1 measures the 2-thread speed-up).",
+            defaultValue = "java:1,openblas:1")
+    List<String> pair;
 
     @Option(names = "--impl", split = ",", description = "gemm: implementations to measure, of ${COMPLETION-CANDIDATES} (default: all).")
     Set<GemmTable.Impl> impls = EnumSet.allOf(GemmTable.Impl.class);
@@ -57,10 +62,21 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         switch (what) {
-            case "gemm" -> GemmTable.print(GemmTable.measure(sizes, threads, seconds, impls), json, System.out);
+            case "gemm" -> GemmTable.print(GemmTable.measure(sizes == null ? new int[] {64, 128, 256, 512, 1024, 2048} : sizes,
+                    threads, seconds == null ? 0.6 : seconds, impls), json, System.out);
+            case "pairs" -> {
+                if (pair.size() != 2) {
+                    System.err.println("panamax bench pairs: --pair takes two sides, CONTENDER,BASELINE (e.g. java:1,openblas:1), got " + pair);
+                    return 2;
+                }
+                GemmPairs.Side contender = GemmPairs.Side.parse(pair.get(0)), baseline = GemmPairs.Side.parse(pair.get(1));
+                double pairSeconds = seconds == null ? 60 : seconds;
+                GemmPairs.print(GemmPairs.measure(contender, baseline, sizes == null ? new int[] {1024} : sizes, pairSeconds),
+                        contender, baseline, pairSeconds, json, System.out);
+            }
             case "jmh" -> BenchMain.run(regex, quick, forks, rounds, params);
             default -> {
-                System.err.println("panamax bench: unknown benchmark '" + what + "'; available: gemm, jmh");
+                System.err.println("panamax bench: unknown benchmark '" + what + "'; available: gemm, pairs, jmh");
                 return 2;
             }
         }
