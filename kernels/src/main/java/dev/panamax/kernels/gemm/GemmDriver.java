@@ -32,9 +32,15 @@ final class GemmDriver {
     /** Per-thread packing space. */
     private static final class Buffers {
         final float[] a = new float[MC * KC];
-        final float[] b = new float[KC * NC];
         final float[] tile = new float[MR * NR];
         final float[] tmp = new float[MR * KC];
+        /** 4.7 MB at the default sizes: made on first use, as a pool worker helping a parallel product never packs B. */
+        private float[] b;
+
+        float[] b() {
+            if (b == null) b = new float[KC * NC];
+            return b;
+        }
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -58,7 +64,7 @@ final class GemmDriver {
     static void run(int threads, int m, int n, int k, float alpha, MemorySegment a, long aOff, long ars, long acs,
                     MemorySegment b, long bOff, long brs, long bcs, float beta, MemorySegment c, long cOff, long ldc) {
         Buffers own = BUFFERS.get();
-        float[] packedB = own.b;
+        float[] packedB = own.b();
         int[] chunks = threads > 1 ? rowChunks(m, threads) : null;
         for (int jc0 = 0; jc0 < n; jc0 += NC) {
             int jc = jc0, nc = Math.min(NC, n - jc);
