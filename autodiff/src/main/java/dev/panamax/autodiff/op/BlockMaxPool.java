@@ -30,10 +30,10 @@ final class BlockMaxPool {
                         double best = Double.NEGATIVE_INFINITY;
                         int arg = -1;
                         for (int ky = 0; ky < p.kh(); ky++) {
-                            int iy = oy * p.sh() - p.padTop() + ky * p.dh();
+                            int iy = p.inputRow(oy, ky);
                             if (iy < 0 || iy >= p.h()) continue;
                             for (int kx = 0; kx < p.kw(); kx++) {
-                                int ix = ox * p.sw() - p.padLeft() + kx * p.dw();
+                                int ix = p.inputCol(ox, kx);
                                 if (ix < 0 || ix >= p.w()) continue;
                                 int at = ((b * p.h() + iy) * p.w() + ix) * c + ch;
                                 double v = x.getAtIndex(JAVA_DOUBLE_UNALIGNED, xOff + at);

@@ -43,12 +43,22 @@ public record Conv2dShape(int n, int h, int w, int c, int kh, int kw, int f, int
         return (long) n * oh * ow;
     }
 
-    /** Columns of the im2col matrix: one per (ky, kx, channel). */
     /** Whether every window lies inside the image (no padding reached, no dilation): the fast paths' condition. */
     public boolean windowsInside() {
         return padTop == 0 && padLeft == 0 && dh == 1 && dw == 1 && (oh - 1) * sh + kh <= h && (ow - 1) * sw + kw <= w;
     }
 
+    /** The input row that tap {@code ky} of output row {@code oy} reads; outside {@code [0, h)} where it falls in the padding. */
+    public int inputRow(int oy, int ky) {
+        return oy * sh - padTop + ky * dh;
+    }
+
+    /** The input column that tap {@code kx} of output column {@code ox} reads; outside {@code [0, w)} in the padding. */
+    public int inputCol(int ox, int kx) {
+        return ox * sw - padLeft + kx * dw;
+    }
+
+    /** Columns of the im2col matrix: one per (ky, kx, channel). */
     public int patchSize() {
         return kh * kw * c;
     }

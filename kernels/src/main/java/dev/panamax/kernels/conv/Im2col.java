@@ -48,11 +48,11 @@ public final class Im2col {
                 int b = (int) (row / s.oh()), oy = (int) (row % s.oh());
                 for (int ox = 0; ox < s.ow(); ox++) {
                     long dst = colsOff + ((row * s.ow()) + ox) * k;
-                    int ix0 = ox * s.sw() - s.padLeft();
+                    int ix0 = s.inputCol(ox, 0);
                     // Without dilation a window row is kw·c contiguous input elements: one copy when it is in bounds.
                     boolean rowInside = s.dw() == 1 && ix0 >= 0 && ix0 + s.kw() <= s.w();
                     for (int ky = 0; ky < s.kh(); ky++) {
-                        int iy = oy * s.sh() - s.padTop() + ky * s.dh();
+                        int iy = s.inputRow(oy, ky);
                         if (rowInside && iy >= 0 && iy < s.h()) {
                             long src = xOff + (((long) b * s.h() + iy) * s.w() + ix0) * c;
                             int run = s.kw() * c;
@@ -123,11 +123,11 @@ public final class Im2col {
                 for (int oy = 0; oy < s.oh(); oy++) {
                     for (int ox = 0; ox < s.ow(); ox++) {
                         long src = dcolsOff + ((b * s.oh() + oy) * s.ow() + ox) * k;
-                        int ix0 = ox * s.sw() - s.padLeft();
+                        int ix0 = s.inputCol(ox, 0);
                         // Without dilation a window row inside the image is kw·c contiguous elements on both sides.
                         boolean rowInside = s.dw() == 1 && ix0 >= 0 && ix0 + s.kw() <= s.w();
                         for (int ky = 0; ky < s.kh(); ky++) {
-                            int iy = oy * s.sh() - s.padTop() + ky * s.dh();
+                            int iy = s.inputRow(oy, ky);
                             if (rowInside && iy >= 0 && iy < s.h()) {
                                 long dst = dxOff + ((b * s.h() + iy) * s.w() + ix0) * c;
                                 if (f64) Elementwise.binaryF64(BinaryOp.ADD, dx, dst, dx, dst, dcols, src, s.kw() * c);

@@ -88,10 +88,10 @@ public final class Pool2d {
         java.util.Arrays.fill(best, 0, c, Float.NEGATIVE_INFINITY);
         java.util.Arrays.fill(arg, 0, c, -1);
         for (int ky = 0; ky < s.kh(); ky++) {
-            int iy = oy * s.sh() - s.padTop() + ky * s.dh();
+            int iy = s.inputRow(oy, ky);
             if (iy < 0 || iy >= s.h()) continue;
             for (int kx = 0; kx < s.kw(); kx++) {
-                int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+                int ix = s.inputCol(ox, kx);
                 if (ix < 0 || ix >= s.w()) continue;
                 int base = ((b * s.h() + iy) * s.w() + ix) * c;
                 MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, (xOff + base) * 4, pix, 0, c);
@@ -133,10 +133,10 @@ public final class Pool2d {
                     java.util.Arrays.fill(acc, 0f);
                     int count = 0;
                     for (int ky = 0; ky < s.kh(); ky++) {
-                        int iy = oy * s.sh() - s.padTop() + ky * s.dh();
+                        int iy = s.inputRow(oy, ky);
                         if (iy < 0 || iy >= s.h()) continue;
                         for (int kx = 0; kx < s.kw(); kx++) {
-                            int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+                            int ix = s.inputCol(ox, kx);
                             if (ix < 0 || ix >= s.w()) continue;
                             MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, (xOff + ((long) (b * s.h() + iy) * s.w() + ix) * c) * 4, pix, 0, c);
                             for (int ch = 0; ch < c; ch++) acc[ch] += pix[ch];
@@ -162,19 +162,19 @@ public final class Pool2d {
                     for (int ox = 0; ox < s.ow(); ox++) {
                         int count = 0;
                         for (int ky = 0; ky < s.kh(); ky++) {
-                            int iy = oy * s.sh() - s.padTop() + ky * s.dh();
+                            int iy = s.inputRow(oy, ky);
                             for (int kx = 0; kx < s.kw(); kx++) {
-                                int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+                                int ix = s.inputCol(ox, kx);
                                 if (iy >= 0 && iy < s.h() && ix >= 0 && ix < s.w()) count++;
                             }
                         }
                         MemorySegment.copy(dy, JAVA_FLOAT_UNALIGNED, (dyOff + ((b * s.oh() + oy) * s.ow() + ox) * c) * 4, g, 0, c);
                         float inv = 1f / Math.max(1, count);
                         for (int ky = 0; ky < s.kh(); ky++) {
-                            int iy = oy * s.sh() - s.padTop() + ky * s.dh();
+                            int iy = s.inputRow(oy, ky);
                             if (iy < 0 || iy >= s.h()) continue;
                             for (int kx = 0; kx < s.kw(); kx++) {
-                                int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+                                int ix = s.inputCol(ox, kx);
                                 if (ix < 0 || ix >= s.w()) continue;
                                 long at = (dxOff + ((b * s.h() + iy) * s.w() + ix) * c) * 4;
                                 MemorySegment.copy(dx, JAVA_FLOAT_UNALIGNED, at, pix, 0, c);

@@ -35,10 +35,10 @@ final class Pool2dVector {
             FloatVector best = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
             IntVector at = IntVector.broadcast(I, -1);
             for (int ky = 0; ky < s.kh(); ky++) {
-                int iy = oy * s.sh() - s.padTop() + ky * s.dh();
+                int iy = s.inputRow(oy, ky);
                 if (iy < 0 || iy >= s.h()) continue;
                 for (int kx = 0; kx < s.kw(); kx++) {
-                    int ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+                    int ix = s.inputCol(ox, kx);
                     if (ix < 0 || ix >= s.w()) continue;
                     int base = ((b * s.h() + iy) * s.w() + ix) * c + ch;
                     FloatVector v = FloatVector.fromMemorySegment(F, x, (xOff + base) * 4L, ORDER);
