@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -38,10 +39,10 @@ class RowGemmTest {
     @Test
     void takesOnlyTheShapesItIsFastFor() {
         assertTrue(RowGemm.suits(false, 1, 64, 576));       // a Dense layer on one image
-        assertTrue(RowGemm.suits(false, 2, 10, 64));
+        assertTrue(RowGemm.suits(false, 2, FloatVector.SPECIES_PREFERRED.length(), 64));  // one vector wide, whatever the width
         assertFalse(RowGemm.suits(true, 1, 64, 576));       // B transposed: rows not contiguous
         assertFalse(RowGemm.suits(false, 9, 64, 576));      // ties with OpenBLAS there
         assertFalse(RowGemm.suits(false, 21632, 32, 9));    // memory-bound either way
-        assertFalse(RowGemm.suits(false, 1, 4, 4));         // narrower than one vector
+        assertFalse(RowGemm.suits(false, 1, FloatVector.SPECIES_PREFERRED.length() - 1, 4));  // narrower than one vector
     }
 }
