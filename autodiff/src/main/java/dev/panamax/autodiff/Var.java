@@ -2,8 +2,11 @@ package dev.panamax.autodiff;
 
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -128,6 +131,23 @@ public final class Var {
     /** Backpropagates, keeping the graph's saved tensors so a second backward is possible when {@code retainGraph}. */
     public void backward(Tensor upstream, boolean retainGraph) {
         Autograd.backward(this, upstream, retainGraph);
+    }
+
+    /**
+     * The names ({@link Function#name()}) of the recorded ops this value was computed from, each once, in
+     * recording order: which ops and modes a model or a composite actually runs. Empty for a leaf or when nothing
+     * was recorded.
+     */
+    public List<String> ops() {
+        TreeMap<Long, String> bySeq = new TreeMap<>();
+        ArrayDeque<Node> todo = new ArrayDeque<>();
+        if (creator != null) todo.add(creator);
+        while (!todo.isEmpty()) {
+            Node n = todo.poll();
+            if (bySeq.putIfAbsent(n.seq, n.fn.name()) != null) continue;
+            for (Var in : n.inputs) if (in.creator != null) todo.add(in.creator);
+        }
+        return List.copyOf(new LinkedHashSet<>(bySeq.values()));
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.panamax.tensors;
 
 import dev.panamax.kernels.BinaryOp;
 import dev.panamax.kernels.CompareOp;
-import dev.panamax.kernels.Elementwise;
 import dev.panamax.kernels.UnaryOp;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -63,6 +62,7 @@ final class ElementwiseOps {
         long as = loop.innerStride[1], bs = loop.innerStride[2];
         MemorySegment o = out.segment();
         DType dt = out.dtype();
+        Backend backend = Backend.of(out);
         loop.run((off, n) -> {
             if (!dt.isFloating()) {
                 integerBinary(op, dt, o, off[0], a, off[1], as, b, off[2], bs, n);
@@ -73,8 +73,7 @@ final class ElementwiseOps {
                 MemorySegment sa = sc.contiguous(0, a, off[1], as, n);
                 MemorySegment sb = sc.contiguous(1, b, off[2], bs, n);
                 long ao = Scratch.offset(off[1], as), bo = Scratch.offset(off[2], bs);
-                if (dt == DType.F32) Elementwise.binaryF32(op, o, off[0], sa, ao, sb, bo, n);
-                else Elementwise.binaryF64(op, o, off[0], sa, ao, sb, bo, n);
+                backend.binary(op, dt, o, off[0], sa, ao, sb, bo, n);
             } finally {
                 sc.release();
             }
@@ -98,6 +97,7 @@ final class ElementwiseOps {
             StridedLoop loop = StridedLoop.of(a.shape(), new long[] {0, ca.offset()}, out.strides(), ca.strides());
             long as = loop.innerStride[1];
             MemorySegment o = out.segment();
+            Backend backend = Backend.of(out);
             loop.run((off, n) -> {
                 if (!dt.isFloating()) {
                     MemorySegment s = ca.segment();
@@ -108,8 +108,7 @@ final class ElementwiseOps {
                 try {
                     MemorySegment sa = sc.contiguous(0, ca, off[1], as, n);
                     long ao = Scratch.offset(off[1], as);
-                    if (dt == DType.F32) Elementwise.unaryF32(op, o, off[0], sa, ao, n);
-                    else Elementwise.unaryF64(op, o, off[0], sa, ao, n);
+                    backend.unary(op, dt, o, off[0], sa, ao, n);
                 } finally {
                     sc.release();
                 }

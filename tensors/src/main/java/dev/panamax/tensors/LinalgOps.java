@@ -1,8 +1,7 @@
 package dev.panamax.tensors;
 
-import dev.panamax.tensors.backend.CpuBackend;
 
-/** Matrix products with NumPy's {@code matmul} rules, on {@link CpuBackend}'s GEMM. */
+/** Matrix products with NumPy's {@code matmul} rules, on the tensors' {@link Backend} GEMM. */
 final class LinalgOps {
     private LinalgOps() {}
 
@@ -47,11 +46,11 @@ final class LinalgOps {
                     cOffs[i] = i * m * n;
                 }
                 if (a.dtype() == DType.F32) {
-                    CpuBackend.sgemmBatched(ta, tb, (int) m, (int) n, (int) k, 1f, ac.segment(), aOffs, lda, bc.segment(), bOffs,
+                    Backend.of(out).sgemmBatched(ta, tb, (int) m, (int) n, (int) k, 1f, ac.segment(), aOffs, lda, bc.segment(), bOffs,
                             ldb, 0f, out.segment(), cOffs, n);
                 } else {
                     for (int i = 0; i < batches; i++) {
-                        CpuBackend.dgemm(ta, tb, (int) m, (int) n, (int) k, 1.0, ac.segment(), aOffs[i], lda, bc.segment(),
+                        Backend.of(out).dgemm(ta, tb, (int) m, (int) n, (int) k, 1.0, ac.segment(), aOffs[i], lda, bc.segment(),
                                 bOffs[i], ldb, 0.0, out.segment(), cOffs[i], n);
                     }
                 }
@@ -76,10 +75,10 @@ final class LinalgOps {
         boolean ta = lda < 0, tb = ldb < 0;
         Tensor out = Tensor.empty(a.dtype(), m, n);
         if (a.dtype() == DType.F32) {
-            CpuBackend.sgemm(ta, tb, (int) m, (int) n, (int) k, 1f, a.segment(), a.offset(), Math.abs(lda), b.segment(), b.offset(),
+            Backend.of(out).sgemm(ta, tb, (int) m, (int) n, (int) k, 1f, a.segment(), a.offset(), Math.abs(lda), b.segment(), b.offset(),
                     Math.abs(ldb), 0f, out.segment(), 0, n);
         } else {
-            CpuBackend.dgemm(ta, tb, (int) m, (int) n, (int) k, 1.0, a.segment(), a.offset(), Math.abs(lda), b.segment(), b.offset(),
+            Backend.of(out).dgemm(ta, tb, (int) m, (int) n, (int) k, 1.0, a.segment(), a.offset(), Math.abs(lda), b.segment(), b.offset(),
                     Math.abs(ldb), 0.0, out.segment(), 0, n);
         }
         return out;

@@ -1,11 +1,10 @@
 package dev.panamax.tensors;
 
 import dev.panamax.kernels.BinaryOp;
-import dev.panamax.kernels.Elementwise;
 import dev.panamax.kernels.Parallel;
-import dev.panamax.kernels.Reduce;
 import dev.panamax.kernels.ReduceOp;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Reductions over any set of axes. The reduced axes are moved last (a view), so each output element reduces
@@ -96,13 +95,12 @@ final class ReduceOps {
             MemorySegment src = c.segment(), dst = out.segment();
             long base = c.offset();
             boolean f32 = t.dtype() == DType.F32;
+            Backend backend = Backend.of(t);
             Parallel.forRange(rows, Math.max(1, (1 << 15) / Math.max(1, run)), (from, to) -> {
                 for (long i = from; i < to; i++) {
-                    if (f32) {
-                        dst.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, Reduce.reduceF32(op, src, base + i * run, run));
-                    } else {
-                        dst.setAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE, i, Reduce.reduceF64(op, src, base + i * run, run));
-                    }
+                    double v = backend.reduce(op, t.dtype(), src, base + i * run, run);
+                    if (f32) dst.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) v);
+                    else dst.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v);
                 }
             });
         }
@@ -132,7 +130,7 @@ final class ReduceOps {
         long base = t.offset();
         int w = t.dtype().byteSize();
         BinaryOp fold = op.combiner();
-        boolean f32 = t.dtype() == DType.F32;
+        Backend backend = Backend.of(t);
         boolean byColumns = outer == 1;
         long tasks = byColumns ? inner : outer;
         long grain = byColumns ? Math.max(64, (1 << 15) / Math.max(1, run)) : Math.max(1, (1 << 15) / Math.max(1, run * inner));
@@ -144,8 +142,7 @@ final class ReduceOps {
                 MemorySegment.copy(src, s0 * w, dst, d * w, n * w);
                 for (long r = 1; r < run; r++) {
                     long row = s0 + r * inner;
-                    if (f32) Elementwise.binaryF32(fold, dst, d, dst, d, src, row, n);
-                    else Elementwise.binaryF64(fold, dst, d, dst, d, src, row, n);
+                    backend.binary(fold, t.dtype(), dst, d, dst, d, src, row, n);
                 }
             }
         });
@@ -217,11 +214,11 @@ final class ReduceOps {
         try (Tensor p = t.permute(order); Tensor c = p.to(dt); Tensor cc = c.contiguous()) {
             MemorySegment src = cc.segment(), dst = out.segment();
             long base = cc.offset();
+            Backend backend = Backend.of(t);
             Parallel.forRange(rows, Math.max(1, (1 << 15) / run), (from, to) -> {
                 for (long i = from; i < to; i++) {
-                    long k = dt == DType.F32 ? Reduce.argF32(max, src, base + i * run, run)
-                            : Reduce.argF64(max, src, base + i * run, run);
-                    dst.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i, k);
+                    long k = backend.argReduce(max, dt, src, base + i * run, run);
+                    dst.setAtIndex(ValueLayout.JAVA_LONG, i, k);
                 }
             });
         }

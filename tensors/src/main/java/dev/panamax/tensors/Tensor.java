@@ -218,6 +218,11 @@ public final class Tensor implements AutoCloseable, Owned {
 
     // ---------------------------------------------------------------- metadata
 
+    /** Where this tensor's bytes live; ops run on that device's {@link Backend}. */
+    public Device device() {
+        return Device.CPU;
+    }
+
     public DType dtype() {
         return dtype;
     }

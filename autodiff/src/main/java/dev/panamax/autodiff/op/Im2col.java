@@ -3,7 +3,7 @@ package dev.panamax.autodiff.op;
 import dev.panamax.autodiff.Ctx;
 import dev.panamax.autodiff.Function;
 import dev.panamax.kernels.conv.Conv2dShape;
-import dev.panamax.tensors.DType;
+import dev.panamax.tensors.Backend;
 import dev.panamax.tensors.Tensor;
 
 /**
@@ -34,23 +34,12 @@ public final class Im2col extends Function {
     protected Tensor[] forward(Ctx ctx, Tensor... in) {
         Tensor x = in[0];
         if (!x.dtype().isFloating()) throw new IllegalArgumentException("conv/pool: input must be F32 or F64, got " + x.dtype());
-        Conv2dShape s = shapeFor(x.shape());
-        Tensor cols = Tensor.empty(x.dtype(), s.patches(), s.patchSize());
-        try (Tensor xc = x.contiguous()) {
-            dev.panamax.kernels.conv.Im2col.im2col(s, x.dtype().byteSize(), pad, xc.segment(), xc.offset(), cols.segment(), 0);
-        }
-        return new Tensor[] {cols};
+        return new Tensor[] {Backend.of(x).im2col(shapeFor(x.shape()), x, pad)};
     }
 
     @Override
     protected Tensor[] backward(Ctx ctx, Tensor... g) {
         if (!ctx.needsInputGrad(0)) return new Tensor[] {null};  // a network's input image: nothing to fold back
-        long[] shape = ctx.inputShape(0);
-        Conv2dShape s = shapeFor(shape);
-        Tensor dx = Tensor.empty(g[0].dtype(), shape);
-        try (Tensor gc = g[0].contiguous()) {
-            dev.panamax.kernels.conv.Im2col.col2im(s, g[0].dtype() == DType.F64, gc.segment(), gc.offset(), dx.segment(), 0);
-        }
-        return new Tensor[] {dx};
+        return new Tensor[] {Backend.of(g[0]).col2im(shapeFor(ctx.inputShape(0)), g[0])};
     }
 }

@@ -1,23 +1,36 @@
 package dev.panamax.autodiff.testing;
 
-import dev.panamax.autodiff.Function;
 import dev.panamax.autodiff.Var;
 import dev.panamax.tensors.Tensor;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * One record per differentiable op, driving its tests (as PyTorch's OpInfo does): sample inputs (F64,
- * including broadcast, non-contiguous and size-1 cases), the function under test, an optional independent
- * reference for the forward value, and gradient-check tolerances. {@code primitive} names the
- * {@link Function} class it covers, so a coverage test can fail when an op has no record.
+ * One record per differentiable op (or mode of an op), driving its tests as PyTorch's OpInfo does: sample inputs
+ * (F64, including broadcast, non-contiguous and size-1 cases), the function under test, an optional independent
+ * reference for the forward value, and tolerances per dtype: {@code f64} for the finite-difference gradient check,
+ * {@code f32} for the F32 production path against the F64 reference ({@link PrecisionCheck}); a null {@code f32}
+ * marks an op that only runs in F64. Which op classes and modes a record covers is observed on the tape
+ * ({@link Var#ops()}), so a coverage test can fail when an op or a mode has no record.
  *
  * @param samples each sample is one set of inputs; made fresh for every use, so tests may modify them
  */
-public record OpInfo(String name, Class<? extends Function> primitive, java.util.function.Function<Var[], Var> fn,
-                     Supplier<List<Tensor[]>> samples, java.util.function.Function<Tensor[], Tensor> reference,
-                     double atol, double rtol) {
+public record OpInfo(String name, Function<Var[], Var> fn, Supplier<List<Tensor[]>> samples, Function<Tensor[], Tensor> reference,
+                     Tolerance f64, Tolerance f32) {
+    /** {@code |got - want| <= atol + rtol·|want|}, elementwise. */
+    public record Tolerance(double atol, double rtol) {
+        public Tolerance {
+            if (!(atol > 0) || !(rtol >= 0)) throw new IllegalArgumentException("tolerances must be positive, got " + atol + ", " + rtol);
+        }
+    }
+
     public OpInfo {
-        if (atol <= 0 || rtol < 0) throw new IllegalArgumentException(name + ": tolerances must be positive");
+        if (f64 == null) throw new IllegalArgumentException(name + ": the F64 tolerance is required");
+    }
+
+    /** The same record with another F32 tolerance (null: F64 only). */
+    public OpInfo withF32(Tolerance t) {
+        return new OpInfo(name, fn, samples, reference, f64, t);
     }
 }

@@ -1,34 +1,10 @@
 package dev.panamax.autodiff.testing;
 
-import dev.panamax.autodiff.op.Abs;
-import dev.panamax.autodiff.op.Add;
-import dev.panamax.autodiff.op.Clamp;
-import dev.panamax.autodiff.op.Concat;
-import dev.panamax.autodiff.op.Div;
-import dev.panamax.autodiff.op.Exp;
-import dev.panamax.autodiff.op.Expand;
-import dev.panamax.autodiff.op.Gelu;
-import dev.panamax.autodiff.op.IndexSelect;
-import dev.panamax.autodiff.op.Log;
-import dev.panamax.autodiff.op.MatMul;
-import dev.panamax.autodiff.op.Max;
-import dev.panamax.autodiff.op.Mul;
-import dev.panamax.autodiff.op.Neg;
-import dev.panamax.autodiff.op.Permute;
-import dev.panamax.autodiff.op.Pow;
-import dev.panamax.autodiff.op.Relu;
-import dev.panamax.autodiff.op.Reshape;
-import dev.panamax.autodiff.op.Sigmoid;
-import dev.panamax.autodiff.op.Slice;
-import dev.panamax.autodiff.op.Softmax;
-import dev.panamax.autodiff.op.SoftmaxCrossEntropy;
-import dev.panamax.autodiff.op.Sqrt;
-import dev.panamax.autodiff.op.Sub;
-import dev.panamax.autodiff.op.Sum;
-import dev.panamax.autodiff.op.Tanh;
-import dev.panamax.autodiff.op.Where;
 import dev.panamax.autodiff.F;
 import dev.panamax.autodiff.Var;
+import dev.panamax.autodiff.op.Conv2d;
+import dev.panamax.autodiff.op.RmsNorm;
+import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
@@ -45,7 +21,10 @@ import java.util.function.Supplier;
 public final class OpInfos {
     private OpInfos() {}
 
-    static final double ATOL = 1e-6, RTOL = 1e-5;
+    /** Finite differences in F64. */
+    static final OpInfo.Tolerance F64 = new OpInfo.Tolerance(1e-6, 1e-5);
+    /** F32 kernels against the F64 reference: float rounding over sums of a few dozen terms. */
+    static final OpInfo.Tolerance F32 = new OpInfo.Tolerance(1e-5, 1e-4);
 
     static Tensor r(long seed, long... shape) {
         return Tensor.uniform(new Rng(seed), -2, 2, DType.F64, shape);
@@ -116,114 +95,120 @@ public final class OpInfos {
         return new Tensor[] {x.isContiguous() ? shifted : shifted.t().contiguous().t(), b};
     }
 
-    static OpInfo info(String name, Class<? extends dev.panamax.autodiff.Function> primitive, Function<Var[], Var> fn,
-                       Supplier<List<Tensor[]>> samples, Function<Tensor[], Tensor> reference) {
-        return new OpInfo(name, primitive, fn, samples, reference, ATOL, RTOL);
+    static OpInfo info(String name, Function<Var[], Var> fn, Supplier<List<Tensor[]>> samples, Function<Tensor[], Tensor> reference) {
+        return new OpInfo(name, fn, samples, reference, F64, F32);
     }
 
     public static List<OpInfo> all() {
         List<OpInfo> l = new ArrayList<>();
         Function<Tensor, Tensor> same = t -> t;
-        l.add(info("add", Add.class, v -> F.add(v[0], v[1]), binarySamples(false), t -> t[0].add(t[1])));
-        l.add(info("sub", Sub.class, v -> F.sub(v[0], v[1]), binarySamples(false), t -> t[0].sub(t[1])));
-        l.add(info("mul", Mul.class, v -> F.mul(v[0], v[1]), binarySamples(false), t -> t[0].mul(t[1])));
-        l.add(info("div", Div.class, v -> F.div(v[0], v[1]), binarySamples(true), t -> t[0].div(t[1])));
-        l.add(info("pow", Pow.class, v -> F.pow(v[0], v[1]),
+        l.add(info("add", v -> F.add(v[0], v[1]), binarySamples(false), t -> t[0].add(t[1])));
+        l.add(info("sub", v -> F.sub(v[0], v[1]), binarySamples(false), t -> t[0].sub(t[1])));
+        l.add(info("mul", v -> F.mul(v[0], v[1]), binarySamples(false), t -> t[0].mul(t[1])));
+        l.add(info("div", v -> F.div(v[0], v[1]), binarySamples(true), t -> t[0].div(t[1])));
+        l.add(info("pow", v -> F.pow(v[0], v[1]),
                 () -> List.of(new Tensor[] {pos(1, 3, 4), r(2, 3, 4)}, new Tensor[] {pos(3, 2, 3), r(4, 3)}), t -> t[0].pow(t[1])));
-        l.add(info("neg", Neg.class, v -> F.neg(v[0]), unarySamples(same), t -> t[0].neg()));
-        l.add(info("exp", Exp.class, v -> F.exp(v[0]), unarySamples(same), t -> t[0].exp()));
-        l.add(info("log", Log.class, v -> F.log(v[0]), unarySamples(t -> t.abs().add(0.5)), t -> t[0].log()));
-        l.add(info("sqrt", Sqrt.class, v -> F.sqrt(v[0]), unarySamples(t -> t.abs().add(0.5)), t -> t[0].sqrt()));
-        l.add(info("abs", Abs.class, v -> F.abs(v[0]), unarySamples(t -> awayFrom(t, 0)), t -> t[0].abs()));
-        l.add(info("clamp", Clamp.class, v -> F.clamp(v[0], -1, 0.5), unarySamples(t -> awayFrom(t, -1, 0.5)), t -> t[0].clamp(-1, 0.5)));
-        l.add(info("where", Where.class, v -> {
+        l.add(info("neg", v -> F.neg(v[0]), unarySamples(same), t -> t[0].neg()));
+        l.add(info("exp", v -> F.exp(v[0]), unarySamples(same), t -> t[0].exp()));
+        l.add(info("log", v -> F.log(v[0]), unarySamples(t -> t.abs().add(0.5)), t -> t[0].log()));
+        l.add(info("sqrt", v -> F.sqrt(v[0]), unarySamples(t -> t.abs().add(0.5)), t -> t[0].sqrt()));
+        l.add(info("abs", v -> F.abs(v[0]), unarySamples(t -> awayFrom(t, 0)), t -> t[0].abs()));
+        l.add(info("clamp", v -> F.clamp(v[0], -1, 0.5), unarySamples(t -> awayFrom(t, -1, 0.5)), t -> t[0].clamp(-1, 0.5)));
+        l.add(info("where", v -> {
             try (Tensor c = v[0].value().gt(0)) {
                 return F.where(c, v[0], v[1]);
             }
         }, binarySamples(false), t -> Tensor.where(t[0].gt(0), t[0], t[1])));
-        l.add(info("sigmoid", Sigmoid.class, v -> F.sigmoid(v[0]), unarySamples(same), t -> t[0].sigmoid()));
-        l.add(info("tanh", Tanh.class, v -> F.tanh(v[0]), unarySamples(same), t -> t[0].tanh()));
-        l.add(info("relu", Relu.class, v -> F.relu(v[0]), unarySamples(t -> awayFrom(t, 0)), t -> t[0].relu()));
-        l.add(info("bias_relu", dev.panamax.autodiff.op.BiasAct.class, v -> F.biasRelu(v[0], v[1]), biasSamples(true),
+        l.add(info("sigmoid", v -> F.sigmoid(v[0]), unarySamples(same), t -> t[0].sigmoid()));
+        l.add(info("tanh", v -> F.tanh(v[0]), unarySamples(same), t -> t[0].tanh()));
+        l.add(info("relu", v -> F.relu(v[0]), unarySamples(t -> awayFrom(t, 0)), t -> t[0].relu()));
+        l.add(info("bias_relu", v -> F.biasRelu(v[0], v[1]), biasSamples(true),
                 t -> t[0].add(t[1]).relu()));
-        l.add(info("bias_add", dev.panamax.autodiff.op.BiasAct.class, v -> F.biasAdd(v[0], v[1]), biasSamples(false),
+        l.add(info("bias_add", v -> F.biasAdd(v[0], v[1]), biasSamples(false),
                 t -> t[0].add(t[1])));
-        l.add(info("gelu", Gelu.class, v -> F.gelu(v[0]), unarySamples(same), null));
-        l.add(info("leaky_relu", null, v -> F.leakyRelu(v[0], 0.1), unarySamples(t -> awayFrom(t, 0)), null));
-        l.add(info("elu", null, v -> F.elu(v[0], 1.0), unarySamples(t -> awayFrom(t, 0)), null));
-        l.add(info("silu", null, v -> F.silu(v[0]), unarySamples(same), t -> t[0].mul(t[0].sigmoid())));
-        l.add(info("softmax", Softmax.class, v -> F.softmax(v[0], -1), unarySamples(same), null));
-        l.add(info("log_softmax axis 0", Softmax.class, v -> F.logSoftmax(v[0], 0), unarySamples(same), null));
-        l.add(info("sum all", Sum.class, v -> F.sum(v[0]), unarySamples(same), t -> t[0].sum()));
-        l.add(info("sum axes keepdim", Sum.class, v -> F.sum(v[0], new int[] {-1}, true), unarySamples(same), t -> t[0].sum(new int[] {-1}, true)));
-        l.add(info("mean", null, v -> F.mean(v[0], new int[] {0}, false), unarySamples(same), t -> t[0].mean(0)));
-        l.add(info("max", Max.class, v -> F.max(v[0], new int[] {-1}, false), unarySamples(same), t -> t[0].max(-1)));
-        l.add(info("var", null, v -> F.var(v[0], new int[] {0}, false, 1), () -> List.of(new Tensor[] {r(1, 4, 3)}, new Tensor[] {nc(2, 5, 2)}),
+        l.add(info("gelu", v -> F.gelu(v[0]), unarySamples(same), null));
+        l.add(info("leaky_relu", v -> F.leakyRelu(v[0], 0.1), unarySamples(t -> awayFrom(t, 0)), null));
+        l.add(info("elu", v -> F.elu(v[0], 1.0), unarySamples(t -> awayFrom(t, 0)), null));
+        l.add(info("silu", v -> F.silu(v[0]), unarySamples(same), t -> t[0].mul(t[0].sigmoid())));
+        l.add(info("softmax", v -> F.softmax(v[0], -1), unarySamples(same), null));
+        l.add(info("log_softmax axis 0", v -> F.logSoftmax(v[0], 0), unarySamples(same), null));
+        l.add(info("sum all", v -> F.sum(v[0]), unarySamples(same), t -> t[0].sum()));
+        l.add(info("sum axes keepdim", v -> F.sum(v[0], new int[] {-1}, true), unarySamples(same), t -> t[0].sum(new int[] {-1}, true)));
+        l.add(info("mean", v -> F.mean(v[0], new int[] {0}, false), unarySamples(same), t -> t[0].mean(0)));
+        l.add(info("max", v -> F.max(v[0], new int[] {-1}, false), unarySamples(same), t -> t[0].max(-1)));
+        l.add(info("var", v -> F.var(v[0], new int[] {0}, false, 1), () -> List.of(new Tensor[] {r(1, 4, 3)}, new Tensor[] {nc(2, 5, 2)}),
                 t -> t[0].var(new int[] {0}, false)));
-        l.add(info("logsumexp", null, v -> F.logSumExp(v[0], new int[] {-1}, false), unarySamples(same), null));
-        l.add(info("matmul", MatMul.class, v -> F.matmul(v[0], v[1]), () -> List.of(
+        l.add(info("logsumexp", v -> F.logSumExp(v[0], new int[] {-1}, false), unarySamples(same), null));
+        l.add(info("matmul", v -> F.matmul(v[0], v[1]), () -> List.of(
                 new Tensor[] {r(1, 3, 4), r(2, 4, 5)}, new Tensor[] {nc(3, 3, 4), nc(4, 4, 2)},
                 new Tensor[] {r(5, 2, 3, 4), r(6, 4, 2)}, new Tensor[] {r(7, 2, 1, 1, 3), r(8, 1, 3, 3, 2)}), t -> t[0].matmul(t[1])));
-        l.add(info("reshape", Reshape.class, v -> F.reshape(v[0], -1, 3), () -> List.of(new Tensor[] {r(1, 2, 3)}, new Tensor[] {nc(2, 3, 2)}), null));
-        l.add(info("permute", Permute.class, v -> F.permute(v[0], 2, 0, 1), () -> one(r(1, 2, 3, 4)), null));
-        l.add(info("slice", Slice.class, v -> F.slice(v[0], 1, 1, 5, 2), () -> List.of(new Tensor[] {r(1, 2, 6)}, new Tensor[] {nc(2, 3, 5)}), null));
-        l.add(info("expand", Expand.class, v -> F.expand(v[0], 4, 3, 2), () -> List.of(new Tensor[] {r(1, 3, 1)}, new Tensor[] {r(2, 2)}), null));
-        l.add(info("concat", Concat.class, v -> F.concat(1, v[0], v[1]), () -> one(r(1, 2, 3), nc(2, 2, 2)), null));
-        l.add(info("stack", null, v -> F.stack(0, v[0], v[1]), () -> one(r(1, 2, 3), r(2, 2, 3)), null));
-        l.add(info("index_select", IndexSelect.class, v -> F.indexSelect(v[0], 0, Tensor.of(new long[] {2, 0, 2}, 3)),
+        l.add(info("reshape", v -> F.reshape(v[0], -1, 3), () -> List.of(new Tensor[] {r(1, 2, 3)}, new Tensor[] {nc(2, 3, 2)}), null));
+        l.add(info("permute", v -> F.permute(v[0], 2, 0, 1), () -> one(r(1, 2, 3, 4)), null));
+        l.add(info("slice", v -> F.slice(v[0], 1, 1, 5, 2), () -> List.of(new Tensor[] {r(1, 2, 6)}, new Tensor[] {nc(2, 3, 5)}), null));
+        l.add(info("expand", v -> F.expand(v[0], 4, 3, 2), () -> List.of(new Tensor[] {r(1, 3, 1)}, new Tensor[] {r(2, 2)}), null));
+        l.add(info("concat", v -> F.concat(1, v[0], v[1]), () -> one(r(1, 2, 3), nc(2, 2, 2)), null));
+        l.add(info("stack", v -> F.stack(0, v[0], v[1]), () -> one(r(1, 2, 3), r(2, 2, 3)), null));
+        l.add(info("index_select", v -> F.indexSelect(v[0], 0, Tensor.of(new long[] {2, 0, 2}, 3)),
                 () -> one(r(1, 3, 4)), null));
-        l.add(info("gather", dev.panamax.autodiff.op.Gather.class, v -> F.gather(v[0], 1, Tensor.of(new long[] {3, 0, 0, 1, 2, 2}, 3, 2)),
+        l.add(info("gather", v -> F.gather(v[0], 1, Tensor.of(new long[] {3, 0, 0, 1, 2, 2}, 3, 2)),
                 () -> one(r(1, 3, 4)), t -> t[0].gather(1, Tensor.of(new long[] {3, 0, 0, 1, 2, 2}, 3, 2))));
-        l.add(info("embedding", IndexSelect.class, v -> F.embedding(v[0], Tensor.of(new int[] {1, 1, 0, 3}, 2, 2)),
+        l.add(info("embedding", v -> F.embedding(v[0], Tensor.of(new int[] {1, 1, 0, 3}, 2, 2)),
                 () -> one(r(1, 4, 3)), null));
-        l.add(info("cross_entropy_logits", SoftmaxCrossEntropy.class, v -> F.crossEntropyFromLogits(v[0], Tensor.of(new long[] {2, 0, 1}, 3)),
+        l.add(info("cross_entropy_logits", v -> F.crossEntropyFromLogits(v[0], Tensor.of(new long[] {2, 0, 1}, 3)),
                 () -> List.of(new Tensor[] {r(1, 3, 4)}, new Tensor[] {nc(2, 3, 4)}), null));
-        l.add(info("cross_entropy_onehot", null, v -> F.crossEntropyFromLogitsOneHot(v[0], Tensor.of(new long[] {2, 0, 1}, 3).oneHot(4).to(DType.F64)),
+        l.add(info("cross_entropy_onehot", v -> F.crossEntropyFromLogitsOneHot(v[0], Tensor.of(new long[] {2, 0, 1}, 3).oneHot(4).to(v[0].value().dtype())),
                 () -> one(r(1, 3, 4)), null));
-        l.add(info("cross_entropy_probs", null, v -> F.crossEntropyFromProbs(F.softmax(v[0], 1), Tensor.of(new long[] {2, 0, 1}, 3), 1e-7),
+        l.add(info("cross_entropy_probs", v -> F.crossEntropyFromProbs(F.softmax(v[0], 1), Tensor.of(new long[] {2, 0, 1}, 3), 1e-7),
                 () -> one(r(1, 3, 4)), null));
-        l.add(info("binary_cross_entropy", null, v -> F.binaryCrossEntropy(F.sigmoid(v[0]), Var.of(Tensor.of(new double[] {1, 0, 1, 0.3}, 2, 2)), 1e-7),
+        l.add(info("binary_cross_entropy", v -> F.binaryCrossEntropy(F.sigmoid(v[0]), Var.of(Tensor.of(new double[] {1, 0, 1, 0.3}, 2, 2).to(v[0].value().dtype())), 1e-7),
                 () -> one(r(1, 2, 2)), null));
-        l.add(info("mse", null, v -> F.mse(v[0], v[1]), binarySamples(false), null));
-        l.add(info("mae", null, v -> F.mae(v[0], v[1]), () -> one(r(1, 3, 4), awayFrom(r(1, 3, 4).add(0.5), 0)), null));
-        l.add(info("huber", null, v -> F.huber(v[0], v[1], 1.0), () -> one(r(1, 3, 4), r(2, 3, 4)), null));
-        l.add(info("l1", null, v -> F.l1(v[0]), unarySamples(t -> awayFrom(t, 0)), null));
-        l.add(info("l2", null, v -> F.l2(v[0]), unarySamples(same), null));
-        l.add(info("layer_norm", null, v -> F.layerNorm(v[0], 1, v[1], v[2], 1e-5),
+        l.add(info("mse", v -> F.mse(v[0], v[1]), binarySamples(false), null));
+        l.add(info("mae", v -> F.mae(v[0], v[1]), () -> one(r(1, 3, 4), awayFrom(r(1, 3, 4).add(0.5), 0)), null));
+        l.add(info("huber", v -> F.huber(v[0], v[1], 1.0), () -> one(r(1, 3, 4), r(2, 3, 4)), null));
+        l.add(info("l1", v -> F.l1(v[0]), unarySamples(t -> awayFrom(t, 0)), null));
+        l.add(info("l2", v -> F.l2(v[0]), unarySamples(same), null));
+        l.add(info("rms_norm", v -> RmsNorm.rmsNorm(v[0], v[1], 1e-5), () -> List.of(new Tensor[] {r(41, 3, 5), r(42, 5)},
+                new Tensor[] {nc(43, 4, 3), r(44, 3)}, new Tensor[] {r(45, 2, 3, 17), r(46, 17)}, new Tensor[] {r(47, 1, 1), r(48, 1)}),
+                t -> {  // x / sqrt(mean(x²) + eps) · w, from tensor ops
+                    try (Tensor sq = t[0].mul(t[0]); Tensor ms = sq.mean(new int[] {-1}, true); Tensor d = ms.add(1e-5);
+                         Tensor rms = d.sqrt(); Tensor n = t[0].div(rms)) {
+                        return n.mul(t[1]);
+                    }
+                }));
+        l.add(info("layer_norm", v -> F.layerNorm(v[0], 1, v[1], v[2], 1e-5),
                 () -> one(r(1, 3, 5), r(2, 5), r(3, 5)), null));
-        l.add(info("batch_norm", null, v -> F.batchNorm(v[0], v[1], v[2], Tensor.zeros(DType.F64, 3), Tensor.ones(DType.F64, 3), true, 0.99, 1e-3),
+        l.add(info("batch_norm", v -> F.batchNorm(v[0], v[1], v[2], Tensor.zeros(DType.F64, 3), Tensor.ones(DType.F64, 3), true, 0.99, 1e-3),
                 () -> one(r(1, 4, 2, 3), r(2, 3), r(3, 3)), null));
         int[] one1 = {1, 1}, strided = {2, 1}, dilated = {1, 2};
-        dev.panamax.kernels.conv.Conv2dShape.Padding valid = dev.panamax.kernels.conv.Conv2dShape.Padding.VALID,
-                samePad = dev.panamax.kernels.conv.Conv2dShape.Padding.SAME;
+        Conv2dShape.Padding valid = Conv2dShape.Padding.VALID,
+                samePad = Conv2dShape.Padding.SAME;
         // Five images: split between the threads, so the per-thread weight-gradient sums are exercised.
-        l.add(info("conv2d valid", dev.panamax.autodiff.op.Conv2d.class, v -> F.conv2d(v[0], v[1], one1, one1, valid),
+        l.add(info("conv2d valid", v -> F.conv2d(v[0], v[1], one1, one1, valid),
                 () -> List.of(new Tensor[] {r(1, 2, 5, 4, 3), r(2, 3, 2, 3, 2)}, new Tensor[] {r(3, 5, 4, 4, 2), r(4, 2, 2, 2, 3)}),
                 in -> F.conv2dComposite(Var.of(in[0]), Var.of(in[1]), one1, one1, valid).value()));
-        l.add(info("conv2d same, strided, dilated", dev.panamax.autodiff.op.Conv2d.class, v -> F.conv2d(v[0], v[1], strided, dilated, samePad),
+        l.add(info("conv2d same, strided, dilated", v -> F.conv2d(v[0], v[1], strided, dilated, samePad),
                 () -> one(r(1, 3, 5, 6, 2), r(2, 2, 2, 2, 3)),
                 in -> F.conv2dComposite(Var.of(in[0]), Var.of(in[1]), strided, dilated, samePad).value()));
-        l.add(info("conv2d bias relu", dev.panamax.autodiff.op.Conv2d.class,
-                v -> F.conv2dBiasAct(v[0], v[1], v[2], one1, one1, valid, true),
+        l.add(info("conv2d bias relu", v -> F.conv2dBiasAct(v[0], v[1], v[2], one1, one1, valid, true),
                 () -> one(r(1, 3, 5, 4, 3), r(2, 3, 2, 3, 2), r(3, 2)),
                 in -> F.biasRelu(F.conv2dComposite(Var.of(in[0]), Var.of(in[1]), one1, one1, valid), Var.of(in[2])).value()));
-        dev.panamax.autodiff.op.Conv2d.MaxPool pool2 = new dev.panamax.autodiff.op.Conv2d.MaxPool(2, 2, 2, 2, valid);
-        l.add(info("conv2d max_pool2d", dev.panamax.autodiff.op.Conv2d.class, v -> F.conv2dMaxPool(v[0], v[1], one1, one1, valid, pool2),
+        Conv2d.MaxPool pool2 = new Conv2d.MaxPool(2, 2, 2, 2, valid);
+        l.add(info("conv2d max_pool2d", v -> F.conv2dMaxPool(v[0], v[1], one1, one1, valid, pool2),
                 () -> one(r(1, 3, 6, 5, 3), r(2, 3, 2, 3, 2)),
                 in -> F.maxPool2d(F.conv2dComposite(Var.of(in[0]), Var.of(in[1]), one1, one1, valid), new int[] {2, 2}, new int[] {2, 2}).value()));
-        l.add(info("max_pool2d", dev.panamax.autodiff.op.MaxPool2d.class, v -> F.maxPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}),
+        l.add(info("max_pool2d", v -> F.maxPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}),
                 () -> one(r(1, 2, 4, 5, 3)), null));
-        l.add(info("max_pool2d composite", null, v -> F.maxPool2dComposite(v[0], new int[] {2, 2}, new int[] {2, 2},
-                dev.panamax.kernels.conv.Conv2dShape.Padding.VALID), () -> one(r(1, 2, 4, 5, 3)), null));
-        l.add(info("avg_pool2d", dev.panamax.autodiff.op.Im2col.class, v -> F.avgPool2d(v[0], new int[] {2, 2}, new int[] {1, 2}), () -> one(r(1, 2, 3, 4, 2)), null));
-        l.add(info("max_pool2d same", null, v -> F.maxPool2d(v[0], new int[] {3, 3}, new int[] {2, 2}, dev.panamax.kernels.conv.Conv2dShape.Padding.SAME),
+        l.add(info("max_pool2d composite", v -> F.maxPool2dComposite(v[0], new int[] {2, 2}, new int[] {2, 2},
+                Conv2dShape.Padding.VALID), () -> one(r(1, 2, 4, 5, 3)), null));
+        l.add(info("avg_pool2d", v -> F.avgPool2d(v[0], new int[] {2, 2}, new int[] {1, 2}), () -> one(r(1, 2, 3, 4, 2)), null));
+        l.add(info("max_pool2d same", v -> F.maxPool2d(v[0], new int[] {3, 3}, new int[] {2, 2}, Conv2dShape.Padding.SAME),
                 () -> one(r(1, 1, 5, 4, 2)), null));
-        l.add(info("avg_pool2d same", null, v -> F.avgPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}, dev.panamax.kernels.conv.Conv2dShape.Padding.SAME),
+        l.add(info("avg_pool2d same", v -> F.avgPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}, Conv2dShape.Padding.SAME),
                 () -> one(r(1, 2, 5, 3, 2)), null));
-        l.add(info("squeeze/unsqueeze", null, v -> F.squeeze(F.unsqueeze(v[0], 1), 0), () -> one(r(1, 1, 4)), null));
-        l.add(info("batch_norm inference", null, v -> F.batchNorm(v[0], v[1], v[2], Tensor.full(DType.F64, 0.5, 3), Tensor.full(DType.F64, 2, 3),
+        l.add(info("squeeze/unsqueeze", v -> F.squeeze(F.unsqueeze(v[0], 1), 0), () -> one(r(1, 1, 4)), null));
+        l.add(info("batch_norm inference", v -> F.batchNorm(v[0], v[1], v[2], Tensor.full(v[0].value().dtype(), 0.5, 3), Tensor.full(v[0].value().dtype(), 2, 3),
                 false, 0.99, 1e-3), () -> one(r(1, 4, 3), r(2, 3), r(3, 3)), null));
-        l.add(info("dropout (fixed seed)", null, v -> F.dropout(v[0], 0.3, true, new Rng(5)), unarySamples(same), null));
+        l.add(info("dropout (fixed seed)", v -> F.dropout(v[0], 0.3, true, new Rng(5)), unarySamples(same), null));
         return l;
     }
 }

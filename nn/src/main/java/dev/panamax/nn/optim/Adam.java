@@ -1,6 +1,6 @@
 package dev.panamax.nn.optim;
 
-import dev.panamax.kernels.OptimizerUpdate;
+import dev.panamax.tensors.Backend;
 import dev.panamax.tensors.Tensor;
 
 /**
@@ -34,7 +34,6 @@ public class Adam extends Optimizer {
 
     @Override
     protected void update(Tensor w, Tensor g, Tensor[] s, double lr) {
-        OptimizerUpdate.adam(w.segment().asSlice(w.offset() * 4), g.segment().asSlice(g.offset() * 4), s[0].segment(), s[1].segment(),
-                0, w.numel(), (float) lr, beta1, beta2, eps, iterations, 0f, weightDecay);
+        Backend.of(w).adam(w, g, s[0], s[1], (float) lr, beta1, beta2, eps, iterations, 0f, weightDecay);
     }
 }

@@ -1,6 +1,6 @@
 package dev.panamax.nn.optim;
 
-import dev.panamax.kernels.OptimizerUpdate;
+import dev.panamax.tensors.Backend;
 import dev.panamax.tensors.Tensor;
 
 /** Stochastic gradient descent with optional momentum and Nesterov momentum (Keras/PyTorch definitions agree). */
@@ -26,7 +26,6 @@ public final class Sgd extends Optimizer {
 
     @Override
     protected void update(Tensor w, Tensor g, Tensor[] s, double lr) {
-        OptimizerUpdate.sgd(w.segment().asSlice(w.offset() * 4), g.segment().asSlice(g.offset() * 4), s[0].segment(), 0, w.numel(),
-                (float) lr, momentum, 0f, 0f, nesterov, iterations == 1);
+        Backend.of(w).sgd(w, g, s[0], (float) lr, momentum, 0f, 0f, nesterov, iterations == 1);
     }
 }

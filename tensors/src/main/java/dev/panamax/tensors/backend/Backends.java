@@ -2,6 +2,8 @@ package dev.panamax.tensors.backend;
 
 import dev.panamax.ffm.NativeLibs;
 import dev.panamax.kernels.Simd;
+import dev.panamax.tensors.Backend;
+import dev.panamax.tensors.Device;
 import java.util.Locale;
 
 /**
@@ -56,6 +58,6 @@ public final class Backends {
     /** One line for {@code panamax doctor}. */
     public static String describe() {
         String simd = Simd.ENABLED ? "Vector API kernels" : "scalar kernels (Vector API off)";
-        return SELECTED.name().toLowerCase(Locale.ROOT) + " (" + simd + "; requested: " + REQUESTED + ", " + REASON + ")";
+        return Backend.forDevice(Device.CPU).name() + " (" + simd + "; requested: " + REQUESTED + ", " + REASON + ")";
     }
 }

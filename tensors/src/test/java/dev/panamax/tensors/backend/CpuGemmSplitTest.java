@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * every transpose, offsets, padded leading dimensions and extents that are not a multiple of the split block:
  * each element of C against a double-precision dot product.
  */
-class CpuBackendSplitTest {
+class CpuGemmSplitTest {
     @Test
     void splitProductsMatchDoublePrecisionDotProducts() {
         int[][] shapes = {{1001, 40, 450}, {40, 1003, 450}};  // 18M multiply-adds: above two split thresholds
@@ -27,7 +27,7 @@ class CpuBackendSplitTest {
                     MemorySegment a = fill(arena, rnd, off + (long) lda * (ta ? k : m));
                     MemorySegment b = fill(arena, rnd, off + (long) ldb * (tb ? n : k));
                     MemorySegment c = fill(arena, rnd, off + (long) ldc * m);
-                    CpuBackend.sgemm(ta, tb, m, n, k, 1f, a, off, lda, b, off, ldb, 0f, c, off, ldc);
+                    CpuGemm.sgemm(ta, tb, m, n, k, 1f, a, off, lda, b, off, ldb, 0f, c, off, ldc);
                     for (int i = 0; i < m; i += 37) {
                         for (int j = 0; j < n; j += 13) {
                             double want = 0;

@@ -1,21 +1,21 @@
-package dev.panamax.autodiff.op;
+package dev.panamax.kernels.conv;
 
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
 
 import dev.panamax.kernels.Fused;
-import dev.panamax.tensors.DType;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A convolution block's bias (+ ReLU) epilogue, applied while the block is still in cache: F32 through the
- * {@link Fused} bias kernels, F64 (gradient checks) in plain loops. Offsets in elements; rows of {@code f} values.
+ * A convolution block's bias (+ ReLU) epilogue, applied while the block is still in cache: F32 ({@code width}
+ * 4) through the {@link Fused} bias kernels, F64 ({@code width} 8, gradient checks) in the plain loops below,
+ * which are also the F32 kernels' scalar twins. Offsets in elements; rows of {@code f} values.
  */
-final class ConvEpilogue {
+public final class ConvEpilogue {
     private ConvEpilogue() {}
 
-    /** {@code y[r, c] = act(y[r, c] + bias[c])} in place. */
-    static void forward(DType t, MemorySegment y, long yo, MemorySegment bias, long bo, long rows, int f, boolean relu) {
-        if (t == DType.F32) {
+    /** {@code y[r, c] = act(y[r, c] + bias[c])} in place; NaN stays NaN under ReLU. */
+    public static void forward(int width, MemorySegment y, long yo, MemorySegment bias, long bo, long rows, int f, boolean relu) {
+        if (width == 4) {
             Fused.biasActRows(y, yo, y, yo, bias, bo, rows, f, relu);
             return;
         }
@@ -23,7 +23,7 @@ final class ConvEpilogue {
             for (int c = 0; c < f; c++) {
                 long i = yo + r * f + c;
                 double v = y.getAtIndex(JAVA_DOUBLE_UNALIGNED, i) + bias.getAtIndex(JAVA_DOUBLE_UNALIGNED, bo + c);
-                y.setAtIndex(JAVA_DOUBLE_UNALIGNED, i, relu && !(v > 0) && v == v ? 0.0 : v);  // NaN stays NaN, as in F32
+                y.setAtIndex(JAVA_DOUBLE_UNALIGNED, i, relu && !(v > 0) && v == v ? 0.0 : v);
             }
         }
     }
@@ -33,9 +33,9 @@ final class ConvEpilogue {
      * {@code relu} ({@code gx} untouched otherwise: the gradient passes unchanged), and {@code gbias[c] = Σ_r gx[r, c]}
      * (overwritten).
      */
-    static void backward(DType t, MemorySegment gx, long gxo, MemorySegment g, long go, MemorySegment y, long yo,
-                         MemorySegment gbias, long gbo, long rows, int f, boolean relu) {
-        if (t == DType.F32) {
+    public static void backward(int width, MemorySegment gx, long gxo, MemorySegment g, long go, MemorySegment y, long yo,
+                                MemorySegment gbias, long gbo, long rows, int f, boolean relu) {
+        if (width == 4) {
             Fused.biasActBackwardRows(gx, gxo, g, go, y, yo, gbias, gbo, rows, f, relu);
             return;
         }

@@ -1,0 +1,288 @@
+package dev.panamax.tensors;
+
+import dev.panamax.kernels.BinaryOp;
+import dev.panamax.kernels.Elementwise;
+import dev.panamax.kernels.Fused;
+import dev.panamax.kernels.OptimizerUpdate;
+import dev.panamax.kernels.Reduce;
+import dev.panamax.kernels.ReduceOp;
+import dev.panamax.kernels.UnaryOp;
+import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.kernels.conv.Im2col;
+import dev.panamax.kernels.conv.MaxPool;
+import dev.panamax.kernels.gemm.Gemm;
+import dev.panamax.kernels.norm.RmsNorm;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * The primitive kernels every op runs on, and the one place that decides which implementation serves a call:
+ * a Vector API kernel, its scalar twin (F64, views), OpenBLAS, or a composite of other primitives. Autodiff ops
+ * and tensor methods ask a tensor's {@link Device} for its backend ({@link #of}) and make one call each way.
+ *
+ * <p>The default methods are the host-memory implementation (Vector API kernels for F32, their scalar twins for
+ * F64, composites where no kernel exists), which a backend whose tensors live in host memory inherits; {@code
+ * CpuBackend} overrides the matrix products to send large ones to OpenBLAS. A backend for another device
+ * overrides every method. Backends are found with {@link java.util.ServiceLoader} ({@code
+ * META-INF/services/dev.panamax.tensors.Backend}), one per device.
+ *
+ * <p>Contract, unless a method says otherwise:
+ * <ul>
+ *   <li>Shapes: checked by the caller (the op's shape rule); a backend may assume them.</li>
+ *   <li>Layout: raw-memory methods take row-major data, element offsets and leading dimensions in elements;
+ *       tensor methods accept any strides and return new contiguous tensors owned by the caller's scope.</li>
+ *   <li>Aliasing: outputs never alias inputs unless the method says so.</li>
+ *   <li>Threading: a call may split its work over the kernel pool ({@code kernels.Parallel}); it returns when
+ *       all of it is done. Calls are safe from several threads on distinct outputs.</li>
+ *   <li>Precision: F32 and F64; integer tensors only where a method names them (indices, argmax).</li>
+ * </ul>
+ */
+public interface Backend {
+    /** The backend serving tensors on {@code device}. */
+    static Backend forDevice(Device device) {
+        return BackendRegistry.of(device);
+    }
+
+    /** The backend serving {@code t}'s device. */
+    static Backend of(Tensor t) {
+        return BackendRegistry.of(t.device());
+    }
+
+    /** The device whose memory this backend computes on. */
+    Device device();
+
+    /** A short name for {@code panamax doctor} and benchmark reports. */
+    String name();
+
+    // ------------------------------------------------------------------ matrix products (raw memory)
+
+    /** {@code C = alpha·op(A)·op(B) + beta·C}, F32, row-major; C is not read when {@code beta == 0}. */
+    default void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff, long lda,
+                       MemorySegment b, long bOff, long ldb, float beta, MemorySegment c, long cOff, long ldc) {
+        Gemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** {@link #sgemm} in F64. */
+    default void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, MemorySegment a, long aOff, long lda,
+                       MemorySegment b, long bOff, long ldb, double beta, MemorySegment c, long cOff, long ldc) {
+        Gemm.dgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** Independent F32 products of one shape at the given offsets (repeated A/B offsets broadcast; C offsets distinct). */
+    default void sgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long[] aOffs,
+                              long lda, MemorySegment b, long[] bOffs, long ldb, float beta, MemorySegment c, long[] cOffs, long ldc) {
+        Gemm.sgemmBatched(transA, transB, m, n, k, alpha, a, aOffs, lda, b, bOffs, ldb, beta, c, cOffs, ldc);
+    }
+
+    // ------------------------------------------------------------------ elementwise and reductions (contiguous runs)
+
+    /** {@code out[i] = op(a[i], b[i])} for {@code i < n}; {@code out} may alias {@code a} or {@code b}. */
+    default void binary(BinaryOp op, DType t, MemorySegment out, long o, MemorySegment a, long ao, MemorySegment b, long bo, long n) {
+        if (t == DType.F32) Elementwise.binaryF32(op, out, o, a, ao, b, bo, n);
+        else if (t == DType.F64) Elementwise.binaryF64(op, out, o, a, ao, b, bo, n);
+        else throw new IllegalArgumentException(op + ": floating-point kernels only, got " + t);
+    }
+
+    /** {@code out[i] = op(a[i])} for {@code i < n}; {@code out} may alias {@code a}. */
+    default void unary(UnaryOp op, DType t, MemorySegment out, long o, MemorySegment a, long ao, long n) {
+        if (t == DType.F32) Elementwise.unaryF32(op, out, o, a, ao, n);
+        else if (t == DType.F64) Elementwise.unaryF64(op, out, o, a, ao, n);
+        else throw new IllegalArgumentException(op + ": floating-point kernels only, got " + t);
+    }
+
+    /** {@code op} over {@code a[off, off + n)}. */
+    default double reduce(ReduceOp op, DType t, MemorySegment a, long off, long n) {
+        return t == DType.F32 ? Reduce.reduceF32(op, a, off, n) : Reduce.reduceF64(op, a, off, n);
+    }
+
+    /** Index (from {@code off}) of the first maximum ({@code max}) or minimum of {@code a[off, off + n)}; NaN wins. */
+    default long argReduce(boolean max, DType t, MemorySegment a, long off, long n) {
+        return t == DType.F32 ? Reduce.argF32(max, a, off, n) : Reduce.argF64(max, a, off, n);
+    }
+
+    // ------------------------------------------------------------------ softmax
+
+    /** Softmax (or log-softmax when {@code log}) along {@code axis}, max-shifted so large inputs cannot overflow. */
+    default Tensor softmax(Tensor x, int axis, boolean log) {
+        if (x.dtype() == DType.F32 && x.isContiguous() && x.rank() > 0 && (axis == -1 || axis == x.rank() - 1)) {
+            // Rows of the last axis: the fused kernels, one pass per row instead of five tensor ops.
+            long cols = x.dim(x.rank() - 1), rows = cols == 0 ? 0 : x.numel() / cols;
+            Tensor y = Tensor.empty(x.dtype(), x.shape());
+            if (log) Fused.logSoftmaxRows(y.segment(), 0, x.segment(), x.offset(), rows, cols);
+            else Fused.softmaxRows(y.segment(), 0, x.segment(), x.offset(), rows, cols);
+            return y;
+        }
+        int[] ax = {axis};
+        try (Tensor m = x.max(ax, true); Tensor shifted = x.sub(m); Tensor e = shifted.exp(); Tensor s = e.sum(ax, true)) {
+            if (!log) return e.div(s);
+            try (Tensor ls = s.log()) {
+                return shifted.sub(ls);
+            }
+        }
+    }
+
+    /** From the output {@code y} of {@link #softmax}: {@code y·(g - Σ g·y)}, or {@code g - exp(y)·Σ g} when {@code log}. */
+    default Tensor softmaxBackward(Tensor g, Tensor y, int axis, boolean log) {
+        int[] ax = {axis};
+        if (log) {
+            try (Tensor s = g.sum(ax, true); Tensor p = y.exp(); Tensor ps = p.mul(s)) {
+                return g.sub(ps);
+            }
+        }
+        try (Tensor gy = g.mul(y); Tensor s = gy.sum(ax, true); Tensor d = g.sub(s)) {
+            return y.mul(d);
+        }
+    }
+
+    // ------------------------------------------------------------------ bias + activation
+
+    /** {@code x + bias} over the last axis, then {@code max(·, 0)} when {@code relu}. */
+    default Tensor biasAct(Tensor x, Tensor bias, boolean relu) {
+        if (x.dtype() == DType.F32 && x.isContiguous() && bias.isContiguous()) {
+            long cols = x.dim(x.rank() - 1);
+            Tensor y = Tensor.empty(DType.F32, x.shape());
+            Fused.biasActRows(y.segment(), 0, x.segment(), x.offset(), bias.segment(), bias.offset(), x.numel() / Math.max(1, cols), cols, relu);
+            return y;
+        }
+        if (!relu) return x.add(bias);
+        try (Tensor sum = x.add(bias)) {
+            return sum.relu();
+        }
+    }
+
+    /**
+     * Backward of {@link #biasAct}: {@code {dx, dbias}} with {@code dx = g·[y > 0]} ({@code relu}; a new view of g
+     * without) and {@code dbias} the sum of dx over every axis but the last. {@code y} is the forward output
+     * (read only when {@code relu}); {@code xShape} the input's shape.
+     */
+    default Tensor[] biasActBackward(Tensor g, Tensor y, long[] xShape, boolean relu) {
+        long cols = xShape[xShape.length - 1], rows = Shape.numel(xShape) / Math.max(1, cols);
+        boolean fused = g.dtype() == DType.F32 && g.isContiguous() && (!relu || y.isContiguous() && y.dtype() == DType.F32);
+        if (fused) {
+            Tensor gx = relu ? Tensor.empty(DType.F32, xShape) : null;
+            Tensor gb = Tensor.empty(DType.F32, cols);
+            Fused.biasActBackwardRows(relu ? gx.segment() : null, 0, g.segment(), g.offset(), relu ? y.segment() : g.segment(),
+                    relu ? y.offset() : g.offset(), gb.segment(), 0, rows, cols, relu);
+            return new Tensor[] {relu ? gx : g.reshape(xShape), gb};
+        }
+        Tensor gx;
+        if (relu) {
+            try (Tensor mask = y.gt(0); Tensor m = mask.to(g.dtype())) {
+                gx = g.mul(m);
+            }
+        } else {
+            gx = g.reshape(xShape);
+        }
+        int[] outer = new int[xShape.length - 1];
+        Arrays.setAll(outer, i -> i);
+        Tensor gb = outer.length == 0 ? gx.mul(1.0) : gx.sum(outer, false);
+        return new Tensor[] {gx, gb};
+    }
+
+    // ------------------------------------------------------------------ patches and pooling (NHWC)
+
+    /** Patches {@code (N·OH·OW, KH·KW·C)} of {@code x (N, H, W, C)}; {@code pad} where a window hangs over the edge. */
+    default Tensor im2col(Conv2dShape s, Tensor x, double pad) {
+        Tensor cols = Tensor.empty(x.dtype(), s.patches(), s.patchSize());
+        try (Tensor xc = x.contiguous()) {
+            Im2col.im2col(s, x.dtype().byteSize(), pad, xc.segment(), xc.offset(), cols.segment(), 0);
+        }
+        return cols;
+    }
+
+    /** The patch gradient folded back onto {@code (N, H, W, C)}; overlapping windows add up. */
+    default Tensor col2im(Conv2dShape s, Tensor dcols) {
+        Tensor dx = Tensor.empty(dcols.dtype(), s.n(), s.h(), s.w(), s.c());
+        try (Tensor gc = dcols.contiguous()) {
+            Im2col.col2im(s, dcols.dtype() == DType.F64, gc.segment(), gc.offset(), dx.segment(), 0);
+        }
+        return dx;
+    }
+
+    /** {@code {y (N, OH, OW, C), argmax}}: argmax (I32) is each winner's flat index into x; first maximum wins, NaN wins. */
+    default Tensor[] maxPool2d(Conv2dShape s, Tensor x) {
+        Tensor y = Tensor.empty(x.dtype(), s.n(), s.oh(), s.ow(), s.c());
+        Tensor arg = Tensor.empty(DType.I32, s.n(), s.oh(), s.ow(), s.c());
+        try (Tensor xc = x.contiguous()) {
+            MaxPool.forward(x.dtype().byteSize(), s, xc.segment(), xc.offset(), y.segment(), 0, arg.segment(), 0);
+        }
+        return new Tensor[] {y, arg};
+    }
+
+    /** {@code dx (N, H, W, C)}: each output gradient routed to its window's winner. */
+    default Tensor maxPool2dBackward(Conv2dShape s, Tensor g, Tensor argmax) {
+        Tensor dx = Tensor.empty(g.dtype(), s.n(), s.h(), s.w(), s.c());
+        try (Tensor gc = g.contiguous(); Tensor ac = argmax.contiguous()) {
+            MaxPool.backward(g.dtype().byteSize(), s, gc.segment(), gc.offset(), ac.segment(), ac.offset(), dx.segment(), 0);
+        }
+        return dx;
+    }
+
+    // ------------------------------------------------------------------ convolution (NHWC, kernel (KH, KW, C, F))
+
+    /**
+     * {@code {y, argmax}}: {@code y = conv(x, kernel)}, then {@code act(y + bias)} with a bias, or max-pooled over
+     * the {@code pool} geometry ({@code argmax} per pooled output, else null). See {@code kernels.conv.ConvEngine}.
+     */
+    default Tensor[] conv2d(Conv2dShape s, Tensor x, Tensor kernel, Tensor bias, boolean relu, Conv2dShape pool) {
+        return HostConv.forward(this, s, x, kernel, bias, relu, pool);
+    }
+
+    /**
+     * {@code {dx, dkernel, dbias}} of {@link #conv2d} from the upstream gradient {@code g}; each only when wanted
+     * (null otherwise). {@code y} is the forward output (read with {@code relu}), {@code argmax} its pooling record.
+     */
+    default Tensor[] conv2dBackward(Conv2dShape s, Tensor g, Tensor x, Tensor kernel, Tensor y, Tensor argmax, boolean relu,
+                                    boolean hasBias, Conv2dShape pool, boolean wantDx, boolean wantDk, boolean wantDb) {
+        return HostConv.backward(this, s, g, x, kernel, y, argmax, relu, hasBias, pool, wantDx, wantDk, wantDb);
+    }
+
+    // ------------------------------------------------------------------ optimizer updates (in place, F32, contiguous)
+
+    /**
+     * One Adam(W) step on {@code param} with moments {@code m}, {@code v}: {@code l2} adds {@code l2·p} to the
+     * gradient (Adam's weight decay), {@code decoupledDecay} shrinks {@code p} by {@code lr·decay} (AdamW);
+     * {@code step} counts from 1.
+     */
+    default void adam(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, long step,
+                      float l2, float decoupledDecay) {
+        OptimizerUpdate.adam(param.segment().asSlice(param.offset() * 4), grad.segment().asSlice(grad.offset() * 4),
+                m.segment().asSlice(m.offset() * 4), v.segment().asSlice(v.offset() * 4), 0, param.numel(), lr, beta1, beta2, eps,
+                step, l2, decoupledDecay);
+    }
+
+    /** One SGD step with optional (Nesterov) momentum in {@code buf}, PyTorch's rules; {@code l2} as in {@link #adam}. */
+    default void sgd(Tensor param, Tensor grad, Tensor buf, float lr, float momentum, float dampening, float l2, boolean nesterov,
+                     boolean firstStep) {
+        OptimizerUpdate.sgd(param.segment().asSlice(param.offset() * 4), grad.segment().asSlice(grad.offset() * 4),
+                buf.segment().asSlice(buf.offset() * 4), 0, param.numel(), lr, momentum, dampening, l2, nesterov, firstStep);
+    }
+
+    // ------------------------------------------------------------------ normalisation
+
+    /**
+     * RMSNorm over the last axis: {@code {y, rstd}} with {@code rstd[r] = 1/sqrt(mean_c x[r,c]² + eps)} (shape:
+     * x's without the last axis) and {@code y = x·rstd·weight}.
+     */
+    default Tensor[] rmsNorm(Tensor x, Tensor weight, double eps) {
+        long cols = x.dim(x.rank() - 1), rows = x.numel() / Math.max(1, cols);
+        Tensor y = Tensor.empty(x.dtype(), x.shape());
+        Tensor rstd = Tensor.empty(x.dtype(), Arrays.copyOf(x.shape(), x.rank() - 1));
+        try (Tensor xc = x.contiguous(); Tensor wc = weight.contiguous()) {
+            RmsNorm.forward(x.dtype().byteSize(), y.segment(), 0, rstd.segment(), 0, xc.segment(), xc.offset(), wc.segment(),
+                    wc.offset(), rows, cols, eps);
+        }
+        return new Tensor[] {y, rstd};
+    }
+
+    /** {@code {dx, dweight}} of {@link #rmsNorm} from the upstream gradient {@code g} and the saved {@code rstd}. */
+    default Tensor[] rmsNormBackward(Tensor g, Tensor x, Tensor weight, Tensor rstd) {
+        long cols = x.dim(x.rank() - 1), rows = x.numel() / Math.max(1, cols);
+        Tensor dx = Tensor.empty(x.dtype(), x.shape()), dw = Tensor.empty(x.dtype(), cols);
+        try (Tensor gc = g.contiguous(); Tensor xc = x.contiguous(); Tensor wc = weight.contiguous(); Tensor rc = rstd.contiguous()) {
+            RmsNorm.backward(x.dtype().byteSize(), dx.segment(), 0, dw.segment(), 0, gc.segment(), gc.offset(), xc.segment(),
+                    xc.offset(), wc.segment(), wc.offset(), rc.segment(), rc.offset(), rows, cols);
+        }
+        return new Tensor[] {dx, dw};
+    }
+}
