@@ -2,20 +2,26 @@ package dev.panamax.autodiff;
 
 import dev.panamax.autodiff.op.Abs;
 import dev.panamax.autodiff.op.Add;
+import dev.panamax.autodiff.op.BiasAct;
 import dev.panamax.autodiff.op.Clamp;
 import dev.panamax.autodiff.op.Concat;
+import dev.panamax.autodiff.op.Conv2d;
 import dev.panamax.autodiff.op.Div;
 import dev.panamax.autodiff.op.Exp;
 import dev.panamax.autodiff.op.Expand;
+import dev.panamax.autodiff.op.Gather;
 import dev.panamax.autodiff.op.Gelu;
+import dev.panamax.autodiff.op.Im2col;
 import dev.panamax.autodiff.op.IndexSelect;
 import dev.panamax.autodiff.op.Log;
 import dev.panamax.autodiff.op.MatMul;
 import dev.panamax.autodiff.op.Max;
+import dev.panamax.autodiff.op.MaxPool2d;
 import dev.panamax.autodiff.op.Mul;
 import dev.panamax.autodiff.op.Neg;
 import dev.panamax.autodiff.op.Permute;
 import dev.panamax.autodiff.op.Pow;
+import dev.panamax.autodiff.op.Reductions;
 import dev.panamax.autodiff.op.Relu;
 import dev.panamax.autodiff.op.Reshape;
 import dev.panamax.autodiff.op.Sigmoid;
@@ -28,6 +34,7 @@ import dev.panamax.autodiff.op.Sum;
 import dev.panamax.autodiff.op.Tanh;
 import dev.panamax.autodiff.op.Where;
 import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
 import java.util.Arrays;
@@ -69,10 +76,10 @@ public final class F {
     public static Var relu(Var a) { return new Relu().apply1(a); }
 
     /** {@code max(x + bias, 0)} with {@code bias} over the last axis: a layer's epilogue as one fused op. */
-    public static Var biasRelu(Var x, Var bias) { return new dev.panamax.autodiff.op.BiasAct(true).apply1(x, bias); }
+    public static Var biasRelu(Var x, Var bias) { return new BiasAct(true).apply1(x, bias); }
 
     /** {@code x + bias} with {@code bias} over the last axis, fused (one pass each way). */
-    public static Var biasAdd(Var x, Var bias) { return new dev.panamax.autodiff.op.BiasAct(false).apply1(x, bias); }
+    public static Var biasAdd(Var x, Var bias) { return new BiasAct(false).apply1(x, bias); }
     public static Var gelu(Var a) { return new Gelu().apply1(a); }
 
     /** {@code x > 0 ? x : slope·x}. */
@@ -119,7 +126,7 @@ public final class F {
         Var m = Var.of(a.value().max(axes, true));
         Var s = log(sum(exp(sub(a, m)), axes, true));
         Var r = add(s, m);
-        return keepdim ? r : reshape(r, dev.panamax.autodiff.op.Reductions.reducedShape(a.shape(), axes));
+        return keepdim ? r : reshape(r, Reductions.reducedShape(a.shape(), axes));
     }
 
     private static long count(long[] shape, int[] axes) {
@@ -173,7 +180,7 @@ public final class F {
     public static Var indexSelect(Var a, int axis, Tensor index) { return new IndexSelect(axis, index).apply1(a); }
 
     /** {@code out[..i..] = a[..index[..i..]..]} along {@code axis} (like {@code torch.gather}). */
-    public static Var gather(Var a, int axis, Tensor index) { return new dev.panamax.autodiff.op.Gather(axis, index).apply1(a); }
+    public static Var gather(Var a, int axis, Tensor index) { return new Gather(axis, index).apply1(a); }
 
     /** Rows of {@code table} (vocabulary, dim) for integer {@code ids} of any shape: result {@code ids.shape + (dim)}. */
     public static Var embedding(Var table, Tensor ids) {
@@ -189,11 +196,11 @@ public final class F {
     /**
      * 2-D convolution: {@code x (N, H, W, C)}, {@code kernel (KH, KW, C, F)} (Keras' layout), result
      * {@code (N, OH, OW, F)}: patches times the flattened kernel, a few images at a time (see
-     * {@link dev.panamax.autodiff.op.Conv2d}).
+     * {@link Conv2d}).
      */
     public static Var conv2d(Var x, Var kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding) {
         long[] k = kernelShape(x, kernel);
-        return new dev.panamax.autodiff.op.Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
+        return new Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
                 padding).apply1(x, kernel);
     }
 
@@ -204,7 +211,7 @@ public final class F {
     public static Var conv2dBiasAct(Var x, Var kernel, Var bias, int[] strides, int[] dilation, Conv2dShape.Padding padding,
                                     boolean relu) {
         long[] k = kernelShape(x, kernel);
-        return new dev.panamax.autodiff.op.Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
+        return new Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
                 padding, relu).apply1(x, kernel, bias);
     }
 
@@ -213,9 +220,9 @@ public final class F {
      * images is pooled while its convolution output is in cache, so the full-size output is never stored.
      */
     public static Var conv2dMaxPool(Var x, Var kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding,
-                                    dev.panamax.autodiff.op.Conv2d.MaxPool pool) {
+                                    Conv2d.MaxPool pool) {
         long[] k = kernelShape(x, kernel);
-        return new dev.panamax.autodiff.op.Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
+        return new Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
                 padding, pool).apply1(x, kernel);
     }
 
@@ -235,7 +242,7 @@ public final class F {
      */
     public static Var conv2dComposite(Var x, Var kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding) {
         long[] k = kernelShape(x, kernel);
-        dev.panamax.autodiff.op.Im2col unfold = new dev.panamax.autodiff.op.Im2col((int) k[0], (int) k[1], strides[0], strides[1],
+        Im2col unfold = new Im2col((int) k[0], (int) k[1], strides[0], strides[1],
                 dilation[0], dilation[1], padding);
         Conv2dShape s = unfold.shapeFor(x.shape());
         Var cols = unfold.apply1(x);
@@ -245,7 +252,7 @@ public final class F {
 
     /** Max pooling over {@code size} windows with {@code strides}; 'same' padding never lets the edge win. */
     public static Var maxPool2d(Var x, int[] size, int[] strides, Conv2dShape.Padding padding) {
-        return new dev.panamax.autodiff.op.MaxPool2d(size[0], size[1], strides[0], strides[1], padding).apply1(x);
+        return new MaxPool2d(size[0], size[1], strides[0], strides[1], padding).apply1(x);
     }
 
     /**
@@ -271,7 +278,7 @@ public final class F {
     }
 
     private static Var pool(Var x, int[] size, int[] strides, Conv2dShape.Padding padding, boolean max) {
-        dev.panamax.autodiff.op.Im2col unfold = new dev.panamax.autodiff.op.Im2col(size[0], size[1], strides[0], strides[1], 1, 1,
+        Im2col unfold = new Im2col(size[0], size[1], strides[0], strides[1], 1, 1,
                 padding, max ? Double.NEGATIVE_INFINITY : 0.0);
         Conv2dShape s = unfold.shapeFor(x.shape());
         long taps = (long) size[0] * size[1];
@@ -286,7 +293,7 @@ public final class F {
             Tensor counts;
             try (GradMode.Switch off = GradMode.noGrad();
                  Tensor ones = Tensor.ones(x.value().dtype(), 1, s.h(), s.w(), 1)) {
-                dev.panamax.autodiff.op.Im2col countUnfold = new dev.panamax.autodiff.op.Im2col(size[0], size[1], strides[0],
+                Im2col countUnfold = new Im2col(size[0], size[1], strides[0],
                         strides[1], 1, 1, padding, 0.0);
                 Tensor c = countUnfold.apply1(Var.of(ones)).value();
                 counts = c.sum(new int[] {1}, false).reshape(1, (long) s.oh() * s.ow(), 1);
@@ -322,7 +329,7 @@ public final class F {
 
     /** Sparse categorical cross-entropy from probabilities (N, C), clipped to [eps, 1-eps] like Keras. */
     public static Var crossEntropyFromProbs(Var probs, Tensor labels, double eps) {
-        try (Tensor lab = labels.to(dev.panamax.tensors.DType.I64); Tensor oh = lab.oneHot((int) probs.shape()[1])) {
+        try (Tensor lab = labels.to(DType.I64); Tensor oh = lab.oneHot((int) probs.shape()[1])) {
             Var logp = log(clamp(probs, eps, 1 - eps));
             return mul(sum(mul(logp, Var.of(oh.to(probs.value().dtype())))), -1.0 / probs.shape()[0]);
         }

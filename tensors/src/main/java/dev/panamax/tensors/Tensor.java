@@ -2,6 +2,7 @@ package dev.panamax.tensors;
 
 import dev.panamax.kernels.BinaryOp;
 import dev.panamax.kernels.CompareOp;
+import dev.panamax.kernels.Parallel;
 import dev.panamax.kernels.UnaryOp;
 import dev.panamax.tensors.memory.Memory;
 import dev.panamax.tensors.memory.MemoryScope;
@@ -185,7 +186,7 @@ public final class Tensor implements AutoCloseable, Owned {
         long n = t.numel();
         long first = rng.reserve(n);
         MemorySegment s = t.segment();
-        dev.panamax.kernels.Parallel.forRange(n, 1 << 14, (from, to) -> {
+        Parallel.forRange(n, 1 << 14, (from, to) -> {
             for (long i = from; i < to; i++) Elements.setDouble(s, dtype, i, lo + (hi - lo) * rng.uniform(first + i));
         });
         return t;
@@ -204,7 +205,7 @@ public final class Tensor implements AutoCloseable, Owned {
         // Element i uses the draw pair (2p, 2p+1) with p = firstPair + i/2; round the reservation up to an even index.
         long firstPair = (rng.reserve(2 * ((n + 1) / 2) + 1) + 1) / 2;
         MemorySegment s = t.segment();
-        dev.panamax.kernels.Parallel.forRange(n, 1 << 14, (from, to) -> {
+        Parallel.forRange(n, 1 << 14, (from, to) -> {
             for (long i = from; i < to; i++) {
                 Elements.setDouble(s, dtype, i, mean + std * rng.normal(firstPair + i / 2, (i & 1) == 1));
             }

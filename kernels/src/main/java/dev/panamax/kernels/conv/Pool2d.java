@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 
 import dev.panamax.kernels.Parallel;
+import dev.panamax.kernels.Simd;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -22,7 +23,7 @@ public final class Pool2d {
     public static void maxForward(Conv2dShape s, MemorySegment x, long xOff, MemorySegment y, long yOff,
                                   MemorySegment argmax, long aOff) {
         int c = s.c();
-        boolean vector = dev.panamax.kernels.Simd.ENABLED && x.isNative() && y.isNative() && argmax.isNative()
+        boolean vector = Simd.ENABLED && x.isNative() && y.isNative() && argmax.isNative()
                 && VectorPath.FITS;
         boolean inside = s.windowsInside() && (long) s.n() * s.h() * s.w() * c < Integer.MAX_VALUE;
         long rows = (long) s.n() * s.oh(), grain = Math.max(1, Parallel.MIN_ELEMENTS_PER_TASK / Math.max(1, s.ow() * c));
@@ -78,7 +79,7 @@ public final class Pool2d {
 
     /** Keeps the Vector API classes unloaded when the module is absent. */
     private static final class VectorPath {
-        static final boolean FITS = dev.panamax.kernels.Simd.ENABLED && Pool2dVector.fits();
+        static final boolean FITS = Simd.ENABLED && Pool2dVector.fits();
     }
 
     /** The scalar definition for channels [from, c) of one output pixel, into best/arg. */
