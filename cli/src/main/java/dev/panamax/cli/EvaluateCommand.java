@@ -1,8 +1,8 @@
 package dev.panamax.cli;
 
+import dev.panamax.data.Dataset;
+import dev.panamax.data.Mnist;
 import dev.panamax.nn.Sequential;
-import dev.panamax.nn.data.Dataset;
-import dev.panamax.nn.data.Mnist;
 import dev.panamax.nn.io.ModelIo;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.nio.file.Path;

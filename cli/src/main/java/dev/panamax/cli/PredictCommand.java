@@ -1,7 +1,7 @@
 package dev.panamax.cli;
 
+import dev.panamax.data.Idx;
 import dev.panamax.nn.Sequential;
-import dev.panamax.nn.data.Idx;
 import dev.panamax.nn.io.ModelIo;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;

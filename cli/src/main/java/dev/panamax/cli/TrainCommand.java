@@ -1,10 +1,10 @@
 package dev.panamax.cli;
 
+import dev.panamax.data.Dataset;
+import dev.panamax.data.Mnist;
 import dev.panamax.nn.Models;
 import dev.panamax.nn.Sequential;
 import dev.panamax.nn.io.ModelIo;
-import dev.panamax.nn.data.Dataset;
-import dev.panamax.nn.data.Mnist;
 import dev.panamax.nn.optim.Adam;
 import dev.panamax.nn.train.History;
 import dev.panamax.tensors.memory.MemoryScope;
@@ -82,7 +82,7 @@ final class TrainCommand implements Callable<Integer> {
             model.build(train.images().shape()[1], train.images().shape()[2], 1);
             System.out.print(model.summary());
             model.compile(optimizer(train.size()), "sparse_categorical_crossentropy", false);
-            if (augment) model.augment(new dev.panamax.nn.data.Augmentation(2, 10, 0));
+            if (augment) model.augment(new dev.panamax.data.Augmentation(2, 10, 0));
             System.out.printf(Locale.ROOT, "Training on %,d images, validating on the %,d test images after each epoch%n",
                     train.size(), test.size());
             long t0 = System.nanoTime();

@@ -3,7 +3,7 @@ package dev.panamax.nn;
 import dev.panamax.autodiff.F;
 import dev.panamax.autodiff.GradMode;
 import dev.panamax.autodiff.Var;
-import dev.panamax.nn.data.DataLoader;
+import dev.panamax.data.DataLoader;
 import dev.panamax.nn.loss.Loss;
 import dev.panamax.nn.optim.Optimizer;
 import dev.panamax.nn.train.History;
@@ -172,10 +172,10 @@ public final class Sequential implements AutoCloseable {
     }
 
     private boolean training = true;
-    private dev.panamax.nn.data.Augmentation augmentation = dev.panamax.nn.data.Augmentation.NONE;
+    private dev.panamax.data.Augmentation augmentation = dev.panamax.data.Augmentation.NONE;
 
     /** Random augmentation of training images in {@link #fit} (images only; validation data is never augmented). */
-    public Sequential augment(dev.panamax.nn.data.Augmentation a) {
+    public Sequential augment(dev.panamax.data.Augmentation a) {
         this.augmentation = a;
         return this;
     }

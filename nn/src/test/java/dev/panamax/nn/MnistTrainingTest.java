@@ -2,8 +2,8 @@ package dev.panamax.nn;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.panamax.nn.data.Dataset;
-import dev.panamax.nn.data.Mnist;
+import dev.panamax.data.Dataset;
+import dev.panamax.data.Mnist;
 import dev.panamax.nn.optim.Adam;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package dev.panamax.bench.compare;
 
 import dev.panamax.autodiff.GradMode;
+import dev.panamax.data.Dataset;
 import dev.panamax.nn.Dense;
 import dev.panamax.nn.Flatten;
 import dev.panamax.nn.Layer;
 import dev.panamax.nn.Models;
 import dev.panamax.nn.Sequential;
-import dev.panamax.nn.data.Dataset;
 import dev.panamax.nn.io.Safetensors;
 import dev.panamax.nn.optim.Adam;
 import dev.panamax.nn.train.History;
