@@ -5,7 +5,7 @@ import dev.panamax.bench.compare.CompareInputs;
 import dev.panamax.bench.compare.CompareReport;
 import dev.panamax.bench.compare.CompareRow;
 import dev.panamax.bench.compare.Workload;
-import dev.panamax.nn.data.Mnist;
+import dev.panamax.data.Mnist;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

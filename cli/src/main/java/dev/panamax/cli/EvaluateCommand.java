@@ -1,9 +1,11 @@
 package dev.panamax.cli;
 
+import dev.panamax.data.Dataset;
+import dev.panamax.data.Mnist;
 import dev.panamax.nn.Sequential;
-import dev.panamax.nn.data.Dataset;
-import dev.panamax.nn.data.Mnist;
 import dev.panamax.nn.io.ModelIo;
+import dev.panamax.nn.loss.Loss;
+import dev.panamax.nn.train.Predictor;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -26,10 +28,9 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = Mnist.locate(data);
         try (MemoryScope scope = MemoryScope.open("evaluate");
-             Dataset test = Dataset.readIdx(Mnist.file(dir, "t10k-images-idx3-ubyte"), Mnist.file(dir, "t10k-labels-idx1-ubyte"), 0)) {
-            Sequential m = ModelIo.load(model);
-            m.compile(new dev.panamax.nn.optim.Adam(1e-3), "sparse_categorical_crossentropy", false);
-            Map<String, Double> r = m.evaluate(test.images(), test.labels(), 500);
+             Dataset test = Dataset.readIdx(Mnist.file(dir, "t10k-images-idx3-ubyte"), Mnist.file(dir, "t10k-labels-idx1-ubyte"), 0);
+             Sequential m = ModelIo.load(model); Predictor predictor = new Predictor(m)) {
+            Map<String, Double> r = predictor.evaluate(test.images(), test.labels(), Loss.byName("sparse_categorical_crossentropy", false), 500);
             System.out.printf(Locale.ROOT, "test accuracy %.4f, test loss %.4f on %,d images%n", r.get("accuracy"), r.get("loss"), test.size());
         }
         return 0;

@@ -1,8 +1,9 @@
 package dev.panamax.cli;
 
+import dev.panamax.data.Idx;
 import dev.panamax.nn.Sequential;
-import dev.panamax.nn.data.Idx;
 import dev.panamax.nn.io.ModelIo;
+import dev.panamax.nn.train.Predictor;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
@@ -36,11 +37,10 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!java.nio.file.Files.isRegularFile(input)) throw new IOException(input + ": no such file");
-        try (MemoryScope scope = MemoryScope.open("predict")) {
-            Sequential m = ModelIo.load(model);
+        try (MemoryScope scope = MemoryScope.open("predict"); Sequential m = ModelIo.load(model); Predictor predictor = new Predictor(m)) {
             long[] in = m.inputShape();
             Tensor x = input.toString().matches("(?i).*\\.(png|jpe?g|gif|bmp)$") ? image(input, in) : idx(input, in);
-            Tensor probs = m.predict(x, 500);
+            Tensor probs = predictor.predict(x, 500);
             long[] cls = probs.argmax(1, false).toLongArray();
             for (int i = 0; i < Math.min(cls.length, Math.max(1, show)); i++) {
                 System.out.printf(Locale.ROOT, "%s[%d]: class %d (p = %.4f)%n", input.getFileName(), i, cls[i], probs.getDouble(i, cls[i]));

@@ -1,5 +1,6 @@
 package dev.panamax.cli;
 
+import dev.panamax.nn.io.AtomicFiles;
 import dev.panamax.nn.train.History;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ final class Reports {
     static void write(Path out, History history, Map<String, Object> metrics) throws IOException {
         Files.createDirectories(out);
         history.writeCsv(out.resolve("history.csv"));
-        History.Atomic.write(out.resolve("metrics.json"), json(metrics));
+        AtomicFiles.write(out.resolve("metrics.json"), json(metrics));
         plot(out.resolve("training.png"), history);
     }
 

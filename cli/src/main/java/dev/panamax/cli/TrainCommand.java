@@ -1,12 +1,16 @@
 package dev.panamax.cli;
 
+import dev.panamax.data.Augmentation;
+import dev.panamax.data.Dataset;
+import dev.panamax.data.Mnist;
 import dev.panamax.nn.Models;
 import dev.panamax.nn.Sequential;
 import dev.panamax.nn.io.ModelIo;
-import dev.panamax.nn.data.Dataset;
-import dev.panamax.nn.data.Mnist;
+import dev.panamax.nn.loss.Loss;
 import dev.panamax.nn.optim.Adam;
+import dev.panamax.nn.train.FitOptions;
 import dev.panamax.nn.train.History;
+import dev.panamax.nn.train.Trainer;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -81,15 +85,17 @@ final class TrainCommand implements Callable<Integer> {
             Sequential model = Models.tutorialCnn(seed, classes);
             model.build(train.images().shape()[1], train.images().shape()[2], 1);
             System.out.print(model.summary());
-            model.compile(optimizer(train.size()), "sparse_categorical_crossentropy", false);
-            if (augment) model.augment(new dev.panamax.nn.data.Augmentation(2, 10, 0));
+            Trainer trainer = new Trainer(model, optimizer(train.size()), Loss.byName("sparse_categorical_crossentropy", false));
+            FitOptions options = FitOptions.builder().epochs(epochs).batchSize(batchSize)
+                    .validationData(test.images(), test.labels())
+                    .augmentation(augment ? new Augmentation(2, 10, 0) : Augmentation.NONE)
+                    .callbacks(new Progress(System.out)).build();
             System.out.printf(Locale.ROOT, "Training on %,d images, validating on the %,d test images after each epoch%n",
                     train.size(), test.size());
             long t0 = System.nanoTime();
-            History history = model.fit(train.images(), train.labels(), epochs, batchSize, 0, test.images(), test.labels(),
-                    true, new Progress(System.out));
+            History history = trainer.fit(train.images(), train.labels(), options);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Map<String, Double> result = model.evaluate(test.images(), test.labels(), 500);
+            Map<String, Double> result = trainer.evaluate(test.images(), test.labels(), 500);
             double samplesPerSecond = train.size() * (double) epochs / seconds;
             System.out.printf(Locale.ROOT, "Test accuracy %.4f, test loss %.4f; trained in %.1f s (%,.0f samples/s)%n",
                     result.get("accuracy"), result.get("loss"), seconds, samplesPerSecond);
@@ -109,6 +115,7 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("Wrote " + out.resolve("history.csv") + ", " + out.resolve("metrics.json") + ", "
                     + out.resolve("training.png") + " and the model in " + out.resolve("model")
                     + " (./panamax evaluate " + out.resolve("model") + ")");
+            trainer.close();
             model.close();
         }
         return 0;

@@ -2,7 +2,8 @@ package dev.panamax.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.panamax.autodiff.F;
@@ -13,7 +14,6 @@ import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FunctionalModelTest {
@@ -45,19 +45,26 @@ class FunctionalModelTest {
     }
 
     @Test
-    void trainOnBatchAndModes() {
+    void buildTracesTheBodyOnceAndNamesTheLayersAsKerasDoes() {
         try (MemoryScope s = MemoryScope.open("t")) {
-            Sequential m = new Sequential(4).add(new Dropout(0.5)).add(new Dense(2, "softmax")).build(6);
-            m.compile(new Adam(0.01), "sparse_categorical_crossentropy", false);
-            Tensor x = Tensor.rand(new Rng(2), DType.F32, 10, 6);
-            Map<String, Double> r = m.trainOnBatch(x, Tensor.zeros(DType.I64, 10));
-            assertTrue(r.get("loss") > 0);
-            m.eval();
-            float[] e1 = m.forward(Var.of(x)).value().toFloatArray(), e2 = m.forward(Var.of(x)).value().toFloatArray();
-            assertArrayEquals(e1, e2, "inference is deterministic: dropout is off");
-            m.train();
-            assertNotEquals(java.util.Arrays.toString(m.forward(Var.of(x)).value().toFloatArray()), java.util.Arrays.toString(e1),
-                    "training mode applies dropout");
+            Dense a = new Dense(8, "relu"), b = new Dense(8, "relu"), out = new Dense(3, "softmax");
+            FunctionalModel m = new FunctionalModel(3, List.of(a, b, out), (x, ctx) -> {
+                Var h = a.apply(x, ctx.training(), ctx.rng());
+                return out.apply(F.add(h, b.apply(h, ctx.training(), ctx.rng())), ctx.training(), ctx.rng());
+            });
+            assertNull(m.inputShape());
+            assertTrue(m.params().isEmpty(), "no weights before build");
+            m.build(5);
+            assertArrayEquals(new long[] {5}, m.inputShape());
+            assertArrayEquals(new long[] {3}, m.outputShape());
+            assertEquals(List.of("dense", "dense_1", "dense_2"), m.layers().stream().map(Layer::name).toList());
+            assertEquals(5 * 8 + 8 + 8 * 8 + 8 + 8 * 3 + 3, m.paramCount());
+            assertEquals(List.of("dense.kernel", "dense.bias", "dense_1.kernel", "dense_1.bias", "dense_2.kernel", "dense_2.bias"),
+                    List.copyOf(m.weights().keySet()));
+            Dense unused = new Dense(2, null);
+            FunctionalModel forgetful = new FunctionalModel(3, List.of(new Dense(2, null), unused), (x, ctx) -> x);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> forgetful.build(4));
+            assertTrue(e.getMessage().contains("never calls"), e.getMessage());
         }
     }
 }

@@ -1,18 +1,19 @@
 package dev.panamax.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.panamax.nn.optim.Adam;
-import dev.panamax.nn.train.History;
+import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.Var;
+import dev.panamax.nn.loss.Loss;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
-import java.util.Map;
 import java.util.List;
-import dev.panamax.autodiff.Var;
 import org.junit.jupiter.api.Test;
 
 class SequentialTest {
@@ -62,55 +63,69 @@ class SequentialTest {
         }
     }
 
-    /** Two Gaussian blobs in 2-D: a small MLP must separate them almost perfectly. */
+    /**
+     * While training on a sparse cross-entropy, the final softmax Dense hands its logits to the loss: the output must
+     * be the softmax layer's, and the loss and every gradient those of the cross-entropy on logits computed here
+     * layer by layer; the loss is also the probability form's wherever the clip does not bite.
+     */
     @Test
-    void learnsASimpleProblem() {
+    void softmaxIntoLossMatchesLayerByLayer() {
         try (MemoryScope s = MemoryScope.open("t")) {
-            int n = 400;
-            Rng rng = new Rng(1);
-            float[] x = new float[n * 2];
-            long[] y = new long[n];
-            for (int i = 0; i < n; i++) {
-                y[i] = i % 2;
-                double cx = y[i] == 0 ? -1.5 : 1.5;
-                x[2 * i] = (float) (cx + rng.normal(rng.reserve(2) / 2 + 1, false) * 0.7);
-                x[2 * i + 1] = (float) (rng.normal(rng.reserve(2) / 2 + 1, true) * 0.7);
+            Sequential m = new Sequential(3).add(new Dense(6, "tanh")).add(new Dense(4, "softmax")).build(5);
+            Tensor x = Tensor.uniform(new Rng(4), -1, 1, DType.F32, 8, 5);
+            Tensor y = Tensor.of(new long[] {0, 3, 1, 2, 2, 0, 1, 3}, 8);
+            List<Var> params = m.params();
+            Model.OutputAndLoss fused = m.forwardWithLoss(Var.of(x), y, Loss.byName("sparse_categorical_crossentropy", false), true);
+            fused.loss().backward();
+            List<Tensor> fusedGrads = params.stream().map(p -> p.grad().copy()).toList();
+            params.forEach(Var::zeroGrad);
+
+            Dense hidden = (Dense) m.layers().get(0), last = (Dense) m.layers().get(1);
+            Var h = hidden.forward(Var.of(x), true, new Rng(0));
+            Var logits = F.biasAdd(F.matmul(h, last.params().get(0)), last.params().get(1));
+            Var reference = F.crossEntropyFromLogits(logits, y);
+            Tensor probs = last.forward(h, true, new Rng(0)).value();
+            Tensor clipped = F.crossEntropyFromProbs(Var.of(probs), y, 1e-7).value();
+            reference.backward();
+
+            assertTrue(fused.output().value().allClose(probs, 1e-6, 1e-7), "output is the softmax layer's");
+            assertEquals(reference.value().item(), fused.loss().value().item(), 1e-6);
+            assertEquals(clipped.item(), fused.loss().value().item(), 1e-5);
+            for (int i = 0; i < params.size(); i++) {
+                assertTrue(fusedGrads.get(i).allClose(params.get(i).grad(), 1e-5, 1e-7), "gradient " + i);
             }
-            Tensor xs = Tensor.of(x, n, 2), ys = Tensor.of(y, n);
-            Sequential m = new Sequential(7).add(new Dense(16, "relu")).add(new Dense(2, "softmax"));
-            m.compile(new Adam(1e-2), "sparse_categorical_crossentropy", false);
-            History h = m.fit(xs, ys, 15, 32, 0.25, true, null);
-            assertEquals(15, h.epochs());
-            assertTrue(h.get("loss").get(14) < h.get("loss").get(0), h.metrics().toString());
-            assertTrue(h.get("val_accuracy").get(14) > 0.95, h.metrics().toString());
-            Map<String, Double> eval = m.evaluate(xs, ys, 64);
-            assertTrue(eval.get("accuracy") > 0.95, eval.toString());
-            Tensor probs = m.predict(xs, 100);
-            assertEquals(2, probs.dim(1));
-            probs.close();
+        }
+    }
+
+    /** The pass rewrites the tutorial CNN's two conv+pool pairs, and its softmax head only for a loss that has a logits form. */
+    @Test
+    void theRewritePassFusesWhatItKnowsAndNothingElse() {
+        try (MemoryScope s = MemoryScope.open("t")) {
+            Sequential m = tutorialModel().build(28, 28, 1);
+            assertEquals(8, m.layers().size());
+            assertEquals(6, Fusion.rewrite(m.layers(), null).stages().size(), "two conv+pool pairs become one op each");
+            assertNull(Fusion.rewrite(m.layers(), null).head());
+            FusedStack ce = Fusion.rewrite(m.layers(), Loss.byName("sparse_categorical_crossentropy", false));
+            assertEquals(5, ce.stages().size(), "the softmax Dense moves into the head");
+            FusedStack mse = Fusion.rewrite(m.layers(), Loss.byName("mse", false));
+            assertEquals(6, mse.stages().size(), "mse has no logits form: the softmax stays a stage");
+            assertNotNull(mse.head());
+            Sequential avg = new Sequential(1).add(new Conv2D(2, 3, "relu")).add(new MaxPooling2D(2, 2, "valid", true)).build(6, 6, 1);
+            assertEquals(2, Fusion.rewrite(avg.layers(), null).stages().size(), "average pooling is not fused");
         }
     }
 
     @Test
-    void badInputsGiveClearErrors() {
+    void badLayersAndBuildsGiveClearErrors() {
         try (MemoryScope s = MemoryScope.open("t")) {
-            Sequential m = tutorialModel().build(28, 28, 1);
-            m.compile(new Adam(1e-3), "sparse_categorical_crossentropy", false);
-            Tensor wrong = Tensor.zeros(DType.F32, 4, 28, 28);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> m.fit(wrong, Tensor.zeros(DType.I64, 4), 1, 2, 0, true, null));
-            assertTrue(e.getMessage().contains("28, 28, 1") && e.getMessage().contains("[4, 28, 28]"), e.getMessage());
-            Tensor x = Tensor.zeros(DType.F32, 4, 28, 28, 1);
-            IllegalArgumentException labels = assertThrows(IllegalArgumentException.class,
-                    () -> m.fit(x, Tensor.of(new long[] {0, 1, 10, 2}, 4), 1, 2, 0, true, null));
-            assertTrue(labels.getMessage().contains("[0, 10)"), labels.getMessage());
-            Tensor nan = Tensor.full(DType.F32, Float.NaN, 4, 28, 28, 1);
-            ArithmeticException stop = assertThrows(ArithmeticException.class,
-                    () -> m.fit(nan, Tensor.zeros(DType.I64, 4), 1, 2, 0, true, null));
-            assertTrue(stop.getMessage().contains("epoch 1, batch 1"), stop.getMessage());
             assertThrows(IllegalArgumentException.class, () -> new Dense(0, "relu"));
             assertThrows(IllegalArgumentException.class, () -> Activations.byName("swoosh"));
             assertThrows(IllegalArgumentException.class, () -> new Sequential(1).add(new Dense(3, null)).build(4, 4));
+            Sequential built = new Sequential(1).add(new Dense(2, "relu")).build(3);
+            assertThrows(IllegalStateException.class, () -> built.build(4), "built for other inputs");
+            assertThrows(IllegalStateException.class, () -> built.add(new Dense(1, null)), "layers come before build");
+            Var x = Var.of(Tensor.zeros(DType.F32, 1, 3));
+            assertThrows(IllegalStateException.class, () -> new Sequential(1).add(new Dense(1, null)).forward(x, false), "forward needs a build");
         }
     }
 }

@@ -1,11 +1,11 @@
 package dev.panamax.bench.compare;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.panamax.data.Dataset;
+import dev.panamax.data.Mnist;
 import dev.panamax.nn.Layer;
 import dev.panamax.nn.Models;
 import dev.panamax.nn.Sequential;
-import dev.panamax.nn.data.Dataset;
-import dev.panamax.nn.data.Mnist;
 import dev.panamax.nn.io.Safetensors;
 import dev.panamax.tensors.Tensor;
 import java.io.IOException;

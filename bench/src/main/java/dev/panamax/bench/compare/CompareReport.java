@@ -2,7 +2,7 @@ package dev.panamax.bench.compare;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.panamax.nn.train.History;
+import dev.panamax.nn.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -101,9 +101,9 @@ public final class CompareReport {
     /** Writes {@code compare-<date>.md}, {@code .csv} and {@code .jsonl} into {@code dir}, atomically; returns the .md path. */
     public static Path write(Path dir, String date, List<CompareRow> rows, String markdown) throws IOException {
         Path md = dir.resolve("compare-" + date + ".md");
-        History.Atomic.write(md, markdown);
-        History.Atomic.write(dir.resolve("compare-" + date + ".csv"), csv(rows));
-        History.Atomic.write(dir.resolve("compare-" + date + ".jsonl"),
+        AtomicFiles.write(md, markdown);
+        AtomicFiles.write(dir.resolve("compare-" + date + ".csv"), csv(rows));
+        AtomicFiles.write(dir.resolve("compare-" + date + ".jsonl"),
                 String.join("\n", rows.stream().map(CompareReport::json).toList()) + "\n");
         return md;
     }

@@ -1,15 +1,18 @@
 package dev.panamax.bench.compare;
 
-import dev.panamax.autodiff.GradMode;
+import dev.panamax.autodiff.OpProfiler;
+import dev.panamax.data.Dataset;
 import dev.panamax.nn.Dense;
 import dev.panamax.nn.Flatten;
 import dev.panamax.nn.Layer;
 import dev.panamax.nn.Models;
 import dev.panamax.nn.Sequential;
-import dev.panamax.nn.data.Dataset;
 import dev.panamax.nn.io.Safetensors;
+import dev.panamax.nn.loss.Loss;
 import dev.panamax.nn.optim.Adam;
+import dev.panamax.nn.train.FitOptions;
 import dev.panamax.nn.train.History;
+import dev.panamax.nn.train.Trainer;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
@@ -65,34 +68,37 @@ public final class PanamaxWorker {
                 gemm(Integer.parseInt(workload.substring(5)), warmup, steps, r);
             } else if (workload.startsWith("mlp-step-") || workload.startsWith("cnn-step-")) {
                 int batch = Integer.parseInt(workload.substring(9));
-                try (Dataset train = CompareInputs.mnist(inputs, "train"); Sequential model = model(workload, inputs)) {
-                    trainSteps(model, train, batch, warmup, steps, r);
+                try (Dataset train = CompareInputs.mnist(inputs, "train"); Sequential model = model(workload, inputs);
+                     Trainer trainer = trainer(model)) {
+                    trainSteps(trainer, train, batch, warmup, steps, r);
                 }
             } else if (workload.equals("cnn-epoch")) {
-                try (Dataset train = CompareInputs.mnist(inputs, "train"); Sequential model = model(workload, inputs)) {
+                try (Dataset train = CompareInputs.mnist(inputs, "train"); Sequential model = model(workload, inputs);
+                     Trainer trainer = trainer(model)) {
                     long n = steps > 0 ? Math.min(steps, train.size()) : train.size();
                     try (Tensor x = train.images().slice(0, 0, n); Tensor y = train.labels().slice(0, 0, n)) {
                         long t0 = System.nanoTime();
-                        History h = model.fit(x, y, 1, 32, 0, false, null);
+                        History h = trainer.fit(x, y, FitOptions.builder().epochs(1).batchSize(32).shuffle(false).build());
                         double seconds = (System.nanoTime() - t0) / 1e9;
                         r.put("value", n / seconds);
                         r.put("check", h.metrics().get("loss").getFirst());
                     }
                 }
             } else if (workload.equals("cnn-infer-1000")) {
-                try (Dataset test = CompareInputs.mnist(inputs, "test"); Sequential model = model(workload, inputs)) {
-                    model.eval();
+                try (Dataset test = CompareInputs.mnist(inputs, "test"); Sequential model = model(workload, inputs);
+                     Trainer trainer = trainer(model)) {
                     double loss = 0;
-                    for (int i = 0; i < warmup; i++) model.evaluate(test.images(), test.labels(), 1000);
+                    for (int i = 0; i < warmup; i++) trainer.evaluate(test.images(), test.labels(), 1000);
                     long t0 = System.nanoTime();
-                    for (int i = 0; i < steps; i++) loss = model.evaluate(test.images(), test.labels(), 1000).get("loss");
+                    for (int i = 0; i < steps; i++) loss = trainer.evaluate(test.images(), test.labels(), 1000).get("loss");
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     r.put("value", test.size() * (double) steps / seconds);
                     r.put("check", loss);
                 }
             } else if (workload.equals("cnn-latency-1")) {
-                try (Dataset test = CompareInputs.mnist(inputs, "test"); Sequential model = model(workload, inputs)) {
-                    latency(model.eval(), test, warmup, steps, r);
+                try (Dataset test = CompareInputs.mnist(inputs, "test"); Sequential model = model(workload, inputs);
+                     Trainer trainer = trainer(model)) {
+                    latency(trainer, test, warmup, steps, r);
                 }
             } else {
                 throw new IllegalArgumentException("unknown workload '" + workload + "'; known: " + Workload.names());
@@ -122,8 +128,12 @@ public final class PanamaxWorker {
         } finally {
             weights.values().forEach(Tensor::close);
         }
-        // Keras' Adam defaults (lr 1e-3, eps 1e-7); the PyTorch side is set to the same.
-        return model.compile(new Adam(1e-3), "sparse_categorical_crossentropy", false);
+        return model;
+    }
+
+    /** Keras' Adam defaults (lr 1e-3, eps 1e-7); the PyTorch side is set to the same. */
+    static Trainer trainer(Sequential model) {
+        return new Trainer(model, new Adam(1e-3), Loss.byName("sparse_categorical_crossentropy", false));
     }
 
     /** The MLP workload: 784-256-10, ReLU, softmax output. */
@@ -135,7 +145,7 @@ public final class PanamaxWorker {
      * Consecutive batches from the start of the training set (wrapping around), as the Python side takes them.
      * The check is the mean loss over every step: one batch's loss after hundreds of steps is chaotic.
      */
-    private static void trainSteps(Sequential model, Dataset train, int batch, int warmup, int steps, Map<String, Double> r) {
+    private static void trainSteps(Trainer trainer, Dataset train, int batch, int warmup, int steps, Map<String, Double> r) {
         long n = train.size();
         double lossSum = 0;
         long t0 = 0;
@@ -143,12 +153,12 @@ public final class PanamaxWorker {
             for (int step = 0; step < warmup + steps; step++) {
                 if (step == warmup) {
                     t0 = System.nanoTime();
-                    dev.panamax.autodiff.OpProfiler.reset();  // -Dpanamax.profile=true: measured steps only
+                    OpProfiler.reset();  // -Dpanamax.profile=true: measured steps only
                 }
                 long start = ((long) step * batch) % (n - batch + 1);
                 try (MemoryScope s = MemoryScope.open("step", arena)) {
                     Tensor x = train.images().slice(0, start, start + batch), y = train.labels().slice(0, start, start + batch);
-                    lossSum += model.trainOnBatch(x, y).get("loss");
+                    lossSum += trainer.trainOnBatch(x, y).get("loss");
                 }
             }
         }
@@ -158,15 +168,15 @@ public final class PanamaxWorker {
     }
 
     /** Single-image predictions through the deployment API ({@code predict}, batch 1): p50 and p99 in ms. */
-    private static void latency(Sequential model, Dataset test, int warmup, int steps, Map<String, Double> r) {
+    private static void latency(Trainer trainer, Dataset test, int warmup, int steps, Map<String, Double> r) {
         double[] ms = new double[steps];
         double total = 0;
         for (int i = 0; i < warmup + steps; i++) {
-            if (i == warmup) dev.panamax.autodiff.OpProfiler.reset();  // -Dpanamax.profile=true: measured calls only
+            if (i == warmup) OpProfiler.reset();  // -Dpanamax.profile=true: measured calls only
             long k = i % test.size();
             try (Tensor x = test.images().slice(0, k, k + 1)) {
                 long t0 = System.nanoTime();
-                try (Tensor probs = model.predict(x, 1)) {
+                try (Tensor probs = trainer.predict(x, 1)) {
                     double dt = (System.nanoTime() - t0) / 1e6;
                     if (i >= warmup) {
                         ms[i - warmup] = dt;

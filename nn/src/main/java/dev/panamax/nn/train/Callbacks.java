@@ -1,7 +1,6 @@
 package dev.panamax.nn.train;
 
 import dev.panamax.autodiff.Var;
-import dev.panamax.nn.Sequential;
 import dev.panamax.nn.io.ModelIo;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
@@ -20,10 +19,15 @@ public final class Callbacks {
 
     /** Runs every listener in order; training stops when any asks to. */
     public static TrainingListener all(TrainingListener... listeners) {
+        return all(List.of(listeners));
+    }
+
+    /** Runs every listener in order; training stops when any asks to. */
+    public static TrainingListener all(List<TrainingListener> listeners) {
         return new TrainingListener() {
             @Override
-            public void onTrainBegin(Sequential model) {
-                for (TrainingListener l : listeners) l.onTrainBegin(model);
+            public void onTrainBegin(Trainer trainer) {
+                for (TrainingListener l : listeners) l.onTrainBegin(trainer);
             }
 
             @Override
@@ -49,8 +53,8 @@ public final class Callbacks {
             }
 
             @Override
-            public void onTrainEnd(Sequential model) {
-                for (TrainingListener l : listeners) l.onTrainEnd(model);
+            public void onTrainEnd(Trainer trainer) {
+                for (TrainingListener l : listeners) l.onTrainEnd(trainer);
             }
         };
     }
@@ -94,7 +98,7 @@ public final class Callbacks {
         private final Plateau plateau;
         private final int patience;
         private final boolean restoreBest;
-        private Sequential model;
+        private Trainer trainer;
         private boolean stop;
         private List<Tensor> bestWeights;
         private int stoppedEpoch = -1;
@@ -106,8 +110,8 @@ public final class Callbacks {
         }
 
         @Override
-        public void onTrainBegin(Sequential m) {
-            model = m;
+        public void onTrainBegin(Trainer t) {
+            trainer = t;
         }
 
         @Override
@@ -123,7 +127,7 @@ public final class Callbacks {
         private void snapshot() {
             if (bestWeights != null) bestWeights.forEach(Tensor::close);
             bestWeights = new ArrayList<>();
-            for (Var p : model.params()) bestWeights.add(MemoryScope.move(p.value().copy(), null));
+            for (Var p : trainer.model().params()) bestWeights.add(MemoryScope.move(p.value().copy(), null));
         }
 
         @Override
@@ -132,9 +136,9 @@ public final class Callbacks {
         }
 
         @Override
-        public void onTrainEnd(Sequential m) {
+        public void onTrainEnd(Trainer t) {
             if (restoreBest && bestWeights != null) {
-                List<Var> ps = m.params();
+                List<Var> ps = t.model().params();
                 for (int i = 0; i < ps.size(); i++) ps.get(i).value().copyFrom(bestWeights.get(i));
                 bestWeights.forEach(Tensor::close);
                 bestWeights = null;
@@ -153,7 +157,7 @@ public final class Callbacks {
         private final Plateau plateau;
         private final boolean bestOnly;
         private boolean withOptimizer;
-        private Sequential model;
+        private Trainer trainer;
 
         public ModelCheckpoint(Path dir, String monitor, boolean saveBestOnly) {
             this.dir = dir;
@@ -168,16 +172,16 @@ public final class Callbacks {
         }
 
         @Override
-        public void onTrainBegin(Sequential m) {
-            model = m;
+        public void onTrainBegin(Trainer t) {
+            trainer = t;
         }
 
         @Override
         public void onEpochEnd(int epoch, Map<String, Double> logs) {
             if (!plateau.improved(logs) && bestOnly) return;
             try {
-                if (withOptimizer) ModelIo.saveCheckpoint(model, dir, epoch + 1);
-                else ModelIo.save(model, dir);
+                if (withOptimizer) ModelIo.saveCheckpoint(trainer.model(), trainer.optimizer(), dir, epoch + 1);
+                else ModelIo.save(trainer.model(), dir);
             } catch (IOException e) {
                 throw new UncheckedIOException("checkpoint to " + dir + " failed", e);
             }
@@ -209,7 +213,7 @@ public final class Callbacks {
         private final Plateau plateau;
         private final double factor, minLr;
         private final int patience;
-        private Sequential model;
+        private Trainer trainer;
 
         public ReduceLROnPlateau(String monitor, double factor, int patience, double minLr) {
             if (factor <= 0 || factor >= 1) throw new IllegalArgumentException("ReduceLROnPlateau: factor must be in (0, 1)");
@@ -220,15 +224,15 @@ public final class Callbacks {
         }
 
         @Override
-        public void onTrainBegin(Sequential m) {
-            model = m;
+        public void onTrainBegin(Trainer t) {
+            trainer = t;
         }
 
         @Override
         public void onEpochEnd(int epoch, Map<String, Double> logs) {
             if (!plateau.improved(logs) && plateau.wait >= patience) {
-                double lr = model.optimizer().learningRate();
-                model.optimizer().setLearningRate(Math.max(minLr, lr * factor));
+                double lr = trainer.optimizer().learningRate();
+                trainer.optimizer().setLearningRate(Math.max(minLr, lr * factor));
                 plateau.wait = 0;
             }
         }
@@ -237,20 +241,20 @@ public final class Callbacks {
     /** Sets the learning rate at the start of each epoch from {@code schedule(epoch)}. */
     public static final class LearningRateScheduler implements TrainingListener {
         private final IntToDoubleFunction schedule;
-        private Sequential model;
+        private Trainer trainer;
 
         public LearningRateScheduler(IntToDoubleFunction schedule) {
             this.schedule = schedule;
         }
 
         @Override
-        public void onTrainBegin(Sequential m) {
-            model = m;
+        public void onTrainBegin(Trainer t) {
+            trainer = t;
         }
 
         @Override
         public void onEpochBegin(int epoch, int epochs, int steps) {
-            model.optimizer().setLearningRate(schedule.applyAsDouble(epoch));
+            trainer.optimizer().setLearningRate(schedule.applyAsDouble(epoch));
         }
     }
 

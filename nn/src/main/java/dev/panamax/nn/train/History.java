@@ -1,9 +1,8 @@
 package dev.panamax.nn.train;
 
+import dev.panamax.nn.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,23 +39,6 @@ public final class History {
             for (List<Double> v : metrics.values()) sb.append(',').append(e < v.size() ? String.format(Locale.ROOT, "%.6f", v.get(e)) : "");
             sb.append('\n');
         }
-        Atomic.write(path, sb.toString());
-    }
-
-    /** Atomic file writes: a temporary file in the same folder, renamed over the target when complete. */
-    public static final class Atomic {
-        private Atomic() {}
-
-        public static void write(Path path, String text) throws IOException {
-            Path dir = path.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
-            try {
-                Files.writeString(tmp, text);
-                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        AtomicFiles.write(path, sb.toString());
     }
 }

@@ -2,10 +2,10 @@ package dev.panamax.nn.train;
 
 import java.util.Map;
 
-/** Hooks into {@code Sequential.fit} (progress bars, logging, early stopping). Every method is optional. */
+/** Hooks into {@link Trainer#fit} (progress bars, logging, early stopping, checkpoints). Every method is optional. */
 public interface TrainingListener {
-    /** Before the first epoch, with the model being trained (callbacks that save or adjust it keep it). */
-    default void onTrainBegin(dev.panamax.nn.Sequential model) {}
+    /** Before the first epoch, with the trainer (callbacks that save or adjust the model or optimizer keep it). */
+    default void onTrainBegin(Trainer trainer) {}
 
     /** Asked after every epoch: true ends training (early stopping). */
     default boolean shouldStop() {
@@ -13,7 +13,7 @@ public interface TrainingListener {
     }
 
     /** After the last epoch. */
-    default void onTrainEnd(dev.panamax.nn.Sequential model) {}
+    default void onTrainEnd(Trainer trainer) {}
 
     default void onEpochBegin(int epoch, int epochs, int steps) {}
 

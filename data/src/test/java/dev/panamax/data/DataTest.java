@@ -1,4 +1,4 @@
-package dev.panamax.nn.data;
+package dev.panamax.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

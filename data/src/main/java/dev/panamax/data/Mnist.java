@@ -1,4 +1,4 @@
-package dev.panamax.nn.data;
+package dev.panamax.data;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.panamax.nn.io;
+package dev.panamax.nn.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.panamax.autodiff.Var;
 import dev.panamax.nn.Dense;
 import dev.panamax.nn.Sequential;
+import dev.panamax.nn.io.ModelIo;
+import dev.panamax.nn.loss.Loss;
 import dev.panamax.nn.optim.Adam;
 import dev.panamax.nn.optim.Sgd;
-import dev.panamax.nn.train.Callbacks;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
@@ -42,18 +43,19 @@ class ResumeTest {
         try (MemoryScope s = MemoryScope.open("t")) {
             Tensor x = Tensor.uniform(new Rng(1), -1, 1, DType.F32, 60, 4);
             Tensor y = Tensor.of(java.util.stream.LongStream.range(0, 60).map(i -> i % 3).toArray(), 60);
+            Loss loss = Loss.byName("sparse_categorical_crossentropy", false);
             Sequential straight = model();
-            straight.compile(new Adam(0.01), "sparse_categorical_crossentropy", false);
-            straight.fit(x, y, 0, 3, 8, 0, null, null, true, null);
+            new Trainer(straight, new Adam(0.01), loss).fit(x, y, FitOptions.builder().epochs(3).batchSize(8).build());
 
             Sequential first = model();
-            first.compile(new Adam(0.01), "sparse_categorical_crossentropy", false);
-            first.fit(x, y, 0, 2, 8, 0, null, null, true, new Callbacks.ModelCheckpoint(dir, "loss", false).resumable());
-            ModelIo.Checkpoint cp = ModelIo.resume(dir, new Adam(0.01), "sparse_categorical_crossentropy", false);
+            new Trainer(first, new Adam(0.01), loss).fit(x, y, FitOptions.builder().epochs(2).batchSize(8)
+                    .callbacks(new Callbacks.ModelCheckpoint(dir, "loss", false).resumable()).build());
+            Adam restored = new Adam(0.01);
+            ModelIo.Checkpoint cp = ModelIo.resume(dir, restored);
             assertEquals(2, cp.epoch());
-            cp.model().fit(x, y, cp.epoch(), 3, 8, 0, null, null, true, null);
+            new Trainer(cp.model(), restored, loss).fit(x, y, FitOptions.builder().initialEpoch(cp.epoch()).epochs(3).batchSize(8).build());
             assertArrayEquals(weights(straight), weights(cp.model()), 1e-6f);
-            assertThrows(java.io.IOException.class, () -> ModelIo.resume(dir, new Sgd(0.1), "sparse_categorical_crossentropy", false));
+            assertThrows(java.io.IOException.class, () -> ModelIo.resume(dir, new Sgd(0.1)));
         }
     }
 }

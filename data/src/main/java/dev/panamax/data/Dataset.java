@@ -1,4 +1,4 @@
-package dev.panamax.nn.data;
+package dev.panamax.data;
 
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;

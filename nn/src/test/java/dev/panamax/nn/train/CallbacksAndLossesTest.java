@@ -1,15 +1,16 @@
-package dev.panamax.nn;
+package dev.panamax.nn.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.panamax.nn.Dense;
+import dev.panamax.nn.Regularizer;
+import dev.panamax.nn.Sequential;
 import dev.panamax.nn.io.ModelIo;
+import dev.panamax.nn.loss.Loss;
 import dev.panamax.nn.optim.Adam;
 import dev.panamax.nn.optim.Sgd;
-import dev.panamax.nn.train.Callbacks;
-import dev.panamax.nn.train.History;
-import dev.panamax.nn.train.Metrics;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
@@ -32,19 +33,19 @@ class CallbacksAndLossesTest {
             try (MemoryScope s = MemoryScope.open("t")) {
                 Tensor[] d = regression(256);
                 Sequential m = new Sequential(3).add(new Dense(1, "linear")).build(3);
-                m.compile(new Adam(0.05), loss, false);
+                Trainer trainer = new Trainer(m, new Adam(0.05), Loss.byName(loss, false));
                 Callbacks.EarlyStopping early = new Callbacks.EarlyStopping("val_loss", 3, true);
-                History h = m.fit(d[0], d[1], 200, 32, 0.25, null, null, true, Callbacks.all(early,
+                History h = trainer.fit(d[0], d[1], FitOptions.builder().epochs(200).batchSize(32).validationSplit(0.25).callbacks(early,
                         new Callbacks.ModelCheckpoint(dir.resolve(loss), "val_loss", true),
                         new Callbacks.CsvLogger(dir.resolve(loss + ".csv")),
-                        new Callbacks.ReduceLROnPlateau("val_loss", 0.5, 2, 1e-4)));
+                        new Callbacks.ReduceLROnPlateau("val_loss", 0.5, 2, 1e-4)).build());
                 double last = h.get("val_loss").get(h.epochs() - 1);
                 assertTrue(h.get("val_loss").get(0) > last, loss + ": " + h.get("val_loss"));
                 assertTrue(early.stoppedEpoch() > 0 && early.stoppedEpoch() < 199, loss + " stopped at " + early.stoppedEpoch());
                 assertTrue(Files.readAllLines(dir.resolve(loss + ".csv")).size() == h.epochs() + 1);
                 assertTrue(Files.exists(dir.resolve(loss).resolve(ModelIo.WEIGHTS)));
                 double best = h.get("val_loss").stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-                double restored = m.evaluate(d[0].slice(0, 192, 256), d[1].slice(0, 192, 256), 64).get("loss");
+                double restored = trainer.evaluate(d[0].slice(0, 192, 256), d[1].slice(0, 192, 256), 64).get("loss");
                 assertEquals(best, restored, 1e-4, loss + ": restore_best_weights");
             }
         }
@@ -57,12 +58,12 @@ class CallbacksAndLossesTest {
             Tensor label = x.select(1, 0).gt(0).to(DType.I64);
             Tensor onehot = label.oneHot(2);
             Sequential cat = new Sequential(1).add(new Dense(8, "relu").kernelRegularizer(Regularizer.l2(1e-3))).add(new Dense(2, "softmax")).build(2);
-            cat.compile(new Adam(0.05), "categorical_crossentropy", false);
-            assertTrue(cat.fit(x, onehot, 30, 20, 0, true, null).get("accuracy").get(29) > 0.95);
+            Trainer catTrainer = new Trainer(cat, new Adam(0.05), Loss.byName("categorical_crossentropy", false));
+            assertTrue(catTrainer.fit(x, onehot, FitOptions.builder().epochs(30).batchSize(20).build()).get("accuracy").get(29) > 0.95);
             Sequential bin = new Sequential(1).add(new Dense(1, "linear")).build(2);
-            bin.compile(new Sgd(0.5), "binary_crossentropy", true);
+            Trainer binTrainer = new Trainer(bin, new Sgd(0.5), Loss.byName("binary_crossentropy", true));
             Tensor y = label.to(DType.F32).reshape(200, 1);
-            assertTrue(bin.fit(x, y, 30, 20, 0, true, null).get("accuracy").get(29) > 0.95);
+            assertTrue(binTrainer.fit(x, y, FitOptions.builder().epochs(30).batchSize(20).build()).get("accuracy").get(29) > 0.95);
             Tensor p = Tensor.of(new float[] {0.1f, 0.6f, 0.3f, 0.8f, 0.15f, 0.05f, 0.3f, 0.3f, 0.4f}, 3, 3);
             Tensor t = Tensor.of(new long[] {2, 0, 1}, 3);
             assertEquals(1, Metrics.correct(p, t));       // row 1 (0.8 for class 0) only

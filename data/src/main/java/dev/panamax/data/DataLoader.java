@@ -1,4 +1,4 @@
-package dev.panamax.nn.data;
+package dev.panamax.data;
 
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
@@ -18,7 +18,7 @@ import java.util.concurrent.BlockingQueue;
  *
  * <pre>{@code
  * try (DataLoader loader = new DataLoader(train, 32, true, 42, Augmentation.NONE)) {
- *     for (DataLoader.Batch b : loader.epoch(0)) model.trainOnBatch(b.images(), b.labels());
+ *     for (DataLoader.Batch b : loader.epoch(0)) trainer.trainOnBatch(b.images(), b.labels());
  * }
  * }</pre>
  */

@@ -1,4 +1,4 @@
-package dev.panamax.nn.data;
+package dev.panamax.data;
 
 import dev.panamax.tensors.Tensor;
 import java.io.BufferedInputStream;

@@ -1,0 +1,123 @@
+package dev.panamax.nn;
+
+import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.Var;
+import dev.panamax.nn.loss.Loss;
+import dev.panamax.tensors.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trainable function of a batch: what the training engine ({@code dev.panamax.nn.train.Trainer}) and saving
+ * ({@code dev.panamax.nn.io.ModelIo}) need, and all they need. {@link Sequential} and {@link FunctionalModel}
+ * implement it; so can a user's own class.
+ *
+ * <p>The contract:
+ * <ul>
+ *   <li><b>Build.</b> {@link #build} creates every weight for inputs of the given shape (batch dimension
+ *       excluded) and returns the model; building again with the same shape does nothing. Before it,
+ *       {@link #inputShape()} and {@link #outputShape()} are null and {@link #params()} may be empty; after it
+ *       they describe the model. The trainer builds an unbuilt model from its data's shape.</li>
+ *   <li><b>Forward.</b> {@link #forward} maps a batch {@code (N, ...)} to outputs {@code (N, ...)} with
+ *       {@code F.*} ops on {@link Var}s, so that {@code backward} reaches every parameter. {@code training} is the
+ *       mode and the model keeps none of its own: {@code true} while fitting (dropout active, batch statistics
+ *       used and updated), {@code false} for validation, evaluation and prediction (deterministic, running
+ *       statistics). The trainer passes the mode on every call, so validation inside a fit runs in inference
+ *       mode and the next step trains again. Forward creates no weights after build.</li>
+ *   <li><b>Parameters.</b> {@link #params()} returns the trainable variables, the same {@code Var} objects in the
+ *       same order on every call: optimizer state and checkpoints are matched to them by position. Weights and
+ *       non-trainable state are saved by the names {@link #weights()} gives them.</li>
+ *   <li><b>Ownership.</b> Weights belong to the memory scope that was open when the layers (or the model) were
+ *       made, and die with it; {@link #close()} frees those that belong to no scope. The trainer and the
+ *       predictor never close the model: its maker does, or its scope.</li>
+ * </ul>
+ */
+public interface Model extends AutoCloseable {
+    /** The model's output for a batch and the loss on it, in one forward pass. */
+    record OutputAndLoss(Var output, Var loss) {}
+
+    /** Creates the weights for inputs of {@code inputShape} (without the batch dimension); returns this model. */
+    Model build(long... inputShape);
+
+    /** The input shape without the batch dimension, or null before {@link #build}. */
+    long[] inputShape();
+
+    /** The output shape without the batch dimension, or null before {@link #build}. */
+    long[] outputShape();
+
+    /** The outputs for batch {@code x} in training ({@code true}) or inference mode; see the class comment. */
+    Var forward(Var x, boolean training);
+
+    /** The trainable variables, in a fixed order. */
+    List<Var> params();
+
+    /** A name for summaries and for the memory the model's inference uses. */
+    default String name() {
+        return "model";
+    }
+
+    /** The seed of the trainer's shuffling and augmentation. */
+    default long seed() {
+        return 0;
+    }
+
+    /** The layers whose weights this model holds, in a fixed order; empty for a model that holds its own. */
+    default List<Layer> layers() {
+        return List.of();
+    }
+
+    /**
+     * The output and the training loss against {@code target}. The default applies {@code loss} to
+     * {@link #forward}'s output; a model may compute the same loss a cheaper or more exact way (see
+     * {@link Sequential}, which trains a final softmax on its logits).
+     */
+    default OutputAndLoss forwardWithLoss(Var x, Tensor target, Loss loss, boolean training) {
+        Var out = forward(x, training);
+        return new OutputAndLoss(out, loss.compute(out, target));
+    }
+
+    /** The weight penalty added to the training loss (every layer's regularizers), or null when there is none. */
+    default Var regularization() {
+        Var total = null;
+        for (Layer l : layers()) {
+            Var r = l.regularization();
+            if (r != null) total = total == null ? r : F.add(total, r);
+        }
+        return total;
+    }
+
+    /**
+     * Every tensor that defines the trained model, by the name it is saved under: each layer's parameters and
+     * state as {@code layer.kernel}, {@code layer.bias}, {@code batch_normalization.moving_mean}…; for a model
+     * without layers its parameters as {@code param0}, {@code param1}…
+     */
+    default Map<String, Tensor> weights() {
+        Map<String, Tensor> w = new LinkedHashMap<>();
+        if (layers().isEmpty()) {
+            List<Var> ps = params();
+            for (int i = 0; i < ps.size(); i++) w.put("param" + i, ps.get(i).value());
+            return w;
+        }
+        for (Layer l : layers()) {
+            List<String> names = l.paramNames(), buffers = l.bufferNames();
+            for (int i = 0; i < l.params().size(); i++) w.put(l.name() + "." + names.get(i), l.params().get(i).value());
+            for (int i = 0; i < l.buffers().size(); i++) w.put(l.name() + "." + buffers.get(i), l.buffers().get(i));
+        }
+        return w;
+    }
+
+    /** The number of trainable values. */
+    default long paramCount() {
+        return params().stream().mapToLong(p -> p.value().numel()).sum();
+    }
+
+    /** Frees the weights that belong to no memory scope, and every gradient. */
+    @Override
+    default void close() {
+        for (Var p : params()) {
+            p.clearGrad();
+            if (p.value().owner() == null) p.value().close();
+        }
+    }
+}

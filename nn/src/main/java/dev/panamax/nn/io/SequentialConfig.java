@@ -1,0 +1,93 @@
+package dev.panamax.nn.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.panamax.nn.Activation;
+import dev.panamax.nn.BatchNormalization;
+import dev.panamax.nn.Conv2D;
+import dev.panamax.nn.Dense;
+import dev.panamax.nn.Dropout;
+import dev.panamax.nn.Embedding;
+import dev.panamax.nn.Flatten;
+import dev.panamax.nn.GlobalAveragePooling2D;
+import dev.panamax.nn.Layer;
+import dev.panamax.nn.LayerNormalization;
+import dev.panamax.nn.MaxPooling2D;
+import dev.panamax.nn.Reshape;
+import dev.panamax.nn.Sequential;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A {@link Sequential}'s architecture as {@code config.json}: the format tag, the seed, the input shape and
+ * each layer's type, name and constructor arguments.
+ */
+final class SequentialConfig {
+    private static final String FORMAT = "panamax-sequential";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SequentialConfig() {}
+
+    static String write(Sequential model) throws IOException {
+        ObjectNode config = JSON.createObjectNode();
+        config.put("format", FORMAT);
+        config.put("version", 1);
+        config.put("seed", model.seed());
+        ArrayNode input = config.putArray("input_shape");
+        for (long d : model.inputShape()) input.add(d);
+        ArrayNode layers = config.putArray("layers");
+        for (Layer l : model.layers()) {
+            ObjectNode n = layers.addObject();
+            n.put("type", l.type());
+            n.put("name", l.name());
+            n.set("config", JSON.readTree(l.configJson()));
+        }
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config);
+    }
+
+    /** The architecture in {@code cfg}, built (with fresh weights); errors name the file. */
+    static Sequential read(Path cfg) throws IOException {
+        JsonNode config;
+        try {
+            config = JSON.readTree(cfg.toFile());
+        } catch (IOException e) {
+            throw new IOException(cfg + ": not valid JSON (" + e.getMessage() + ")", e);
+        }
+        if (!FORMAT.equals(config.path("format").asText())) {
+            throw new IOException(cfg + ": not a Panamax model config (format '" + config.path("format").asText() + "')");
+        }
+        Sequential model = new Sequential(config.path("seed").asLong(0));
+        for (JsonNode n : config.path("layers")) model.add(layer(cfg, n.path("type").asText(), n.path("config")));
+        long[] shape = new long[config.path("input_shape").size()];
+        for (int i = 0; i < shape.length; i++) shape[i] = config.path("input_shape").get(i).asLong();
+        return model.build(shape);
+    }
+
+    private static Layer layer(Path cfg, String type, JsonNode c) throws IOException {
+        return switch (type) {
+            case "Dense" -> new Dense(c.path("units").asInt(), c.path("activation").asText("linear"))
+                    .kernelInitializer(c.path("kernel_initializer").asText("glorot_uniform")).biasInitializer(c.path("bias_initializer").asText("zeros"));
+            case "Conv2D" -> new Conv2D(c.path("filters").asInt(), c.path("kernel_size").path(0).asInt(), c.path("kernel_size").path(1).asInt(),
+                    c.path("strides").asInt(1), c.path("padding").asText("valid"), c.path("dilation_rate").asInt(1),
+                    c.path("activation").asText("linear"))
+                    .kernelInitializer(c.path("kernel_initializer").asText("glorot_uniform")).biasInitializer(c.path("bias_initializer").asText("zeros"));
+            case "MaxPooling2D", "AveragePooling2D" -> new MaxPooling2D(c.path("pool_size").asInt(), c.path("strides").asInt(),
+                    c.path("padding").asText("valid"), c.path("average").asBoolean(false));
+            case "Flatten" -> new Flatten();
+            case "Activation" -> new Activation(c.path("activation").asText());
+            case "Reshape" -> {
+                long[] t = new long[c.path("target_shape").size()];
+                for (int i = 0; i < t.length; i++) t[i] = c.path("target_shape").get(i).asLong();
+                yield new Reshape(t);
+            }
+            case "GlobalAveragePooling2D" -> new GlobalAveragePooling2D();
+            case "Embedding" -> new Embedding(c.path("input_dim").asInt(), c.path("output_dim").asInt());
+            case "LayerNormalization" -> new LayerNormalization(c.path("epsilon").asDouble(1e-3));
+            case "BatchNormalization" -> new BatchNormalization(c.path("momentum").asDouble(0.99), c.path("epsilon").asDouble(1e-3));
+            case "Dropout" -> new Dropout(c.path("rate").asDouble());
+            default -> throw new IOException(cfg + ": unknown layer type '" + type + "'");
+        };
+    }
+}

@@ -1,0 +1,106 @@
+package dev.panamax.nn.train;
+
+import dev.panamax.autodiff.GradMode;
+import dev.panamax.autodiff.Var;
+import dev.panamax.nn.Model;
+import dev.panamax.nn.Model.OutputAndLoss;
+import dev.panamax.nn.loss.Loss;
+import dev.panamax.tensors.DType;
+import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.MemoryScope;
+import dev.panamax.tensors.memory.StepArena;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A built model's inference: {@link #predict} and {@link #evaluate}, in batches, in inference mode, without
+ * recording gradients. A {@link Trainer} has one; a model that is only used (a loaded one) needs no more.
+ */
+public final class Predictor implements AutoCloseable {
+    private final Model model;
+    private StepArena arena;
+
+    public Predictor(Model model) {
+        this.model = model;
+    }
+
+    /** The model's outputs for {@code x} (caller owns the result). */
+    public Tensor predict(Tensor x, int batchSize) {
+        Inputs.requireBuilt("predict", model);
+        Inputs.check("predict", model, null, x, null);
+        long[] outShape = model.outputShape();
+        long n = x.dim(0);
+        long[] shape = new long[outShape.length + 1];
+        shape[0] = n;
+        System.arraycopy(outShape, 0, shape, 1, outShape.length);
+        Tensor result = Tensor.empty(DType.F32, shape);  // in the caller's scope; everything else in the arena
+        try (GradMode.Switch off = GradMode.noGrad()) {
+            for (long from = 0; from < n; from += batchSize) {
+                long to = Math.min(n, from + batchSize);
+                try (MemoryScope s = MemoryScope.open("predict", arena())) {
+                    Tensor xb = x.slice(0, from, to).contiguous();
+                    Tensor out = model.forward(Var.of(xb), false).value();
+                    result.slice(0, from, to).copyFrom(out);
+                }
+            }
+        } catch (RuntimeException e) {
+            result.close();
+            throw e;
+        }
+        return result;
+    }
+
+    /** Mean {@code loss} and accuracy over ({@code x}, {@code y}). */
+    public Map<String, Double> evaluate(Tensor x, Tensor y, Loss loss, int batchSize) {
+        Inputs.requireBuilt("evaluate", model);
+        Inputs.check("evaluate", model, loss, x, y);
+        long n = x.dim(0);
+        double lossSum = 0, correct = 0;
+        try (GradMode.Switch off = GradMode.noGrad()) {
+            for (long from = 0; from < n; from += batchSize) {
+                long to = Math.min(n, from + batchSize);
+                try (MemoryScope s = MemoryScope.open("evaluate", arena())) {
+                    Tensor xb = x.slice(0, from, to), yb = y.slice(0, from, to);
+                    OutputAndLoss st = model.forwardWithLoss(Var.of(xb.contiguous()), yb, loss, false);
+                    lossSum += st.loss().value().item() * (to - from);
+                    correct += Metrics.correct(st.output().value(), yb);
+                }
+            }
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", lossSum / n);
+        m.put("accuracy", correct / n);
+        return m;
+    }
+
+    /**
+     * Memory for inference batches, reused from call to call: a tensor's own memory costs an allocator call
+     * and a shared-arena close (tens of microseconds), which would dominate single-image latency.
+     */
+    private synchronized StepArena arena() {
+        if (arena == null) {
+            StepArena a = new StepArena(model.name() + " inference");
+            // The buffers live as long as the weights: freed with the scope that owns them, else by close().
+            List<Var> params = model.params();
+            MemoryScope weightsOwner = params.isEmpty() ? null : params.get(0).value().owner();
+            if (weightsOwner != null) {
+                weightsOwner.onClose(() -> {
+                    synchronized (this) {
+                        if (arena == a) arena = null;
+                    }
+                    a.close();
+                });
+            }
+            arena = a;
+        }
+        return arena;
+    }
+
+    /** Frees the inference buffers (they are made again if the predictor is used after). */
+    @Override
+    public synchronized void close() {
+        if (arena != null) arena.close();
+        arena = null;
+    }
+}

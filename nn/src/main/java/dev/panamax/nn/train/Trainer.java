@@ -1,0 +1,194 @@
+package dev.panamax.nn.train;
+
+import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.OpProfiler;
+import dev.panamax.autodiff.Var;
+import dev.panamax.data.DataLoader;
+import dev.panamax.nn.Model;
+import dev.panamax.nn.Model.OutputAndLoss;
+import dev.panamax.nn.loss.Loss;
+import dev.panamax.nn.optim.Optimizer;
+import dev.panamax.tensors.DType;
+import dev.panamax.tensors.Rng;
+import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.MemoryScope;
+import dev.panamax.tensors.memory.StepArena;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.DoubleFunction;
+
+/**
+ * The training engine for every {@link Model} ({@code Sequential}, {@code FunctionalModel}, a user's own): the
+ * model, its optimizer and its loss are set here once (Keras' {@code compile}), then {@link #fit},
+ * {@link #trainOnBatch}, {@link #evaluate} and {@link #predict} use them. Metrics are the loss and the accuracy.
+ *
+ * <pre>{@code
+ * Sequential model = Models.tutorialCnn(42, 10);
+ * try (Trainer trainer = new Trainer(model, new Adam(1e-3), Loss.byName("sparse_categorical_crossentropy", false))) {
+ *     History h = trainer.fit(x, y, FitOptions.builder().epochs(5).validationSplit(0.1).build());
+ *     Map<String, Double> test = trainer.evaluate(xTest, yTest, 500);
+ * }
+ * }</pre>
+ *
+ * <p>A training step: the batch's forward pass records the tape, the loss (plus any weight penalty) is checked
+ * for NaN/Inf before anything changes, backward adds the gradients into the parameters and the optimizer updates
+ * them in place. In {@link #fit} every step runs in a scope on one {@link StepArena}, sized on the first step
+ * and reused after, and the batches are views of the data loader's two reused buffers: a steady-state step makes
+ * no allocator calls. Validation after each epoch runs in inference mode; the next step trains again.
+ *
+ * <p>The trainer owns the optimizer's state and the inference buffers ({@link #close()} frees them), not the
+ * model.
+ */
+public final class Trainer implements AutoCloseable {
+    private final Model model;
+    private final Optimizer optimizer;
+    private final Loss loss;
+    private final Predictor predictor;
+
+    public Trainer(Model model, Optimizer optimizer, Loss loss) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+        this.loss = Objects.requireNonNull(loss, "loss");
+        this.predictor = new Predictor(model);
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    /**
+     * One optimisation step on one batch (Keras' {@code train_on_batch}): returns the loss and accuracy.
+     * Temporary memory lives in the caller's scope.
+     */
+    public Map<String, Double> trainOnBatch(Tensor x, Tensor y) {
+        buildFor(x);
+        Inputs.check("trainOnBatch", model, loss, x, y);
+        Step s = step(model.params(), x, y, l -> "trainOnBatch: the loss became " + l);
+        return logs(s.loss(), s.correct() / x.dim(0));
+    }
+
+    /**
+     * Trains on ({@code x}, {@code y}) as {@code options} say, shuffling examples and labels together (seeded by
+     * the model) every epoch; returns the per-epoch metrics.
+     */
+    public History fit(Tensor x, Tensor y, FitOptions options) {
+        buildFor(x);
+        Inputs.check("fit", model, loss, x, y);
+        long n = x.dim(0);
+        long nVal = options.validationX() != null ? 0 : (long) Math.floor(n * options.validationSplit()), nTrain = n - nVal;
+        long seed = model.seed();
+        History history = new History();
+        List<Var> params = model.params();
+        TrainingListener listener = Callbacks.all(options.callbacks());
+        listener.onTrainBegin(this);
+        try (StepArena arena = new StepArena("fit");
+             Tensor xt = x.slice(0, 0, nTrain); Tensor yt = y.slice(0, 0, nTrain);
+             Tensor xc = xt.to(DType.F32).contiguous(); Tensor yc = yt.contiguous();
+             DataLoader loader = new DataLoader(xc, yc, options.batchSize(), false, seed, options.augmentation())) {
+            for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
+                int[] order = options.shuffle() ? new Rng(seed * 31 + epoch).permutation((int) nTrain) : identity((int) nTrain);
+                listener.onEpochBegin(epoch, options.epochs(), loader.steps());
+                double lossSum = 0, correct = 0;
+                long seen = 0;
+                int step = 0;
+                for (DataLoader.Batch batch : loader.batches(order, epoch)) {
+                    try (MemoryScope s = MemoryScope.open("step", arena)) {
+                        int e = epoch, b = step;
+                        Step st = step(params, batch.images(), batch.labels(), l -> "fit: the loss became " + l + " in epoch " + (e + 1)
+                                + ", batch " + (b + 1) + ". Lower the learning rate or check the inputs for NaN/Inf.");
+                        lossSum += st.loss() * batch.size();
+                        correct += st.correct();
+                        seen += batch.size();
+                    }
+                    batch.images().close();  // views of the loader's reused buffers
+                    batch.labels().close();
+                    listener.onBatchEnd(step, (int) seen, Map.of("loss", lossSum / seen, "accuracy", correct / seen));
+                    step++;
+                }
+                Map<String, Double> logs = logs(lossSum / seen, correct / seen);
+                if (nVal > 0 || options.validationX() != null) {
+                    try (MemoryScope s = MemoryScope.open("validation", arena)) {
+                        Tensor xv = options.validationX() != null ? options.validationX() : x.slice(0, nTrain, n);
+                        Tensor yv = options.validationY() != null ? options.validationY() : y.slice(0, nTrain, n);
+                        Map<String, Double> val = evaluate(xv, yv, Math.max(options.batchSize(), 256));
+                        logs.put("val_loss", val.get("loss"));
+                        logs.put("val_accuracy", val.get("accuracy"));
+                    }
+                }
+                history.record(logs);
+                listener.onEpochEnd(epoch, logs);
+                if (listener.shouldStop()) break;
+            }
+        }
+        listener.onTrainEnd(this);
+        return history;
+    }
+
+    /** Mean loss and accuracy over ({@code x}, {@code y}), in batches, in inference mode, without recording gradients. */
+    public Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize) {
+        return predictor.evaluate(x, y, loss, batchSize);
+    }
+
+    /** The model's outputs for {@code x}, in inference mode (caller owns the result). */
+    public Tensor predict(Tensor x, int batchSize) {
+        return predictor.predict(x, batchSize);
+    }
+
+    /** A step's loss (with penalties) and how many examples it classified right. */
+    private record Step(double loss, double correct) {}
+
+    /** The one training step of {@link #fit} and {@link #trainOnBatch}; its temporaries live in the caller's scope. */
+    private Step step(List<Var> params, Tensor x, Tensor y, DoubleFunction<String> nonFinite) {
+        params.forEach(Var::zeroGrad);
+        OutputAndLoss st = model.forwardWithLoss(Var.of(x), y, loss, true);
+        Var penalty = model.regularization();
+        Var total = penalty == null ? st.loss() : F.add(st.loss(), penalty);
+        double l = total.value().item();
+        if (!Double.isFinite(l)) throw new ArithmeticException(nonFinite.apply(l));
+        total.backward();
+        updateWeights(params);
+        return new Step(l, Metrics.correct(st.output().value(), y));
+    }
+
+    /** One optimizer step, timed under {@code -Dpanamax.profile=true}. */
+    private void updateWeights(List<Var> params) {
+        long t0 = OpProfiler.ENABLED ? System.nanoTime() : 0;
+        optimizer.step(params);
+        if (OpProfiler.ENABLED) OpProfiler.record("(optimizer step)", System.nanoTime() - t0);
+    }
+
+    private void buildFor(Tensor x) {
+        if (model.inputShape() == null) model.build(Arrays.copyOfRange(x.shape(), 1, x.rank()));
+    }
+
+    private static Map<String, Double> logs(double loss, double accuracy) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", loss);
+        m.put("accuracy", accuracy);
+        return m;
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i;
+        return a;
+    }
+
+    /** Frees the optimizer's state and the inference buffers; the model stays as it is. */
+    @Override
+    public void close() {
+        predictor.close();
+        optimizer.close();
+    }
+}
