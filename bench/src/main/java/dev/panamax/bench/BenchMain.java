@@ -31,7 +31,7 @@ public final class BenchMain {
                 .include(regex)
                 .forks(forks)
                 .jvmArgs(flags.toArray(String[]::new))
-                // FACTS.md: JIT transients happen; warm up at least 1.5 s and report medians of several runs.
+                // docs/PLATFORM.md, "Warm-up and JIT transients": warm up at least 1.5 s and report medians of several runs.
                 .warmupIterations(quick ? 2 : 3).warmupTime(TimeValue.milliseconds(quick ? 800 : 1000))
                 .measurementIterations(quick ? 3 : 5).measurementTime(TimeValue.milliseconds(quick ? 500 : 1000));
         boolean opGiven = false;

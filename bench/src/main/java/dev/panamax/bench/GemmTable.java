@@ -68,7 +68,7 @@ public final class GemmTable {
         return rows;
     }
 
-    /** Compiles the Java kernels before the first figure (FACTS.md: warm up at least 1.5 s). */
+    /** Compiles the Java kernels before the first figure (docs/PLATFORM.md, "Warm-up and JIT transients": at least 1.5 s). */
     private static void warmUp(Arena arena, double seconds) {
         int n = 192;
         MemorySegment a = random(arena, (long) n * n, 3), c = arena.allocate((long) n * n * 4, 64);

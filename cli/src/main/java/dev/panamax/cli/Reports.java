@@ -15,7 +15,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
 /** The files a training run leaves: history.csv, metrics.json and a PNG of the loss and accuracy curves. */
-final class Reports {
+public final class Reports {
     private Reports() {}
 
     static void write(Path out, History history, Map<String, Object> metrics) throws IOException {
@@ -29,22 +29,8 @@ final class Reports {
         return new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(metrics) + "\n";
     }
 
-    /** Bar chart of the comparison's ratios (above 1: Panamax better), one bar per valid row. */
-    static void ratioChart(Path png, List<dev.panamax.bench.compare.CompareRow> rows) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        List<dev.panamax.bench.compare.CompareRow> shown = rows.stream().filter(r -> Double.isFinite(r.ratio())).toList();
-        if (shown.isEmpty()) return;
-        org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(1100).height(600)
-                .title("Panamax vs PyTorch (above 1: Panamax better)").yAxisTitle("ratio").build();
-        // Upright labels with a small spacing hint: at 35° and the default hint XChart left out every other of 13 labels.
-        chart.getStyler().setXAxisLabelRotation(90).setXAxisTickMarkSpacingHint(20);
-        chart.getStyler().setLegendVisible(false);
-        chart.addSeries("ratio", shown.stream().map(r -> r.workload() + (Boolean.FALSE.equals(r.valid()) ? " (INVALID)" : "")).toList(),
-                shown.stream().map(dev.panamax.bench.compare.CompareRow::ratio).toList());
-        save(png, chart);
-    }
-
-    private static void save(Path png, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) throws IOException {
+    /** Writes {@code chart} as a PNG, atomically: a reader never sees half a file (the bench's charts use it too). */
+    public static void save(Path png, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) throws IOException {
         Files.createDirectories(png.toAbsolutePath().getParent());
         Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), "chart", ".png");
         try {

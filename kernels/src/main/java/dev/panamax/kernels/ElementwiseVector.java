@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorOperators;
  * Vector API elementwise kernels over contiguous memory, same contract as {@link ElementwiseScalar}.
  *
  * <p>One small method per operator: the Vector API only compiles to SIMD instructions when the operator is a
- * constant at the call site, and small methods stay under C2's inlining budget (see FACTS.md, "inlining
+ * constant at the call site, and small methods stay under C2's inlining budget (see docs/PLATFORM.md, "Inlining
  * cliff"). The body loop covers whole vectors; the scalar twin does the tail.
  */
 final class ElementwiseVector {

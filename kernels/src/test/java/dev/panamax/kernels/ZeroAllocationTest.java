@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hot kernels must not allocate: when a Vector API method is too big for C2 to inline, every vector is boxed
- * and each call allocates (FACTS.md, "inlining cliff"). After warm-up, a thousand calls of each kernel must
+ * and each call allocates (docs/PLATFORM.md, "Inlining cliff"). After warm-up, a thousand calls of each kernel must
  * allocate nothing on the calling thread.
  */
 class ZeroAllocationTest {

@@ -11,7 +11,7 @@ import org.apache.arrow.memory.ReferenceManager;
 /**
  * An Arrow allocation manager whose buffers start on a 64-byte boundary (a cache line and one AVX-512
  * vector). Arrow's stock managers give 16-byte alignment at best, which costs Vector API loops 35-40 %
- * (FACTS.md). Memory comes from libc's {@code aligned_alloc}; Arrow still does all the accounting.
+ * (docs/PLATFORM.md, "Alignment"). Memory comes from libc's {@code aligned_alloc}; Arrow still does all the accounting.
  */
 final class AlignedAllocationManager extends AllocationManager {
     static final long ALIGNMENT = 64;

@@ -13,7 +13,7 @@ import org.apache.arrow.memory.BufferAllocator;
  * ({@link MemoryScope#open(String, StepArena)}) takes tensor memory from here, and its tensors give it back
  * when they close. The first step sizes the pool; every later step of the same shape finds each buffer it
  * needs already there, so a steady-state step makes no allocator calls (page faults are expensive on these
- * machines: FACTS.md). Buffers are keyed by exact size; the pool only grows to the largest step's needs.
+ * machines: docs/PLATFORM.md, "Page faults"). Buffers are keyed by exact size; the pool only grows to the largest step's needs.
  *
  * <pre>{@code
  * try (StepArena arena = new StepArena("train")) {

@@ -1,4 +1,4 @@
-package dev.panamax.cli;
+package dev.panamax.bench.cli;
 
 import dev.panamax.bench.compare.Compare;
 import dev.panamax.bench.compare.CompareInputs;
@@ -109,7 +109,7 @@ final class CompareCommand implements Callable<Integer> {
             String markdown = CompareReport.markdown(rows, sides, Machine.describe(), settings);
             Path md = CompareReport.write(outDir, date, rows, markdown);
             Path png = outDir.resolve("compare-" + date + ".png");
-            Reports.ratioChart(png, rows);
+            RatioChart.write(png, rows);
             if (json) {
                 rows.forEach(r -> System.out.println(CompareReport.json(r)));
             } else {

@@ -1,4 +1,4 @@
-package dev.panamax.cli;
+package dev.panamax.bench.cli;
 
 import dev.panamax.bench.BenchMain;
 import dev.panamax.bench.GemmPairs;

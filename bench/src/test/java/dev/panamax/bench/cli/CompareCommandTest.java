@@ -1,4 +1,4 @@
-package dev.panamax.cli;
+package dev.panamax.bench.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,7 +53,7 @@ class CompareCommandTest {
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = Main.run("compare", "--quick", "--rounds", "1", "--threads", "1", "--only", "gemm-256", "--python", python,
+            code = BenchCli.run("compare", "--quick", "--rounds", "1", "--threads", "1", "--only", "gemm-256", "--python", python,
                     "--out", out.toString(), "--json");
         } finally {
             System.setOut(old);
