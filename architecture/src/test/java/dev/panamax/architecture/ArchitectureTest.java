@@ -3,7 +3,6 @@ package dev.panamax.architecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.base.DescribedPredicate;
@@ -32,13 +31,9 @@ import org.junit.jupiter.api.Test;
  * The module map of DESIGN.md as rules over every module's main classes (tests may use what their module's test
  * class path holds). Layers, bottom up: {@code ffm} and {@code kernels}; {@code tensors}; {@code data}; {@code autodiff};
  * {@code nn}; {@code onnx} and {@code apps} (not written yet); {@code cli}; {@code bench}. A layer uses only layers
- * below it, with three narrower rules: {@code data} uses only {@code tensors}, {@code autodiff} uses only kernels'
- * value types, {@code nn} reaches kernels only through tensors and autodiff. And no two packages depend on each
+ * below it, with two narrower rules: {@code data} uses only {@code tensors}, and above {@code tensors} only kernels'
+ * value types are used (kernels are reached through the {@code Backend}). And no two packages depend on each
  * other, directly or around a cycle.
- *
- * <p>Work under way elsewhere removes today's exceptions; until it lands they are listed by name in the
- * {@code KNOWN_*} sets below. A listed dependency that no longer occurs fails {@link #knownViolationsStillOccur}:
- * delete it from its set (and the set once it is empty), so that it cannot come back unnoticed.
  */
 class ArchitectureTest {
     private static final String BASE = "dev.panamax.";
@@ -62,7 +57,7 @@ class ArchitectureTest {
             new Layer("cli", false, List.of("ffm", "kernels", "tensors", "data", "autodiff", "nn", "onnx", "apps")),
             new Layer("bench", false, List.of("ffm", "kernels", "tensors", "data", "autodiff", "nn", "onnx", "apps", "cli")));
 
-    /** What autodiff may use from kernels: shapes and op codes, never a kernel. */
+    /** What layers above tensors may use from kernels: shapes and op codes, never a kernel. */
     private static final DescribedPredicate<JavaClass> KERNEL_VALUE_TYPE = DescribedPredicate.describe(
             "kernels' value types (Conv2dShape and its nested types, BinaryOp, UnaryOp, ReduceOp, CompareOp)",
             c -> Set.of("kernels.conv.Conv2dShape", "kernels.BinaryOp", "kernels.UnaryOp", "kernels.ReduceOp", "kernels.CompareOp")
@@ -70,55 +65,6 @@ class ArchitectureTest {
 
     private static final DescribedPredicate<JavaClass> IN_KERNELS =
             DescribedPredicate.describe("classes in " + BASE + "kernels..", c -> inLayer(c, "kernels"));
-
-    // ---- Known violations: delete each entry when the work named above its set lands. -----------------------------
-
-    /**
-     * autodiff's ops calling kernels directly, "origin -> target" by top-level class. Delete when every kernel call
-     * in autodiff has moved behind {@code dev.panamax.tensors.backend.Backend} (the Backend work, in progress).
-     */
-    static final Set<String> KNOWN_AUTODIFF_USES_KERNEL_IMPLEMENTATIONS = Set.of(
-            "autodiff.op.BiasAct -> kernels.Fused",
-            "autodiff.op.BlockMaxPool -> kernels.conv.Pool2d",
-            "autodiff.op.Conv2d -> kernels.Elementwise",
-            "autodiff.op.Conv2d -> kernels.Parallel",
-            "autodiff.op.Conv2d -> kernels.conv.Im2col",
-            "autodiff.op.ConvEpilogue -> kernels.Fused",
-            "autodiff.op.Im2col -> kernels.conv.Im2col",
-            "autodiff.op.MaxPool2d -> kernels.conv.Im2col",
-            "autodiff.op.MaxPool2d -> kernels.conv.Pool2d",
-            "autodiff.op.Softmax -> kernels.Fused");
-
-    /**
-     * nn using kernels directly instead of through tensors and autodiff. Delete with the Backend and nn work (in
-     * progress): the optimizers' fused updates behind the Backend, the layers' padding and shape arithmetic
-     * ({@code Conv2dShape}) reached through autodiff.
-     */
-    static final Set<String> KNOWN_NN_USES_KERNELS = Set.of(
-            "nn.Conv2D -> kernels.conv.Conv2dShape",
-            "nn.MaxPooling2D -> kernels.conv.Conv2dShape",
-            "nn.optim.Adam -> kernels.OptimizerUpdate",
-            "nn.optim.Sgd -> kernels.OptimizerUpdate");
-
-    /**
-     * Package dependencies, "origin -> target" by package, left out of the cycle check because they close cycles.
-     * <ul>
-     *   <li>{@code nn}, {@code nn.io} and {@code nn.train} all use one another ({@code Sequential.save/fit} call
-     *       {@code ModelIo} and take {@code TrainingListener}s, {@code ModelIo} writes through
-     *       {@code History.Atomic}, the callbacks hold the {@code Sequential}): delete the three nn entries when the
-     *       nn restructuring (in progress) breaks that cycle.
-     *   <li>{@code autodiff} and {@code autodiff.op}: {@code F} constructs the op classes, which extend
-     *       {@code autodiff.Function}. No work under way removes it; it needs a decision (the ops' base types in a
-     *       package of their own, or {@code F} beside the ops).
-     * </ul>
-     */
-    static final Set<String> KNOWN_CYCLE_DEPENDENCIES = Set.of(
-            "nn -> nn.io",
-            "nn -> nn.train",
-            "nn.io -> nn.train",
-            "autodiff -> autodiff.op");
-
-    // ----------------------------------------------------------------------------------------------------------------
 
     private static JavaClasses classes;
 
@@ -140,45 +86,18 @@ class ArchitectureTest {
         rule.check(classes);
     }
 
+    /** Kernels are reached through the tensors' {@code Backend}: above tensors, only kernels' value types. */
     @Test
-    void autodiffUsesOnlyKernelValueTypes() {
-        noDependencies("autodiff", IN_KERNELS.and(DescribedPredicate.not(KERNEL_VALUE_TYPE)), KNOWN_AUTODIFF_USES_KERNEL_IMPLEMENTATIONS)
-                .check(classes);
+    void kernelsAreReachedThroughTheBackend() {
+        for (String layer : List.of("data", "autodiff", "nn")) {
+            noDependencies(layer, IN_KERNELS.and(DescribedPredicate.not(KERNEL_VALUE_TYPE))).allowEmptyShould(true).check(classes);
+        }
     }
 
-    @Test
-    void nnReachesKernelsOnlyThroughTensorsAndAutodiff() {
-        noDependencies("nn", IN_KERNELS, KNOWN_NN_USES_KERNELS).check(classes);
-    }
-
+    /** Every package is its own slice: no two packages depend on each other, directly or around a cycle. */
     @Test
     void noPackageCycles() {
-        cycleRule(KNOWN_CYCLE_DEPENDENCIES).check(classes);
-    }
-
-    /** Every package its own slice; the {@code ignored} package dependencies do not count. */
-    private static ArchRule cycleRule(Set<String> ignored) {
-        var rule = slices().matching(BASE + "(**)").should().beFreeOfCycles();
-        for (String edge : ignored) {
-            String[] ends = edge.split(" -> ");
-            rule = rule.ignoreDependency(JavaClass.Predicates.resideInAPackage(BASE + ends[0]),
-                    JavaClass.Predicates.resideInAPackage(BASE + ends[1]));
-        }
-        return rule;
-    }
-
-    @Test
-    void knownViolationsStillOccur() {
-        List<String> stale = new ArrayList<>();
-        stale(KNOWN_AUTODIFF_USES_KERNEL_IMPLEMENTATIONS, "autodiff", IN_KERNELS.and(DescribedPredicate.not(KERNEL_VALUE_TYPE)),
-                "KNOWN_AUTODIFF_USES_KERNEL_IMPLEMENTATIONS", stale);
-        stale(KNOWN_NN_USES_KERNELS, "nn", IN_KERNELS, "KNOWN_NN_USES_KERNELS", stale);
-        for (String edge : KNOWN_CYCLE_DEPENDENCIES) {  // stale when the packages are cycle-free without it
-            Set<String> others = new TreeSet<>(KNOWN_CYCLE_DEPENDENCIES);
-            others.remove(edge);
-            if (!cycleRule(others).evaluate(classes).hasViolation()) stale.add("KNOWN_CYCLE_DEPENDENCIES: " + edge);
-        }
-        assertEquals(List.of(), stale, "these known violations no longer occur: delete them from ArchitectureTest");
+        slices().matching(BASE + "(**)").should().beFreeOfCycles().check(classes);
     }
 
     /** The pom lists every module with classes: a module left out would be invisible to the rules above. */
@@ -195,32 +114,19 @@ class ArchitectureTest {
 
     // ---- helpers ---------------------------------------------------------------------------------------------------
 
-    /** Classes in {@code dev.panamax.<layer>..} use no class matching {@code target}, except the known dependencies. */
-    private static ArchRule noDependencies(String layer, DescribedPredicate<JavaClass> target, Set<String> known) {
+    /** Classes in {@code dev.panamax.<layer>..} use no class matching {@code target}. */
+    private static ArchRule noDependencies(String layer, DescribedPredicate<JavaClass> target) {
         return classes().that().resideInAPackage(BASE + layer + "..")
                 .should(new ArchCondition<JavaClass>("not depend on " + target.getDescription()) {
                     @Override
                     public void check(JavaClass c, ConditionEvents events) {
                         for (Dependency d : c.getDirectDependenciesFromSelf()) {
-                            if (target.test(d.getTargetClass()) && !known.contains(key(d))) {
+                            if (target.test(d.getTargetClass())) {
                                 events.add(SimpleConditionEvent.violated(d, key(d) + ": " + d.getDescription()));
                             }
                         }
                     }
                 });
-    }
-
-    private static void stale(Set<String> known, String layer, DescribedPredicate<JavaClass> target, String set, List<String> out) {
-        Set<String> seen = new TreeSet<>();
-        for (JavaClass c : classes) {
-            if (!inLayer(c, layer)) continue;
-            for (Dependency d : c.getDirectDependenciesFromSelf()) {
-                if (target.test(d.getTargetClass())) seen.add(key(d));
-            }
-        }
-        for (String k : new TreeSet<>(known)) {
-            if (!seen.contains(k)) out.add(set + ": " + k);
-        }
     }
 
     private static boolean inLayer(JavaClass c, String layer) {

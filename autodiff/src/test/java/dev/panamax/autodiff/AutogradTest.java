@@ -1,5 +1,6 @@
 package dev.panamax.autodiff;
 
+import dev.panamax.autodiff.functional.F;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
 package dev.panamax.autodiff;
 
+import dev.panamax.autodiff.functional.F;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

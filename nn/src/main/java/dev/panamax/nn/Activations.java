@@ -1,6 +1,6 @@
 package dev.panamax.nn;
 
-import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.Var;
 import java.util.Locale;
 import java.util.function.UnaryOperator;

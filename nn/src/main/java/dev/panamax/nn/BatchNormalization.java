@@ -1,6 +1,6 @@
 package dev.panamax.nn;
 
-import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.Var;
 import dev.panamax.tensors.Rng;
 

@@ -1,5 +1,6 @@
 package dev.panamax.nn;
 
+import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.Var;
 import dev.panamax.tensors.Rng;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ public abstract class Layer {
         if (kernelRegularizer != null && !params.isEmpty()) total = kernelRegularizer.penalty(params.get(0));
         if (biasRegularizer != null && params.size() > 1) {
             Var b = biasRegularizer.penalty(params.get(1));
-            total = total == null ? b : b == null ? total : dev.panamax.autodiff.F.add(total, b);
+            total = total == null ? b : b == null ? total : F.add(total, b);
         }
         return total;
     }

@@ -1,6 +1,6 @@
 package dev.panamax.nn;
 
-import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.Var;
 
 /** A weight penalty added to the training loss (Keras: {@code l1·Σ|w| + l2·Σw²}). */

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.Var;
 import dev.panamax.nn.optim.Adam;
 import dev.panamax.tensors.DType;

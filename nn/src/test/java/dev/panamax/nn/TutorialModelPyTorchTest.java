@@ -3,7 +3,7 @@ package dev.panamax.nn;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.testing.Npz;
 import dev.panamax.tensors.DType;

@@ -1,7 +1,6 @@
 package dev.panamax.autodiff.op;
 
 import dev.panamax.autodiff.Ctx;
-import dev.panamax.autodiff.F;
 import dev.panamax.autodiff.Function;
 import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.tensors.Backend;
@@ -9,8 +8,8 @@ import dev.panamax.tensors.Tensor;
 
 /**
  * Patch extraction {@code x (N, H, W, C) → cols (N·OH·OW, KH·KW·C)}; its gradient folds the patches back
- * (col2im, overlapping windows add up). Convolution and pooling are composed from it (see {@link
- * F#conv2d}). F32 and F64.
+ * (col2im, overlapping windows add up). Convolution and pooling are composed from it (see {@code
+ * F.conv2d}). F32 and F64.
  */
 public final class Im2col extends Function {
     private final Window window;

@@ -1,6 +1,6 @@
 package dev.panamax.autodiff.testing;
 
-import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.op.Conv2d;
 import dev.panamax.autodiff.op.RmsNorm;

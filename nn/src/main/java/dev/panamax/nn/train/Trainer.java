@@ -1,6 +1,6 @@
 package dev.panamax.nn.train;
 
-import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.OpProfiler;
 import dev.panamax.autodiff.Var;
 import dev.panamax.data.DataLoader;

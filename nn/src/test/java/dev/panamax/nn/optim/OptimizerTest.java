@@ -1,5 +1,6 @@
 package dev.panamax.nn.optim;
 
+import dev.panamax.autodiff.functional.F;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,7 +22,7 @@ class OptimizerTest {
             for (int i = 0; i < steps; i++) {
                 p.clearGrad();
                 p.value();
-                dev.panamax.autodiff.F.sum(dev.panamax.autodiff.F.mul(p, Var.of(Tensor.of(new float[] {0.5f, -1, 0.25f}, 3)))).backward();
+                F.sum(F.mul(p, Var.of(Tensor.of(new float[] {0.5f, -1, 0.25f}, 3)))).backward();
                 opt.step(List.of(p));
             }
             float[] out = p.value().toFloatArray();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.panamax.autodiff.F;
+import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.Var;
 import dev.panamax.nn.Model;
 import dev.panamax.nn.io.ModelIo;

@@ -1,5 +1,8 @@
-package dev.panamax.autodiff;
+package dev.panamax.autodiff.functional;
 
+import dev.panamax.autodiff.Function;
+import dev.panamax.autodiff.GradMode;
+import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.op.Abs;
 import dev.panamax.autodiff.op.Add;
 import dev.panamax.autodiff.op.BiasAct;
