@@ -22,7 +22,7 @@ import dev.panamax.tensors.Tensor;
  *
  * Forward runs with recording off; backward returns one gradient per input, shaped like that input (null
  * where {@link Ctx#needsInputGrad} is false). Gradients must already be reduced over broadcast dimensions;
- * {@link dev.panamax.autodiff.op.Grads#sumTo Grads.sumTo} helps.
+ * {@code op.Grads.sumTo} helps.
  */
 public abstract class Function {
     protected abstract Tensor[] forward(Ctx ctx, Tensor... inputs);

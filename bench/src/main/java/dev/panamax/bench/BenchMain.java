@@ -1,5 +1,7 @@
 package dev.panamax.bench;
 
+import dev.panamax.autodiff.testing.OpInfo;
+import dev.panamax.autodiff.testing.OpInfos;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,8 +44,8 @@ public final class BenchMain {
         }
         if (!opGiven) {
             // OpBench runs one line per OpInfo record: the table, not a list kept here, decides which.
-            o.param("op", dev.panamax.autodiff.testing.OpInfos.all().stream()
-                    .map(dev.panamax.autodiff.testing.OpInfo::name).filter(n -> !n.startsWith("dropout")).toArray(String[]::new));
+            o.param("op", OpInfos.all().stream()
+                    .map(OpInfo::name).filter(n -> !n.startsWith("dropout")).toArray(String[]::new));
         }
         // Rounds repeat the whole selection, so benchmarks that are compared alternate in time instead of
         // running minutes apart: this machine's speed drifts by tens of percent over minutes.

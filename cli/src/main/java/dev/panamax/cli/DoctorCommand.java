@@ -7,6 +7,7 @@ import dev.panamax.kernels.Simd;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.backend.Backends;
+import dev.panamax.tensors.backend.CpuBackend;
 import dev.panamax.tensors.memory.Memory;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.io.PrintStream;
@@ -57,7 +58,7 @@ final class DoctorCommand implements Callable<Integer> {
         NativeLibs.Found cublas = NativeLibs.cublas();
         out.printf("  cuBLAS           %s%n", cublas.available() ? "found at " + cublas.path() : "not found");
         out.printf("  Backend          %s%n", Backends.describe());
-        out.printf("  GEMM             %s%n", dev.panamax.tensors.backend.CpuBackend.describe());
+        out.printf("  GEMM             %s%n", CpuBackend.describe());
         // A tiny end-to-end check: allocate on Arrow memory, run a vector kernel, free, and account for every byte.
         try (MemoryScope scope = MemoryScope.open("doctor")) {
             Tensor x = Tensor.arange(1000, DType.F32);

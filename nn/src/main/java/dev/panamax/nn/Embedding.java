@@ -1,7 +1,8 @@
 package dev.panamax.nn;
 
-import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.Var;
+import dev.panamax.autodiff.functional.F;
+import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
 
@@ -35,7 +36,7 @@ public final class Embedding extends Layer {
 
     @Override
     public Var forward(Var x, boolean training, Rng rng) {
-        try (Tensor ids = x.value().to(dev.panamax.tensors.DType.I64); Tensor lo = ids.min(); Tensor hi = ids.max()) {
+        try (Tensor ids = x.value().to(DType.I64); Tensor lo = ids.min(); Tensor hi = ids.max()) {
             if (lo.item() < 0 || hi.item() >= vocabulary) {
                 throw new IllegalArgumentException(name() + ": ids must lie in [0, " + vocabulary + "), found " + (long) lo.item()
                         + " to " + (long) hi.item());

@@ -1,8 +1,10 @@
 package dev.panamax.nn;
 
-import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.Var;
+import dev.panamax.autodiff.functional.F;
 import dev.panamax.tensors.Rng;
+import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.MemoryScope;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,13 +22,13 @@ public abstract class Layer {
 
     /** Chooses the kernel's initialiser (Keras name, e.g. "he_normal"); applies when the layer is built. */
     public Layer kernelInitializer(String name) {
-        Initializers.create(name, new dev.panamax.tensors.Rng(0), 1, 1, 1).close();  // rejects unknown names now
+        Initializers.create(name, new Rng(0), 1, 1, 1).close();  // rejects unknown names now
         this.kernelInit = name;
         return this;
     }
 
     public Layer biasInitializer(String name) {
-        Initializers.create(name, new dev.panamax.tensors.Rng(0), 1, 1, 1).close();
+        Initializers.create(name, new Rng(0), 1, 1, 1).close();
         this.biasInit = name;
         return this;
     }
@@ -55,10 +57,10 @@ public abstract class Layer {
     }
 
     /** Non-trainable state saved with the weights (batch normalisation's running statistics). */
-    protected final List<dev.panamax.tensors.Tensor> buffers = new ArrayList<>();
+    protected final List<Tensor> buffers = new ArrayList<>();
 
     /** The scope that was open when the layer was made: its weights live there, wherever build happens. */
-    private final dev.panamax.tensors.memory.MemoryScope home = dev.panamax.tensors.memory.MemoryScope.current();
+    private final MemoryScope home = MemoryScope.current();
 
     protected Layer(String name) {
         this.name = name;
@@ -81,8 +83,8 @@ public abstract class Layer {
         outputShape(inputShape);  // validates
         createParams(inputShape, rng);
         // A layer first called inside a training step must not lose its weights when the step's scope closes.
-        for (Var p : params) if (p.value().owner() != home) dev.panamax.tensors.memory.MemoryScope.move(p.value(), home);
-        for (dev.panamax.tensors.Tensor b : buffers) if (b.owner() != home) dev.panamax.tensors.memory.MemoryScope.move(b, home);
+        for (Var p : params) if (p.value().owner() != home) MemoryScope.move(p.value(), home);
+        for (Tensor b : buffers) if (b.owner() != home) MemoryScope.move(b, home);
         built = true;
     }
 
@@ -124,7 +126,7 @@ public abstract class Layer {
         return n;
     }
 
-    public List<dev.panamax.tensors.Tensor> buffers() {
+    public List<Tensor> buffers() {
         return buffers;
     }
 
@@ -136,7 +138,7 @@ public abstract class Layer {
     }
 
     public long nonTrainableCount() {
-        return buffers.stream().mapToLong(dev.panamax.tensors.Tensor::numel).sum();
+        return buffers.stream().mapToLong(Tensor::numel).sum();
     }
 
     public long paramCount() {

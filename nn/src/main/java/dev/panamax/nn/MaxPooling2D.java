@@ -1,7 +1,8 @@
 package dev.panamax.nn;
 
-import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.Var;
+import dev.panamax.autodiff.functional.F;
+import dev.panamax.autodiff.op.Conv2d;
 import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.tensors.Rng;
 import java.util.Locale;
@@ -25,13 +26,13 @@ public final class MaxPooling2D extends Layer {
         this.average = average;
     }
 
-    /** Max (not average) pooling. */
     /** The pooling as the convolution op's fused stage (max pooling only). */
-    public dev.panamax.autodiff.op.Conv2d.MaxPool asConvStage() {
+    public Conv2d.MaxPool asConvStage() {
         if (average) throw new IllegalStateException("average pooling has no fused convolution stage");
-        return new dev.panamax.autodiff.op.Conv2d.MaxPool(pool, pool, stride, stride, padding);
+        return new Conv2d.MaxPool(pool, pool, stride, stride, padding);
     }
 
+    /** Max (not average) pooling. */
     public boolean isMax() {
         return !average;
     }

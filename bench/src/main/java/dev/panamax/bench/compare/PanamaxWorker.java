@@ -2,6 +2,9 @@ package dev.panamax.bench.compare;
 
 import dev.panamax.autodiff.OpProfiler;
 import dev.panamax.data.Dataset;
+import dev.panamax.ffm.openblas.Cblas;
+import dev.panamax.kernels.Parallel;
+import dev.panamax.kernels.Simd;
 import dev.panamax.nn.Dense;
 import dev.panamax.nn.Flatten;
 import dev.panamax.nn.Layer;
@@ -15,6 +18,7 @@ import dev.panamax.nn.train.History;
 import dev.panamax.nn.train.Trainer;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.backend.CpuBackend;
 import dev.panamax.tensors.memory.MemoryScope;
 import dev.panamax.tensors.memory.StepArena;
 import java.io.IOException;
@@ -51,12 +55,12 @@ public final class PanamaxWorker {
     static Map<String, Object> describe() {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("version", "Java " + Runtime.version());
-        d.put("vector", dev.panamax.kernels.Simd.describe());
-        d.put("threads", dev.panamax.kernels.Parallel.THREADS);
-        d.put("backend", dev.panamax.tensors.backend.CpuBackend.describe());
-        if (dev.panamax.ffm.openblas.Cblas.isAvailable()) {
-            d.put("openblas", dev.panamax.ffm.openblas.Cblas.library().path());
-            d.put("openblas_core", dev.panamax.ffm.openblas.Cblas.string(dev.panamax.ffm.openblas.Cblas.openblas_get_corename()));
+        d.put("vector", Simd.describe());
+        d.put("threads", Parallel.THREADS);
+        d.put("backend", CpuBackend.describe());
+        if (Cblas.isAvailable()) {
+            d.put("openblas", Cblas.library().path());
+            d.put("openblas_core", Cblas.string(Cblas.openblas_get_corename()));
         }
         return d;
     }
