@@ -134,6 +134,7 @@ LATE_OPS = {
     "conv2d max_pool2d": (lambda x, w: F.max_pool2d(nhwc_conv(x, w, (1, 1), (1, 1), "valid").permute(0, 3, 1, 2), 2, 2).permute(0, 2, 3, 1),
                           lambda: [r(3, 6, 5, 3), r(3, 2, 3, 2)]),
     "rms_norm": (lambda x, w: x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-5) * w, lambda: [r(2, 3, 17), r(17)]),
+    "gelu tanh": (lambda x: F.gelu(x, approximate="tanh"), lambda: [r(3, 37)]),
 }
 
 

@@ -7,6 +7,7 @@ import dev.panamax.kernels.OptimizerUpdate;
 import dev.panamax.kernels.Reduce;
 import dev.panamax.kernels.ReduceOp;
 import dev.panamax.kernels.UnaryOp;
+import dev.panamax.kernels.activation.Gelu;
 import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.kernels.conv.Im2col;
 import dev.panamax.kernels.conv.MaxPool;
@@ -132,6 +133,26 @@ public interface Backend {
         try (Tensor gy = g.mul(y); Tensor s = gy.sum(ax, true); Tensor d = g.sub(s)) {
             return y.mul(d);
         }
+    }
+
+    // ------------------------------------------------------------------ activations
+
+    /** GELU of every element: exact ({@code x·Φ(x)}) or, when {@code tanh}, the tanh approximation. */
+    default Tensor gelu(Tensor x, boolean tanh) {
+        Tensor y = Tensor.empty(x.dtype(), x.shape());
+        try (Tensor xc = x.contiguous()) {
+            Gelu.forward(x.dtype().byteSize(), tanh, y.segment(), 0, xc.segment(), xc.offset(), x.numel());
+        }
+        return y;
+    }
+
+    /** {@code g·gelu'(x)} for the form of {@link #gelu}. */
+    default Tensor geluBackward(Tensor g, Tensor x, boolean tanh) {
+        Tensor dx = Tensor.empty(x.dtype(), x.shape());
+        try (Tensor gc = g.contiguous(); Tensor xc = x.contiguous()) {
+            Gelu.backward(x.dtype().byteSize(), tanh, dx.segment(), 0, gc.segment(), gc.offset(), xc.segment(), xc.offset(), x.numel());
+        }
+        return dx;
     }
 
     // ------------------------------------------------------------------ bias + activation

@@ -85,6 +85,9 @@ public final class F {
     public static Var biasAdd(Var x, Var bias) { return new BiasAct(false).apply1(x, bias); }
     public static Var gelu(Var a) { return new Gelu().apply1(a); }
 
+    /** GELU's tanh approximation (GPT-2's; PyTorch's {@code gelu(x, approximate='tanh')}). */
+    public static Var geluTanh(Var a) { return new Gelu(true).apply1(a); }
+
     /** {@code x > 0 ? x : slope·x}. */
     public static Var leakyRelu(Var a, double slope) {
         try (Tensor pos = a.value().gt(0)) {

@@ -126,7 +126,19 @@ public final class OpInfos {
                 t -> t[0].add(t[1]).relu()));
         l.add(info("bias_add", v -> F.biasAdd(v[0], v[1]), biasSamples(false),
                 t -> t[0].add(t[1])));
-        l.add(info("gelu", v -> F.gelu(v[0]), unarySamples(same), null));
+        // Unary samples plus 111 values, so the F32 check reaches the vector body at any vector width.
+        Supplier<List<Tensor[]>> geluSamples = () -> {
+            List<Tensor[]> g = new ArrayList<>(unarySamples(same).get());
+            g.add(new Tensor[] {r(15, 3, 37)});
+            return g;
+        };
+        l.add(info("gelu", v -> F.gelu(v[0]), geluSamples, null));
+        l.add(info("gelu tanh", v -> F.geluTanh(v[0]), geluSamples, t -> {  // x·(1 + tanh(√(2/π)(x + 0.044715x³)))/2
+            try (Tensor x3 = t[0].mul(t[0]).mul(t[0]); Tensor u = t[0].add(x3.mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+                 Tensor th = u.tanh(); Tensor h = th.add(1.0)) {
+                return t[0].mul(h).mul(0.5);
+            }
+        }));
         l.add(info("leaky_relu", v -> F.leakyRelu(v[0], 0.1), unarySamples(t -> awayFrom(t, 0)), null));
         l.add(info("elu", v -> F.elu(v[0], 1.0), unarySamples(t -> awayFrom(t, 0)), null));
         l.add(info("silu", v -> F.silu(v[0]), unarySamples(same), t -> t[0].mul(t[0].sigmoid())));
