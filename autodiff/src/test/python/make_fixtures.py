@@ -135,6 +135,7 @@ LATE_OPS = {
                           lambda: [r(3, 6, 5, 3), r(3, 2, 3, 2)]),
     "rms_norm": (lambda x, w: x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-5) * w, lambda: [r(2, 3, 17), r(17)]),
     "gelu tanh": (lambda x: F.gelu(x, approximate="tanh"), lambda: [r(3, 37)]),
+    "layer_norm over two axes": (lambda x, g, b: F.layer_norm(x, (3, 4), g, b, 1e-5), lambda: [r(2, 3, 4), r(3, 4), r(3, 4)]),
 }
 
 

@@ -12,6 +12,7 @@ import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.kernels.conv.Im2col;
 import dev.panamax.kernels.conv.MaxPool;
 import dev.panamax.kernels.gemm.Gemm;
+import dev.panamax.kernels.norm.LayerNorm;
 import dev.panamax.kernels.norm.RmsNorm;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -280,6 +281,33 @@ public interface Backend {
     }
 
     // ------------------------------------------------------------------ normalisation
+
+    /**
+     * LayerNorm over the last axis: {@code {y, mean, rstd}} with {@code mean} and {@code rstd = 1/sqrt(var + eps)}
+     * per row (biased variance; shape: x's without the last axis) and {@code y = (x - mean)·rstd·gamma + beta}.
+     */
+    default Tensor[] layerNorm(Tensor x, Tensor gamma, Tensor beta, double eps) {
+        long cols = x.dim(x.rank() - 1), rows = x.numel() / Math.max(1, cols);
+        long[] rowShape = Arrays.copyOf(x.shape(), x.rank() - 1);
+        Tensor y = Tensor.empty(x.dtype(), x.shape()), mean = Tensor.empty(x.dtype(), rowShape), rstd = Tensor.empty(x.dtype(), rowShape);
+        try (Tensor xc = x.contiguous(); Tensor gc = gamma.contiguous(); Tensor bc = beta.contiguous()) {
+            LayerNorm.forward(x.dtype().byteSize(), y.segment(), 0, mean.segment(), 0, rstd.segment(), 0, xc.segment(), xc.offset(),
+                    gc.segment(), gc.offset(), bc.segment(), bc.offset(), rows, cols, eps);
+        }
+        return new Tensor[] {y, mean, rstd};
+    }
+
+    /** {@code {dx, dgamma, dbeta}} of {@link #layerNorm} from the upstream gradient {@code g} and the saved statistics. */
+    default Tensor[] layerNormBackward(Tensor g, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
+        long cols = x.dim(x.rank() - 1), rows = x.numel() / Math.max(1, cols);
+        Tensor dx = Tensor.empty(x.dtype(), x.shape()), dg = Tensor.empty(x.dtype(), cols), db = Tensor.empty(x.dtype(), cols);
+        try (Tensor gc = g.contiguous(); Tensor xc = x.contiguous(); Tensor wc = gamma.contiguous(); Tensor mc = mean.contiguous();
+             Tensor rc = rstd.contiguous()) {
+            LayerNorm.backward(x.dtype().byteSize(), dx.segment(), 0, dg.segment(), 0, db.segment(), 0, gc.segment(), gc.offset(),
+                    xc.segment(), xc.offset(), wc.segment(), wc.offset(), mc.segment(), mc.offset(), rc.segment(), rc.offset(), rows, cols);
+        }
+        return new Tensor[] {dx, dg, db};
+    }
 
     /**
      * RMSNorm over the last axis: {@code {y, rstd}} with {@code rstd[r] = 1/sqrt(mean_c x[r,c]² + eps)} (shape:

@@ -16,6 +16,7 @@ import dev.panamax.autodiff.op.Gather;
 import dev.panamax.autodiff.op.Gelu;
 import dev.panamax.autodiff.op.Im2col;
 import dev.panamax.autodiff.op.IndexSelect;
+import dev.panamax.autodiff.op.LayerNorm;
 import dev.panamax.autodiff.op.Log;
 import dev.panamax.autodiff.op.MatMul;
 import dev.panamax.autodiff.op.Max;
@@ -365,6 +366,9 @@ public final class F {
     /** Normalises over the last {@code dims} dimensions, then scales and shifts: {@code (x - μ)/sqrt(σ² + eps)·γ + β}. */
     public static Var layerNorm(Var x, int dims, Var gamma, Var beta, double eps) {
         int r = x.shape().length;
+        if (dims == 1 && gamma.shape().length == 1 && beta.shape().length == 1) {
+            return new LayerNorm(eps).apply1(x, gamma, beta);  // the last axis: the fused kernel
+        }
         int[] axes = java.util.stream.IntStream.range(r - dims, r).toArray();
         Var mu = mean(x, axes, true);
         Var v = var(x, axes, true, 0);

@@ -187,8 +187,16 @@ public final class OpInfos {
                         return n.mul(t[1]);
                     }
                 }));
-        l.add(info("layer_norm", v -> F.layerNorm(v[0], 1, v[1], v[2], 1e-5),
-                () -> one(r(1, 3, 5), r(2, 5), r(3, 5)), null));
+        l.add(info("layer_norm", v -> F.layerNorm(v[0], 1, v[1], v[2], 1e-5), () -> List.of(new Tensor[] {r(1, 3, 5), r(2, 5), r(3, 5)},
+                new Tensor[] {nc(4, 4, 3), r(5, 3), r(6, 3)}, new Tensor[] {r(7, 2, 3, 37), r(8, 37), r(9, 37)},
+                new Tensor[] {r(10, 2, 1), r(11, 1), r(12, 1)}), t -> {  // (x - mean)/sqrt(var + eps)·γ + β from tensor ops
+                    try (Tensor mu = t[0].mean(new int[] {-1}, true); Tensor d = t[0].sub(mu); Tensor sq = d.mul(d);
+                         Tensor v = sq.mean(new int[] {-1}, true); Tensor s = v.add(1e-5).sqrt(); Tensor xhat = d.div(s)) {
+                        return xhat.mul(t[1]).add(t[2]);
+                    }
+                }));
+        l.add(info("layer_norm over two axes", v -> F.layerNorm(v[0], 2, v[1], v[2], 1e-5),
+                () -> one(r(13, 2, 3, 4), r(14, 3, 4), r(15, 3, 4)), null));
         l.add(info("batch_norm", v -> F.batchNorm(v[0], v[1], v[2], Tensor.zeros(DType.F64, 3), Tensor.ones(DType.F64, 3), true, 0.99, 1e-3),
                 () -> one(r(1, 4, 2, 3), r(2, 3), r(3, 3)), null));
         int[] one1 = {1, 1}, strided = {2, 1}, dilated = {1, 2};
