@@ -5,7 +5,10 @@ import dev.panamax.autodiff.Var;
 import dev.panamax.tensors.Rng;
 import java.util.function.UnaryOperator;
 
-/** {@code activation(x · kernel + bias)}; kernel (in, units) Glorot-uniform, bias zeros, as in Keras. */
+/**
+ * {@code activation(x · kernel + bias)} over the last axis, {@code (..., in) → (..., units)}; kernel (in, units)
+ * Glorot-uniform, bias zeros, as in Keras.
+ */
 public final class Dense extends Layer {
     private final int units;
     private final String activation;
@@ -21,17 +24,17 @@ public final class Dense extends Layer {
 
     @Override
     public long[] outputShape(long[] in) {
-        if (in.length != 1) {
-            throw new IllegalArgumentException(name() + ": Dense expects flat input (features), got shape "
-                    + java.util.Arrays.toString(in) + "; add a Flatten layer before it");
-        }
-        return new long[] {units};
+        if (in.length == 0) throw new IllegalArgumentException(name() + ": Dense needs at least one input axis (features)");
+        long[] out = in.clone();  // applied over the last axis, as in Keras: (..., features) → (..., units)
+        out[out.length - 1] = units;
+        return out;
     }
 
     @Override
     protected void createParams(long[] in, Rng rng) {
-        params.add(Var.param(Initializers.create(kernelInit, rng, in[0], units, in[0], units)));
-        params.add(Var.param(Initializers.create(biasInit, rng, in[0], units, units)));
+        long features = in[in.length - 1];
+        params.add(Var.param(Initializers.create(kernelInit, rng, features, units, features, units)));
+        params.add(Var.param(Initializers.create(biasInit, rng, features, units, units)));
     }
 
     @Override

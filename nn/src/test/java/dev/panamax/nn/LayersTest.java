@@ -52,4 +52,24 @@ class LayersTest {
             assertTrue(e.getMessage().contains("[0, 5)"), e.getMessage());
         }
     }
+
+    /** Dense over the last axis, as Keras: (2, 4, 5) → (2, 4, 3), each row the same product as a flat Dense. */
+    @Test
+    void denseAppliesOverTheLastAxis() {
+        try (MemoryScope s = MemoryScope.open("dense")) {
+            Dense d = new Dense(3, "linear");
+            Tensor x = Tensor.uniform(new Rng(3), -1, 1, DType.F32, 2, 4, 5);
+            Var y = d.apply(Var.of(x), false, new Rng(1));
+            assertArrayEquals(new long[] {2, 4, 3}, y.shape());
+            float[] w = d.params().get(0).value().toFloatArray(), b = d.params().get(1).value().toFloatArray(), xs = x.toFloatArray();
+            float[] got = y.value().toFloatArray();
+            for (int r = 0; r < 8; r++) {
+                for (int u = 0; u < 3; u++) {
+                    double want = b[u];
+                    for (int i = 0; i < 5; i++) want += xs[r * 5 + i] * w[i * 3 + u];
+                    assertEquals(want, got[r * 3 + u], 1e-5, "row " + r + ", unit " + u);
+                }
+            }
+        }
+    }
 }

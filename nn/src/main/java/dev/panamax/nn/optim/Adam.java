@@ -34,6 +34,6 @@ public class Adam extends Optimizer {
 
     @Override
     protected void update(Tensor w, Tensor g, Tensor[] s, double lr) {
-        Backend.of(w).adam(w, g, s[0], s[1], (float) lr, beta1, beta2, eps, iterations, 0f, weightDecay);
+        Backend.of(w).adam(w, g, s[0], s[1], (float) lr, beta1, beta2, eps, iterations, 0f, decaysCurrentParameter() ? weightDecay : 0f);
     }
 }

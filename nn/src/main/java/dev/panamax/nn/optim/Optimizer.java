@@ -4,9 +4,12 @@ import dev.panamax.autodiff.Var;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Base of the optimizers: a learning rate (fixed or from a {@link LearningRateSchedule}), optional gradient
@@ -64,6 +67,22 @@ public abstract class Optimizer {
         return iterations;
     }
 
+    /** Parameters weight decay leaves alone: biases, norms, embeddings (PyTorch's parameter groups, nanoGPT's rule). */
+    private final Set<Var> exemptFromDecay = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Whether the parameter being updated takes weight decay; read by {@link #update}. */
+    private boolean decayCurrent = true;
+
+    /** Exempts {@code params} from weight decay (their updates ignore it); others keep it. */
+    public Optimizer withoutWeightDecay(Collection<Var> params) {
+        exemptFromDecay.addAll(params);
+        return this;
+    }
+
+    /** Inside {@link #update}: whether weight decay applies to the parameter being updated. */
+    protected final boolean decaysCurrentParameter() {
+        return decayCurrent;
+    }
+
     /** One update of every parameter that has a gradient. */
     public final void step(List<Var> params) {
         double lr = learningRate();
@@ -92,6 +111,7 @@ public abstract class Optimizer {
             if (!w.isContiguous() || !g.isContiguous() || w.dtype() != DType.F32) {
                 throw new IllegalStateException(getClass().getSimpleName() + ": parameters must be contiguous F32");
             }
+            decayCurrent = !exemptFromDecay.contains(p);
             update(w, g, state.computeIfAbsent(p, k -> newState(w)), lr);
             w.markModified();
         }

@@ -1,10 +1,10 @@
 package dev.panamax.nn.optim;
 
-import dev.panamax.autodiff.functional.F;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.panamax.autodiff.Var;
+import dev.panamax.autodiff.functional.F;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.util.List;
@@ -72,5 +72,23 @@ class OptimizerTest {
         assertEquals(0.5, pw.at(7), 0);
         // A schedule drives the optimizer: the first step uses step 0's rate.
         assertArrayEquals(expect(i -> W[i] - 0.1 * G[i]), run(new Sgd(1).schedule(s -> 0.1), 1), 1e-6f);
+    }
+
+    /** AdamW's decoupled decay shrinks a decayed parameter by lr·decay·w and leaves an exempt one alone. */
+    @Test
+    void weightDecayExemptionsTakePlainAdamSteps() {
+        try (MemoryScope s = MemoryScope.open("decay")) {
+            Var decayed = Var.param(Tensor.of(new float[] {1, -2, 0.5f}, 3)), exempt = Var.param(Tensor.of(new float[] {1, -2, 0.5f}, 3));
+            Tensor g = Tensor.of(new float[] {0.5f, -1, 0.25f}, 3);
+            F.sum(F.add(F.mul(decayed, Var.of(g)), F.mul(exempt, Var.of(g)))).backward();
+            Adam adamW = Adam.adamW(0.1, 0.2);
+            adamW.withoutWeightDecay(List.of(exempt));
+            adamW.step(List.of(decayed, exempt));
+            float[] d = decayed.value().toFloatArray(), e = exempt.value().toFloatArray();
+            for (int i = 0; i < 3; i++) assertEquals(e[i] - 0.1 * 0.2 * W[i], d[i], 1e-6, "element " + i);
+            // The exempt one took exactly Adam's first step: w - lr·sign(g) (m̂ = g, v̂ = g², eps negligible).
+            for (int i = 0; i < 3; i++) assertEquals(W[i] - 0.1 * Math.signum(G[i]), e[i], 1e-5, "exempt element " + i);
+            adamW.close();
+        }
     }
 }
