@@ -120,7 +120,7 @@ class SequentialTest {
         try (MemoryScope s = MemoryScope.open("t")) {
             assertThrows(IllegalArgumentException.class, () -> new Dense(0, "relu"));
             assertThrows(IllegalArgumentException.class, () -> Activations.byName("swoosh"));
-            assertThrows(IllegalArgumentException.class, () -> new Sequential(1).add(new Dense(3, null)).build(4, 4));
+            assertThrows(IllegalArgumentException.class, () -> new Sequential(1).add(new Reshape(5)).build(4, 4), "16 values into 5");
             Sequential built = new Sequential(1).add(new Dense(2, "relu")).build(3);
             assertThrows(IllegalStateException.class, () -> built.build(4), "built for other inputs");
             assertThrows(IllegalStateException.class, () -> built.add(new Dense(1, null)), "layers come before build");

@@ -1,0 +1,83 @@
+package dev.panamax.nn.transformer;
+
+import dev.panamax.autodiff.Var;
+import dev.panamax.autodiff.functional.F;
+import dev.panamax.nn.Layer;
+import dev.panamax.tensors.Rng;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Multi-head self-attention over {@code (T, C)} inputs: one fused projection to queries, keys and values
+ * ({@code C → 3C}), {@code heads} heads of {@code C / heads} channels attending in parallel (causally when
+ * {@code causal}: position t sees positions ≤ t), and an output projection ({@code C → C}). Weights are GPT-2's
+ * layout: {@code qkv_kernel (C, 3C)} with columns {@code [q | k | v]}, {@code qkv_bias (3C)},
+ * {@code out_kernel (C, C)}, {@code out_bias (C)}; kernels drawn from N(0, 0.02²), the output projection's scaled by
+ * {@code outputScale} (GPT-2 scales it by 1/sqrt(2·layers)), biases zero.
+ */
+public final class MultiHeadAttention extends Layer {
+    private final int heads;
+    private final boolean causal;
+    private final double outputScale;
+
+    public MultiHeadAttention(int heads, boolean causal) {
+        this(heads, causal, 1.0);
+    }
+
+    public MultiHeadAttention(int heads, boolean causal, double outputScale) {
+        super("multi_head_attention");
+        if (heads <= 0) throw new IllegalArgumentException("MultiHeadAttention: heads must be positive, got " + heads);
+        this.heads = heads;
+        this.causal = causal;
+        this.outputScale = outputScale;
+    }
+
+    public int heads() {
+        return heads;
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        if (in.length != 2 || in[1] % heads != 0) {
+            throw new IllegalArgumentException(name() + ": input must be (T, C) with C divisible by " + heads + " heads, got "
+                    + Arrays.toString(in));
+        }
+        return in.clone();
+    }
+
+    @Override
+    protected void createParams(long[] in, Rng rng) {
+        long c = in[1];
+        params.add(Var.param(GptInit.normal(rng, 0.02, c, 3 * c)));
+        params.add(Var.param(GptInit.zeros(3 * c)));
+        params.add(Var.param(GptInit.normal(rng, 0.02 * outputScale, c, c)));
+        params.add(Var.param(GptInit.zeros(c)));
+    }
+
+    @Override
+    public List<String> paramNames() {
+        return List.of("qkv_kernel", "qkv_bias", "out_kernel", "out_bias");
+    }
+
+    @Override
+    public Var forward(Var x, boolean training, Rng rng) {
+        long[] s = x.shape();  // (B, T, C)
+        long b = s[0], t = s[1], c = s[2], d = c / heads;
+        Var qkv = F.biasAdd(F.matmul(x, params.get(0)), params.get(1));             // (B, T, 3C)
+        Var split = F.permute(F.reshape(qkv, b, t, 3, heads, d), 2, 0, 3, 1, 4);   // (3, B, H, T, D)
+        Var q = part(split, 0, b, t, d), k = part(split, 1, b, t, d), v = part(split, 2, b, t, d);
+        Var a = Attend.attention(q, k, v, causal);                                    // (B, H, T, D)
+        Var merged = F.reshape(F.permute(a, 0, 2, 1, 3), b, t, c);                    // (B, T, C)
+        return F.biasAdd(F.matmul(merged, params.get(2)), params.get(3));
+    }
+
+    /** Queries (0), keys (1) or values (2): {@code (B, H, T, D)}. */
+    private Var part(Var split, int which, long b, long t, long d) {
+        return F.reshape(F.slice(split, 0, which, which + 1, 1), b, heads, t, d);
+    }
+
+    @Override
+    public String configJson() {
+        return "{\"heads\": " + heads + ", \"causal\": " + causal + ", \"output_scale\": " + outputScale + "}";
+    }
+}
