@@ -1,5 +1,6 @@
 package dev.panamax.nn.transformer;
 
+import dev.panamax.autodiff.GradMode;
 import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.functional.F;
 import dev.panamax.nn.Layer;
@@ -119,18 +120,48 @@ public final class Gpt implements Model {
 
     /** The last hidden states after the final norm: {@code (B, T, C)}. */
     private Var hidden(Var ids, boolean training) {
-        long t = ids.shape()[1];
-        Var h;
-        try (Tensor i = ids.value().to(DType.I64); Tensor hi = i.max(); Tensor lo = i.min()) {
+        Var h = embed(ids.value(), 0);
+        for (TransformerBlock b : blocks) h = b.forward(h, training, rng);
+        return norm.forward(h, training, rng);
+    }
+
+    /** Token plus position embeddings {@code (B, T, C)} of ids {@code (B, T)} at positions {@code start, start + T}. */
+    private Var embed(Tensor ids, long start) {
+        long t = ids.dim(1);
+        try (Tensor i = ids.to(DType.I64); Tensor hi = i.max(); Tensor lo = i.min()) {
             long max = (long) hi.item(), min = (long) lo.item();
             if (min < 0 || max >= config.vocab()) {
                 throw new IllegalArgumentException("gpt: token ids must lie in [0, " + config.vocab() + "), found " + min + " to " + max);
             }
-            h = F.embedding(tokens.params().get(0), i);
+            return F.add(F.embedding(tokens.params().get(0), i), F.slice(positions.params().get(0), 0, start, start + t, 1));
         }
-        h = F.add(h, F.slice(positions.params().get(0), 0, 0, t, 1));
-        for (TransformerBlock b : blocks) h = b.forward(h, training, rng);
-        return norm.forward(h, training, rng);
+    }
+
+    /** An empty key/value cache for generating one sequence with {@link #forwardCached}; the caller closes it. */
+    public KvCache newCache() {
+        if (inputShape == null) build();
+        return new KvCache(config.layers(), config.heads(), config.context(), config.dim() / config.heads());
+    }
+
+    /**
+     * Logits {@code (n, vocab)} for the next {@code n} tokens of one sequence whose earlier tokens {@code cache}
+     * holds: the same logits {@link #forward} gives at those positions over the whole sequence, for one position's
+     * work each. Inference only (records no gradient); the caller's scope owns the result.
+     */
+    public Tensor forwardCached(int[] newTokens, KvCache cache) {
+        long start = cache.length(), n = newTokens.length;
+        if (n == 0 || start + n > config.context()) {
+            throw new IllegalArgumentException("gpt: " + (start + n) + " positions exceed the context " + config.context());
+        }
+        try (GradMode.Switch off = GradMode.noGrad(); Tensor ids = Tensor.of(newTokens, 1, n)) {
+            Var h = embed(ids, start);
+            cache.beginStep(n);
+            for (int i = 0; i < blocks.size(); i++) h = blocks.get(i).forwardCached(h, cache.slot(i));
+            cache.endStep();
+            h = norm.forward(h, false, rng);
+            Var logits = F.matmul(F.reshape(h, n, config.dim()), F.transpose(tokens.params().get(0), 0, 1));
+            return logits.value();
+        }
     }
 
     /** The loss over every position: logits {@code (B·T, V)} against the next-token ids {@code (B, T)} flattened. */

@@ -71,6 +71,22 @@ public final class MultiHeadAttention extends Layer {
         return F.biasAdd(F.matmul(merged, params.get(2)), params.get(3));
     }
 
+    /**
+     * The forward pass for {@code n} new positions of one sequence, {@code x (1, n, C)}, with the keys and values
+     * of the earlier positions taken from {@code cache} and the new ones appended to it: the same output as
+     * {@link #forward} over the whole sequence gives at those positions. Inference only (records no gradient).
+     */
+    Var forwardCached(Var x, KvCache.Slot cache) {
+        long[] s = x.shape();  // (1, n, C)
+        long n = s[1], c = s[2], d = c / heads;
+        Var qkv = F.biasAdd(F.matmul(x, params.get(0)), params.get(1));
+        Var split = F.permute(F.reshape(qkv, 1, n, 3, heads, d), 2, 0, 3, 1, 4);   // (3, 1, H, n, D)
+        Var q = part(split, 0, 1, n, d);
+        cache.append(part(split, 1, 1, n, d).value(), part(split, 2, 1, n, d).value());
+        Var a = Attend.attention(q, Var.of(cache.keys()), Var.of(cache.values()), causal);  // (1, H, n, D)
+        return F.biasAdd(F.matmul(F.reshape(F.permute(a, 0, 2, 1, 3), 1, n, c), params.get(2)), params.get(3));
+    }
+
     /** Queries (0), keys (1) or values (2): {@code (B, H, T, D)}. */
     private Var part(Var split, int which, long b, long t, long d) {
         return F.reshape(F.slice(split, 0, which, which + 1, 1), b, heads, t, d);

@@ -70,6 +70,12 @@ public final class TransformerBlock extends Layer {
         return F.add(h, mlp.forward(norm2.forward(h, training, rng), training, rng));
     }
 
+    /** {@link #forward} for new positions of one sequence, attending over {@code cache}; see {@link MultiHeadAttention}. */
+    Var forwardCached(Var x, KvCache.Slot cache) {
+        Var h = F.add(x, attention.forwardCached(norm1.forward(x, false, null), cache));
+        return F.add(h, mlp.forward(norm2.forward(h, false, null), false, null));
+    }
+
     @Override
     public String configJson() {
         return "{\"heads\": " + attention.heads() + "}";
