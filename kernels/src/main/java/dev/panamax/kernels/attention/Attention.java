@@ -55,8 +55,15 @@ public final class Attention {
     static final int BK = 64;
     /** Multiply-adds ({@code B·H·Tq·Tk·D}) below which waking the pool's workers costs more than it saves. */
     static final long MIN_PARALLEL_MACS = 1 << 12;
+    /** Spare values after the transposed keys and values, so a vector of scores may run past the last key. */
+    static final int PAD = 16;
 
     private Attention() {}
+
+    /** Keeps the Vector API classes unloaded when the module is absent. */
+    private static final class VectorPath {
+        static final boolean FITS = Simd.ENABLED && Vector.fits();
+    }
 
     /**
      * The geometry and masks of one call.
@@ -102,7 +109,7 @@ public final class Attention {
     /** {@code out (B, H, Tq, D)} and {@code lse (B, H, Tq)} from {@code q (B, H, Tq, D)}, {@code k, v (B, H, Tk, D)}. */
     public static void forward(int width, MemorySegment out, long outOff, MemorySegment lse, long lseOff, MemorySegment q, long qOff,
                                MemorySegment k, long kOff, MemorySegment v, long vOff, Dims s) {
-        forward(width, Simd.ENABLED, out, outOff, lse, lseOff, q, qOff, k, kOff, v, vOff, s);
+        forward(width, VectorPath.FITS, out, outOff, lse, lseOff, q, qOff, k, kOff, v, vOff, s);
     }
 
     /** {@link #forward} with the F32 path chosen: {@code vec} the Vector API loops, else their scalar twins (for tests). */
@@ -125,7 +132,7 @@ public final class Attention {
     public static void backward(int width, MemorySegment dq, long dqOff, MemorySegment dk, long dkOff, MemorySegment dv, long dvOff,
                                 MemorySegment dout, long gOff, MemorySegment q, long qOff, MemorySegment k, long kOff, MemorySegment v,
                                 long vOff, MemorySegment out, long outOff, MemorySegment lse, long lseOff, Dims s) {
-        backward(width, Simd.ENABLED, dq, dqOff, dk, dkOff, dv, dvOff, dout, gOff, q, qOff, k, kOff, v, vOff, out, outOff, lse, lseOff, s);
+        backward(width, VectorPath.FITS, dq, dqOff, dk, dkOff, dv, dvOff, dout, gOff, q, qOff, k, kOff, v, vOff, out, outOff, lse, lseOff, s);
     }
 
     /** {@link #backward} with the F32 path chosen, as in {@code forward}. */
@@ -203,7 +210,7 @@ public final class Attention {
         Floats w = FLOATS.get();
         w.q = Floats.fit(w.q, tq * d);
         w.k = Floats.fit(w.k, tk * d);
-        w.kt = Floats.fit(w.kt, tk * d);
+        w.kt = Floats.fit(w.kt, tk * d + PAD);
         w.v = Floats.fit(w.v, tk * d);
         w.acc = Floats.fit(w.acc, BQ * d);
         loadScaled(w.q, q, qo + qAt(s, h), tq * d, (float) s.scale());
@@ -281,8 +288,8 @@ public final class Attention {
         w.g = Floats.fit(w.g, tq * d);
         w.dq = Floats.fit(w.dq, tq * d);
         w.k = Floats.fit(w.k, tk * d);
-        w.kt = Floats.fit(w.kt, tk * d);
-        w.vt = Floats.fit(w.vt, tk * d);
+        w.kt = Floats.fit(w.kt, tk * d + PAD);
+        w.vt = Floats.fit(w.vt, tk * d + PAD);
         w.dk = Floats.fit(w.dk, tk * d);
         w.dv = Floats.fit(w.dv, tk * d);
         w.di = Floats.fit(w.di, tq);
@@ -574,31 +581,43 @@ public final class Attention {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
         private static final int L = S.length();
 
-        /**
-         * {@link #dotsF}, {@code L} keys at a time: the keys are transposed, so a vector holds one coordinate of
-         * {@code L} consecutive keys and the scores come out without a lane reduction. Two vectors of keys per
-         * step give two independent multiply-add chains.
-         */
-        static void dots(float[] s, float[] a, int ai, float[] bt, int ld, int d, int j0, int n) {
-            int body2 = n - n % (2 * L), body = S.loopBound(n);
-            for (int j = 0; j < body2; j += 2 * L) dots2(s, a, ai, bt, ld, d, j0 + j, j);
-            if (body2 < body) {
-                FloatVector acc = FloatVector.zero(S);
-                for (int c = 0, at = j0 + body2; c < d; c++, at += ld) acc = FloatVector.fromArray(S, bt, at).fma(FloatVector.broadcast(S, a[ai + c]), acc);
-                acc.intoArray(s, body2);
-            }
-            dotsF(s, a, ai, bt, ld, d, j0, body, n);
+        /** A vector of scores fits the padding and the score buffer ({@link #BK} a multiple of the lane count). */
+        static boolean fits() {
+            return L <= PAD && BK % L == 0;
         }
 
-        private static void dots2(float[] s, float[] a, int ai, float[] bt, int ld, int d, int from, int j) {
-            FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+        /**
+         * {@link #dotsF}, {@code L} keys at a time: the keys are transposed, so a vector holds one coordinate of
+         * {@code L} consecutive keys and the scores come out without a lane reduction. Four vectors of keys per step
+         * keep four independent multiply-add chains in flight. The last vector may run past key {@code n}: the
+         * transposed arrays have {@link #PAD} spare values, {@code s} has room for {@link #BK}, and the extra scores
+         * are never read.
+         */
+        static void dots(float[] s, float[] a, int ai, float[] bt, int ld, int d, int j0, int n) {
+            int j = 0;
+            for (; j + 4 * L <= n; j += 4 * L) dots4(s, a, ai, bt, ld, d, j0 + j, j);
+            for (; j < n; j += L) dots1(s, a, ai, bt, ld, d, j0 + j, j);
+        }
+
+        private static void dots4(float[] s, float[] a, int ai, float[] bt, int ld, int d, int from, int j) {
+            FloatVector acc0 = FloatVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
             for (int c = 0, at = from; c < d; c++, at += ld) {
                 FloatVector x = FloatVector.broadcast(S, a[ai + c]);
                 acc0 = FloatVector.fromArray(S, bt, at).fma(x, acc0);
                 acc1 = FloatVector.fromArray(S, bt, at + L).fma(x, acc1);
+                acc2 = FloatVector.fromArray(S, bt, at + 2 * L).fma(x, acc2);
+                acc3 = FloatVector.fromArray(S, bt, at + 3 * L).fma(x, acc3);
             }
             acc0.intoArray(s, j);
             acc1.intoArray(s, j + L);
+            acc2.intoArray(s, j + 2 * L);
+            acc3.intoArray(s, j + 3 * L);
+        }
+
+        private static void dots1(float[] s, float[] a, int ai, float[] bt, int ld, int d, int from, int j) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = 0, at = from; c < d; c++, at += ld) acc = FloatVector.fromArray(S, bt, at).fma(FloatVector.broadcast(S, a[ai + c]), acc);
+            acc.intoArray(s, j);
         }
 
         static float max(float[] s, int n) {
@@ -631,15 +650,27 @@ public final class Attention {
             dsFromDpF(dp, p, body, n, di);
         }
 
-        /** {@link #accumulateF}, {@code L} coordinates at a time, the accumulator in a register across the keys. */
+        /**
+         * {@link #accumulateF}, {@code L} coordinates at a time, the sums in registers across the keys: four
+         * accumulators (keys {@code j mod 4}) so the multiply-adds do not wait on each other.
+         */
         static void accumulate(float[] acc, int ai, float keep, float[] w, float[] rows, int j0, int d, int n) {
             int body = S.loopBound(d);
-            for (int c = 0; c < body; c += L) {
-                FloatVector a = FloatVector.fromArray(S, acc, ai + c).mul(keep);
-                for (int j = 0, at = j0 * d + c; j < n; j++, at += d) a = FloatVector.fromArray(S, rows, at).fma(FloatVector.broadcast(S, w[j]), a);
-                a.intoArray(acc, ai + c);
-            }
+            for (int c = 0; c < body; c += L) accumulateColumns(acc, ai + c, keep, w, rows, j0 * d + c, d, n);
             accumulateF(acc, ai, keep, w, rows, j0, d, body, n);
+        }
+
+        private static void accumulateColumns(float[] acc, int ai, float keep, float[] w, float[] rows, int from, int d, int n) {
+            FloatVector a0 = FloatVector.fromArray(S, acc, ai).mul(keep), a1 = FloatVector.zero(S), a2 = a1, a3 = a1;
+            int j = 0;
+            for (int at = from; j + 4 <= n; j += 4, at += 4 * d) {
+                a0 = FloatVector.fromArray(S, rows, at).fma(FloatVector.broadcast(S, w[j]), a0);
+                a1 = FloatVector.fromArray(S, rows, at + d).fma(FloatVector.broadcast(S, w[j + 1]), a1);
+                a2 = FloatVector.fromArray(S, rows, at + 2 * d).fma(FloatVector.broadcast(S, w[j + 2]), a2);
+                a3 = FloatVector.fromArray(S, rows, at + 3 * d).fma(FloatVector.broadcast(S, w[j + 3]), a3);
+            }
+            for (int at = from + j * d; j < n; j++, at += d) a0 = FloatVector.fromArray(S, rows, at).fma(FloatVector.broadcast(S, w[j]), a0);
+            a0.add(a1).add(a2.add(a3)).intoArray(acc, ai);
         }
 
         static void scatter(float[] dst, int j0, float[] w, float[] src, int si, int d, int n) {
