@@ -136,7 +136,25 @@ LATE_OPS = {
     "rms_norm": (lambda x, w: x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-5) * w, lambda: [r(2, 3, 17), r(17)]),
     "gelu tanh": (lambda x: F.gelu(x, approximate="tanh"), lambda: [r(3, 37)]),
     "layer_norm over two axes": (lambda x, g, b: F.layer_norm(x, (3, 4), g, b, 1e-5), lambda: [r(2, 3, 4), r(3, 4), r(3, 4)]),
+    "scaled_dot_product_attention": (lambda q, k, v: sdpa(q, k, v), lambda: [r(2, 3, 35, 9), r(2, 3, 67, 9), r(2, 3, 67, 9)]),
+    "causal attention": (lambda q, k, v: sdpa(q, k, v, causal=True), lambda: [r(1, 2, 5, 9), r(1, 2, 7, 9), r(1, 2, 7, 9)]),
+    "attention key padding": (lambda q, k, v: sdpa(q, k, v, lengths=[5, 2]), lambda: [r(2, 2, 4, 3), r(2, 2, 6, 3), r(2, 2, 6, 3)]),
+    "causal attention key padding": (lambda q, k, v: sdpa(q, k, v, causal=True, lengths=[7, 3]),
+                                     lambda: [r(2, 2, 7, 5), r(2, 2, 7, 5), r(2, 2, 7, 5)]),
 }
+
+
+def sdpa(q, k, v, causal=False, lengths=None):
+    """Attention as matmul + masked softmax + matmul (PyTorch 1.13 has no F.scaled_dot_product_attention). Causal:
+    query i sees keys j <= i + Tk - Tq (queries aligned to the end of the keys); lengths: the first lengths[b] keys."""
+    tq, tk = q.shape[-2], k.shape[-2]
+    visible = torch.ones(q.shape[0], 1, tq, tk, dtype=torch.bool)
+    if causal:
+        visible &= torch.ones(tq, tk, dtype=torch.bool).tril(tk - tq)
+    if lengths is not None:
+        visible &= (torch.arange(tk)[None, :] < torch.tensor(lengths)[:, None])[:, None, None, :]
+    scores = q @ k.transpose(-1, -2) / q.shape[-1] ** 0.5
+    return torch.softmax(scores.masked_fill(~visible, float("-inf")), -1) @ v
 
 
 def avg_same(x):

@@ -8,6 +8,7 @@ import dev.panamax.kernels.Reduce;
 import dev.panamax.kernels.ReduceOp;
 import dev.panamax.kernels.UnaryOp;
 import dev.panamax.kernels.activation.Gelu;
+import dev.panamax.kernels.attention.Attention;
 import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.kernels.conv.Im2col;
 import dev.panamax.kernels.conv.MaxPool;
@@ -333,5 +334,44 @@ public interface Backend {
                     xc.offset(), wc.segment(), wc.offset(), rc.segment(), rc.offset(), rows, cols);
         }
         return new Tensor[] {dx, dw};
+    }
+
+    // ------------------------------------------------------------------ attention
+
+    /**
+     * Scaled dot-product attention of {@code q (B, H, Tq, D)} over {@code k, v (B, H, Tk, D)}: {@code {out, lse}} with
+     * {@code out (B, H, Tq, D) = softmax(scale·q·kᵀ, masked)·v} and {@code lse (B, H, Tq)} the log-sum-exp of each
+     * query row's visible scores ({@code +∞}, with {@code out = 0}, for a row that sees no key). Causal: query
+     * {@code i} sees keys {@code j <= i + Tk - Tq} (queries aligned to the end of the keys); {@code keyLengths}
+     * (null: all) keeps the first {@code keyLengths[b]} keys of batch element {@code b}. One fused pass
+     * ({@code kernels.attention.Attention}); the scores are never stored whole.
+     */
+    default Tensor[] attention(Tensor q, Tensor k, Tensor v, boolean causal, int[] keyLengths, double scale) {
+        Attention.Dims s = attentionDims(q, k, causal, keyLengths, scale);
+        Tensor out = Tensor.empty(q.dtype(), q.shape()), lse = Tensor.empty(q.dtype(), s.batch(), s.heads(), s.tq());
+        try (Tensor qc = q.contiguous(); Tensor kc = k.contiguous(); Tensor vc = v.contiguous()) {
+            Attention.forward(q.dtype().byteSize(), out.segment(), 0, lse.segment(), 0, qc.segment(), qc.offset(), kc.segment(),
+                    kc.offset(), vc.segment(), vc.offset(), s);
+        }
+        return new Tensor[] {out, lse};
+    }
+
+    /** {@code {dq, dk, dv}} of {@link #attention} from the upstream gradient {@code dout} and the forward's {@code out, lse}. */
+    default Tensor[] attentionBackward(Tensor dout, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, boolean causal,
+                                       int[] keyLengths, double scale) {
+        Attention.Dims s = attentionDims(q, k, causal, keyLengths, scale);
+        Tensor dq = Tensor.empty(q.dtype(), q.shape()), dk = Tensor.empty(k.dtype(), k.shape()), dv = Tensor.empty(v.dtype(), v.shape());
+        try (Tensor gc = dout.contiguous(); Tensor qc = q.contiguous(); Tensor kc = k.contiguous(); Tensor vc = v.contiguous();
+             Tensor oc = out.contiguous(); Tensor lc = lse.contiguous()) {
+            Attention.backward(q.dtype().byteSize(), dq.segment(), 0, dk.segment(), 0, dv.segment(), 0, gc.segment(), gc.offset(),
+                    qc.segment(), qc.offset(), kc.segment(), kc.offset(), vc.segment(), vc.offset(), oc.segment(), oc.offset(),
+                    lc.segment(), lc.offset(), s);
+        }
+        return new Tensor[] {dq, dk, dv};
+    }
+
+    private static Attention.Dims attentionDims(Tensor q, Tensor k, boolean causal, int[] keyLengths, double scale) {
+        return new Attention.Dims((int) q.dim(0), (int) q.dim(1), (int) q.dim(2), (int) k.dim(2), (int) q.dim(3), scale, causal,
+                keyLengths);
     }
 }
