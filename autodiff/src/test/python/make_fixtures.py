@@ -141,7 +141,17 @@ LATE_OPS = {
     "attention key padding": (lambda q, k, v: sdpa(q, k, v, lengths=[5, 2]), lambda: [r(2, 2, 4, 3), r(2, 2, 6, 3), r(2, 2, 6, 3)]),
     "causal attention key padding": (lambda q, k, v: sdpa(q, k, v, causal=True, lengths=[7, 3]),
                                      lambda: [r(2, 2, 7, 5), r(2, 2, 7, 5), r(2, 2, 7, 5)]),
+    "rope": (lambda x: rope(x, 3, 10000.0), lambda: [r(2, 5, 8)]),
 }
+
+
+def rope(x, start, base):
+    """GPT-NeoX/LLaMA rotary embedding, half-split: pairs (x[i], x[i + D/2]) rotated by (start + t)·base^(-2i/D)."""
+    t, d = x.shape[-2], x.shape[-1]
+    inv = base ** (-2.0 * torch.arange(d // 2, dtype=torch.float64) / d)
+    ang = (start + torch.arange(t, dtype=torch.float64))[:, None] * inv[None, :]
+    x1, x2 = x[..., : d // 2], x[..., d // 2:]
+    return torch.cat([x1 * ang.cos() - x2 * ang.sin(), x2 * ang.cos() + x1 * ang.sin()], dim=-1)
 
 
 def sdpa(q, k, v, causal=False, lengths=None):

@@ -362,6 +362,35 @@ public final class F {
         }
     }
 
+    // ---------------------------------------------------------------- positions
+
+    /**
+     * Rotary position embedding (RoPE, GPT-NeoX/LLaMA's half-split form) of {@code x (..., T, D)}, D even: for
+     * position {@code p = start + t} and {@code i < D/2}, the pair {@code (x[i], x[i + D/2])} is rotated by the angle
+     * {@code p·base^(-2i/D)}. Composed from slices, products and a concat, so it needs no backward of its own.
+     */
+    public static Var rope(Var x, long start, double base) {
+        long[] s = x.shape();
+        int r = s.length;
+        if (r < 2 || s[r - 1] % 2 != 0) throw new IllegalArgumentException("rope: input must be (..., T, D) with D even, got " + Arrays.toString(s));
+        long t = s[r - 2], d = s[r - 1], half = d / 2;
+        double[] cos = new double[(int) (t * half)], sin = new double[cos.length];
+        for (int p = 0; p < t; p++) {
+            for (int i = 0; i < half; i++) {
+                double angle = (start + p) * Math.pow(base, -2.0 * i / d);
+                cos[(int) (p * half + i)] = Math.cos(angle);
+                sin[(int) (p * half + i)] = Math.sin(angle);
+            }
+        }
+        Var c, sn;
+        try (Tensor c64 = Tensor.of(cos, t, half); Tensor s64 = Tensor.of(sin, t, half)) {
+            c = Var.of(c64.to(x.value().dtype()));
+            sn = Var.of(s64.to(x.value().dtype()));
+        }
+        Var x1 = slice(x, r - 1, 0, half, 1), x2 = slice(x, r - 1, half, d, 1);
+        return concat(r - 1, sub(mul(x1, c), mul(x2, sn)), add(mul(x2, c), mul(x1, sn)));
+    }
+
     // ---------------------------------------------------------------- normalisation
     /** Normalises over the last {@code dims} dimensions, then scales and shifts: {@code (x - μ)/sqrt(σ² + eps)·γ + β}. */
     public static Var layerNorm(Var x, int dims, Var gamma, Var beta, double eps) {

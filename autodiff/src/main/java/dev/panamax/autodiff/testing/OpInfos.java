@@ -196,6 +196,8 @@ public final class OpInfos {
                         return xhat.mul(t[1]).add(t[2]);
                     }
                 }));
+        l.add(info("rope", v -> F.rope(v[0], 3, 10000), () -> List.of(new Tensor[] {r(16, 2, 5, 8)}, new Tensor[] {r(17, 1, 2, 3, 6)}),
+                null));
         l.add(info("layer_norm over two axes", v -> F.layerNorm(v[0], 2, v[1], v[2], 1e-5),
                 () -> one(r(13, 2, 3, 4), r(14, 3, 4), r(15, 3, 4)), null));
         l.add(info("batch_norm", v -> F.batchNorm(v[0], v[1], v[2], Tensor.zeros(DType.F64, 3), Tensor.ones(DType.F64, 3), true, 0.99, 1e-3),
