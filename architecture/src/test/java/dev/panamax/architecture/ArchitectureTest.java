@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The module map of DESIGN.md as rules over every module's main classes (tests may use what their module's test
  * class path holds). Layers, bottom up: {@code ffm} and {@code kernels}; {@code tensors}; {@code data}; {@code autodiff};
- * {@code nn}; {@code onnx} and {@code apps} (not written yet); {@code cli}; {@code bench}. A layer uses only layers
+ * {@code nn}; {@code onnx} (not written yet) and {@code apps}; {@code cli}; {@code bench}. A layer uses only layers
  * below it, with two narrower rules: {@code data} uses only {@code tensors}, and above {@code tensors} only kernels'
  * value types are used (kernels are reached through the {@code Backend}). And no two packages depend on each
  * other, directly or around a cycle.

@@ -21,10 +21,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code panamax train mnist}: the Keras tutorial's CNN, trained and evaluated on real MNIST. */
-@Command(name = "train", description = "Train the Keras tutorial's MNIST CNN and evaluate it on the test set.")
+/** {@code panamax train mnist}: the Keras tutorial's CNN, trained and evaluated on real MNIST; {@code train gpt} is {@link TrainGptCommand}. */
+@Command(name = "train", description = {"Train the Keras tutorial's MNIST CNN and evaluate it on the test set (train mnist),",
+        "or a small GPT on a text corpus (train gpt; ./panamax train gpt --help)."}, subcommands = TrainGptCommand.class)
 final class TrainCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "What to train: mnist", defaultValue = "mnist")
+    @Parameters(index = "0", description = "What to train: mnist (gpt is the subcommand above)", defaultValue = "mnist")
     String what;
 
     @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
@@ -67,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!what.equals("mnist")) {
-            System.err.println("panamax train: unknown task '" + what + "'; available: mnist");
+            System.err.println("panamax train: unknown task '" + what + "'; available: mnist, gpt");
             return 2;
         }
         if (!(learningRate > 0)) {

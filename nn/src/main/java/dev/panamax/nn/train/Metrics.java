@@ -6,10 +6,23 @@ import dev.panamax.tensors.Tensor;
 /**
  * Classification metrics over a batch or a whole set: counts are returned so callers can sum them across
  * batches. {@code probs} is (N, C) (or (N) / (N, 1) for binary); labels are class indices (N), or one-hot
- * (N, C) for categorical targets.
+ * (N, C) for categorical targets. A sequence model's outputs (N, T, C) take one class index per position (N, T).
  */
 public final class Metrics {
     private Metrics() {}
+
+    /**
+     * The trainer's and predictor's accuracy numerator, in examples: {@link #correct} for one label per example;
+     * for one label per position (outputs (N, T, C), labels (N, T)) the positions right, divided by T, so that
+     * dividing by N gives the share of positions whose highest-scoring class is the label.
+     */
+    static double correctExamples(Tensor probs, Tensor target) {
+        if (probs.rank() < 3 || target.rank() != probs.rank() - 1) return correct(probs, target);
+        long positions = target.numel() / target.dim(0);
+        try (Tensor pc = probs.contiguous(); Tensor p = pc.reshape(-1, probs.dim(-1)); Tensor tc = target.contiguous(); Tensor t = tc.reshape(-1)) {
+            return correct(p, t) / (double) positions;
+        }
+    }
 
     /** Examples whose highest-scoring class is the label (binary: p > 0.5 matches a 0/1 target). */
     public static long correct(Tensor probs, Tensor target) {

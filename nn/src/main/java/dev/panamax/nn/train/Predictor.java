@@ -64,7 +64,7 @@ public final class Predictor implements AutoCloseable {
                     Tensor xb = x.slice(0, from, to), yb = y.slice(0, from, to);
                     OutputAndLoss st = model.forwardWithLoss(Var.of(xb.contiguous()), yb, loss, false);
                     lossSum += st.loss().value().item() * (to - from);
-                    correct += Metrics.correct(st.output().value(), yb);
+                    correct += Metrics.correctExamples(st.output().value(), yb);
                 }
             }
         }

@@ -158,7 +158,7 @@ public final class Trainer implements AutoCloseable {
         if (!Double.isFinite(l)) throw new ArithmeticException(nonFinite.apply(l));
         total.backward();
         updateWeights(params);
-        return new Step(l, Metrics.correct(st.output().value(), y));
+        return new Step(l, Metrics.correctExamples(st.output().value(), y));
     }
 
     /** One optimizer step, timed under {@code -Dpanamax.profile=true}. */
