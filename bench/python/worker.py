@@ -9,6 +9,7 @@ Usage: worker.py WORKLOAD --inputs DIR --threads N --warmup W --steps S
 """
 import argparse
 import json
+import math
 import os
 import resource
 import struct
@@ -104,6 +105,177 @@ class Mlp(torch.nn.Module):
 
     def forward(self, x):
         return self.d2(F.relu(self.d1(torch.flatten(x, 1))))
+
+
+class Gpt(torch.nn.Module):
+    """Panamax's GPT (nanoGPT's architecture, as nn/src/test/python/make_gpt_fixture.py writes it) with
+    torch.nn.Linear/LayerNorm layers, initialised from Panamax's weights by name: token + learned position
+    embeddings, pre-norm blocks (causal attention with a fused [q | k | v] projection, exact GELU MLP of width 4C),
+    final LayerNorm, head tied to the token embedding. Panamax's kernels are (in, out); Linear's weights are
+    (out, in). forward(ids, cache) reads new tokens after those a KvCache holds, when one is given."""
+
+    def __init__(self, weights, heads, context):
+        super().__init__()
+        t = lambda name: torch.from_numpy(np.ascontiguousarray(weights[name]))
+        self.heads = heads
+        self.wte = torch.nn.Parameter(t("token_embedding.embeddings"))
+        self.wpe = torch.nn.Parameter(t("position_embedding.embeddings"))
+        c = self.wte.shape[1]
+        self.blocks = torch.nn.ModuleList()
+        self.decayed = []
+        i = 0
+        while f"block{i}.norm1.gamma" in weights:
+            p = f"block{i}."
+            b = torch.nn.Module()
+            b.ln1, b.ln2 = torch.nn.LayerNorm(c, eps=1e-5), torch.nn.LayerNorm(c, eps=1e-5)
+            b.qkv, b.out = torch.nn.Linear(c, 3 * c), torch.nn.Linear(c, c)
+            b.fc, b.proj = torch.nn.Linear(c, 4 * c), torch.nn.Linear(4 * c, c)
+            with torch.no_grad():
+                for ln, n in ((b.ln1, "norm1"), (b.ln2, "norm2")):
+                    ln.weight.copy_(t(p + n + ".gamma"))
+                    ln.bias.copy_(t(p + n + ".beta"))
+                for lin, k, bias in ((b.qkv, "attention.qkv_kernel", "attention.qkv_bias"), (b.out, "attention.out_kernel", "attention.out_bias"),
+                                     (b.fc, "mlp.fc_kernel", "mlp.fc_bias"), (b.proj, "mlp.proj_kernel", "mlp.proj_bias")):
+                    lin.weight.copy_(t(p + k).T)
+                    lin.bias.copy_(t(p + bias))
+                    self.decayed.append(lin.weight)
+            self.blocks.append(b)
+            i += 1
+        self.ln_f = torch.nn.LayerNorm(c, eps=1e-5)
+        with torch.no_grad():
+            self.ln_f.weight.copy_(t("layer_normalization.gamma"))
+            self.ln_f.bias.copy_(t("layer_normalization.beta"))
+        self.register_buffer("mask", torch.tril(torch.ones(context, context, dtype=torch.bool)))
+
+    def attention(self, b, x, cache, i, start):
+        bs, n, c = x.shape
+        h, d = self.heads, c // self.heads
+        q, k, v = b.qkv(x).split(c, dim=2)
+        q, k, v = (a.view(bs, n, h, d).transpose(1, 2) for a in (q, k, v))  # (B, H, n, D)
+        if cache is not None:
+            cache.k[i][:, :, start:start + n] = k
+            cache.v[i][:, :, start:start + n] = v
+            k, v = cache.k[i][:, :, :start + n], cache.v[i][:, :, :start + n]
+        s = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(d))
+        if n > 1:
+            s = s.masked_fill(~self.mask[start:start + n, :start + n], float("-inf"))
+        y = (F.softmax(s, dim=-1) @ v).transpose(1, 2).contiguous().view(bs, n, c)
+        return b.out(y)
+
+    def forward(self, ids, cache=None):  # logits (B, n, V)
+        start = cache.length if cache is not None else 0
+        x = F.embedding(ids, self.wte) + self.wpe[start:start + ids.shape[1]]
+        for i, b in enumerate(self.blocks):
+            x = x + self.attention(b, b.ln1(x), cache, i, start)
+            x = x + b.proj(F.gelu(b.fc(b.ln2(x))))
+        if cache is not None:
+            cache.length += ids.shape[1]
+        return F.linear(self.ln_f(x), self.wte)
+
+
+class KvCache:
+    """Keys and values per block, (1, H, context, D), filled position by position."""
+
+    def __init__(self, blocks, heads, context, dim):
+        self.k = [torch.zeros(1, heads, context, dim // heads) for _ in range(blocks)]
+        self.v = [torch.zeros(1, heads, context, dim // heads) for _ in range(blocks)]
+        self.length = 0
+
+
+GPT_HEADS = 4  # CompareInputs.GPT_CONFIG
+
+
+def gpt_inputs(inputs, weights_file="gpt.safetensors"):
+    weights = dict(read_safetensors(os.path.join(inputs, weights_file)))
+    tokens = dict(read_safetensors(os.path.join(inputs, "gpt_tokens.safetensors")))
+    context = weights["position_embedding.embeddings"].shape[0]
+    return Gpt(weights, GPT_HEADS, context), tokens, context
+
+
+def gpt_train(inputs, warmup, steps):
+    """nanoGPT's step: AdamW (lr 1e-3, betas 0.9/0.99, eps 1e-8, decay 0.1 on the Linear weights only: biases,
+    norms and embeddings exempt), global gradient norm clipped to 1; step k reads batch k mod K. Returns tokens/s
+    and the last step's loss."""
+    model, tokens, _ = gpt_inputs(inputs)
+    batches = torch.from_numpy(tokens["batches"].astype(np.int64))  # (K, B, T + 1)
+    x, y = batches[:, :, :-1].contiguous(), batches[:, :, 1:].contiguous()
+    k, b, t = x.shape
+    decayed = {id(p) for p in model.decayed}
+    groups = [{"params": [p for p in model.parameters() if id(p) in decayed], "weight_decay": 0.1},
+              {"params": [p for p in model.parameters() if id(p) not in decayed], "weight_decay": 0.0}]
+    opt = torch.optim.AdamW(groups, lr=1e-3, betas=(0.9, 0.99), eps=1e-8)
+    t0, last = None, float("nan")
+    for step in range(warmup + steps):
+        if step == warmup:
+            t0 = time.perf_counter()
+        i = step % k
+        logits = model(x[i])
+        loss = F.cross_entropy(logits.view(b * t, -1), y[i].view(b * t))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        last = loss.item()
+    return steps * b * t / (time.perf_counter() - t0), last
+
+
+def token_hash(ids):
+    """The same hash as PanamaxWorker.tokenHash."""
+    h = 0
+    for i in ids:
+        h = (h * 131 + int(i)) % 1_000_000_007
+    return h
+
+
+def generate(model, prompt, count, context, cached):
+    """Greedy generation at batch 1: with the cache, the prompt in one pass and then one position per token; without,
+    nanoGPT's loop, a full forward pass over the sequence cropped to the context for each token. Returns the new ids,
+    the first token's latency in ms, and the smallest gap between the two largest logits of any choice."""
+    t0 = time.perf_counter()
+    first, margin, out = None, float("inf"), []
+    seq = torch.tensor([prompt], dtype=torch.int64)
+    cache = KvCache(len(model.blocks), model.heads, context, model.wte.shape[1]) if cached else None
+    feed = seq
+    for _ in range(count):
+        logits = model(feed if cached else seq[:, -context:], cache)[0, -1]
+        top = torch.topk(logits, 2).values
+        margin = min(margin, float(top[0] - top[1]))
+        nxt = int(torch.argmax(logits))
+        if first is None:
+            first = (time.perf_counter() - t0) * 1e3
+        out.append(nxt)
+        feed = torch.tensor([[nxt]], dtype=torch.int64)
+        seq = torch.cat([seq, feed], dim=1)
+    return out, first, margin
+
+
+def gpt_generate(inputs, warmup, steps):
+    """Both loops, each warmup + steps generations (from the briefly trained weights the harness exported) of the
+    tokens that fill the context after the prompt; reports the faster loop's tokens/s and first-token median, and a
+    check only if both loops chose the same ids."""
+    model, tokens, context = gpt_inputs(inputs, "gpt_trained.safetensors")
+    model.eval()
+    prompt = [int(t) for t in tokens["prompt"]]
+    count = context - len(prompt)
+    loops = {}
+    with torch.no_grad():
+        for name, cached in (("full-forward", False), ("kv-cache", True)):
+            firsts, total = [], 0.0
+            for i in range(warmup + steps):
+                t0 = time.perf_counter()
+                ids, first, margin = generate(model, prompt, count, context, cached)
+                dt = time.perf_counter() - t0
+                if i >= warmup:
+                    firsts.append(first)
+                    total += dt
+            firsts.sort()
+            loops[name] = (count * steps / total, firsts[len(firsts) // 2], ids, margin)
+    best = max(loops, key=lambda n: loops[n][0])
+    value, first, ids, margin = loops[best]
+    same = all(loop[2] == ids for loop in loops.values())
+    return {"value": value, "first_token_ms": first, "check": float(token_hash(ids)) if same else float("nan"),
+            "min_margin": min(loop[3] for loop in loops.values()), "variant": best,
+            **{name.replace("-", "_") + "_tokens_per_s": loop[0] for name, loop in loops.items()}, "ids": ids}
 
 
 def peak_rss_mb():
@@ -222,6 +394,10 @@ def run(args):
         result["value"] = times[len(times) // 2]
         result["p99"] = times[min(len(times) - 1, int(len(times) * 0.99))]
         result["check"] = total / args.steps
+    elif name == "gpt-train":
+        result["value"], result["check"] = gpt_train(args.inputs, args.warmup, args.steps)
+    elif name == "gpt-generate":
+        result.update(gpt_generate(args.inputs, args.warmup, args.steps))
     else:
         raise SystemExit(f"worker.py: unknown workload '{name}'")
     result["peak_rss_mb"] = peak_rss_mb()

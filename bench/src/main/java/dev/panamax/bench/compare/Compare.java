@@ -31,8 +31,13 @@ public final class Compare {
         void onRun(int index, int total, String description);
     }
 
-    /** One process's report: {@code value} in the workload's unit, the {@code check} both sides must agree on. */
-    public record Run(double value, double check, double p99, double peakRssMb, double numpy, int threads) {}
+    /**
+     * One process's report: {@code value} in the workload's unit, the {@code check} both sides must agree on; for
+     * generation the first token's latency, the smallest gap between the two largest logits of any greedy choice
+     * (NaN where the worker does not report it) and which of PyTorch's loops gave {@code value} (null for Panamax).
+     */
+    public record Run(double value, double check, double p99, double peakRssMb, double numpy, int threads, double firstTokenMs,
+                      double minMargin, String variant) {}
 
     /** Every run of one workload. */
     public record Measured(Workload workload, List<Run> panamax, List<Run> pytorch, String pytorchNote) {}
@@ -200,7 +205,8 @@ public final class Compare {
     }
 
     private static Run run(Map<String, Object> m, int threads) {
-        return new Run(number(m, "value"), number(m, "check"), number(m, "p99"), number(m, "peak_rss_mb"), number(m, "numpy"), threads);
+        return new Run(number(m, "value"), number(m, "check"), number(m, "p99"), number(m, "peak_rss_mb"), number(m, "numpy"), threads,
+                number(m, "first_token_ms"), number(m, "min_margin"), m.get("variant") instanceof String v ? v : null);
     }
 
     private static double number(Map<String, Object> m, String key) {

@@ -1,6 +1,7 @@
 package dev.panamax.bench.compare;
 
 import dev.panamax.autodiff.OpProfiler;
+import dev.panamax.autodiff.Var;
 import dev.panamax.data.Dataset;
 import dev.panamax.ffm.openblas.Cblas;
 import dev.panamax.kernels.Parallel;
@@ -16,6 +17,9 @@ import dev.panamax.nn.optim.Adam;
 import dev.panamax.nn.train.FitOptions;
 import dev.panamax.nn.train.History;
 import dev.panamax.nn.train.Trainer;
+import dev.panamax.nn.transformer.Gpt;
+import dev.panamax.nn.transformer.GptGenerator;
+import dev.panamax.nn.transformer.Sampler;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.backend.CpuBackend;
@@ -31,7 +35,7 @@ import java.util.Map;
 
 /**
  * Panamax's side of {@code panamax compare}: runs one workload in its own JVM and prints one JSON object
- * ({@code value}, {@code check}, {@code peak_rss_mb}, and {@code p99} for latency). {@code bench/python/worker.py}
+ * ({@code value}, {@code check}, {@code peak_rss_mb}, {@code p99} for latency, {@code first_token_ms} for generation). {@code bench/python/worker.py}
  * mirrors every workload step for step; {@code check} is the number both must agree on (a loss or a checksum).
  */
 public final class PanamaxWorker {
@@ -104,6 +108,10 @@ public final class PanamaxWorker {
                      Trainer trainer = trainer(model)) {
                     latency(trainer, test, warmup, steps, r);
                 }
+            } else if (workload.equals("gpt-train")) {
+                gptTrain(inputs, warmup, steps, r);
+            } else if (workload.equals("gpt-generate")) {
+                gptGenerate(inputs, warmup, steps, r);
             } else {
                 throw new IllegalArgumentException("unknown workload '" + workload + "'; known: " + Workload.names());
             }
@@ -133,6 +141,118 @@ public final class PanamaxWorker {
             weights.values().forEach(Tensor::close);
         }
         return model;
+    }
+
+    /** The GPT of the GPT rows, with the weights the harness exported into {@code file}. */
+    static Gpt gpt(Path inputs, String file) throws IOException {
+        Gpt gpt = new Gpt(CompareInputs.GPT_CONFIG, CompareInputs.SEED).build();
+        Map<String, Tensor> weights = Safetensors.read(inputs.resolve(file));
+        try {
+            for (Map.Entry<String, Tensor> e : gpt.weights().entrySet()) {
+                Tensor w = weights.get(e.getKey());
+                if (w == null || !Arrays.equals(w.shape(), e.getValue().shape())) throw new IOException("exported weights do not fit " + e.getKey());
+                e.getValue().copyFrom(w);
+            }
+        } finally {
+            weights.values().forEach(Tensor::close);
+        }
+        return gpt;
+    }
+
+    /**
+     * nanoGPT's training step: AdamW (lr 1e-3, betas 0.9/0.99, eps 1e-8, decay 0.1 on the kernels only), global
+     * gradient norm clipped to 1, on the exported batches in order (step k reads batch k mod K), as worker.py does.
+     * The step is Trainer's own (zero the gradients, forward with the loss, backward, optimizer step) written out,
+     * because {@code Trainer.trainOnBatch} takes one label per example and a GPT has one per position. The check
+     * is the last step's loss.
+     */
+    private static void gptTrain(Path inputs, int warmup, int steps, Map<String, Double> r) throws IOException {
+        try (Gpt gpt = gpt(inputs, CompareInputs.GPT)) {
+            double[] secondsAndLoss = trainGpt(gpt, inputs, warmup, steps);
+            r.put("value", steps * (double) (CompareInputs.GPT_BATCH * CompareInputs.GPT_CONFIG.context()) / secondsAndLoss[0]);
+            r.put("check", secondsAndLoss[1]);
+        }
+    }
+
+    /** {@code warmup + steps} training steps of {@link #gptTrain} on {@code gpt}; returns the measured steps' seconds and the last loss. */
+    static double[] trainGpt(Gpt gpt, Path inputs, int warmup, int steps) throws IOException {
+        Map<String, Tensor> tokens = Safetensors.read(inputs.resolve(CompareInputs.GPT_TOKENS));
+        Tensor batches = tokens.get("batches");                                // (K, B, T + 1)
+        long k = batches.dim(0), b = batches.dim(1), t = batches.dim(2) - 1;
+        Adam adamW = new Adam(1e-3, 0.9, 0.99, 1e-8, 0.1);
+        Loss loss = Loss.byName("sparse_categorical_crossentropy", true);
+        try (Tensor x = batches.slice(2, 0, t).contiguous(); Tensor y = batches.slice(2, 1, t + 1).contiguous();  // (K, B, T)
+             StepArena arena = new StepArena("compare")) {
+            List<Var> params = gpt.params();
+            adamW.withoutWeightDecay(gpt.decayExempt());
+            adamW.clipGlobalNorm(1.0);
+            double last = Double.NaN;
+            long t0 = System.nanoTime();
+            for (int step = 0; step < warmup + steps; step++) {
+                if (step == warmup) {
+                    t0 = System.nanoTime();
+                    OpProfiler.reset();  // -Dpanamax.profile=true: measured steps only
+                }
+                long i = step % k;
+                try (MemoryScope s = MemoryScope.open("step", arena)) {
+                    params.forEach(Var::zeroGrad);
+                    Var l = gpt.forwardWithLoss(Var.of(x.slice(0, i, i + 1).reshape(b, t)), y.slice(0, i, i + 1).reshape(b, t), loss, true).loss();
+                    last = l.value().item();
+                    l.backward();
+                    long u0 = OpProfiler.ENABLED ? System.nanoTime() : 0;
+                    adamW.step(params);
+                    if (OpProfiler.ENABLED) OpProfiler.record("(optimizer step)", System.nanoTime() - u0);
+                }
+            }
+            params.forEach(Var::clearGrad);
+            return new double[] {(System.nanoTime() - t0) / 1e9, last};
+        } finally {
+            adamW.close();
+            tokens.values().forEach(Tensor::close);
+        }
+    }
+
+    /**
+     * Greedy generation with the key/value cache ({@link GptGenerator}), batch 1, from the briefly trained weights
+     * ({@link CompareInputs#GPT_TRAINED}: freshly initialised ones repeat one token): the prompt, then as many tokens
+     * as fill the context (so neither side ever crops or refills), {@code warmup + steps} times. Value: new tokens
+     * per second over the measured generations; {@code first_token_ms}: the median time from the call to the first
+     * token (the prompt's pass and the first choice); check: a hash of the generated ids ({@link #tokenHash}).
+     */
+    private static void gptGenerate(Path inputs, int warmup, int steps, Map<String, Double> r) throws IOException {
+        Map<String, Tensor> tokens = Safetensors.read(inputs.resolve(CompareInputs.GPT_TOKENS));
+        int[] prompt = tokens.get("prompt").toIntArray();
+        tokens.values().forEach(Tensor::close);
+        int n = CompareInputs.GPT_CONFIG.context() - prompt.length;
+        double[] firstMs = new double[steps];
+        long total = 0;
+        int[] seq = prompt;
+        try (Gpt gpt = gpt(inputs, CompareInputs.GPT_TRAINED); GptGenerator generator = new GptGenerator(gpt)) {
+            for (int i = 0; i < warmup + steps; i++) {
+                if (i == warmup) OpProfiler.reset();  // -Dpanamax.profile=true: measured generations only
+                long[] first = {0};
+                long t0 = System.nanoTime();
+                seq = generator.generate(prompt, n, new Sampler(0, 0, 1, 0), id -> {
+                    if (first[0] == 0) first[0] = System.nanoTime();
+                });
+                long t1 = System.nanoTime();
+                if (i >= warmup) {
+                    firstMs[i - warmup] = (first[0] - t0) / 1e6;
+                    total += t1 - t0;
+                }
+            }
+        }
+        Arrays.sort(firstMs);
+        r.put("value", (double) n * steps / (total / 1e9));
+        r.put("first_token_ms", firstMs[steps / 2]);
+        r.put("check", (double) tokenHash(Arrays.copyOfRange(seq, prompt.length, seq.length)));
+    }
+
+    /** {@code h = (h·131 + id) mod 1,000,000,007} over the ids: exact in a double, equal only for (almost surely) equal ids. */
+    static long tokenHash(int[] ids) {
+        long h = 0;
+        for (int id : ids) h = (h * 131 + id) % 1_000_000_007L;
+        return h;
     }
 
     /** Keras' Adam defaults (lr 1e-3, eps 1e-7); the PyTorch side is set to the same. */

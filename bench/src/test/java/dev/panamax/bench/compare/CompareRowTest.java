@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** Medians, ranges, per-pair ratios oriented so that above 1 means Panamax is better, and the validity rule. */
 class CompareRowTest {
     static Compare.Run run(double value, double check, double p99, double rss) {
-        return new Compare.Run(value, check, p99, rss, Double.NaN, 2);
+        return new Compare.Run(value, check, p99, rss, Double.NaN, 2, Double.NaN, Double.NaN, null);
     }
 
     @Test
@@ -56,5 +56,21 @@ class CompareRowTest {
         assertNull(r.valid());
         assertTrue(Double.isNaN(r.ratio()));
         assertTrue(CompareReport.json(r).contains("\"pytorch\":null"), CompareReport.json(r));
+    }
+
+    @Test
+    void generationGetsAFirstTokenRowAndANoteOnPyTorchsLoopAndNearestTie() {
+        Compare.Run pan = new Compare.Run(1600, 42, Double.NaN, 130, Double.NaN, 2, 1.5, Double.NaN, null);
+        Compare.Run torch = new Compare.Run(1200, 42, Double.NaN, 250, Double.NaN, 1, 1.2, 0.008, "kv-cache");
+        List<CompareRow> rows = CompareRow.of(new Compare.Measured(Workload.named("gpt-generate"), List.of(pan), List.of(torch), null));
+        assertEquals(2, rows.size());
+        assertEquals(1600.0 / 1200.0, rows.get(0).ratio(), 1e-12);
+        assertTrue(rows.get(0).note().contains("kv-cache 1/1") && rows.get(0).note().contains("0.00800"), rows.get(0).note());
+        assertEquals("gpt-first-token", rows.get(1).workload());
+        assertEquals(1.2 / 1.5, rows.get(1).ratio(), 1e-12);
+        assertTrue(rows.get(1).valid());
+        Compare.Run other = new Compare.Run(1600, 43, Double.NaN, 130, Double.NaN, 2, 1.5, Double.NaN, null);
+        assertFalse(CompareRow.of(new Compare.Measured(Workload.named("gpt-generate"), List.of(other), List.of(torch), null)).get(0).valid(),
+                "other token ids: invalid");
     }
 }

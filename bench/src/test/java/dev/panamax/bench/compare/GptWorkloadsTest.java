@@ -1,0 +1,70 @@
+package dev.panamax.bench.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The GPT rows on a couple of steps: Panamax's worker trains and generates from the exported inputs, and, where
+ * {@code /usr/bin/python3} has PyTorch, worker.py computes the same last loss and the same token ids.
+ */
+class GptWorkloadsTest {
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+    static final Path WORKER = Path.of("python/worker.py");  // the bench module's folder is the tests' working directory
+
+    @TempDir
+    static Path inputs;
+
+    @BeforeAll
+    static void writeInputs() throws Exception {
+        CompareInputs.write(inputs, null);
+        CompareInputs.writeTrainedGpt(inputs, 2);
+    }
+
+    static boolean torchAvailable() throws Exception {
+        if (!Files.isExecutable(PYTHON) || !Files.exists(WORKER)) return false;
+        Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import torch, numpy").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> python(String workload, int warmup, int steps) throws Exception {
+        Process p = new ProcessBuilder(PYTHON.toString(), WORKER.toString(), workload, "--inputs", inputs.toString(), "--threads", "1",
+                "--warmup", Integer.toString(warmup), "--steps", Integer.toString(steps)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0, "worker.py " + workload + " failed: " + out);
+        return new ObjectMapper().readValue(out.lines().reduce((a, b) -> b).orElseThrow(), Map.class);
+    }
+
+    @Test
+    void trainingStepsReportTokensPerSecondAndALossBothSidesAgreeOn() throws Exception {
+        Map<String, Double> pan = PanamaxWorker.run("gpt-train", inputs, 1, 2);
+        assertTrue(pan.get("value") > 0, pan.toString());
+        assertTrue(Math.abs(pan.get("check") - Math.log(65)) < 1.5, "a loss near ln 65 after 3 steps: " + pan);
+        assumeTrue(torchAvailable(), "no PyTorch at " + PYTHON);
+        Map<String, Object> torch = python("gpt-train", 1, 2);
+        assertTrue(Workload.named("gpt-train").agrees(pan.get("check"), ((Number) torch.get("check")).doubleValue()), pan + " vs " + torch);
+    }
+
+    @Test
+    void greedyGenerationReportsTokensPerSecondFirstTokenAndTheSameIds() throws Exception {
+        Map<String, Double> pan = PanamaxWorker.run("gpt-generate", inputs, 1, 2);
+        assertTrue(pan.get("value") > 0 && pan.get("first_token_ms") > 0, pan.toString());
+        assumeTrue(torchAvailable(), "no PyTorch at " + PYTHON);
+        Map<String, Object> torch = python("gpt-generate", 1, 2);
+        assertTrue(List.of("kv-cache", "full-forward").contains(torch.get("variant")), torch.toString());
+        assertEquals(pan.get("check"), ((Number) torch.get("check")).doubleValue(), "token ids differ: " + torch.get("ids"));
+    }
+}
