@@ -6,7 +6,8 @@ import dev.panamax.tensors.Tensor;
 
 /**
  * Matrix product of operands with at least two dimensions (batch dimensions broadcast):
- * {@code dA = g · Bᵀ}, {@code dB = Aᵀ · g}, each summed over the batch dimensions it was broadcast along.
+ * {@code dA = g · Bᵀ}, {@code dB = Aᵀ · g}, each summed over the batch dimensions it was broadcast along. A batch of
+ * rows times one matrix (a layer's weights) runs as one product over all the rows each way.
  */
 public final class MatMul extends Function {
     @Override
@@ -17,12 +18,45 @@ public final class MatMul extends Function {
                     + "; reshape vectors to (1, n) or (n, 1)");
         }
         ctx.save(in[0], in[1]);
+        if (flattens(in[0], in[1])) {  // (..., K)·(K, N): one GEMM over every row instead of one per batch entry
+            long[] shape = in[0].shape();
+            shape[shape.length - 1] = in[1].dim(1);
+            try (Tensor a2 = rows(in[0]); Tensor y = a2.matmul(in[1])) {
+                return new Tensor[] {y.reshape(shape)};
+            }
+        }
         return new Tensor[] {in[0].matmul(in[1])};
+    }
+
+    /** A batched {@code a} times a matrix {@code b}: the rows of {@code a} can be multiplied as one matrix. */
+    private static boolean flattens(Tensor a, Tensor b) {
+        return a.rank() > 2 && b.rank() == 2 && a.isContiguous();
+    }
+
+    /** {@code t (..., K)} as a {@code (rows, K)} matrix view. */
+    private static Tensor rows(Tensor t) {
+        return t.reshape(-1, t.dim(t.rank() - 1));
     }
 
     @Override
     protected Tensor[] backward(Ctx ctx, Tensor... g) {
         Tensor a = ctx.saved(0), b = ctx.saved(1);
+        if (flattens(a, b)) {  // da = g·bᵀ over all rows at once; db = aᵀ·g is one GEMM, already summed over the batch
+            try (Tensor gc = g[0].contiguous(); Tensor g2 = rows(gc); Tensor a2 = rows(a)) {
+                Tensor da = null, db = null;
+                if (ctx.needsInputGrad(0)) {
+                    try (Tensor bt = b.transpose(0, 1); Tensor full = g2.matmul(bt)) {
+                        da = full.reshape(a.shape());
+                    }
+                }
+                if (ctx.needsInputGrad(1)) {
+                    try (Tensor at = a2.transpose(0, 1)) {
+                        db = at.matmul(g2);
+                    }
+                }
+                return new Tensor[] {da, db};
+            }
+        }
         Tensor da = null, db = null;
         if (ctx.needsInputGrad(0)) {
             try (Tensor bt = b.transpose(-2, -1); Tensor full = g[0].matmul(bt)) {

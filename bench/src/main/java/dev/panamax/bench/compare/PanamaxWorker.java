@@ -180,12 +180,11 @@ public final class PanamaxWorker {
         Tensor batches = tokens.get("batches");                                // (K, B, T + 1)
         long k = batches.dim(0), b = batches.dim(1), t = batches.dim(2) - 1;
         Adam adamW = new Adam(1e-3, 0.9, 0.99, 1e-8, 0.1);
-        Loss loss = Loss.byName("sparse_categorical_crossentropy", true);
-        try (Tensor x = batches.slice(2, 0, t).contiguous(); Tensor y = batches.slice(2, 1, t + 1).contiguous();  // (K, B, T)
+        adamW.withoutWeightDecay(gpt.decayExempt());
+        adamW.clipGlobalNorm(1.0);
+        try (Trainer trainer = new Trainer(gpt, adamW, Loss.byName("sparse_categorical_crossentropy", true));
+             Tensor x = batches.slice(2, 0, t).contiguous(); Tensor y = batches.slice(2, 1, t + 1).contiguous();  // (K, B, T)
              StepArena arena = new StepArena("compare")) {
-            List<Var> params = gpt.params();
-            adamW.withoutWeightDecay(gpt.decayExempt());
-            adamW.clipGlobalNorm(1.0);
             double last = Double.NaN;
             long t0 = System.nanoTime();
             for (int step = 0; step < warmup + steps; step++) {
@@ -195,19 +194,12 @@ public final class PanamaxWorker {
                 }
                 long i = step % k;
                 try (MemoryScope s = MemoryScope.open("step", arena)) {
-                    params.forEach(Var::zeroGrad);
-                    Var l = gpt.forwardWithLoss(Var.of(x.slice(0, i, i + 1).reshape(b, t)), y.slice(0, i, i + 1).reshape(b, t), loss, true).loss();
-                    last = l.value().item();
-                    l.backward();
-                    long u0 = OpProfiler.ENABLED ? System.nanoTime() : 0;
-                    adamW.step(params);
-                    if (OpProfiler.ENABLED) OpProfiler.record("(optimizer step)", System.nanoTime() - u0);
+                    last = trainer.trainOnBatch(x.slice(0, i, i + 1).reshape(b, t), y.slice(0, i, i + 1).reshape(b, t)).get("loss");
                 }
             }
-            params.forEach(Var::clearGrad);
+            gpt.params().forEach(Var::clearGrad);
             return new double[] {(System.nanoTime() - t0) / 1e9, last};
         } finally {
-            adamW.close();
             tokens.values().forEach(Tensor::close);
         }
     }
