@@ -1,9 +1,10 @@
 package dev.panamax.kernels.norm;
 
+import static dev.panamax.kernels.norm.Rows.d;
+import static dev.panamax.kernels.norm.Rows.f;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-import dev.panamax.kernels.Parallel;
 import dev.panamax.kernels.Simd;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -25,15 +26,12 @@ import jdk.incubator.vector.VectorSpecies;
  * results do not depend on timing.
  */
 public final class RmsNorm {
-    /** Row elements per task below which splitting costs more than it saves. */
-    private static final long GRAIN_ELEMENTS = 1 << 14;
-
     private RmsNorm() {}
 
     public static void forward(int width, MemorySegment y, long yo, MemorySegment rstd, long ro, MemorySegment x, long xo,
                                MemorySegment w, long wo, long rows, long cols, double eps) {
         boolean vector = width == 4 && Simd.ENABLED && y.isNative() && x.isNative() && w.isNative();
-        overRows(rows, cols, (from, to) -> {
+        Rows.split(rows, cols, (from, to) -> {
             for (long r = from; r < to; r++) {
                 long xr = xo + r * cols, yr = yo + r * cols;
                 if (width == 8) forwardRowF64(y, yr, rstd, ro + r, x, xr, w, wo, cols, eps);
@@ -46,7 +44,7 @@ public final class RmsNorm {
     public static void backward(int width, MemorySegment dx, long dxo, MemorySegment dw, long dwo, MemorySegment g, long go,
                                 MemorySegment x, long xo, MemorySegment w, long wo, MemorySegment rstd, long ro, long rows, long cols) {
         boolean vector = width == 4 && Simd.ENABLED && dx.isNative() && g.isNative() && x.isNative() && w.isNative();
-        overRows(rows, cols, (from, to) -> {
+        Rows.split(rows, cols, (from, to) -> {
             for (long r = from; r < to; r++) {
                 long off = r * cols;
                 if (width == 8) backwardRowF64(dx, dxo + off, g, go + off, x, xo + off, w, wo, rstd, ro + r, cols);
@@ -65,25 +63,6 @@ public final class RmsNorm {
                 dw.setAtIndex(JAVA_FLOAT_UNALIGNED, dwo + c, s);
             }
         }
-    }
-
-    @FunctionalInterface
-    private interface Rows {
-        void run(long from, long to);
-    }
-
-    private static void overRows(long rows, long cols, Rows body) {
-        long grain = Math.max(1, GRAIN_ELEMENTS / Math.max(1, cols));
-        if (rows < 2 * grain || Parallel.THREADS == 1) body.run(0, rows);  // no task objects for small work
-        else Parallel.forRange(rows, grain, body::run);
-    }
-
-    private static float f(MemorySegment s, long i) {
-        return s.getAtIndex(JAVA_FLOAT_UNALIGNED, i);
-    }
-
-    private static double d(MemorySegment s, long i) {
-        return s.getAtIndex(JAVA_DOUBLE_UNALIGNED, i);
     }
 
     // ------------------------------------------------------------------ scalar twins
