@@ -28,10 +28,8 @@ public final class Sampler {
     /** The chosen token id for {@code logits} (one value per vocabulary entry). */
     public int next(float[] logits) {
         int v = logits.length;
-        Integer[] order = new Integer[v];
-        for (int i = 0; i < v; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));  // most likely first; ties by id
-        if (temperature == 0) return order[0];
+        if (temperature == 0) return argmax(logits);
+        int[] order = byLogitDescending(logits);
         int keep = topK == 0 ? v : Math.min(topK, v);
         double max = logits[order[0]];
         double[] p = new double[keep];
@@ -49,5 +47,30 @@ public final class Sampler {
             if (u < 0) return order[i];
         }
         return order[kept - 1];
+    }
+
+    /** The first index of the largest logit. */
+    private static int argmax(float[] logits) {
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
+        return best;
+    }
+
+    /**
+     * Token ids from the most to the least likely, ties by id: each logit's bits turned into an int that orders
+     * like the float, negated, packed above the id into a long, so one primitive sort does it (no boxing for a
+     * 50,000-token vocabulary).
+     */
+    private static int[] byLogitDescending(float[] logits) {
+        long[] keys = new long[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            int bits = Float.floatToIntBits(logits[i]);
+            int ordered = bits >= 0 ? bits : bits ^ 0x7fffffff;  // monotone in the float's value
+            keys[i] = ((long) ~ordered << 32) | i;  // ~ reverses the order without overflowing
+        }
+        Arrays.sort(keys);
+        int[] order = new int[logits.length];
+        for (int i = 0; i < order.length; i++) order[i] = (int) keys[i];
+        return order;
     }
 }

@@ -62,6 +62,13 @@ class GptGenerationTest {
         for (int i = 0; i < 20; i++) assertEquals(1, topOne.next(logits));
         Sampler nucleus = new Sampler(1.0, 0, 0.45, 7);  // the largest holds 0.494 of the mass: top-p 0.45 keeps it alone
         for (int i = 0; i < 20; i++) assertEquals(1, nucleus.next(logits));
+        // Ranking by logit, negative values and ties (by id) included: top-k 2 of these only ever picks 3 or 0.
+        float[] mixed = {1.5f, -3f, -0.25f, 1.5f, -3f};
+        Sampler topTwo = new Sampler(1.0, 2, 1, 11);
+        java.util.Set<Integer> seen = new java.util.TreeSet<>();
+        for (int i = 0; i < 200; i++) seen.add(topTwo.next(mixed));
+        assertEquals(java.util.Set.of(0, 3), seen);
+        assertEquals(2, new Sampler(0, 0, 1, 1).next(new float[] {-5f, -4f, -0.5f, -2f}));
         assertThrows(IllegalArgumentException.class, () -> new Sampler(-1, 0, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new Sampler(1, 0, 0, 1));
     }
