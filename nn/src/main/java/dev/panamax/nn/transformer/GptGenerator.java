@@ -2,6 +2,7 @@ package dev.panamax.nn.transformer;
 
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
+import dev.panamax.tensors.memory.StepArena;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
 
@@ -13,6 +14,8 @@ import java.util.function.IntConsumer;
 public final class GptGenerator implements AutoCloseable {
     private final Gpt model;
     private final KvCache cache;
+    /** Each step's temporaries come from here and go back after it: no allocator call per token once warm. */
+    private final StepArena arena = new StepArena("generate");
 
     public GptGenerator(Gpt model) {
         this.model = model;
@@ -51,7 +54,7 @@ public final class GptGenerator implements AutoCloseable {
 
     /** Feeds {@code tokens} and returns the logits after the last of them. */
     private float[] step(int[] tokens) {
-        try (MemoryScope s = MemoryScope.open("generate")) {
+        try (MemoryScope s = MemoryScope.open("generate", arena)) {
             Tensor logits = model.forwardCached(tokens, cache);  // (n, V)
             long v = logits.dim(1);
             try (Tensor last = logits.slice(0, tokens.length - 1, tokens.length).reshape(v)) {
@@ -63,5 +66,6 @@ public final class GptGenerator implements AutoCloseable {
     @Override
     public void close() {
         cache.close();
+        arena.close();
     }
 }
