@@ -1,12 +1,15 @@
 package dev.panamax.cli;
 
 import dev.panamax.apps.gpt.GptArtifacts;
+import dev.panamax.data.text.Tokenizer;
 import dev.panamax.nn.transformer.GptGenerator;
 import dev.panamax.nn.transformer.Sampler;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,7 +57,7 @@ final class GenerateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("the prompt has " + ids.length + " tokens but the model reads at most " + context
                         + "; shorten it");
             }
-            TokenPrinter stream = new TokenPrinter(loaded, ids, out);
+            TokenPrinter stream = new TokenPrinter(loaded.tokenizer(), out);
             out.print(prompt);
             long t0 = System.nanoTime();
             try (GptGenerator g = new GptGenerator(loaded.model())) {
@@ -71,33 +74,36 @@ final class GenerateCommand implements Callable<Integer> {
 
     /**
      * Prints each new token's text as soon as it is whole: a byte-level tokenizer can split one character over two
-     * tokens, so the text of the sequence so far is decoded and only its new, complete part printed.
+     * tokens, so tokens wait until their decoded text ends in a complete character, and only those are decoded
+     * (each token once, not the whole sequence per token).
      */
     private static final class TokenPrinter {
-        private final GptArtifacts.Loaded loaded;
+        private final Tokenizer tokenizer;
         private final PrintStream out;
-        private final java.util.List<Integer> generated = new java.util.ArrayList<>();
-        private int printed;
+        private final List<Integer> waiting = new ArrayList<>();
         private long firstAt;
 
-        TokenPrinter(GptArtifacts.Loaded loaded, int[] prompt, PrintStream out) {
-            this.loaded = loaded;
+        TokenPrinter(Tokenizer tokenizer, PrintStream out) {
+            this.tokenizer = tokenizer;
             this.out = out;
         }
 
         void accept(int token) {
             if (firstAt == 0) firstAt = System.nanoTime();
-            generated.add(token);
-            String text = loaded.tokenizer().decode(generated.stream().mapToInt(Integer::intValue).toArray());
-            int end = text.length();
-            if (end > 0 && text.charAt(end - 1) == '\uFFFD') return;  // an unfinished character: wait for its rest
-            out.print(text.substring(printed, end));
-            printed = end;
+            waiting.add(token);
+            String text = decodeWaiting();
+            if (!text.isEmpty() && text.charAt(text.length() - 1) == '\uFFFD') return;  // an unfinished character
+            out.print(text);
+            waiting.clear();
         }
 
         void flush() {
-            String text = loaded.tokenizer().decode(generated.stream().mapToInt(Integer::intValue).toArray());
-            if (text.length() > printed) out.print(text.substring(printed));
+            if (!waiting.isEmpty()) out.print(decodeWaiting());
+            waiting.clear();
+        }
+
+        private String decodeWaiting() {
+            return tokenizer.decode(waiting.stream().mapToInt(Integer::intValue).toArray());
         }
 
         double firstTokenMillis(long t0) {
