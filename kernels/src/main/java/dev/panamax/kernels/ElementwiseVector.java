@@ -79,6 +79,7 @@ final class ElementwiseVector {
             case RSQRT -> unaryF32Rsqrt(o, oo, a, ao, body);
             case SIGN -> body = 0; // rare; the scalar loop handles signed zeros and NaN exactly
             case STEP -> unaryF32Step(o, oo, a, ao, body);
+            case ERF -> body = 0; // rare outside the fused GELU: the scalar definition
         }
         ElementwiseScalar.unaryF32(op, o, oo + body, a, ao + body, n - body);
     }
@@ -112,6 +113,7 @@ final class ElementwiseVector {
             case RSQRT -> unaryF64Rsqrt(o, oo, a, ao, body);
             case SIGN -> body = 0;
             case STEP -> unaryF64Step(o, oo, a, ao, body);
+            case ERF -> body = 0;
         }
         ElementwiseScalar.unaryF64(op, o, oo + body, a, ao + body, n - body);
     }

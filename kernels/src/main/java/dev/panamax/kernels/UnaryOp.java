@@ -4,7 +4,9 @@ package dev.panamax.kernels;
 public enum UnaryOp {
     NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SQUARE, RECIPROCAL, SIN, COS, LOG1P, EXPM1, RSQRT, SIGN,
     /** 1 where x > 0, else 0 (also for NaN): ReLU's derivative. */
-    STEP;
+    STEP,
+    /** The error function (ONNX's Erf; GELU's fused kernel has its own). */
+    ERF;
 
     public float apply(float x) {
         return switch (this) {
@@ -25,6 +27,7 @@ public enum UnaryOp {
             case RSQRT -> (float) (1.0 / Math.sqrt(x));
             case SIGN -> Math.signum(x);
             case STEP -> x > 0f ? 1f : 0f;
+            case ERF -> (float) Erf.erf(x);
         };
     }
 
@@ -47,6 +50,7 @@ public enum UnaryOp {
             case RSQRT -> 1.0 / Math.sqrt(x);
             case SIGN -> Math.signum(x);
             case STEP -> x > 0 ? 1.0 : 0.0;
+            case ERF -> Erf.erf(x);
         };
     }
 

@@ -655,6 +655,8 @@ public final class Tensor implements AutoCloseable, Owned {
     public Tensor log1p() { return ElementwiseOps.unary("log1p", UnaryOp.LOG1P, this); }
     public Tensor expm1() { return ElementwiseOps.unary("expm1", UnaryOp.EXPM1, this); }
     public Tensor sign() { return ElementwiseOps.unary("sign", UnaryOp.SIGN, this); }
+    /** The error function of every element (integers promote to floating point). */
+    public Tensor erf() { return ElementwiseOps.unary("erf", UnaryOp.ERF, this); }
     /** 1 where the element is positive, else 0 (ReLU's derivative). */
     public Tensor step() { return ElementwiseOps.unary("step", UnaryOp.STEP, this); }
 

@@ -82,6 +82,7 @@ class ElementwiseTest {
             case RSQRT -> t -> t.abs().rsqrt();
             case SIGN -> Tensor::sign;
             case STEP -> Tensor::step;
+            case ERF -> Tensor::erf;
         };
         boolean needsPositive = op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.LOG1P || op == UnaryOp.RSQRT;
         for (DType dt : new DType[] {DType.F32, DType.F64}) {
@@ -210,6 +211,19 @@ class ElementwiseTest {
             Tensor dst = Tensor.zeros(DType.F64, 2, 3);
             dst.copyFrom(Tensor.of(new int[] {1, 2, 3}, 3));
             assertArrayEquals(new double[] {1, 2, 3, 1, 2, 3}, dst.toDoubleArray());
+        }
+    }
+
+    @Test
+    void erfMatchesPublishedValues() {
+        // Abramowitz & Stegun table 7.1 (and erf(-x) = -erf(x)).
+        double[] x = {0.0, 0.5, 1.0, -2.0, 3.5};
+        double[] erf = {0.0, 0.5204998778130465, 0.8427007929497149, -0.9953222650189527, 0.9999992569016276};
+        try (Tensor t = Tensor.of(x, x.length); Tensor y = t.erf(); Tensor f = t.to(DType.F32); Tensor yf = f.erf()) {
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(erf[i], y.getDouble(i), 1e-14, "erf(" + x[i] + ")");
+                assertEquals(erf[i], yf.getDouble(i), 2e-7, "float erf(" + x[i] + ")");
+            }
         }
     }
 }

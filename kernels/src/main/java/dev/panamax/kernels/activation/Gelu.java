@@ -3,6 +3,7 @@ package dev.panamax.kernels.activation;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
+import dev.panamax.kernels.Erf;
 import dev.panamax.kernels.Parallel;
 import dev.panamax.kernels.Simd;
 import java.lang.foreign.MemorySegment;
@@ -76,7 +77,7 @@ public final class Gelu {
 
     static double valueF64(boolean tanh, double x) {
         if (tanh) return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + C * x * x * x)));
-        return x * 0.5 * (1 + erf(x * INV_SQRT_2));
+        return x * 0.5 * (1 + Erf.erf(x * INV_SQRT_2));
     }
 
     static double slopeF64(boolean tanh, double x) {
@@ -84,27 +85,7 @@ public final class Gelu {
             double t = Math.tanh(SQRT_2_OVER_PI * (x + C * x * x * x));
             return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * C * x * x);
         }
-        return 0.5 * (1 + erf(x * INV_SQRT_2)) + x * Math.exp(-0.5 * x * x) * INV_SQRT_2PI;
-    }
-
-    /** erf to about 1e-15 relative: Taylor series near 0, a continued fraction for erfc further out. */
-    public static double erf(double x) {
-        double ax = Math.abs(x);
-        if (ax < 2.5) {
-            double sum = x, term = x, x2 = x * x;
-            for (int n = 1; n < 80; n++) {
-                term *= -x2 / n;
-                double add = term / (2 * n + 1);
-                sum += add;
-                if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-            }
-            return 2 / Math.sqrt(Math.PI) * sum;
-        }
-        // erfc(x) = exp(-x²)/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...)))), evaluated from the tail.
-        double f = 0;
-        for (int n = 60; n >= 1; n--) f = (n / 2.0) / (ax + f);
-        double erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
-        return Math.signum(x) * (1 - erfc);
+        return 0.5 * (1 + Erf.erf(x * INV_SQRT_2)) + x * Math.exp(-0.5 * x * x) * INV_SQRT_2PI;
     }
 
     // A&S 7.1.26: erf(z) = 1 - (a1·t + a2·t² + a3·t³ + a4·t⁴ + a5·t⁵)·exp(-z²), t = 1/(1 + p·z), z ≥ 0.

@@ -1,0 +1,169 @@
+package dev.panamax.onnx;
+
+import com.google.protobuf.CodedInputStream;
+import dev.panamax.onnx.graph.Graph;
+import dev.panamax.onnx.graph.ValueInfo;
+import dev.panamax.onnx.proto.OnnxProto.ModelProto;
+import dev.panamax.onnx.runtime.Program;
+import dev.panamax.onnx.runtime.Session;
+import dev.panamax.tensors.Tensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An imported ONNX model, ready for inference from any number of threads.
+ *
+ * <pre>{@code
+ * try (OnnxModel model = OnnxModel.load(Path.of("model.onnx"));
+ *      MemoryScope scope = MemoryScope.open("inference")) {
+ *     Map<String, Tensor> out = model.run(Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types));
+ * }
+ * }</pre>
+ *
+ * Loading reads the file through a memory map (each initializer is copied once, from the page cache into tensor
+ * memory), fuses the recognised patterns (dense layers, GELU, LayerNorm, attention) into Panamax's fused kernels
+ * and creates every node's kernel, so an unsupported operator, attribute or opset fails here with a message
+ * naming the node. The first call with each set of input shapes folds the shape arithmetic into constants.
+ */
+public final class OnnxModel implements AutoCloseable {
+    private final Graph graph;
+    private final Program program;
+    private final Session session;
+
+    private OnnxModel(Graph graph) {
+        this.graph = graph;
+        try {
+            this.program = new Program(graph);
+        } catch (RuntimeException e) {
+            graph.close();
+            throw e;
+        }
+        this.session = new Session(program);
+    }
+
+    /** Loads {@code file}; external data files are looked up beside it. */
+    public static OnnxModel load(Path file) {
+        try (FileChannel ch = FileChannel.open(file)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(file + ": " + size + " bytes is over protobuf's 2 GB limit for one message; "
+                        + "save the model with external data (onnx.save(..., save_as_external_data=True))");
+            }
+            ByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            Path dir = file.toAbsolutePath().getParent();
+            return new OnnxModel(Graph.of(parse(map, file.toString()), dir));
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + ")");
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith(file.toString()) ? e : new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a model held in memory (it cannot refer to external data). */
+    public static OnnxModel load(byte[] bytes) {
+        return new OnnxModel(Graph.of(parse(ByteBuffer.wrap(bytes), "the ONNX bytes"), null));
+    }
+
+    /** Parses with aliasing: large byte fields (raw tensor data) stay views of the mapped file instead of heap copies. */
+    private static ModelProto parse(ByteBuffer buf, String what) {
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(buf);
+            in.enableAliasing(true);
+            in.setSizeLimit(Integer.MAX_VALUE);
+            in.setRecursionLimit(1000);
+            ModelProto m = ModelProto.parseFrom(in);
+            if (!m.hasGraph() && buf.capacity() > 0) {
+                throw new IllegalArgumentException("not an ONNX model (no graph in " + buf.capacity() + " bytes)");
+            }
+            return m;
+        } catch (IOException e) {  // InvalidProtocolBufferException for a truncated or corrupt message
+            throw new IllegalArgumentException("not a valid ONNX file (" + e.getMessage().replaceAll("\\s+", " ").trim()
+                    + "); it may be truncated or corrupt");
+        }
+    }
+
+    /** The inputs a call needs, in the model's order. */
+    public List<ValueInfo> inputs() {
+        return session.inputs();
+    }
+
+    /** The outputs a call returns, in the model's order. */
+    public List<ValueInfo> outputs() {
+        return session.outputs();
+    }
+
+    /** The ONNX opset the model was exported with. */
+    public int opset() {
+        return graph.opset();
+    }
+
+    /** How many patterns of each kind were fused into one kernel, e.g. {@code {Linear=36, Gelu=6, LayerNorm=13, Attention=6}}. */
+    public Map<String, Integer> fusedPatterns() {
+        return program.fusedPatterns();
+    }
+
+    /** Nodes left to run after fusion and pruning (before per-shape folding). */
+    public int nodeCount() {
+        return program.nodeCount();
+    }
+
+    /**
+     * Runs the model. Every declared input must be given, with its declared element type (integer inputs of
+     * another integer type are converted) and a shape that fits the declaration. The outputs are new tensors of the
+     * caller's current scope, by name in the model's order.
+     */
+    public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+        List<ValueInfo> decl = inputs();
+        for (String name : inputs.keySet()) {
+            if (decl.stream().noneMatch(v -> v.name().equals(name))) {
+                throw new IllegalArgumentException("the model has no input '" + name + "'; its inputs are "
+                        + decl.stream().map(ValueInfo::name).toList());
+            }
+        }
+        Tensor[] in = new Tensor[decl.size()];
+        Tensor[] converted = new Tensor[decl.size()];
+        try {
+            for (int i = 0; i < in.length; i++) {
+                ValueInfo v = decl.get(i);
+                Tensor t = inputs.get(v.name());
+                if (t == null) throw new IllegalArgumentException("input '" + v.name() + "' " + v.describeShape() + " is missing");
+                v.checkShape(t.shape());
+                if (t.dtype() != v.dtype()) {
+                    if (t.dtype().isFloating() || v.dtype().isFloating()) {
+                        throw new IllegalArgumentException("input '" + v.name() + "' is " + t.dtype() + " but the model expects " + v.dtype()
+                                + "; convert it with tensor.to(DType." + v.dtype() + ")");
+                    }
+                    t = converted[i] = t.to(v.dtype());
+                }
+                in[i] = t;
+            }
+            Tensor[] out = session.run(in);
+            Map<String, Tensor> result = new LinkedHashMap<>();
+            for (int i = 0; i < out.length; i++) result.put(outputs().get(i).name(), out[i]);
+            return result;
+        } finally {
+            for (Tensor c : converted) if (c != null) c.close();
+        }
+    }
+
+    /** Runs a model with one output and returns it. */
+    public Tensor runSingle(Map<String, Tensor> inputs) {
+        if (outputs().size() != 1) throw new IllegalStateException("the model has " + outputs().size() + " outputs; use run()");
+        return run(inputs).values().iterator().next();
+    }
+
+    @Override
+    public void close() {
+        session.close();
+        program.close();
+        graph.close();
+    }
+}

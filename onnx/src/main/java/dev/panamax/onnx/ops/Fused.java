@@ -1,0 +1,103 @@
+package dev.panamax.onnx.ops;
+
+import dev.panamax.onnx.graph.Attributes;
+import dev.panamax.tensors.Backend;
+import dev.panamax.tensors.Tensor;
+import java.util.Map;
+
+/**
+ * Panamax's own operators (domain {@code dev.panamax}), which the importer's fusion pass puts in place of the
+ * node patterns exporters write for LayerNorm, GELU, a dense layer and attention. Each is one backend kernel where
+ * the pattern was five to fifteen nodes and as many passes over memory.
+ */
+final class Fused {
+    private Fused() {}
+
+    /** Masked-out scores at or below this add nothing after softmax in float32 ({@code exp(-1e4)} is 0). */
+    private static final double MASKED = -1e4;
+
+    static void register(Map<String, Operator> ops) {
+        ops.put("LayerNorm", (node, opset) -> {
+            double eps = node.attributes().f("epsilon", 1e-5f);
+            return in -> Normalizations.layerNorm(in[0], in[1], in[2], in[0].rank() - 1, eps, 1);
+        });
+        ops.put("Gelu", (node, opset) -> {
+            boolean tanh = node.attributes().i("tanh", 0) != 0;
+            return in -> new Tensor[] {Normalizations.gelu(in[0], tanh)};
+        });
+        ops.put("Linear", (node, opset) -> in -> new Tensor[] {linear(in[0], in[1], in[2])});
+        ops.put("Attention", (node, opset) -> {
+            Attributes a = node.attributes();
+            double scale = a.f("scale", Float.NaN);
+            boolean headsLast = a.i("heads_last", 1) != 0;
+            return in -> new Tensor[] {attention(in[0], in[1], in[2], in.length > 3 ? in[3] : null, scale, headsLast)};
+        });
+    }
+
+    /** {@code x·w + b} over the last axis: one GEMM over all rows, then the bias in one pass. */
+    static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        try (Tensor y = LinearAlgebra.matmul(x, w)) {
+            return Backend.of(y).biasAct(y, b, false);
+        }
+    }
+
+    /**
+     * Attention of {@code q, k, v} given as {@code (B, T, H, D)} (heads after time: the layout the projections
+     * produce), with an optional additive {@code mask} broadcastable to {@code (B, H, Tq, Tk)}; the result is
+     * {@code (B, Tq, H, D)} when {@code headsLast}, else {@code (B, H, Tq, D)}. A mask that only hides trailing
+     * keys of each batch row (BERT's padding mask) becomes the fused kernel's key lengths; any other mask runs the
+     * composite {@code softmax(q·kᵀ·scale + mask)·v}, which is what the graph said.
+     */
+    static Tensor attention(Tensor q4, Tensor k4, Tensor v4, Tensor mask, double scale, boolean headsLast) {
+        try (Tensor q = q4.permute(0, 2, 1, 3); Tensor k = k4.permute(0, 2, 1, 3); Tensor v = v4.permute(0, 2, 1, 3)) {
+            int[] keyLengths = mask == null ? null : keyLengths(mask, q.dim(0), k.dim(2));
+            Tensor out;
+            if (mask == null || keyLengths != null) {
+                Tensor[] r = Backend.of(q).attention(q, k, v, false, keyLengths == null || keyLengths.length == 0 ? null : keyLengths, scale);
+                r[1].close();
+                out = r[0];
+            } else {
+                out = composite(q, k, v, mask, scale);
+            }
+            if (!headsLast) return out;
+            try (out) {
+                return out.permute(0, 2, 1, 3);
+            }
+        }
+    }
+
+    /**
+     * Per batch row, how many leading keys the additive mask leaves visible, when it is 0 on those and
+     * {@code <= MASKED} on all later ones for every head and query; an empty array when nothing is masked; null
+     * when the mask is anything else.
+     */
+    private static int[] keyLengths(Tensor mask, long batch, long keys) {
+        long[] s = mask.shape();
+        int r = s.length;
+        if (r == 0 || s[r - 1] != keys) return null;
+        for (int i = 0; i < r - 1; i++) if (s[i] != 1 && !(i == r - 4 && s[i] == batch)) return null;
+        long rows = r >= 4 ? s[r - 4] : 1;
+        float[] m;
+        try (Tensor c = mask.contiguous(); Tensor f = c.to(dev.panamax.tensors.DType.F32)) {
+            m = f.toFloatArray();
+        }
+        int[] lengths = new int[(int) batch];
+        boolean any = false;
+        for (int b = 0; b < batch; b++) {
+            int base = (int) ((rows == 1 ? 0 : b) * keys), len = 0;
+            while (len < keys && m[base + len] == 0f) len++;
+            if (len == 0) return null;  // a row with every key hidden: the composite's uniform average is what the graph says
+            for (int j = len; j < keys; j++) if (!(m[base + j] <= MASKED)) return null;
+            lengths[b] = len;
+            any |= len < keys;
+        }
+        return any ? lengths : new int[0];
+    }
+
+    private static Tensor composite(Tensor q, Tensor k, Tensor v, Tensor mask, double scale) {
+        try (Tensor kt = k.transpose(2, 3); Tensor s = q.matmul(kt); Tensor scaled = s.mul(scale); Tensor masked = scaled.add(mask);
+             Tensor p = Normalizations.softmax(masked, 3, false)) {
+            return p.matmul(v);
+        }
+    }
+}

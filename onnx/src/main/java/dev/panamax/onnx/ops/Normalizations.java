@@ -1,0 +1,95 @@
+package dev.panamax.onnx.ops;
+
+import dev.panamax.onnx.graph.Attributes;
+import dev.panamax.tensors.Backend;
+import dev.panamax.tensors.Tensor;
+import java.util.Arrays;
+import java.util.Map;
+
+/** Softmax, LogSoftmax, LayerNormalization and Gelu: each one fused kernel of the backend. */
+final class Normalizations {
+    private Normalizations() {}
+
+    static void register(Map<String, Operator> ops) {
+        for (String name : new String[] {"Softmax", "LogSoftmax"}) {
+            boolean log = name.equals("LogSoftmax");
+            ops.put(name, (node, opset) -> {
+                long axis = node.attributes().i("axis", opset < 13 ? 1 : -1);
+                return in -> new Tensor[] {opset < 13 ? softmaxFlattened(in[0], axis, log) : softmax(in[0], Args.axis(name, axis, in[0].rank()), log)};
+            });
+        }
+        ops.put("LayerNormalization", (node, opset) -> {
+            Attributes a = node.attributes();
+            long axis = a.i("axis", -1);
+            double eps = a.f("epsilon", 1e-5f);
+            if (a.i("stash_type", 1) != 1) throw new IllegalArgumentException(node.describe() + ": stash_type other than float32 is not supported");
+            int outputs = node.outputs().size();
+            return in -> layerNorm(in[0], in[1], in.length > 2 ? in[2] : null, Args.axis("LayerNormalization", axis, in[0].rank()), eps, outputs);
+        });
+        ops.put("Gelu", (node, opset) -> {
+            String approx = node.attributes().s("approximate", "none");
+            if (!approx.equals("none") && !approx.equals("tanh")) {
+                throw new IllegalArgumentException(node.describe() + ": approximate='" + approx + "' (expected none or tanh)");
+            }
+            boolean tanh = approx.equals("tanh");
+            return in -> new Tensor[] {gelu(in[0], tanh)};
+        });
+    }
+
+    static Tensor softmax(Tensor x, int axis, boolean log) {
+        if (axis == x.rank() - 1 && !x.isContiguous()) {
+            try (Tensor c = x.contiguous()) {
+                return Backend.of(c).softmax(c, axis, log);
+            }
+        }
+        return Backend.of(x).softmax(x, axis, log);
+    }
+
+    /** Opsets before 13: the input is seen as a matrix split at {@code axis}, normalised over its rows' whole width. */
+    private static Tensor softmaxFlattened(Tensor x, long axis, boolean log) {
+        int a = Args.axis("Softmax", axis, x.rank());
+        long outer = 1;
+        for (int i = 0; i < a; i++) outer *= x.dim(i);
+        try (Tensor c = x.contiguous(); Tensor m = c.reshape(outer, x.numel() / Math.max(1, outer)); Tensor y = softmax(m, 1, log)) {
+            return y.reshape(x.shape());
+        }
+    }
+
+    static Tensor gelu(Tensor x, boolean tanh) {
+        return Backend.of(x).gelu(x, tanh);
+    }
+
+    /** LayerNorm over the axes from {@code axis} to the end (flattened into one), with the optional mean and 1/σ outputs. */
+    static Tensor[] layerNorm(Tensor x, Tensor gamma, Tensor beta, int axis, double eps, int outputs) {
+        long[] s = x.shape();
+        long outer = 1;
+        for (int i = 0; i < axis; i++) outer *= s[i];
+        long inner = x.numel() / Math.max(1, outer);
+        try (Tensor xc = x.contiguous(); Tensor x2 = xc.reshape(outer, inner); Tensor g = broadcastTo(gamma, s, axis, inner);
+             Tensor b = beta == null ? Tensor.zeros(x.dtype(), inner) : broadcastTo(beta, s, axis, inner)) {
+            Tensor[] r = Backend.of(x).layerNorm(x2, g, b, eps);
+            try (Tensor y = r[0]; Tensor mean = r[1]; Tensor rstd = r[2]) {
+                long[] statShape = s.clone();
+                for (int i = axis; i < s.length; i++) statShape[i] = 1;
+                Tensor[] out = new Tensor[Math.max(1, outputs)];
+                out[0] = y.reshape(s);
+                if (outputs > 1) out[1] = mean.reshape(statShape);
+                if (outputs > 2) out[2] = rstd.reshape(statShape);
+                return out;
+            }
+        }
+    }
+
+    /** A scale or bias (broadcastable to the normalised axes) as one row of {@code inner} values. */
+    private static Tensor broadcastTo(Tensor p, long[] s, int axis, long inner) {
+        if (p.numel() == inner) {
+            try (Tensor c = p.contiguous()) {
+                return c.reshape(inner);
+            }
+        }
+        long[] target = Arrays.copyOfRange(s, axis, s.length);
+        try (Tensor e = p.expand(target); Tensor c = e.contiguous()) {
+            return c.reshape(inner);
+        }
+    }
+}
