@@ -8,6 +8,7 @@ import dev.panamax.onnx.runtime.Program;
 import dev.panamax.onnx.runtime.Session;
 import dev.panamax.tensors.Tensor;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -49,13 +50,15 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Loads {@code file}; external data files are looked up beside it. */
     public static OnnxModel load(Path file) {
-        try (FileChannel ch = FileChannel.open(file)) {
+        // The map is unmapped as soon as the model is built: parsing aliases it (raw tensor data is not copied to the
+        // heap), each initializer is then copied once into tensor memory, and nothing reads the file afterwards.
+        try (FileChannel ch = FileChannel.open(file); Arena arena = Arena.ofShared()) {
             long size = ch.size();
             if (size > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(file + ": " + size + " bytes is over protobuf's 2 GB limit for one message; "
                         + "save the model with external data (onnx.save(..., save_as_external_data=True))");
             }
-            ByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            ByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena).asByteBuffer();
             Path dir = file.toAbsolutePath().getParent();
             return new OnnxModel(Graph.of(parse(map, file.toString()), dir));
         } catch (NoSuchFileException e) {
@@ -113,6 +116,11 @@ public final class OnnxModel implements AutoCloseable {
     /** Nodes left to run after fusion and pruning (before per-shape folding). */
     public int nodeCount() {
         return program.nodeCount();
+    }
+
+    /** Nodes a call executes once the shape arithmetic is folded (the first call with each input shape runs all). */
+    public int stepsPerRun() {
+        return program.stepsPerRun();
     }
 
     /**

@@ -35,6 +35,9 @@ class IndexTest {
             Tensor rows = x.indexSelect(0, Tensor.of(new int[] {2, 0, 2}, 3));
             assertArrayEquals(new float[] {8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11}, rows.toFloatArray());
             assertArrayEquals(new float[] {1, 3, 5, 7, 9, 11}, x.indexSelect(1, Tensor.of(new long[] {1, -1}, 2)).toFloatArray());
+            // Rows of a transposed view and of an offset slice: the strided path and the row-copy path with an offset.
+            assertArrayEquals(new float[] {3, 7, 11, 0, 4, 8}, x.t().indexSelect(0, Tensor.of(new long[] {-1, 0}, 2)).toFloatArray());
+            assertArrayEquals(new float[] {8, 9, 10, 11}, x.slice(0, 1, 3).indexSelect(0, Tensor.of(new long[] {1}, 1)).toFloatArray());
             Tensor oh = Tensor.of(new int[] {2, 0}, 2).oneHot(3);
             assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0}, oh.toFloatArray());
             assertThrows(IndexOutOfBoundsException.class, () -> x.gather(1, Tensor.of(new long[] {4}, 1, 1)));

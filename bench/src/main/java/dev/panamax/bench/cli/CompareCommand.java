@@ -79,7 +79,7 @@ final class CompareCommand implements Callable<Integer> {
             CompareInputs.write(inputs, needsData ? Mnist.locate(data) : null);
             if (workloads.stream().anyMatch(w -> w.name().equals("gpt-generate"))) CompareInputs.writeTrainedGpt(inputs, GPT_TRAINING_STEPS);
             Compare.Options opts = new Compare.Options(quick, t, rounds != null ? rounds : quick ? 2 : 3, workloads, inputs,
-                    Compare.currentJavaCommand(), pythonToUse, worker, work.resolve("logs"));
+                    Compare.currentJavaCommand(), pythonToUse, worker, work.resolve("logs"), ortCommand(workloads, info));
             Compare compare = new Compare(opts);
             Map<String, Map<String, Object>> sides = compare.describe();
             sides.forEach((side, d) -> info.println(side + ": " + d));
@@ -128,6 +128,21 @@ final class CompareCommand implements Callable<Integer> {
         } finally {
             if (!keep && !Boolean.getBoolean("panamax.compare.keep")) deleteTree(work);
         }
+    }
+
+    /**
+     * The ONNX Runtime worker's command when a row needs it and its jar is where the bench build copies it
+     * ({@code bench/target/deps}); null (Panamax runs those rows alone, and says why) otherwise.
+     */
+    private static List<String> ortCommand(List<Workload> workloads, PrintStream info) throws java.net.URISyntaxException {
+        if (workloads.stream().noneMatch(w -> w.opponent() == Workload.Opponent.ONNXRUNTIME)) return null;
+        Path jar = Path.of(CompareCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path ort = jar.resolveSibling("deps").resolve("onnxruntime.jar");
+        if (!Files.isRegularFile(ort)) {
+            info.println("ONNX Runtime's jar is not at " + ort + " (the bench build puts it there): the MiniLM rows run Panamax alone.");
+            return null;
+        }
+        return Compare.ortJavaCommand(ort);
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -22,9 +22,11 @@ public final class Compare {
     /**
      * @param python      the Python to run {@code workerScript} with, or null to run Panamax alone
      * @param javaCommand the command that starts a Panamax worker JVM (java, flags, class path), worker args follow
+     * @param ortCommand  the command that starts an ONNX Runtime worker JVM ({@link #ortJavaCommand}), or null to run the
+     *                    ONNX Runtime rows for Panamax alone
      */
     public record Options(boolean quick, int threads, int rounds, List<Workload> workloads, Path inputs, List<String> javaCommand,
-                          Path python, Path workerScript, Path logDir) {}
+                          Path python, Path workerScript, Path logDir, List<String> ortCommand) {}
 
     /** Called before each run, for progress display. */
     public interface Listener {
@@ -73,24 +75,39 @@ public final class Compare {
         return cmd;
     }
 
+    /**
+     * The command that starts an {@link OrtWorker}: like {@link #currentJavaCommand()}, with ONNX Runtime's jar (not
+     * part of the bench jar: 54 MB with its native library) on the class path.
+     */
+    public static List<String> ortJavaCommand(Path ortJar) {
+        List<String> cmd = new ArrayList<>(currentJavaCommand());
+        cmd.set(cmd.size() - 2, cmd.get(cmd.size() - 2) + java.io.File.pathSeparator + ortJar);
+        cmd.set(cmd.size() - 1, OrtWorker.class.getName());
+        return cmd;
+    }
+
     /** What each side runs on (JDK and kernels; PyTorch version, BLAS, oneDNN), from its own process. */
     public Map<String, Map<String, Object>> describe() throws IOException {
         Map<String, Map<String, Object>> d = new LinkedHashMap<>();
         d.put("panamax", parse(exec(panamaxCommand(List.of("describe")), javaEnv(), "panamax-describe")));
-        if (options.python() != null) {
+        if (options.python() != null && options.workloads().stream().anyMatch(w -> w.opponent() == Workload.Opponent.PYTORCH)) {
             d.put("pytorch", parse(exec(pythonCommand("describe", options.threads(), 0, 0), pythonEnv(options.threads()), "pytorch-describe")));
+        }
+        if (options.ortCommand() != null && options.workloads().stream().anyMatch(w -> w.opponent() == Workload.Opponent.ONNXRUNTIME)) {
+            List<String> cmd = new ArrayList<>(options.ortCommand());
+            cmd.add("describe");
+            d.put("onnxruntime", parse(exec(cmd, javaEnv(), "onnxruntime-describe")));
         }
         return d;
     }
 
     public List<Measured> run(Listener listener) throws IOException {
-        boolean py = options.python() != null;
-        int perRound = py ? 2 : 1;
-        int probes = py && options.threads() > 1 ? options.workloads().size() : 0;
-        int total = options.workloads().size() * options.rounds() * perRound + probes;
-        int index = 0;
+        int total = 0, index = 0;
+        for (Workload w : options.workloads()) total += options.rounds() * (hasOpponent(w) ? 2 : 1) + (hasOpponent(w) && options.threads() > 1 ? 1 : 0);
         List<Measured> out = new ArrayList<>();
         for (Workload w : options.workloads()) {
+            boolean py = hasOpponent(w);
+            String who = w.opponent().label();
             List<Run> pan = new ArrayList<>(), torch = new ArrayList<>();
             int torchThreads = options.threads();
             String note = null;
@@ -99,18 +116,18 @@ public final class Compare {
                 pan.add(panamax(w));
                 if (!py) continue;
                 if (round == 0 && options.threads() > 1) {
-                    // PyTorch's fastest thread count differs by workload on small machines: try both, keep the better.
-                    listener.onRun(index++, total, w.name() + " pytorch, 1 thread (probe)");
+                    // The other side's fastest thread count differs by workload on small machines: try both, keep the better.
+                    listener.onRun(index++, total, w.name() + " " + who + ", 1 thread (probe)");
                     Run one = pytorch(w, 1);
-                    listener.onRun(index++, total, w.name() + " pytorch, " + options.threads() + " threads (probe)");
+                    listener.onRun(index++, total, w.name() + " " + who + ", " + options.threads() + " threads (probe)");
                     Run many = pytorch(w, options.threads());
                     boolean oneBetter = w.higherIsBetter() ? one.value() > many.value() : one.value() < many.value();
                     torchThreads = oneBetter ? 1 : options.threads();
                     torch.add(oneBetter ? one : many);
-                    note = String.format(java.util.Locale.ROOT, "PyTorch at %d thread(s): probe gave %.4g with 1, %.4g with %d",
+                    note = String.format(java.util.Locale.ROOT, "%s at %d thread(s): probe gave %.4g with 1, %.4g with %d", who,
                             torchThreads, one.value(), many.value(), options.threads());
                 } else {
-                    listener.onRun(index++, total, w.name() + " pytorch, round " + (round + 1));
+                    listener.onRun(index++, total, w.name() + " " + who + ", round " + (round + 1));
                     torch.add(pytorch(w, torchThreads));
                 }
             }
@@ -125,7 +142,18 @@ public final class Compare {
         return run(parse(exec(panamaxCommand(args), javaEnv(), w.name() + "-panamax")), options.threads());
     }
 
+    private boolean hasOpponent(Workload w) {
+        return w.opponent() == Workload.Opponent.ONNXRUNTIME ? options.ortCommand() != null : options.python() != null;
+    }
+
+    /** One run of the other side: PyTorch's Python worker, or ONNX Runtime's JVM for its rows. */
     private Run pytorch(Workload w, int threads) throws IOException {
+        if (w.opponent() == Workload.Opponent.ONNXRUNTIME) {
+            List<String> cmd = new ArrayList<>(options.ortCommand());
+            cmd.addAll(List.of(w.name(), Integer.toString(threads), Integer.toString(w.warmup(options.quick())),
+                    Integer.toString(w.steps(options.quick()))));
+            return run(parse(exec(cmd, javaEnv(), w.name() + "-onnxruntime-" + threads + "t")), threads);
+        }
         List<String> cmd = pythonCommand(w.name(), threads, w.warmup(options.quick()), w.steps(options.quick()));
         return run(parse(exec(cmd, pythonEnv(threads), w.name() + "-pytorch-" + threads + "t")), threads);
     }

@@ -64,7 +64,7 @@ public final class CompareReport {
 
     /** The Markdown report: machine and settings, then one table row per result. */
     public static String markdown(List<CompareRow> rows, Map<String, Map<String, Object>> sides, String machine, String settings) {
-        StringBuilder sb = new StringBuilder("# Panamax vs PyTorch\n\n");
+        StringBuilder sb = new StringBuilder("# Panamax vs PyTorch (and ONNX Runtime for the MiniLM rows)\n\n");
         sb.append("Machine: ").append(machine).append("\n\n");
         sb.append("Settings: ").append(settings).append("\n\n");
         sides.forEach((side, d) -> {
@@ -72,9 +72,9 @@ public final class CompareReport {
             sb.append(String.join("; ", d.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList())).append('\n');
         });
         sb.append("\nEach figure: median (min–max) over the rounds, each run in a fresh process, the two sides alternating. ");
-        sb.append("Ratio: above 1 means Panamax is better (Panamax/PyTorch for throughput, PyTorch/Panamax for time and memory); ");
+        sb.append("Ratio: above 1 means Panamax is better (Panamax/other for throughput, other/Panamax for time and memory); ");
         sb.append("in brackets the lowest and highest ratio of a single A/B pair. Valid: both sides' loss (or checksum) agreed.\n\n");
-        sb.append("| Workload | Unit | Panamax | PyTorch | Ratio | Valid |\n|---|---|---:|---:|---:|:---:|\n");
+        sb.append("| Workload | Unit | Panamax | PyTorch or ONNX Runtime | Ratio | Valid |\n|---|---|---:|---:|---:|:---:|\n");
         for (CompareRow r : rows) {
             sb.append("| ").append(r.title()).append(" | ").append(r.unit()).append(" | ").append(range(r.panamax())).append(" | ")
                     .append(range(r.pytorch())).append(Double.isFinite(r.numpy()) ? String.format(Locale.ROOT, " (NumPy %s)", fmt(r.numpy())) : "")

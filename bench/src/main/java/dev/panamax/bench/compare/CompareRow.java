@@ -39,6 +39,14 @@ public record CompareRow(String workload, String title, String unit, boolean hig
         if (w.name().equals("cnn-latency-1")) {
             rows.add(row(w.name() + "-p99", "MNIST CNN single-image latency p99", "ms", false, m, Compare.Run::p99, valid, null));
         }
+        if (w.name().equals("minilm-latency-1")) {
+            rows.add(row(w.name() + "-p99", "all-MiniLM-L6-v2 single sentence (16 tokens) latency p99", "ms", false, m, Compare.Run::p99, valid,
+                    null));
+        }
+        if (w.name().equals("minilm-batch32")) {
+            rows.add(row("peak-rss-minilm", "Peak resident memory, " + w.title(), "MB", false, m, Compare.Run::peakRssMb, valid,
+                    "whole process (VmHWM / ru_maxrss)"));
+        }
         if (w.name().equals("gpt-generate")) {
             rows.set(0, row(w.name(), w.title(), w.unit(), w.higherIsBetter(), m, Compare.Run::value, valid, join(m.pytorchNote(), generationNote(m))));
             rows.add(row("gpt-first-token", "GPT first-token latency (8-token prompt and the first choice), batch 1", "ms", false, m,

@@ -1,5 +1,6 @@
 package dev.panamax.bench.compare;
 
+import dev.panamax.apps.embed.MiniLm;
 import dev.panamax.autodiff.OpProfiler;
 import dev.panamax.autodiff.Var;
 import dev.panamax.data.Dataset;
@@ -20,6 +21,7 @@ import dev.panamax.nn.train.Trainer;
 import dev.panamax.nn.transformer.Gpt;
 import dev.panamax.nn.transformer.GptGenerator;
 import dev.panamax.nn.transformer.Sampler;
+import dev.panamax.onnx.OnnxModel;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.backend.CpuBackend;
@@ -112,11 +114,35 @@ public final class PanamaxWorker {
                 gptTrain(inputs, warmup, steps, r);
             } else if (workload.equals("gpt-generate")) {
                 gptGenerate(inputs, warmup, steps, r);
+            } else if (workload.startsWith("minilm-")) {
+                miniLm(workload, warmup, steps, r);
             } else {
                 throw new IllegalArgumentException("unknown workload '" + workload + "'; known: " + Workload.names());
             }
         }
         return r;
+    }
+
+    /** all-MiniLM-L6-v2 imported from its ONNX file, run exactly as ONNX Runtime's worker runs it. */
+    private static void miniLm(String workload, int warmup, int steps, Map<String, Double> r) throws IOException {
+        try (OnnxModel model = OnnxModel.load(MiniLm.files().model())) {
+            MiniLmWorkload.measure(workload, warmup, steps, (ids, mask, types) -> {
+                try (MemoryScope s = MemoryScope.open("minilm")) {
+                    Tensor out = model.runSingle(Map.of("input_ids", matrix(ids), "attention_mask", matrix(mask), "token_type_ids", matrix(types)));
+                    return out.toFloatArray();
+                }
+            }, r);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static Tensor matrix(long[][] v) {
+        long[] flat = new long[v.length * v[0].length];
+        for (int i = 0; i < v.length; i++) System.arraycopy(v[i], 0, flat, i * v[0].length, v[0].length);
+        return Tensor.of(flat, v.length, v[0].length);
     }
 
     /** The model the workload names, with the weights the harness exported (the same ones PyTorch starts from). */

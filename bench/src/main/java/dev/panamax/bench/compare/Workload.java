@@ -16,7 +16,32 @@ import java.util.stream.Collectors;
  * @param tolerance  relative tolerance on {@code check}
  */
 public record Workload(String name, String title, String unit, boolean higherIsBetter, int warmup, int steps, int quickWarmup,
-                       int quickSteps, double tolerance) {
+                       int quickSteps, double tolerance, Opponent opponent) {
+
+    /** What Panamax is measured against in a row. */
+    public enum Opponent {
+        /** PyTorch 1.13 in {@code bench/python/worker.py}. */
+        PYTORCH("PyTorch"),
+        /** ONNX Runtime's Java API in its own JVM ({@link OrtWorker}). */
+        ONNXRUNTIME("ONNX Runtime");
+
+        private final String label;
+
+        Opponent(String label) {
+            this.label = label;
+        }
+
+        /** The name reports use. */
+        public String label() {
+            return label;
+        }
+    }
+
+    /** A row against PyTorch. */
+    public Workload(String name, String title, String unit, boolean higherIsBetter, int warmup, int steps, int quickWarmup, int quickSteps,
+                    double tolerance) {
+        this(name, title, unit, higherIsBetter, warmup, steps, quickWarmup, quickSteps, tolerance, Opponent.PYTORCH);
+    }
 
     /**
      * Every workload, in report order. Warm-up steps are enough for the JIT to finish compiling the step (the
@@ -26,7 +51,8 @@ public record Workload(String name, String title, String unit, boolean higherIsB
      * whole prediction 0.30 / 0.37 ms after 1,000 warm-up calls, 0.23 / 0.34 after 5,000, two runs each).
      * The GPT's last loss differed between the sides by at most 2.4e-7 (relative 1e-7) after 15, 40 and 200 steps
      * (float32 both, PyTorch at 1 and 2 threads), so gpt-train allows 1e-5; gpt-generate's check is a hash of the
-     * generated ids and must be equal.
+     * generated ids and must be equal. The MiniLM rows run against ONNX Runtime; their check is the mean of the encoder's
+     * whole output, which the two engines' float32 results reproduce to about 1e-7.
      */
     public static final List<Workload> ALL = List.of(
             new Workload("gemm-256", "sgemm n=256", "GFLOP/s", true, 500, 1000, 200, 300, 1e-6),
@@ -40,7 +66,11 @@ public record Workload(String name, String title, String unit, boolean higherIsB
             new Workload("cnn-latency-1", "MNIST CNN single-image latency p50", "ms", false, 5000, 2000, 2000, 500, 1e-4),
             new Workload("gpt-train", "GPT training step (nanoGPT CPU: 4 blocks × 4 heads, 128 wide, context 64), batch 12", "tokens/s",
                     true, 20, 40, 10, 15, 1e-5),
-            new Workload("gpt-generate", "GPT greedy generation, batch 1 (8-token prompt, 56 new tokens)", "tokens/s", true, 10, 20, 5, 8, 0));
+            new Workload("gpt-generate", "GPT greedy generation, batch 1 (8-token prompt, 56 new tokens)", "tokens/s", true, 10, 20, 5, 8, 0),
+            new Workload("minilm-batch32", "all-MiniLM-L6-v2 sentence embeddings, batch 32 × 128 tokens", "sentences/s", true, 3, 10, 2, 4,
+                    1e-4, Opponent.ONNXRUNTIME),
+            new Workload("minilm-latency-1", "all-MiniLM-L6-v2 single sentence (16 tokens) latency p50", "ms", false, 300, 500, 100, 200,
+                    1e-4, Opponent.ONNXRUNTIME));
 
     public int warmup(boolean quick) {
         return quick ? quickWarmup : warmup;

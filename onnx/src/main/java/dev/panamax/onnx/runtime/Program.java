@@ -34,6 +34,10 @@ public final class Program implements AutoCloseable {
     /** By value number: the initializers and constants, null for computed values. */
     final Tensor[] constants;
     final Step[] steps;
+    /** For each step: whether its outputs depend only on constants and shapes (computed once per input shapes). */
+    final boolean[] foldable;
+    /** For each step, the values computed per run whose last reader it is (closed right after it). */
+    final int[][] release;
     final int values;
     private final List<Tensor> owned = new ArrayList<>();
     private final Map<String, Integer> fused = new LinkedHashMap<>();
@@ -76,10 +80,53 @@ public final class Program implements AutoCloseable {
                 steps[i] = new Step(n, k, n.inputs().stream().mapToInt(s -> s.isEmpty() ? -1 : ids.get(s)).toArray(),
                         n.outputs().stream().mapToInt(s -> s.isEmpty() ? -1 : ids.get(s)).toArray());
             }
+            this.foldable = foldable(steps, constants, values);
+            this.release = releaseSchedule(steps, foldable, outputIds, values);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /**
+     * A step folds when it reads only shapes ({@code Shape}, {@code Size}) or only constants and folded values: a
+     * property of the graph, not of the input shapes (only the folded values depend on those).
+     */
+    private static boolean[] foldable(Step[] steps, Tensor[] constants, int values) {
+        boolean[] isStatic = new boolean[values];
+        for (int id = 0; id < values; id++) isStatic[id] = constants[id] != null;
+        boolean[] f = new boolean[steps.length];
+        for (int k = 0; k < steps.length; k++) {
+            boolean fold = true;
+            for (int id : steps[k].in()) if (id >= 0 && !isStatic[id]) fold = false;
+            f[k] = fold || steps[k].shapeOnly();
+            if (f[k]) for (int id : steps[k].out()) if (id >= 0) isStatic[id] = true;
+        }
+        return f;
+    }
+
+    /** Each computed value is closed after its last reader (or at once when nothing reads it), unless it is an output. */
+    private static int[][] releaseSchedule(Step[] steps, boolean[] foldable, int[] outputIds, int values) {
+        int[] last = new int[values];
+        java.util.Arrays.fill(last, -1);
+        boolean[] computed = new boolean[values];
+        for (int k = 0; k < steps.length; k++) {
+            if (foldable[k]) continue;
+            for (int id : steps[k].in()) if (id >= 0) last[id] = k;
+            for (int id : steps[k].out()) {
+                if (id >= 0) {
+                    computed[id] = true;
+                    last[id] = Math.max(last[id], k);
+                }
+            }
+        }
+        for (int id : outputIds) last[id] = -1;
+        List<List<Integer>> at = new ArrayList<>();
+        for (int k = 0; k < steps.length; k++) at.add(new ArrayList<>());
+        for (int id = 0; id < values; id++) if (computed[id] && last[id] >= 0) at.get(last[id]).add(id);
+        int[][] r = new int[steps.length][];
+        for (int k = 0; k < r.length; k++) r[k] = at.get(k).stream().mapToInt(Integer::intValue).toArray();
+        return r;
     }
 
     private static Tensor wrap(Node n, java.util.function.Supplier<Tensor> f) {
@@ -98,6 +145,13 @@ public final class Program implements AutoCloseable {
     /** The number of nodes that run (after fusion and pruning), before shape folding. */
     public int nodeCount() {
         return steps.length;
+    }
+
+    /** The number of nodes a call executes once its shapes are planned (the rest are folded into constants). */
+    public int stepsPerRun() {
+        int n = 0;
+        for (boolean f : foldable) if (!f) n++;
+        return n;
     }
 
     @Override

@@ -95,12 +95,6 @@ public final class Session implements AutoCloseable {
         return program.outputs;
     }
 
-    /** How many nodes a call with these input shapes executes, once planned (-1 before). */
-    public int plannedSteps(long[]... shapes) {
-        Plan p = plans.get(new ShapeKey(shapes));
-        return p == null ? -1 : p.stepCount();
-    }
-
     /** Frees the plans and arenas (not the program). Calls still running must have finished. */
     @Override
     public void close() {
