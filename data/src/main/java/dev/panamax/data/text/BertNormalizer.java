@@ -38,27 +38,34 @@ record BertNormalizer(boolean cleanText, boolean handleChineseChars, boolean str
         return out.toString();
     }
 
+    private static final int KEEP = 0, DROP = 1, SPACE = 2, SPACED = 3;  // what cleanAndSpace does to a code point
+
     private String cleanAndSpace(String text) {
-        StringBuilder out = null;  // made on the first change; until then the text is its own output
+        StringBuilder out = null;  // made at the first change; until then the text is its own output
         for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i);
             int next = i + Character.charCount(cp);
-            String replacement = null;
-            if (cleanText && (cp == 0 || cp == 0xFFFD || BertChars.isControl(cp))) {
-                replacement = "";
-            } else if (cleanText && cp != ' ' && BertChars.isWhitespace(cp)) {
-                replacement = " ";
-            } else if (handleChineseChars && BertChars.isChinese(cp)) {
-                replacement = " " + Character.toString(cp) + " ";
-            }
-            if (replacement != null && out == null) out = new StringBuilder(text.length() + 16).append(text, 0, i);
+            int action = action(cp);
+            if (action != KEEP && out == null) out = new StringBuilder(text.length() + 16).append(text, 0, i);
             if (out != null) {
-                if (replacement != null) out.append(replacement);
-                else out.append(text, i, next);
+                switch (action) {
+                    case KEEP -> out.append(text, i, next);
+                    case SPACE -> out.append(' ');
+                    case SPACED -> out.append(' ').appendCodePoint(cp).append(' ');
+                    default -> { }
+                }
             }
             i = next;
         }
         return out == null ? text : out.toString();
+    }
+
+    private int action(int cp) {
+        if (cleanText) {
+            if (cp == 0 || cp == 0xFFFD || BertChars.isControl(cp)) return DROP;  // before whitespace: VT, FF, NEL are both
+            if (cp != ' ' && BertChars.isWhitespace(cp)) return SPACE;
+        }
+        return handleChineseChars && BertChars.isChinese(cp) ? SPACED : KEEP;
     }
 
     private static boolean isAscii(String s) {
