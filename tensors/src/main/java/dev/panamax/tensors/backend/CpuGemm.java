@@ -10,8 +10,8 @@ import java.util.Locale;
 /**
  * The CPU backend's matrix products ({@link CpuBackend} routes its GEMM calls here): Panamax's Vector API GEMM, or OpenBLAS through FFM where that is faster.
  * {@code -Dpanamax.gemm=java|openblas|auto} (or {@code PANAMAX_GEMM}) forces one; {@code auto} (the default)
- * sends products of at least {@link GemmConfig#OPENBLAS_MIN_MACS} multiply-adds to OpenBLAS when it is
- * installed. OpenBLAS runs single-threaded and Panamax splits large products over its own pool (each thread
+ * sends products of at least {@link GemmConfig#OPENBLAS_MIN_MACS} multiply-adds and {@link GemmConfig#OPENBLAS_MIN_ROWS}
+ * rows to OpenBLAS when it is installed. OpenBLAS runs single-threaded and Panamax splits large products over its own pool (each thread
  * one block of C's rows or columns): OpenBLAS's worker threads busy-wait after every call, and on a small
  * machine they took the cores Panamax's kernels needed next (the MNIST step ran faster on one thread than
  * on two before this). One pool, one set of threads, never oversubscribed.
@@ -53,12 +53,18 @@ public final class CpuGemm {
         return BLAS && (GEMM == GemmImpl.OPENBLAS || macs >= GemmConfig.OPENBLAS_MIN_MACS);
     }
 
+    /** Whether an {@code m}-row product of {@code macs} multiply-adds goes to OpenBLAS (few rows stay in Java). */
+    public static boolean usesOpenBlas(int m, long macs) {
+        return BLAS && (GEMM == GemmImpl.OPENBLAS || (macs >= GemmConfig.OPENBLAS_MIN_MACS && m >= GemmConfig.OPENBLAS_MIN_ROWS));
+    }
+
     /** One line for {@code panamax doctor}. */
     public static String describe() {
         return switch (GEMM) {
             case JAVA -> "java (forced by -Dpanamax.gemm=java)";
             case OPENBLAS -> "openblas (forced by -Dpanamax.gemm=openblas)";
-            case AUTO -> BLAS ? "auto: OpenBLAS from " + GemmConfig.OPENBLAS_MIN_MACS + " multiply-adds, Java below"
+            case AUTO -> BLAS ? "auto: OpenBLAS from " + GemmConfig.OPENBLAS_MIN_MACS + " multiply-adds and " + GemmConfig.OPENBLAS_MIN_ROWS
+                    + " rows, Java below"
                     : "auto: Java (OpenBLAS not found)";
         };
     }
@@ -68,7 +74,7 @@ public final class CpuGemm {
                              MemorySegment a, long aOff, long lda, MemorySegment b, long bOff, long ldb,
                              float beta, MemorySegment c, long cOff, long ldc) {
         long macs = (long) m * n * k;
-        if (usesOpenBlas(macs) && m > 0 && n > 0 && k > 0 && !Gemm.usesShapeKernel(transB, m, n, k, a, b, c)) {
+        if (usesOpenBlas(m, macs) && m > 0 && n > 0 && k > 0 && !Gemm.usesShapeKernel(transB, m, n, k, a, b, c)) {
             int parts = (int) Math.min(Parallel.THREADS, macs / GemmConfig.PARALLEL_MIN_MACS);
             boolean byRows = m >= n;
             int extent = byRows ? m : n;
