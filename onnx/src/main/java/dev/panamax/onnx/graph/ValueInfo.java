@@ -12,7 +12,8 @@ import java.util.Arrays;
  */
 public record ValueInfo(String name, DType dtype, long[] shape, String[] dimNames) {
 
-    static ValueInfo of(ValueInfoProto p) {
+    /** The declared type and shape of a graph input or output. */
+    public static ValueInfo of(ValueInfoProto p) {
         String what = "graph value '" + p.getName() + "'";
         if (!p.getType().hasTensorType()) {
             throw new IllegalArgumentException(what + ": only tensor inputs and outputs are supported (not sequences or maps)");
