@@ -56,7 +56,7 @@ public final class OnnxExporter {
         }
 
         private static String describe(List<ValueInfo> values) {
-            return String.join(", ", values.stream().map(v -> v.name() + " " + v.dtype().name().toLowerCase(Locale.ROOT) + v.describeShape()).toList());
+            return String.join(", ", values.stream().map(ValueInfo::describe).toList());
         }
     }
 

@@ -87,11 +87,18 @@ final class GraphBuilder {
         graph.addInput(valueInfo(name, dtype, dims));
     }
 
-    /** Declares {@code value} a graph output named {@code name}, through an Identity node when the names differ. */
+    /**
+     * Declares {@code value} a graph output named {@code name}: the last node's output is renamed when it is that
+     * value and nothing else reads it; otherwise an Identity node gives it the name.
+     */
     void output(String value, String name, DType dtype, Object... dims) {
         if (!value.equals(name)) {
             names.add(name);
-            graph.addNode(NodeProto.newBuilder().setName(name).setOpType("Identity").addInput(value).addOutput(name));
+            int last = graph.getNodeCount() - 1;
+            boolean rename = last >= 0 && graph.getNode(last).getOutputList().equals(List.of(value))
+                    && graph.getNodeList().stream().noneMatch(n -> n.getInputList().contains(value));
+            if (rename) graph.setNode(last, graph.getNode(last).toBuilder().setOutput(0, name));
+            else graph.addNode(NodeProto.newBuilder().setName(name).setOpType("Identity").addInput(value).addOutput(name));
         }
         graph.addOutput(valueInfo(name, dtype, dims));
     }

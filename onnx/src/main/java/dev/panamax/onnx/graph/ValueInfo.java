@@ -43,6 +43,11 @@ public record ValueInfo(String name, DType dtype, long[] shape, String[] dimName
         }
     }
 
+    /** Name, ONNX element type and shape, e.g. {@code input_ids int64 [batch_size, sequence_length]}. */
+    public String describe() {
+        return name + " " + TensorProtos.onnxType(dtype).name().toLowerCase(java.util.Locale.ROOT) + " " + describeShape();
+    }
+
     /** The declared shape with symbolic dimensions by name, e.g. {@code [batch_size, sequence_length, 384]}. */
     public String describeShape() {
         if (shape == null) return "any shape";
