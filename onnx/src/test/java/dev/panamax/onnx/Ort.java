@@ -50,7 +50,7 @@ final class Ort {
             for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
                 Tensor t = e.getValue();
                 OnnxTensor o = switch (t.dtype()) {
-                    case F32 -> OnnxTensor.createTensor(env, FloatBuffer.wrap(contiguous(t).toFloatArray()), t.shape());
+                    case F32 -> OnnxTensor.createTensor(env, FloatBuffer.wrap(values(t)), t.shape());
                     case I64 -> OnnxTensor.createTensor(env, LongBuffer.wrap(t.toLongArray()), t.shape());
                     default -> throw new IllegalArgumentException("Ort.run takes F32 or I64 inputs, got " + t.dtype());
                 };
@@ -80,7 +80,9 @@ final class Ort {
         }
     }
 
-    private static Tensor contiguous(Tensor t) {
-        return t.isContiguous() ? t : t.contiguous();
+    private static float[] values(Tensor t) {
+        try (Tensor c = t.contiguous()) {
+            return c.toFloatArray();
+        }
     }
 }
