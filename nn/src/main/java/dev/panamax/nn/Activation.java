@@ -15,6 +15,11 @@ public final class Activation extends Layer {
         this.act = Activations.byName(activation);
     }
 
+    /** The activation's name, as given (see {@link Activations}). */
+    public String activation() {
+        return activation;
+    }
+
     @Override
     public long[] outputShape(long[] in) {
         return in.clone();

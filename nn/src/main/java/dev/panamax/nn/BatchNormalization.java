@@ -35,6 +35,11 @@ public final class BatchNormalization extends Layer {
         buffers.add(Initializers.constant(1, c));
     }
 
+    /** The ε added to the variance. */
+    public double epsilon() {
+        return eps;
+    }
+
     @Override
     public java.util.List<String> paramNames() {
         return java.util.List.of("gamma", "beta");

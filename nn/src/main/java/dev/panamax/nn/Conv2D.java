@@ -33,7 +33,8 @@ public final class Conv2D extends Layer {
         this.act = Activations.byName(this.activation);
     }
 
-    private Conv2dShape geometry(long[] in) {
+    /** The convolution's geometry (padding, output size) over one input of shape {@code (H, W, C)}: what an exporter writes. */
+    public Conv2dShape geometry(long[] in) {
         if (in.length != 3) {
             throw new IllegalArgumentException(name() + ": Conv2D expects (height, width, channels) input, got "
                     + java.util.Arrays.toString(in) + "; reshape images to (H, W, C)");

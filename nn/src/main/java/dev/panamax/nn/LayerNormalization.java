@@ -27,6 +27,11 @@ public final class LayerNormalization extends Layer {
         addScaleAndShift(in, rng);
     }
 
+    /** The ε added to the variance. */
+    public double epsilon() {
+        return eps;
+    }
+
     @Override
     public java.util.List<String> paramNames() {
         return java.util.List.of("gamma", "beta");

@@ -42,12 +42,17 @@ public final class MaxPooling2D extends Layer {
         return average ? "AveragePooling2D" : "MaxPooling2D";
     }
 
-    @Override
-    public long[] outputShape(long[] in) {
+    /** The window's geometry (padding, output size) over one input of shape {@code (H, W, C)}: what an exporter writes. */
+    public Conv2dShape geometry(long[] in) {
         if (in.length != 3) {
             throw new IllegalArgumentException(name() + ": pooling expects (height, width, channels) input, got " + java.util.Arrays.toString(in));
         }
-        Conv2dShape s = Conv2dShape.of(1, (int) in[0], (int) in[1], (int) in[2], pool, pool, 0, stride, stride, 1, 1, padding);
+        return Conv2dShape.of(1, (int) in[0], (int) in[1], (int) in[2], pool, pool, 0, stride, stride, 1, 1, padding);
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        Conv2dShape s = geometry(in);
         return new long[] {s.oh(), s.ow(), in[2]};
     }
 

@@ -83,6 +83,16 @@ public final class GptArtifacts {
         return new Loaded(model, h.tokenizer(), h.config(), h.kind());
     }
 
+    /**
+     * Whether {@code dir} holds a GPT as {@code ./panamax train gpt} writes it: its {@value #CONFIG} says so (a saved
+     * {@code Sequential} has a config.json too, of another format). False when there is no config; a config that is
+     * not JSON gives an {@link IOException} naming it.
+     */
+    public static boolean isGptFolder(Path dir) throws IOException {
+        Path file = dir.resolve(CONFIG);
+        return Files.isRegularFile(file) && FORMAT.equals(readJson(file).path("format").asText());
+    }
+
     /** The config, tokenizer, steps and history of the checkpoint in {@code dir}. */
     static Checkpoint readCheckpoint(Path dir) throws IOException {
         Header h = readHeader(dir);

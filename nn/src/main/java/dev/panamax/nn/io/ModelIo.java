@@ -18,6 +18,10 @@ import java.util.Map;
  * any other model (a {@code FunctionalModel}, a user's own) is code, so it is rebuilt with that code and its
  * weights read back with {@link #loadWeights}. The weights are written first and the config last, each
  * atomically, so an existing model folder is never left with a half-written file.
+ *
+ * <p>Export to ONNX is {@code OnnxExporter.export(model, path)} in the onnx module (which depends on this one, so
+ * it cannot be a method here): a {@link Sequential} of the layers the MNIST CNN and its relatives use, or a
+ * {@code Gpt}; {@code ./panamax export MODEL_DIR model.onnx} runs it on a saved model folder.
  */
 public final class ModelIo {
     public static final String CONFIG = "config.json";

@@ -31,6 +31,11 @@ public final class TransformerBlock extends Layer {
         this.mlp = new Mlp(residualScale, tanhGelu);
     }
 
+    /** The ε of the block's two LayerNorms. */
+    public double epsilon() {
+        return norm1.epsilon();
+    }
+
     @Override
     public long[] outputShape(long[] in) {
         return attention.outputShape(in);

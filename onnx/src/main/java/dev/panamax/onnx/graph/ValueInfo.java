@@ -12,7 +12,8 @@ import java.util.Arrays;
  */
 public record ValueInfo(String name, DType dtype, long[] shape, String[] dimNames) {
 
-    static ValueInfo of(ValueInfoProto p) {
+    /** The declared type and shape of a graph input or output. */
+    public static ValueInfo of(ValueInfoProto p) {
         String what = "graph value '" + p.getName() + "'";
         if (!p.getType().hasTensorType()) {
             throw new IllegalArgumentException(what + ": only tensor inputs and outputs are supported (not sequences or maps)");
@@ -40,6 +41,11 @@ public record ValueInfo(String name, DType dtype, long[] shape, String[] dimName
             throw new IllegalArgumentException("input '" + name + "' has shape " + Arrays.toString(actual) + " but the model expects "
                     + describeShape());
         }
+    }
+
+    /** Name, ONNX element type and shape, e.g. {@code input_ids int64 [batch_size, sequence_length]}. */
+    public String describe() {
+        return name + " " + TensorProtos.onnxType(dtype).name().toLowerCase(java.util.Locale.ROOT) + " " + describeShape();
     }
 
     /** The declared shape with symbolic dimensions by name, e.g. {@code [batch_size, sequence_length, 384]}. */

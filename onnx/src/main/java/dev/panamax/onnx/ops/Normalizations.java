@@ -6,7 +6,10 @@ import dev.panamax.tensors.Tensor;
 import java.util.Arrays;
 import java.util.Map;
 
-/** Softmax, LogSoftmax, LayerNormalization and Gelu: each one fused kernel of the backend. */
+/**
+ * Softmax, LogSoftmax, LayerNormalization and Gelu (each one fused kernel of the backend), and BatchNormalization in
+ * inference mode.
+ */
 final class Normalizations {
     private Normalizations() {}
 
@@ -25,6 +28,20 @@ final class Normalizations {
             if (a.i("stash_type", 1) != 1) throw new IllegalArgumentException(node.describe() + ": stash_type other than float32 is not supported");
             int outputs = node.outputs().size();
             return in -> layerNorm(in[0], in[1], in.length > 2 ? in[2] : null, Args.axis("LayerNormalization", axis, in[0].rank()), eps, outputs);
+        });
+        ops.put("BatchNormalization", (node, opset) -> {
+            Attributes a = node.attributes();
+            double eps = a.f("epsilon", 1e-5f);
+            a.ignore("momentum");  // updates the running statistics while training only
+            a.ignore("is_test");   // opsets before 7
+            if (a.i("spatial", 1) != 1) {
+                throw new IllegalArgumentException(node.describe() + ": spatial=0 (statistics per pixel) is not supported");
+            }
+            if (a.i("training_mode", 0) != 0 || node.outputs().stream().skip(1).anyMatch(o -> !o.isEmpty())) {
+                throw new IllegalArgumentException(node.describe() + ": training mode (batch statistics, running-statistics outputs) is not"
+                        + " supported; export the model in inference mode (PyTorch: model.eval())");
+            }
+            return in -> new Tensor[] {batchNorm(in[0], in[1], in[2], in[3], in[4], eps)};
         });
         ops.put("Gelu", (node, opset) -> {
             String approx = node.attributes().s("approximate", "none");
@@ -57,6 +74,29 @@ final class Normalizations {
 
     static Tensor gelu(Tensor x, boolean tanh) {
         return Backend.of(x).gelu(x, tanh);
+    }
+
+    /**
+     * Inference batch normalisation of {@code x (N, C, ...)} over axis 1: {@code (x − mean)/√(var + ε)·scale + bias}
+     * folded into one scale and shift per channel, {@code x·a + b}, so {@code x} is read once.
+     */
+    static Tensor batchNorm(Tensor x, Tensor scale, Tensor bias, Tensor mean, Tensor var, double eps) {
+        if (x.rank() < 2) throw new IllegalArgumentException("input " + Arrays.toString(x.shape()) + " must be (N, C, ...)");
+        long c = x.dim(1);
+        for (Tensor p : new Tensor[] {scale, bias, mean, var}) {
+            if (p.numel() != c) {
+                throw new IllegalArgumentException("scale, B, mean and var must hold one value per channel (" + c + "), found shape "
+                        + Arrays.toString(p.shape()));
+            }
+        }
+        long[] perChannel = new long[x.rank() - 1];  // (C, 1, ...): broadcasts over (N, C, ...)
+        Arrays.fill(perChannel, 1);
+        perChannel[0] = c;
+        try (Tensor v = var.reshape(c); Tensor ve = v.add(eps); Tensor sd = ve.sqrt(); Tensor s = scale.reshape(c); Tensor a = s.div(sd);
+             Tensor m = mean.reshape(c); Tensor ma = m.mul(a); Tensor bi = bias.reshape(c); Tensor b = bi.sub(ma);
+             Tensor ac = a.reshape(perChannel); Tensor bc = b.reshape(perChannel); Tensor xa = x.mul(ac)) {
+            return xa.add(bc);
+        }
     }
 
     /** LayerNorm over the axes from {@code axis} to the end (flattened into one), with the optional mean and 1/σ outputs. */

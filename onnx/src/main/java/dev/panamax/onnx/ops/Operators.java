@@ -16,6 +16,9 @@ public final class Operators {
         Reductions.register(STANDARD);
         LinearAlgebra.register(STANDARD);
         Normalizations.register(STANDARD);
+        Convolutions.register(STANDARD);
+        Pooling.register(STANDARD);
+        Activations.register(STANDARD);
         Fused.register(PANAMAX);
     }
 
