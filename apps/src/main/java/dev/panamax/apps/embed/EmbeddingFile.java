@@ -13,6 +13,7 @@ import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -25,6 +26,33 @@ import org.apache.arrow.vector.types.pojo.FieldType;
  */
 public final class EmbeddingFile {
     private EmbeddingFile() {}
+
+    /** What a file holds: the sentences and their vectors, in order. */
+    public record Contents(List<String> texts, float[][] vectors) {}
+
+    /** Reads a file written by {@link #write}. */
+    public static Contents read(Path file) throws IOException {
+        try (BufferAllocator alloc = Memory.root().newChildAllocator("embeddings", 0, Long.MAX_VALUE);
+             FileChannel ch = FileChannel.open(file); ArrowFileReader reader = new ArrowFileReader(ch, alloc)) {
+            List<String> texts = new java.util.ArrayList<>();
+            List<float[]> vectors = new java.util.ArrayList<>();
+            while (reader.loadNextBatch()) {
+                VectorSchemaRoot root = reader.getVectorSchemaRoot();
+                if (!(root.getVector("text") instanceof VarCharVector text) || !(root.getVector("embedding") instanceof FixedSizeListVector emb)) {
+                    throw new IOException(file + ": not an embeddings file (needs columns text and embedding)");
+                }
+                Float4Vector values = (Float4Vector) emb.getDataVector();
+                int dim = emb.getListSize();
+                for (int i = 0; i < root.getRowCount(); i++) {
+                    texts.add(new String(text.get(i), StandardCharsets.UTF_8));
+                    float[] v = new float[dim];
+                    for (int j = 0; j < dim; j++) v[j] = values.get(i * dim + j);
+                    vectors.add(v);
+                }
+            }
+            return new Contents(texts, vectors.toArray(float[][]::new));
+        }
+    }
 
     /** Writes {@code texts} and {@code vectors} (same length, every vector {@code dim} wide) to {@code target}. */
     public static void write(Path target, List<String> texts, float[][] vectors) throws IOException {
