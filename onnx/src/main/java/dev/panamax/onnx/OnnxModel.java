@@ -124,6 +124,14 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     /**
+     * How many buffers this model's step arenas have allocated since it was loaded: it stops growing once each
+     * thread has run each input shape once (what the zero-allocation tests watch).
+     */
+    public long arenaAllocations() {
+        return session.freshAllocations();
+    }
+
+    /**
      * Runs the model. Every declared input must be given, with its declared element type (integer inputs of
      * another integer type are converted) and a shape that fits the declaration. The outputs are new tensors of the
      * caller's current scope, by name in the model's order.

@@ -62,6 +62,49 @@ class MiniLmOrtTest {
         compare(new int[][] {{128, 128}, {100, 128}}, false);
     }
 
+    @Test
+    void concurrentCallsGiveTheSameAnswersAndWarmCallsAllocateNothing() throws Exception {
+        try (OnnxModel model = OnnxModel.load(MiniLmFiles.model()); MemoryScope s = MemoryScope.open("minilm")) {
+            int[] lengths = {5, 9, 16};
+            float[][] expected = new float[lengths.length][];
+            for (int i = 0; i < lengths.length; i++) expected[i] = run(model, lengths[i]);
+            for (int i = 0; i < lengths.length; i++) run(model, lengths[i]);  // both shapes planned, arena warm
+            long warm = model.arenaAllocations();
+            for (int i = 0; i < lengths.length; i++) run(model, lengths[i]);
+            assertEquals(warm, model.arenaAllocations(), "a warm call with known shapes allocates no arena buffer");
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                java.util.List<java.util.concurrent.Future<float[]>> futures = new java.util.ArrayList<>();
+                for (int k = 0; k < 24; k++) {
+                    int len = lengths[k % lengths.length];
+                    futures.add(pool.submit(() -> {
+                        try (MemoryScope t = MemoryScope.open("thread")) {
+                            return run(model, len);
+                        }
+                    }));
+                }
+                for (int k = 0; k < futures.size(); k++) {
+                    float[] got = futures.get(k).get(), want = expected[k % lengths.length];
+                    for (int j = 0; j < want.length; j++) assertEquals(want[j], got[j], 1e-5f, "call " + k + " element " + j);
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    private static float[] run(OnnxModel model, int length) {
+        long[] ids = new long[length], mask = new long[length], types = new long[length];
+        for (int j = 0; j < length; j++) {
+            ids[j] = j == 0 ? 101 : j == length - 1 ? 102 : 2000 + 37 * j;
+            mask[j] = 1;
+        }
+        try (MemoryScope s = MemoryScope.open("call")) {
+            return model.runSingle(Map.of("input_ids", Tensor.of(ids, 1, length), "attention_mask", Tensor.of(mask, 1, length),
+                    "token_type_ids", Tensor.of(types, 1, length))).toFloatArray();
+        }
+    }
+
     private static void compare(int[][] lengths, boolean holes) throws OrtException {
         int b = lengths.length, t = lengths[0][1];
         long[][] ids = new long[b][t], mask = new long[b][t], types = new long[b][t];

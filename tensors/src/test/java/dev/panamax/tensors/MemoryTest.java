@@ -181,4 +181,26 @@ class MemoryTest {
         b.close();
         a.close();
     }
+
+    @Test
+    void anUnpooledScopeInsideAStepTakesNothingFromTheArena() {
+        try (dev.panamax.tensors.memory.StepArena arena = new dev.panamax.tensors.memory.StepArena("t")) {
+            long afterFirst = -1;
+            for (int step = 0; step < 3; step++) {
+                Tensor kept;
+                try (MemoryScope outer = MemoryScope.open("caller")) {
+                    try (MemoryScope s = MemoryScope.open("step", arena)) {
+                        Tensor work = Tensor.ones(DType.F32, 100_000);
+                        try (MemoryScope u = MemoryScope.openUnpooled("out")) {
+                            kept = MemoryScope.move(work.mul(2.0), outer);
+                        }
+                    }
+                    assertEquals(2.0, kept.getDouble(99_999), 0.0);
+                }
+                if (step == 0) afterFirst = arena.freshAllocations();
+                // A result moved out of an arena would be missing from the pool and allocated again at every step.
+                assertEquals(afterFirst, arena.freshAllocations(), "step " + step + " allocated from the arena again");
+            }
+        }
+    }
 }

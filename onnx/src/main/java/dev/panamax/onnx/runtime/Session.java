@@ -68,7 +68,9 @@ public final class Session implements AutoCloseable {
                 results = plan.run(inputs);
             }
             Tensor[] out = new Tensor[results.length];
-            for (int i = 0; i < out.length; i++) out[i] = MemoryScope.move(results[i].copy(), caller);
+            try (MemoryScope unpooled = MemoryScope.openUnpooled("onnx outputs")) {  // outputs leave: keep the arena whole
+                for (int i = 0; i < out.length; i++) out[i] = MemoryScope.move(results[i].copy(), caller);
+            }
             return out;
         } finally {
             arenas.push(arena);
@@ -93,6 +95,13 @@ public final class Session implements AutoCloseable {
     /** The outputs the program writes, in order. */
     public List<ValueInfo> outputs() {
         return program.outputs;
+    }
+
+    /** Buffers the arenas have had to allocate so far (after warm-up, a call with known shapes adds none). */
+    public long freshAllocations() {
+        synchronized (allArenas) {
+            return allArenas.stream().mapToLong(StepArena::freshAllocations).sum();
+        }
     }
 
     /** Frees the plans and arenas (not the program). Calls still running must have finished. */

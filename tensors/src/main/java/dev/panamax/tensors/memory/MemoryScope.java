@@ -31,10 +31,10 @@ public final class MemoryScope implements AutoCloseable {
     private final List<Runnable> onClose = new ArrayList<>();
     private boolean closed;
 
-    private MemoryScope(String name, MemoryScope parent, StepArena arena) {
+    private MemoryScope(String name, MemoryScope parent, StepArena arena, boolean unpooled) {
         this.name = name;
         this.parent = parent;
-        this.arena = arena != null ? arena : parent != null ? parent.arena : null;
+        this.arena = unpooled ? null : arena != null ? arena : parent != null ? parent.arena : null;
         BufferAllocator up = parent == null ? Memory.root() : parent.allocator;
         this.allocator = up.newChildAllocator(name, 0, Long.MAX_VALUE);
     }
@@ -50,7 +50,18 @@ public final class MemoryScope implements AutoCloseable {
      */
     public static MemoryScope open(String name, StepArena arena) {
         ArrayDeque<MemoryScope> stack = STACK.get();
-        MemoryScope s = new MemoryScope(name, stack.peek(), arena);
+        MemoryScope s = new MemoryScope(name, stack.peek(), arena, false);
+        stack.push(s);
+        return s;
+    }
+
+    /**
+     * A scope whose tensors take their memory from the allocator, not from an enclosing scope's step arena: for
+     * results that leave a pooled step (an arena's buffer that leaves is missing from the pool at the next step).
+     */
+    public static MemoryScope openUnpooled(String name) {
+        ArrayDeque<MemoryScope> stack = STACK.get();
+        MemoryScope s = new MemoryScope(name, stack.peek(), null, true);
         stack.push(s);
         return s;
     }
