@@ -125,6 +125,37 @@ class OnnxImportTest {
         }
     }
 
+    @Test
+    void initializersInExternalDataFilesAreReadFromBesideTheModel(@TempDir Path dir) throws Exception {
+        float[] w = {1, 2, 3, 4, 5, 6};  // (3, 2)
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(16 + 24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        data.position(16);
+        for (float v : w) data.putFloat(v);
+        Files.write(dir.resolve("weights.bin"), data.array());
+        for (String location : new String[] {"weights.bin", "missing.bin", "../weights.bin"}) {
+            var tensor = dev.panamax.onnx.proto.OnnxProto.TensorProto.newBuilder().setName("w").setDataType(1).addDims(3).addDims(2)
+                    .setDataLocation(dev.panamax.onnx.proto.OnnxProto.TensorProto.DataLocation.EXTERNAL)
+                    .addExternalData(entry("location", location)).addExternalData(entry("offset", "16"))
+                    .addExternalData(entry("length", "24")).build();
+            Path file = dir.resolve("ext.onnx");
+            Files.write(file, model(13, List.of(node("MatMul", List.of("x", "w"), List.of("y"))), List.of(value("x", 1, 1, 3)),
+                    List.of(value("y", 1, 1, 2)), tensor));
+            if (!location.equals("weights.bin")) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxModel.load(file));
+                assertTrue(e.getMessage().contains(location.equals("missing.bin") ? "no such file" : "leaves the model's folder"), e.getMessage());
+                continue;
+            }
+            try (OnnxModel m = OnnxModel.load(file); MemoryScope s = MemoryScope.open("t")) {
+                float[] y = m.runSingle(Map.of("x", Tensor.of(new float[] {1, 10, 100}, 1, 3))).toFloatArray();
+                assertArrayEquals(new float[] {1 + 30 + 500, 2 + 40 + 600}, y, 0f);
+            }
+        }
+    }
+
+    private static dev.panamax.onnx.proto.OnnxProto.StringStringEntryProto entry(String k, String v) {
+        return dev.panamax.onnx.proto.OnnxProto.StringStringEntryProto.newBuilder().setKey(k).setValue(v).build();
+    }
+
     /** ONNX Runtime's output for one float input. */
     static float[] ort(byte[] model, String name, float[] x, long[] shape) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
