@@ -39,8 +39,7 @@ public final class Gemm {
         long brs = transB ? 1 : ldb, bcs = transB ? ldb : 1;
         long macs = (long) m * n * k;
         if (usesShapeKernel(transB, m, n, k, a, b, c)) {
-            if (RowGemm.suits(transB, m, n, k)) RowGemm.sgemm(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
-            else FewRowsGemm.sgemm(threads, m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
+            RowGemm.sgemm(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         int parts = macs < GemmConfig.PARALLEL_MIN_MACS ? 1 : Math.max(1, Math.min(threads, Parallel.THREADS));
@@ -66,7 +65,7 @@ public final class Gemm {
      * faster than packing and than OpenBLAS on those shapes.
      */
     public static boolean usesShapeKernel(boolean transB, int m, int n, int k, MemorySegment a, MemorySegment b, MemorySegment c) {
-        return native3(a, b, c) && (RowGemm.suits(transB, m, n, k) || FewRowsGemm.suits(transB, m, n));
+        return native3(a, b, c) && RowGemm.suits(transB, m, n, k);
     }
 
     private static boolean native3(MemorySegment a, MemorySegment b, MemorySegment c) {
