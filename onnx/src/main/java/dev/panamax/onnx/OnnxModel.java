@@ -1,15 +1,15 @@
 package dev.panamax.onnx;
 
-import com.google.protobuf.CodedInputStream;
 import dev.panamax.onnx.graph.Graph;
+import dev.panamax.onnx.graph.ModelReader;
 import dev.panamax.onnx.graph.ValueInfo;
-import dev.panamax.onnx.proto.OnnxProto.ModelProto;
 import dev.panamax.onnx.runtime.Program;
 import dev.panamax.onnx.runtime.Session;
 import dev.panamax.tensors.Tensor;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.nio.ByteBuffer;
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -27,8 +27,7 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * Loading reads the file through a memory map (each initializer is copied once, from the page cache into tensor
- * memory), fuses the recognised patterns (dense layers, GELU, LayerNorm, attention) into Panamax's fused kernels
+ * Loading streams the file (weights go straight from the file into tensor memory, never onto the heap), fuses the recognised patterns (dense layers, GELU, LayerNorm, attention) into Panamax's fused kernels
  * and creates every node's kernel, so an unsupported operator, attribute or opset fails here with a message
  * naming the node. The first call with each set of input shapes folds the shape arithmetic into constants.
  */
@@ -50,47 +49,42 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Loads {@code file}; external data files are looked up beside it. */
     public static OnnxModel load(Path file) {
-        // The map is unmapped as soon as the model is built: parsing aliases it (raw tensor data is not copied to the
-        // heap), each initializer is then copied once into tensor memory, and nothing reads the file afterwards.
-        try (FileChannel ch = FileChannel.open(file); Arena arena = Arena.ofShared()) {
-            long size = ch.size();
-            if (size > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(file + ": " + size + " bytes is over protobuf's 2 GB limit for one message; "
-                        + "save the model with external data (onnx.save(..., save_as_external_data=True))");
-            }
-            ByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena).asByteBuffer();
-            Path dir = file.toAbsolutePath().getParent();
-            return new OnnxModel(Graph.of(parse(map, file.toString()), dir));
+        // Read as a stream (ModelReader): weights go from the file straight into tensor memory, never onto the heap,
+        // and no mapped file counts against the process while they are copied.
+        try (FileChannel ch = FileChannel.open(file); InputStream in = Channels.newInputStream(FileChannel.open(file))) {
+            return new OnnxModel(read(in, ModelReader.Source.of(ch), file.toAbsolutePath().getParent()));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such file");
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + ")");
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith(file.toString()) ? e : new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": " + describe(e));
         }
     }
 
     /** Loads a model held in memory (it cannot refer to external data). */
     public static OnnxModel load(byte[] bytes) {
-        return new OnnxModel(Graph.of(parse(ByteBuffer.wrap(bytes), "the ONNX bytes"), null));
+        try {
+            return new OnnxModel(read(new ByteArrayInputStream(bytes), ModelReader.Source.of(bytes), null));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the ONNX bytes: " + describe(e));
+        }
     }
 
-    /** Parses with aliasing: large byte fields (raw tensor data) stay views of the mapped file instead of heap copies. */
-    private static ModelProto parse(ByteBuffer buf, String what) {
-        try {
-            CodedInputStream in = CodedInputStream.newInstance(buf);
-            in.enableAliasing(true);
-            in.setSizeLimit(Integer.MAX_VALUE);
-            in.setRecursionLimit(1000);
-            ModelProto m = ModelProto.parseFrom(in);
-            if (!m.hasGraph() && buf.capacity() > 0) {
-                throw new IllegalArgumentException("not an ONNX model (no graph in " + buf.capacity() + " bytes)");
-            }
-            return m;
-        } catch (IOException e) {  // InvalidProtocolBufferException for a truncated or corrupt message
-            throw new IllegalArgumentException("not a valid ONNX file (" + e.getMessage().replaceAll("\\s+", " ").trim()
-                    + "); it may be truncated or corrupt");
+    private static Graph read(InputStream in, ModelReader.Source source, Path dir) throws IOException {
+        ModelReader.Read r = ModelReader.read(in, source, dir);
+        if (!r.model().hasGraph()) {
+            r.initializers().values().forEach(Tensor::close);
+            throw new IllegalArgumentException("not an ONNX model (no graph); the file is empty or something else");
         }
+        return Graph.of(r.model(), dir, r.initializers());
+    }
+
+    /** {@code InvalidProtocolBufferException} and friends, as one line saying what to suspect. */
+    private static String describe(IOException e) {
+        return e instanceof com.google.protobuf.InvalidProtocolBufferException
+                ? "not a valid ONNX file (" + e.getMessage().replaceAll("\\s+", " ").trim() + "); it may be truncated or corrupt"
+                : "cannot read (" + e.getMessage() + ")";
     }
 
     /** The inputs a call needs, in the model's order. */

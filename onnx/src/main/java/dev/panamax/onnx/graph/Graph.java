@@ -39,7 +39,18 @@ public final class Graph implements AutoCloseable {
 
     /** Converts a parsed model; {@code baseDir} is where external data files live. */
     public static Graph of(ModelProto model, Path baseDir) {
-        if (!model.hasGraph()) throw new IllegalArgumentException("the ONNX model has no graph; the file is empty or not an ONNX model");
+        return of(model, baseDir, new LinkedHashMap<>());
+    }
+
+    /**
+     * Converts a model whose initializers were already read ({@link ModelReader}) into {@code init}, which the
+     * graph then owns; any initializers left in {@code model} are added.
+     */
+    public static Graph of(ModelProto model, Path baseDir, Map<String, Tensor> init) {
+        if (!model.hasGraph()) {
+            init.values().forEach(Tensor::close);
+            throw new IllegalArgumentException("the ONNX model has no graph; the file is empty or not an ONNX model");
+        }
         int opset = -1;
         for (OperatorSetIdProto o : model.getOpsetImportList()) {
             String domain = o.getDomain();
@@ -47,11 +58,11 @@ public final class Graph implements AutoCloseable {
         }
         if (opset < 0) opset = model.getIrVersion() <= 3 ? 1 : -1;
         if (opset < MIN_OPSET || opset > MAX_OPSET) {
+            init.values().forEach(Tensor::close);
             throw new IllegalArgumentException("the model uses ONNX opset " + opset + "; Panamax imports opsets " + MIN_OPSET + " to "
                     + MAX_OPSET + " (convert it with onnx.version_converter)");
         }
         GraphProto g = model.getGraph();
-        Map<String, Tensor> init = new LinkedHashMap<>();
         try {
             for (TensorProto t : g.getInitializerList()) init.put(t.getName(), TensorProtos.toTensor(t, baseDir));
             if (g.getSparseInitializerCount() > 0) throw new IllegalArgumentException("sparse initializers are not supported");

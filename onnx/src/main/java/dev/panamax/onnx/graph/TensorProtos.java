@@ -51,6 +51,21 @@ public final class TensorProtos {
      * null when the tensor cannot have any.
      */
     public static Tensor toTensor(TensorProto p, Path baseDir) {
+        return toTensor(p, baseDir, null, -1);
+    }
+
+    /** Copies a tensor's raw bytes, kept out of its {@code TensorProto}, into tensor memory. */
+    @FunctionalInterface
+    public interface RawData {
+        /** Fills {@code dst} (exactly the raw data's length). */
+        void copyTo(MemorySegment dst) throws IOException;
+    }
+
+    /**
+     * {@link #toTensor(TensorProto, Path)} for a tensor whose {@code raw_data} ({@code rawLength} bytes) was left in
+     * the file and comes from {@code raw} (null, and {@code rawLength} -1, when the proto holds its own data).
+     */
+    public static Tensor toTensor(TensorProto p, Path baseDir, RawData raw, long rawLength) {
         String what = "tensor '" + p.getName() + "'";
         if (p.hasSegment()) throw new IllegalArgumentException(what + ": segmented tensors are not supported");
         DType dt = dtype(p.getDataType(), what);
@@ -67,13 +82,23 @@ public final class TensorProtos {
             MemorySegment dst = t.segment().asSlice(t.offset() * dt.byteSize(), bytes);
             if (p.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
                 readExternal(p, baseDir, dst, what);
-            } else if (p.hasRawData()) {
-                ByteString raw = p.getRawData();
-                if (raw.size() != bytes) {
-                    throw new IllegalArgumentException(what + ": " + raw.size() + " bytes of data for shape " + java.util.Arrays.toString(shape)
+            } else if (raw != null) {
+                if (rawLength != bytes) {
+                    throw new IllegalArgumentException(what + ": " + rawLength + " bytes of data for shape " + java.util.Arrays.toString(shape)
                             + " of " + dt + ", which needs " + bytes + "; the file is truncated or corrupt");
                 }
-                MemorySegment.copy(MemorySegment.ofBuffer(raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN)), 0, dst, 0, bytes);
+                try {
+                    raw.copyTo(dst);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(what + ": cannot read its data (" + e.getMessage() + "); the file is truncated or corrupt");
+                }
+            } else if (p.hasRawData()) {
+                ByteString data = p.getRawData();
+                if (data.size() != bytes) {
+                    throw new IllegalArgumentException(what + ": " + data.size() + " bytes of data for shape " + java.util.Arrays.toString(shape)
+                            + " of " + dt + ", which needs " + bytes + "; the file is truncated or corrupt");
+                }
+                MemorySegment.copy(MemorySegment.ofBuffer(data.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN)), 0, dst, 0, bytes);
             } else {
                 copyTyped(p, dt, n, dst, what);
             }
