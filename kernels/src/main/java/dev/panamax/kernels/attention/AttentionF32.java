@@ -40,10 +40,10 @@ final class AttentionF32 {
         w.kt = Scratch.fit(w.kt, tk * d + PAD);
         w.v = Scratch.fit(w.v, tk * d);
         w.acc = Scratch.fit(w.acc, BQ * d);
-        load(w.q, q, b, hh, tq, d, (float) s.scale());
-        load(w.k, k, b, hh, tk, d, 1f);
+        load(vec, w.q, q, b, hh, tq, d, (float) s.scale());
+        load(vec, w.k, k, b, hh, tk, d, 1f);
         transpose(w.kt, w.k, tk, d);
-        load(w.v, v, b, hh, tk, d, 1f);
+        load(vec, w.v, v, b, hh, tk, d, 1f);
         boolean drop = s.dropout() > 0;
         int threshold = DropoutMask.threshold(s.dropout());
         float keepScale = (float) (1 / (1 - s.dropout()));
@@ -73,9 +73,9 @@ final class AttentionF32 {
             for (int r = 0; r < rows; r++) {
                 float l = w.l[r], inv = l > 0 ? 1 / l : 0f;  // l = 0: the row saw no key, its output is 0
                 AttentionTiles.scale(vec, w.acc, r * d, d, inv);
-                MemorySegment.copy(w.acc, r * d, out.seg(), JAVA_FLOAT_UNALIGNED, out.row(b, hh, i0 + r) * 4, d);
                 lse.setAtIndex(JAVA_FLOAT_UNALIGNED, lo + (long) h * tq + i0 + r, l > 0 ? w.m[r] + (float) Math.log(l) : Float.POSITIVE_INFINITY);
             }
+            store(vec, out, w.acc, b, hh, i0, rows, d);
         }
     }
 
@@ -84,13 +84,13 @@ final class AttentionF32 {
                              long lo, Dims s, int h) {
         int tq = s.tq(), tk = s.tk(), d = s.d(), b = h / Math.max(1, s.heads()), hh = h - b * s.heads();
         Scratch w = grow(SCRATCH.get(), tq, tk, d);
-        load(w.q, q, b, hh, tq, d, (float) s.scale());
-        load(w.k, k, b, hh, tk, d, 1f);
+        load(vec, w.q, q, b, hh, tq, d, (float) s.scale());
+        load(vec, w.k, k, b, hh, tk, d, 1f);
         transpose(w.kt, w.k, tk, d);
-        load(w.dv, v, b, hh, tk, d, 1f);  // dv is still free: the values' transpose is made from it
+        load(vec, w.dv, v, b, hh, tk, d, 1f);  // dv is still free: the values' transpose is made from it
         transpose(w.vt, w.dv, tk, d);
-        load(w.g, dout, b, hh, tq, d, 1f);
-        load(w.dq, out, b, hh, tq, d, 1f);  // as is dq: D[i] = Σ dout∘out is made from it
+        load(vec, w.g, dout, b, hh, tq, d, 1f);
+        load(vec, w.dq, out, b, hh, tq, d, 1f);  // as is dq: D[i] = Σ dout∘out is made from it
         for (int i = 0; i < tq; i++) {
             float di = 0;
             for (int c = i * d; c < (i + 1) * d; c++) di += w.g[c] * w.dq[c];
@@ -129,9 +129,9 @@ final class AttentionF32 {
         }
         float scale = (float) s.scale();
         AttentionTiles.scale(vec, w.dq, 0, tq * d, scale);
-        store(dq, w.dq, b, hh, tq, d);
-        store(dk, w.dk, b, hh, tk, d);
-        store(dv, w.dv, b, hh, tk, d);
+        store(vec, dq, w.dq, b, hh, 0, tq, d);
+        store(vec, dk, w.dk, b, hh, 0, tk, d);
+        store(vec, dv, w.dv, b, hh, 0, tk, d);
     }
 
     private static Scratch grow(Scratch w, int tq, int tk, int d) {
@@ -163,21 +163,30 @@ final class AttentionF32 {
         return r0;
     }
 
-    /** The {@code t} rows of one head of {@code src}, times {@code scale}, into {@code dst (t, d)}. */
-    private static void load(float[] dst, Heads src, int b, int h, int t, int d, float scale) {
+    /**
+     * The {@code t} rows of one head of {@code src}, times {@code scale}, into {@code dst (t, d)}: one bulk copy when
+     * the rows are adjacent, else row by row (vector loads from a native segment: a {@code MemorySegment.copy} per row
+     * of a packed projection cost more than the head's products).
+     */
+    private static void load(boolean vec, float[] dst, Heads src, int b, int h, int t, int d, float scale) {
         long at = src.row(b, h, 0);
         if (src.rowStride() == d) {
             MemorySegment.copy(src.seg(), JAVA_FLOAT_UNALIGNED, at * 4, dst, 0, t * d);
+        } else if (vec && src.seg().isNative()) {
+            AttentionTiles.Vector.loadRows(dst, src.seg(), at, src.rowStride(), t, d);
         } else {
             for (int i = 0; i < t; i++, at += src.rowStride()) MemorySegment.copy(src.seg(), JAVA_FLOAT_UNALIGNED, at * 4, dst, i * d, d);
         }
-        if (scale != 1f) for (int i = 0; i < t * d; i++) dst[i] *= scale;
+        if (scale != 1f) AttentionTiles.scale(vec, dst, 0, t * d, scale);
     }
 
-    private static void store(Heads dst, float[] src, int b, int h, int t, int d) {
-        long at = dst.row(b, h, 0);
+    /** {@code src (t, d)} into rows {@code [t0, t0 + t)} of one head of {@code dst}. */
+    private static void store(boolean vec, Heads dst, float[] src, int b, int h, int t0, int t, int d) {
+        long at = dst.row(b, h, t0);
         if (dst.rowStride() == d) {
             MemorySegment.copy(src, 0, dst.seg(), JAVA_FLOAT_UNALIGNED, at * 4, t * d);
+        } else if (vec && dst.seg().isNative()) {
+            AttentionTiles.Vector.storeRows(dst.seg(), at, dst.rowStride(), src, t, d);
         } else {
             for (int i = 0; i < t; i++, at += dst.rowStride()) MemorySegment.copy(src, i * d, dst.seg(), JAVA_FLOAT_UNALIGNED, at * 4, d);
         }

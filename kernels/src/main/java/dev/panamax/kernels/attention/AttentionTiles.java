@@ -1,7 +1,10 @@
 package dev.panamax.kernels.attention;
 
 import static dev.panamax.kernels.attention.Attention.BK;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -148,6 +151,7 @@ final class AttentionTiles {
         static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
         static final VectorSpecies<Integer> I = S.withLanes(int.class);
         static final int L = S.length();
+        private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
         private Vector() {}
 
@@ -412,6 +416,26 @@ final class AttentionTiles {
         static void mul(float[] row, int at, float[] z, int n) {
             for (int j = 0; j < n; j += L) {
                 FloatVector.fromArray(S, row, at + j).mul(FloatVector.fromArray(S, z, j)).intoArray(row, at + j);
+            }
+        }
+
+        /** Rows {@code i < t} of {@code d} floats at element {@code at + i·stride} of a native segment into {@code dst (t, d)}. */
+        static void loadRows(float[] dst, MemorySegment src, long at, long stride, int t, int d) {
+            int body = S.loopBound(d);
+            for (int i = 0; i < t; i++, at += stride) {
+                int c = 0;
+                for (; c < body; c += L) FloatVector.fromMemorySegment(S, src, (at + c) << 2, ORDER).intoArray(dst, i * d + c);
+                for (; c < d; c++) dst[i * d + c] = src.getAtIndex(JAVA_FLOAT_UNALIGNED, at + c);
+            }
+        }
+
+        /** {@link #loadRows} the other way. */
+        static void storeRows(MemorySegment dst, long at, long stride, float[] src, int t, int d) {
+            int body = S.loopBound(d);
+            for (int i = 0; i < t; i++, at += stride) {
+                int c = 0;
+                for (; c < body; c += L) FloatVector.fromArray(S, src, i * d + c).intoMemorySegment(dst, (at + c) << 2, ORDER);
+                for (; c < d; c++) dst.setAtIndex(JAVA_FLOAT_UNALIGNED, at + c, src[i * d + c]);
             }
         }
 
