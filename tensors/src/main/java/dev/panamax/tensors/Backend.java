@@ -6,6 +6,7 @@ import dev.panamax.kernels.Fused;
 import dev.panamax.kernels.OptimizerUpdate;
 import dev.panamax.kernels.Reduce;
 import dev.panamax.kernels.ReduceOp;
+import dev.panamax.kernels.SoftmaxCrossEntropy;
 import dev.panamax.kernels.UnaryOp;
 import dev.panamax.kernels.activation.Gelu;
 import dev.panamax.kernels.conv.Conv2dShape;
@@ -133,6 +134,30 @@ public interface Backend {
         }
         try (Tensor gy = g.mul(y); Tensor s = gy.sum(ax, true); Tensor d = g.sub(s)) {
             return y.mul(d);
+        }
+    }
+
+    /**
+     * Mean sparse categorical cross-entropy of {@code logits (N, C)} against integer {@code labels (N)}, and its
+     * gradient: {@code {loss (a 0-d tensor) = mean_r(logsumexp(z_r) - z_r[label_r]), dlogits (N, C) = (softmax(z) -
+     * onehot(labels))/N}}. F32 and contiguous: one pass per row ({@code kernels.SoftmaxCrossEntropy}); otherwise
+     * max-shifted tensor ops in the logits' precision. Labels outside {@code [0, C)} are refused.
+     */
+    default Tensor[] softmaxCrossEntropy(Tensor logits, Tensor labels) {
+        long n = logits.dim(0), c = logits.dim(1);
+        try (Tensor lab = labels.to(DType.I64); Tensor lc = lab.contiguous()) {
+            if (logits.dtype() == DType.F32 && logits.isContiguous() && n > 0) {
+                Tensor grad = Tensor.empty(DType.F32, n, c);
+                double loss = SoftmaxCrossEntropy.forwardBackward(logits.segment(), logits.offset(), lc.segment(), lc.offset(), (int) n, (int) c,
+                        grad.segment(), 0, 1f);
+                return new Tensor[] {Tensor.scalar(loss, DType.F32), grad};
+            }
+            try (Tensor onehot = lc.oneHot((int) c); Tensor oh = onehot.to(logits.dtype()); Tensor m = logits.max(new int[] {1}, true);
+                 Tensor sh = logits.sub(m); Tensor e = sh.exp(); Tensor s = e.sum(new int[] {1}, true); Tensor ls = s.log();
+                 Tensor logp = sh.sub(ls); Tensor picked = logp.mul(oh); Tensor tot = picked.sum(); Tensor p = e.div(s);
+                 Tensor d = p.sub(oh)) {
+                return new Tensor[] {tot.mul(-1.0 / n), d.mul(1.0 / n)};
+            }
         }
     }
 
