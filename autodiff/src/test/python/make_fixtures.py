@@ -142,6 +142,12 @@ LATE_OPS = {
     "causal attention key padding": (lambda q, k, v: sdpa(q, k, v, causal=True, lengths=[7, 3]),
                                      lambda: [r(2, 2, 7, 5), r(2, 2, 7, 5), r(2, 2, 7, 5)]),
     "rope": (lambda x: rope(x, 3, 10000.0), lambda: [r(2, 5, 8)]),
+    "attention dropout": (lambda q, k, v: sdpa(q, k, v, p=0.3, seed=11), lambda: [r(2, 2, 6, 5), r(2, 2, 9, 5), r(2, 2, 9, 5)]),
+    "causal attention key padding dropout": (lambda q, k, v: sdpa(q, k, v, causal=True, lengths=[7, 3], p=0.5, seed=12),
+                                             lambda: [r(2, 2, 7, 5), r(2, 2, 7, 5), r(2, 2, 7, 5)]),
+    "packed attention": (lambda x: packed(x, 2, False), lambda: [r(2, 5, 18)]),
+    "causal packed attention": (lambda x: packed(x, 3, True), lambda: [r(2, 6, 27)]),
+    "causal packed attention dropout": (lambda x: packed(x, 2, True, p=0.25, seed=13), lambda: [r(2, 9, 12)]),
 }
 
 
@@ -154,9 +160,10 @@ def rope(x, start, base):
     return torch.cat([x1 * ang.cos() - x2 * ang.sin(), x2 * ang.cos() + x1 * ang.sin()], dim=-1)
 
 
-def sdpa(q, k, v, causal=False, lengths=None):
+def sdpa(q, k, v, causal=False, lengths=None, p=0.0, seed=0):
     """Attention as matmul + masked softmax + matmul (PyTorch 1.13 has no F.scaled_dot_product_attention). Causal:
-    query i sees keys j <= i + Tk - Tq (queries aligned to the end of the keys); lengths: the first lengths[b] keys."""
+    query i sees keys j <= i + Tk - Tq (queries aligned to the end of the keys); lengths: the first lengths[b] keys;
+    p > 0: the probabilities times Panamax's dropout mask for that seed (dropout_factors), applied explicitly."""
     tq, tk = q.shape[-2], k.shape[-2]
     visible = torch.ones(q.shape[0], 1, tq, tk, dtype=torch.bool)
     if causal:
@@ -164,7 +171,46 @@ def sdpa(q, k, v, causal=False, lengths=None):
     if lengths is not None:
         visible &= (torch.arange(tk)[None, :] < torch.tensor(lengths)[:, None])[:, None, None, :]
     scores = q @ k.transpose(-1, -2) / q.shape[-1] ** 0.5
-    return torch.softmax(scores.masked_fill(~visible, float("-inf")), -1) @ v
+    probs = torch.softmax(scores.masked_fill(~visible, float("-inf")), -1)
+    if p > 0:
+        probs = probs * dropout_factors(seed, q.shape[0], q.shape[1], tq, tk, p)
+    return probs @ v
+
+
+def packed(qkv, heads, causal, p=0.0, seed=0):
+    """Self-attention of the heads packed in qkv (B, T, 3C) = [q | k | v], output (B, T, C) with the heads side by side."""
+    b, t, c = qkv.shape[0], qkv.shape[1], qkv.shape[2] // 3
+    x = qkv.reshape(b, t, 3, heads, c // heads).permute(2, 0, 3, 1, 4)
+    return sdpa(x[0], x[1], x[2], causal=causal, p=p, seed=seed).permute(0, 2, 1, 3).reshape(b, t, c)
+
+
+M32, M64 = (1 << 32) - 1, (1 << 64) - 1
+
+
+def mix64(z):
+    z = (z + 0x9E3779B97F4A7C15) & M64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return z ^ (z >> 31)
+
+
+def dropout_factors(seed, b, h, tq, tk, p):
+    """Panamax's attention dropout mask (kernels/attention/DropoutMask.java), from its definition: for head
+    bh = b*H + h, query i, key j: 0 where dropped, else 1/(1-p)."""
+    threshold = int(np.floor(p * (1 << 24) + 0.5))
+    z = np.zeros((b, h, tq, tk))
+    for bh in range(b * h):
+        for i in range(tq):
+            row = mix64((seed & M64) ^ mix64((bh << 32) | i)) >> 32
+            for j in range(tk):
+                x = (row + j * 0x9E3779B9) & M32
+                x ^= x >> 16
+                x = (x * 0x85EBCA6B) & M32
+                x ^= x >> 13
+                x = (x * 0xC2B2AE35) & M32
+                x ^= x >> 16
+                z[bh // h, bh % h, i, j] = 1 / (1 - p) if (x >> 8) >= threshold else 0.0
+    return torch.tensor(z)
 
 
 def avg_same(x):

@@ -29,6 +29,8 @@ public final class Var {
     final Node creator;
     final int index;
     private Tensor grad;
+    /** {@link #zeroGrad} was called and nothing accumulated since: the buffer's contents are stale and count as zeros. */
+    private boolean gradZeroed;
     private List<UnaryOperator<Tensor>> hooks;
 
     Var(Tensor value, boolean requiresGrad, Node creator, int index) {
@@ -70,18 +72,27 @@ public final class Var {
 
     /** The accumulated gradient of a leaf, or null before the first backward. */
     public Tensor grad() {
+        if (gradZeroed) {
+            grad.fill(0);
+            gradZeroed = false;
+        }
         return grad;
     }
 
-    /** Sets the gradient to zero in place (the buffer is kept, so steady-state steps allocate nothing). */
+    /**
+     * Sets the gradient to zero (the buffer is kept, so steady-state steps allocate nothing). Lazily: the next
+     * gradient accumulated is copied into the buffer instead of added, which saves a pass that writes zeros and one
+     * that reads them; {@link #grad()} fills the zeros if it comes first.
+     */
     public void zeroGrad() {
-        if (grad != null) grad.fill(0);
+        gradZeroed = grad != null;
     }
 
     /** Drops the gradient buffer (frees it). */
     public void clearGrad() {
         if (grad != null) grad.close();
         grad = null;
+        gradZeroed = false;
     }
 
     /** The same value, cut off from the tape: no gradient flows through it. */
@@ -113,6 +124,9 @@ public final class Var {
         g = runHooks(g);
         if (grad == null) {
             grad = MemoryScope.move(g.contiguous().copy(), value.owner());
+        } else if (gradZeroed) {
+            grad.copyFrom(g);
+            gradZeroed = false;
         } else {
             grad.addInPlace(g);
         }

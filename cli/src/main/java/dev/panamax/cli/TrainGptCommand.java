@@ -60,6 +60,9 @@ final class TrainGptCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate: 100 warm-up steps, then cosine decay to 1e-4 (default: ${DEFAULT-VALUE}).")
     double lr;
 
+    @Option(names = "--attention-dropout", defaultValue = "0", description = "Dropout on the attention probabilities while training, in [0, 1) (default: ${DEFAULT-VALUE}).")
+    double attentionDropout;
+
     @Option(names = "--eval-interval", defaultValue = "250", description = "Steps between evaluations and checkpoints (default: ${DEFAULT-VALUE}).")
     int evalInterval;
 
@@ -79,7 +82,7 @@ final class TrainGptCommand implements Callable<Integer> {
         try {
             options = GptTraining.Options.builder().corpus(corpus == null ? "english" : corpus).dataFile(data).tokenizer(GptTraining.TokenizerKind.of(tokenizer)).iters(iters)
                     .batch(batchSize).context(context).layers(layers).heads(heads).dim(dim).lr(lr).minLr(Math.min(lr, 1e-4))
-                    .evalInterval(evalInterval).evalWindows(evalWindows).seed(seed).modelDir(out.resolve("model")).resume(resume).build();
+                    .attentionDropout(attentionDropout).evalInterval(evalInterval).evalWindows(evalWindows).seed(seed).modelDir(out.resolve("model")).resume(resume).build();
         } catch (IllegalArgumentException e) {
             System.err.println("panamax train gpt: " + e.getMessage());
             return 2;
@@ -128,6 +131,7 @@ final class TrainGptCommand implements Callable<Integer> {
         config.put("betas", List.of(0.9, 0.99));
         config.put("weight_decay", o.weightDecay());
         config.put("clip_norm", o.clipNorm());
+        config.put("attention_dropout", o.attentionDropout());
         config.put("eval_interval", o.evalInterval());
         config.put("eval_windows", o.evalWindows());
         config.put("seed", o.seed());

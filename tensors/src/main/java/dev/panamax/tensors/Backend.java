@@ -6,9 +6,9 @@ import dev.panamax.kernels.Fused;
 import dev.panamax.kernels.OptimizerUpdate;
 import dev.panamax.kernels.Reduce;
 import dev.panamax.kernels.ReduceOp;
+import dev.panamax.kernels.SoftmaxCrossEntropy;
 import dev.panamax.kernels.UnaryOp;
 import dev.panamax.kernels.activation.Gelu;
-import dev.panamax.kernels.attention.Attention;
 import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.kernels.conv.Im2col;
 import dev.panamax.kernels.conv.MaxPool;
@@ -134,6 +134,30 @@ public interface Backend {
         }
         try (Tensor gy = g.mul(y); Tensor s = gy.sum(ax, true); Tensor d = g.sub(s)) {
             return y.mul(d);
+        }
+    }
+
+    /**
+     * Mean sparse categorical cross-entropy of {@code logits (N, C)} against integer {@code labels (N)}, and its
+     * gradient: {@code {loss (a 0-d tensor) = mean_r(logsumexp(z_r) - z_r[label_r]), dlogits (N, C) = (softmax(z) -
+     * onehot(labels))/N}}. F32 and contiguous: one pass per row ({@code kernels.SoftmaxCrossEntropy}); otherwise
+     * max-shifted tensor ops in the logits' precision. Labels outside {@code [0, C)} are refused.
+     */
+    default Tensor[] softmaxCrossEntropy(Tensor logits, Tensor labels) {
+        long n = logits.dim(0), c = logits.dim(1);
+        try (Tensor lab = labels.to(DType.I64); Tensor lc = lab.contiguous()) {
+            if (logits.dtype() == DType.F32 && logits.isContiguous() && n > 0) {
+                Tensor grad = Tensor.empty(DType.F32, n, c);
+                double loss = SoftmaxCrossEntropy.forwardBackward(logits.segment(), logits.offset(), lc.segment(), lc.offset(), (int) n, (int) c,
+                        grad.segment(), 0, 1f);
+                return new Tensor[] {Tensor.scalar(loss, DType.F32), grad};
+            }
+            try (Tensor onehot = lc.oneHot((int) c); Tensor oh = onehot.to(logits.dtype()); Tensor m = logits.max(new int[] {1}, true);
+                 Tensor sh = logits.sub(m); Tensor e = sh.exp(); Tensor s = e.sum(new int[] {1}, true); Tensor ls = s.log();
+                 Tensor logp = sh.sub(ls); Tensor picked = logp.mul(oh); Tensor tot = picked.sum(); Tensor p = e.div(s);
+                 Tensor d = p.sub(oh)) {
+                return new Tensor[] {tot.mul(-1.0 / n), d.mul(1.0 / n)};
+            }
         }
     }
 
@@ -339,39 +363,27 @@ public interface Backend {
     // ------------------------------------------------------------------ attention
 
     /**
-     * Scaled dot-product attention of {@code q (B, H, Tq, D)} over {@code k, v (B, H, Tk, D)}: {@code {out, lse}} with
-     * {@code out (B, H, Tq, D) = softmax(scale·q·kᵀ, masked)·v} and {@code lse (B, H, Tq)} the log-sum-exp of each
+     * Scaled dot-product attention of {@code q (B, H, Tq, D)} over {@code k, v (B, H, Tk, D)}, written into
+     * {@code out (B, H, Tq, D) = (softmax(scale·q·kᵀ, masked)∘Z)·v} and {@code lse (B, H, Tq)}, the log-sum-exp of each
      * query row's visible scores ({@code +∞}, with {@code out = 0}, for a row that sees no key). Causal: query
      * {@code i} sees keys {@code j <= i + Tk - Tq} (queries aligned to the end of the keys); {@code keyLengths}
-     * (null: all) keeps the first {@code keyLengths[b]} keys of batch element {@code b}. One fused pass
-     * ({@code kernels.attention.Attention}); the scores are never stored whole.
+     * (null: all) keeps the first {@code keyLengths[b]} keys of batch element {@code b}. {@code Z} is 1 without
+     * dropout, else 0 (probability {@code p}) or {@code 1/(1-p)}, a pure function of (seed, head, query, key).
+     * Every {@code (B, H, T, D)} tensor may be a view with any strides whose last axis is contiguous (the heads of a
+     * packed {@code (B, T, 3, H, D)} projection, a {@code (B, T, H, D)} output seen as {@code (B, H, T, D)}): inputs
+     * are read in place (others copied first), outputs must be such views and are written in place; {@code lse} is
+     * contiguous. One fused pass ({@code kernels.attention.Attention}); the scores are never stored whole.
      */
-    default Tensor[] attention(Tensor q, Tensor k, Tensor v, boolean causal, int[] keyLengths, double scale) {
-        Attention.Dims s = attentionDims(q, k, causal, keyLengths, scale);
-        Tensor out = Tensor.empty(q.dtype(), q.shape()), lse = Tensor.empty(q.dtype(), s.batch(), s.heads(), s.tq());
-        try (Tensor qc = q.contiguous(); Tensor kc = k.contiguous(); Tensor vc = v.contiguous()) {
-            Attention.forward(q.dtype().byteSize(), out.segment(), 0, lse.segment(), 0, qc.segment(), qc.offset(), kc.segment(),
-                    kc.offset(), vc.segment(), vc.offset(), s);
-        }
-        return new Tensor[] {out, lse};
+    default void attention(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
+        HostAttention.forward(out, lse, q, k, v, spec);
     }
 
-    /** {@code {dq, dk, dv}} of {@link #attention} from the upstream gradient {@code dout} and the forward's {@code out, lse}. */
-    default Tensor[] attentionBackward(Tensor dout, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, boolean causal,
-                                       int[] keyLengths, double scale) {
-        Attention.Dims s = attentionDims(q, k, causal, keyLengths, scale);
-        Tensor dq = Tensor.empty(q.dtype(), q.shape()), dk = Tensor.empty(k.dtype(), k.shape()), dv = Tensor.empty(v.dtype(), v.shape());
-        try (Tensor gc = dout.contiguous(); Tensor qc = q.contiguous(); Tensor kc = k.contiguous(); Tensor vc = v.contiguous();
-             Tensor oc = out.contiguous(); Tensor lc = lse.contiguous()) {
-            Attention.backward(q.dtype().byteSize(), dq.segment(), 0, dk.segment(), 0, dv.segment(), 0, gc.segment(), gc.offset(),
-                    qc.segment(), qc.offset(), kc.segment(), kc.offset(), vc.segment(), vc.offset(), oc.segment(), oc.offset(),
-                    lc.segment(), lc.offset(), s);
-        }
-        return new Tensor[] {dq, dk, dv};
-    }
-
-    private static Attention.Dims attentionDims(Tensor q, Tensor k, boolean causal, int[] keyLengths, double scale) {
-        return new Attention.Dims((int) q.dim(0), (int) q.dim(1), (int) q.dim(2), (int) k.dim(2), (int) q.dim(3), scale, causal,
-                keyLengths);
+    /**
+     * {@code dq, dk, dv} of {@link #attention} (written in place, views as for {@code out}) from the upstream
+     * gradient {@code dout} and the forward's {@code out, lse}; the dropout mask is regenerated from the seed.
+     */
+    default void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse,
+                                   AttentionSpec spec) {
+        HostAttention.backward(dq, dk, dv, dout, q, k, v, out, lse, spec);
     }
 }

@@ -84,25 +84,18 @@ final class IndexOps {
         long n = shape[a];
         shape[a] = idx.length;
         Tensor out = Tensor.empty(t.dtype(), shape);
-        if (a == 0 && t.isContiguous()) {  // rows of a table (an embedding lookup): one copy per row, no views
-            long row = t.numel() / Math.max(1, n) * t.dtype().byteSize(), base = t.offset() * t.dtype().byteSize();
-            for (int i = 0; i < idx.length; i++) {
-                long k = idx[i] < 0 ? idx[i] + n : idx[i];
-                if (k < 0 || k >= n) {
-                    out.close();
-                    throw new IndexOutOfBoundsException("indexSelect: index " + idx[i] + " at position " + i
-                            + " is out of range for axis 0 of size " + n + " in " + t.describe());
-                }
-                MemorySegment.copy(t.segment(), base + k * row, out.segment(), i * row, row);
-            }
-            return out;
-        }
+        boolean rows = a == 0 && t.isContiguous();  // an embedding lookup: whole rows, one bulk copy each
+        long rowBytes = rows ? Shape.numel(shape) / Math.max(1, idx.length) * t.dtype().byteSize() : 0;
         for (int i = 0; i < idx.length; i++) {
             long k = idx[i] < 0 ? idx[i] + n : idx[i];
             if (k < 0 || k >= n) {
                 out.close();
                 throw new IndexOutOfBoundsException("indexSelect: index " + idx[i] + " at position " + i
                         + " is out of range for axis " + axis + " of size " + n + " in " + t.describe());
+            }
+            if (rows) {
+                MemorySegment.copy(t.segment(), t.offset() * t.dtype().byteSize() + k * rowBytes, out.segment(), i * rowBytes, rowBytes);
+                continue;
             }
             try (Tensor src = t.select(a, k); Tensor dst = out.select(a, i)) {
                 CopyOps.copyInto(dst, src);

@@ -131,7 +131,7 @@ public final class GptArtifacts {
             AtomicFiles.write(tmp.resolve(CHECKPOINT), json.writerWithDefaultPrettyPrinter().writeValueAsString(cp) + "\n");
             GptConfig c = model.config();
             ObjectNode config = json.createObjectNode().put("format", FORMAT).put("vocab", c.vocab()).put("context", c.context())
-                    .put("layers", c.layers()).put("heads", c.heads()).put("dim", c.dim()).put("tanh_gelu", c.tanhGelu()).put("tokenizer", kind.id());
+                    .put("layers", c.layers()).put("heads", c.heads()).put("dim", c.dim()).put("tanh_gelu", c.tanhGelu()).put("attention_dropout", c.attentionDropout()).put("tokenizer", kind.id());
             AtomicFiles.write(tmp.resolve(CONFIG), json.writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n");
             Path old = parent.resolve(target.getFileName() + ".old");
             deleteTree(old);
@@ -160,7 +160,7 @@ public final class GptArtifacts {
                 if (!root.path(k).canConvertToInt()) throw new IllegalArgumentException("\"" + k + "\" must be a whole number, found " + root.get(k));
             }
             config = new GptConfig(root.get("vocab").asInt(), root.get("context").asInt(), root.get("layers").asInt(), root.get("heads").asInt(),
-                    root.get("dim").asInt(), root.path("tanh_gelu").asBoolean(false));
+                    root.get("dim").asInt(), root.path("tanh_gelu").asBoolean(false), root.path("attention_dropout").asDouble(0));
             kind = TokenizerKind.of(root.path("tokenizer").asText());
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);

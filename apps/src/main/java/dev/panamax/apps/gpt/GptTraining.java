@@ -83,6 +83,8 @@ public final class GptTraining {
      * @param warmup       steps of linear warm-up
      * @param weightDecay  AdamW's decoupled weight decay, on kernels only
      * @param clipNorm     global gradient norm limit
+     * @param attentionDropout probability of dropping an attention probability while training (0: none; nanoGPT's
+     *                     Shakespeare-char recipe uses 0.2 for all its dropouts)
      * @param evalInterval steps between evaluations (and checkpoints); the last step always evaluates
      * @param evalWindows  fixed windows each evaluation averages over, in each of training and validation text
      * @param seed         seed of the weights and of the training windows
@@ -91,7 +93,8 @@ public final class GptTraining {
      *                     options must name the same layers, heads and width
      */
     public record Options(String corpus, Path dataFile, TokenizerKind tokenizer, int iters, int batch, int context, int layers, int heads,
-                          int dim, double lr, double minLr, int warmup, double weightDecay, double clipNorm, int evalInterval, int evalWindows,
+                          int dim, double lr, double minLr, int warmup, double weightDecay, double clipNorm, double attentionDropout, int evalInterval,
+                          int evalWindows,
                           long seed, Path modelDir, boolean resume) {
         public Options {
             Objects.requireNonNull(tokenizer, "tokenizer");
@@ -115,6 +118,9 @@ public final class GptTraining {
             if (!(weightDecay >= 0) || !(clipNorm > 0)) {
                 throw new IllegalArgumentException("weight decay must be ≥ 0 and the clipping norm positive, got " + weightDecay + " and " + clipNorm);
             }
+            if (!(attentionDropout >= 0 && attentionDropout < 1)) {
+                throw new IllegalArgumentException("--attention-dropout must be in [0, 1), got " + attentionDropout);
+            }
         }
 
         private static void positive(String option, int value) {
@@ -128,7 +134,7 @@ public final class GptTraining {
 
         /** The model's shape for a vocabulary of {@code vocab} tokens. */
         public GptConfig config(int vocab) {
-            return new GptConfig(vocab, context, layers, heads, dim, false);
+            return new GptConfig(vocab, context, layers, heads, dim, false, attentionDropout);
         }
 
         /** What the text is called in messages and reports: the corpus name or the file. */
@@ -143,7 +149,7 @@ public final class GptTraining {
         private Path dataFile;
         private TokenizerKind tokenizer = TokenizerKind.CHAR;
         private int iters = 2000, batch = 12, context = 64, layers = 4, heads = 4, dim = 128, warmup = 100, evalInterval = 250, evalWindows = 200;
-        private double lr = 1e-3, minLr = 1e-4, weightDecay = 0.1, clipNorm = 1.0;
+        private double lr = 1e-3, minLr = 1e-4, weightDecay = 0.1, clipNorm = 1.0, attentionDropout;
         private long seed = 42;
         private Path modelDir = Path.of("out/gpt/model");
         private boolean resume;
@@ -164,6 +170,7 @@ public final class GptTraining {
         public Builder warmup(int v) { warmup = v; return this; }
         public Builder weightDecay(double v) { weightDecay = v; return this; }
         public Builder clipNorm(double v) { clipNorm = v; return this; }
+        public Builder attentionDropout(double v) { attentionDropout = v; return this; }
         public Builder evalInterval(int v) { evalInterval = v; return this; }
         public Builder evalWindows(int v) { evalWindows = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
@@ -173,7 +180,7 @@ public final class GptTraining {
         /** The options, checked. */
         public Options build() {
             return new Options(corpus, dataFile, tokenizer, iters, batch, context, layers, heads, dim, lr, minLr, warmup, weightDecay, clipNorm,
-                    evalInterval, evalWindows, seed, modelDir, resume);
+                    attentionDropout, evalInterval, evalWindows, seed, modelDir, resume);
         }
     }
 

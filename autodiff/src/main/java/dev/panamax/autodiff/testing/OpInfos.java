@@ -4,7 +4,6 @@ import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.op.Conv2d;
 import dev.panamax.autodiff.op.RmsNorm;
-import dev.panamax.autodiff.op.ScaledDotProductAttention;
 import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
@@ -232,51 +231,7 @@ public final class OpInfos {
         l.add(info("batch_norm inference", v -> F.batchNorm(v[0], v[1], v[2], Tensor.full(v[0].value().dtype(), 0.5, 3), Tensor.full(v[0].value().dtype(), 2, 3),
                 false, 0.99, 1e-3), () -> one(r(1, 4, 3), r(2, 3), r(3, 3)), null));
         l.add(info("dropout (fixed seed)", v -> F.dropout(v[0], 0.3, true, new Rng(5)), unarySamples(same), null));
-        // Attention: D = 3, 9, 12 leave vector tails; Tq = 35, Tk = 67 cross the kernel's query (32) and key (64) blocks;
-        // T = 1; Tq < Tk (causal: queries aligned to the end of the keys); (2, 2, 10, 12) is above the kernel's
-        // threshold for splitting heads over threads.
-        l.add(info("scaled_dot_product_attention", v -> ScaledDotProductAttention.attention(v[0], v[1], v[2], false),
-                () -> List.of(qkv(51, 2, 3, 5, 5, 3), qkv(52, 1, 1, 1, 1, 1), qkv(53, 1, 2, 3, 7, 9), qkv(54, 1, 1, 35, 67, 3),
-                        qkv(55, 2, 2, 10, 10, 12)),
-                t -> attentionReference(t, false, null)));
-        l.add(info("causal attention", v -> ScaledDotProductAttention.attention(v[0], v[1], v[2], true),
-                () -> List.of(qkv(61, 2, 3, 5, 5, 3), qkv(62, 1, 1, 1, 1, 1), qkv(63, 1, 2, 3, 7, 9), qkv(64, 1, 1, 67, 67, 3),
-                        qkv(65, 2, 2, 10, 10, 12)),
-                t -> attentionReference(t, true, null)));
-        int[] lengths = {5, 2}, causalLengths = {7, 3};
-        l.add(info("attention key padding", v -> ScaledDotProductAttention.attention(v[0], v[1], v[2], false, lengths),
-                () -> List.of(qkv(71, 2, 2, 4, 6, 3), qkv(72, 2, 1, 1, 5, 17)), t -> attentionReference(t, false, lengths)));
-        l.add(info("causal attention key padding", v -> ScaledDotProductAttention.attention(v[0], v[1], v[2], true, causalLengths),
-                () -> List.of(qkv(81, 2, 2, 7, 7, 5), qkv(82, 2, 1, 3, 8, 5)), t -> attentionReference(t, true, causalLengths)));
+        AttentionOpInfos.addTo(l);
         return l;
-    }
-
-    /** {@code q (b, h, tq, d)}, {@code k, v (b, h, tk, d)}. */
-    static Tensor[] qkv(long seed, long b, long h, long tq, long tk, long d) {
-        return new Tensor[] {r(seed, b, h, tq, d), r(seed + 100, b, h, tk, d), r(seed + 200, b, h, tk, d)};
-    }
-
-    /**
-     * Attention from tensor ops, the T × T scores stored whole: {@code softmax(q·kᵀ/sqrt(D))·v} with the masked scores'
-     * exponentials zeroed before the row sums (query i sees key j when {@code j < keyLengths[b]} and, if causal,
-     * {@code j <= i + Tk - Tq}).
-     */
-    static Tensor attentionReference(Tensor[] t, boolean causal, int[] keyLengths) {
-        long b = t[0].dim(0), tq = t[0].dim(2), tk = t[1].dim(2);
-        double[] visible = new double[(int) (b * tq * tk)];
-        for (int bi = 0; bi < b; bi++) {
-            for (int i = 0; i < tq; i++) {
-                for (int j = 0; j < tk; j++) {
-                    boolean seen = (keyLengths == null || j < keyLengths[bi]) && (!causal || j <= i + tk - tq);
-                    visible[(int) ((bi * tq + i) * tk + j)] = seen ? 1 : 0;
-                }
-            }
-        }
-        int[] last = {-1};
-        try (Tensor mask = Tensor.of(visible, b, 1, tq, tk); Tensor kt = t[1].transpose(2, 3); Tensor qk = t[0].matmul(kt);
-             Tensor s = qk.mul(1 / Math.sqrt(t[0].dim(3))); Tensor m = s.max(last, true); Tensor shifted = s.sub(m);
-             Tensor e = shifted.exp(); Tensor em = e.mul(mask); Tensor sum = em.sum(last, true); Tensor p = em.div(sum)) {
-            return p.matmul(t[2]);
-        }
     }
 }

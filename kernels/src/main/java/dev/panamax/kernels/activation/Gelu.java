@@ -151,23 +151,29 @@ public final class Gelu {
             backwardF32(tanh, dx, dxo, g, go, x, xo, i, to);
         }
 
-        /** Φ(x) with A&amp;S erf. */
-        private static FloatVector phi(FloatVector x) {
-            FloatVector z = x.mul((float) INV_SQRT_2), a = z.abs();
+        /** {@code exp(-x²/2)}: A&amp;S erf's {@code exp(-z²)} at {@code z = x/√2}, and φ(x) up to its constant. */
+        private static FloatVector gauss(FloatVector x) {
+            return x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP);
+        }
+
+        /** Φ(x) with A&amp;S erf, given {@code gauss = exp(-x²/2)}. */
+        private static FloatVector phi(FloatVector x, FloatVector gauss) {
+            FloatVector a = x.abs().mul((float) INV_SQRT_2);
             FloatVector t = FloatVector.broadcast(S, 1f).div(a.mul(P).add(1f));
             FloatVector poly = t.mul(A5).add(A4).mul(t).add(A3).mul(t).add(A2).mul(t).add(A1).mul(t);
-            FloatVector e = poly.mul(a.mul(a).neg().lanewise(VectorOperators.EXP)).neg().add(1f);
-            FloatVector erf = e.blend(e.neg(), z.compare(VectorOperators.LT, 0f));
+            FloatVector e = poly.mul(gauss).neg().add(1f);
+            FloatVector erf = e.blend(e.neg(), x.compare(VectorOperators.LT, 0f));
             return erf.add(1f).mul(0.5f);
         }
 
         private static FloatVector valueExact(FloatVector x) {
-            return x.mul(phi(x));
+            return x.mul(phi(x, gauss(x)));
         }
 
+        /** Φ(x) + x·φ(x) with one exponential for both. */
         private static FloatVector slopeExact(FloatVector x) {
-            FloatVector density = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul((float) INV_SQRT_2PI);
-            return phi(x).add(x.mul(density));
+            FloatVector g = gauss(x);
+            return phi(x, g).add(x.mul(g.mul((float) INV_SQRT_2PI)));
         }
 
         private static FloatVector tanhOfU(FloatVector x) {

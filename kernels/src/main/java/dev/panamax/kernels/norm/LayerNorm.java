@@ -24,8 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Row-major and contiguous, offsets in elements; outputs overwritten and never aliasing inputs. The variance is
  * taken around the mean in a second pass (no cancellation for rows far from zero). Precision is {@code width}
  * bytes: 4 runs the Vector API path on native segments (scalar F32 twin otherwise and for tails), 8 the F64
- * scalar loops. Rows are split over the kernel threads; dγ and dβ sum rows in order on one thread, so results do
- * not depend on timing.
+ * scalar loops. Rows are split over the kernel threads; dγ and dβ sum rows in order on one thread (a vector of
+ * columns at a time, each lane the scalar loop's sum), so results do not depend on timing.
  */
 public final class LayerNorm {
     private LayerNorm() {}
@@ -56,7 +56,8 @@ public final class LayerNorm {
                 else backwardRowF32(dx, dxo + off, g, go + off, x, xo + off, gamma, gmo, f(mean, mo + r), f(rstd, ro + r), 0, cols);
             }
         });
-        for (long c = 0; c < cols; c++) {  // dγ, dβ: rows in order, one column at a time (memory-bound and small)
+        long c0 = vector && dgamma.isNative() && dbeta.isNative() ? Vector.paramGrads(dgamma, dgo, dbeta, dbo, g, go, x, xo, mean, mo, rstd, ro, rows, cols) : 0;
+        for (long c = c0; c < cols; c++) {  // dγ, dβ: rows in order, one column at a time (memory-bound and small)
             if (width == 8) {
                 double sg = 0, sb = 0;
                 for (long r = 0; r < rows; r++) {
@@ -192,6 +193,26 @@ public final class LayerNorm {
                 load(x, xr + c).sub(mu).mul(r).fma(load(gamma, go + c), load(beta, bo + c)).intoMemorySegment(y, (yr + c) << 2, ORDER);
             }
             forwardTail(y, yr, x, xr, gamma, go, beta, bo, mu, r, body, cols);
+        }
+
+        /**
+         * dγ and dβ of the columns of whole vectors, {@code L} columns at a time, each column's sum over the rows in
+         * order with the scalar loop's arithmetic (so the same bits); returns the first column left to the scalar loop.
+         */
+        static long paramGrads(MemorySegment dgamma, long dgo, MemorySegment dbeta, long dbo, MemorySegment g, long go, MemorySegment x,
+                               long xo, MemorySegment mean, long mo, MemorySegment rstd, long ro, long rows, long cols) {
+            long body = S.loopBound(cols);
+            for (long c = 0; c < body; c += L) {
+                FloatVector sg = FloatVector.zero(S), sb = sg;
+                for (long r = 0, at = c; r < rows; r++, at += cols) {
+                    FloatVector gv = load(g, go + at);
+                    sg = sg.add(gv.mul(load(x, xo + at).sub(f(mean, mo + r))).mul(f(rstd, ro + r)));
+                    sb = sb.add(gv);
+                }
+                sg.intoMemorySegment(dgamma, (dgo + c) << 2, ORDER);
+                sb.intoMemorySegment(dbeta, (dbo + c) << 2, ORDER);
+            }
+            return body;
         }
 
         static void backwardRow(MemorySegment dx, long dxr, MemorySegment g, long gr, MemorySegment x, long xr,

@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The fused attention kernel against a dense reference that stores the whole score matrix (written here from the
- * definition): F64 to 1e-12, F32 (Vector API and scalar twin) to float rounding; rows that see no key; bitwise
- * repeatability over threads; no allocation when warm.
+ * definition): F64 to 1e-12, F32 (Vector API and scalar twin) to float rounding; with dropout, against the definition
+ * with the mask applied explicitly; the mask's rate; rows that see no key; strided operands; bitwise repeatability
+ * over threads; no allocation when warm.
  */
 class AttentionKernelTest {
     /** Shapes crossing the query (32) and key (64) blocks, with vector tails, T = 1, Tq ≠ Tk, split over threads. */
@@ -43,8 +44,17 @@ class AttentionKernelTest {
         }
 
         void run(Attention.Dims s, boolean vec) {
-            Attention.forward(width, vec, out, 0, lse, 0, q, 0, k, 0, v, 0, s);
-            Attention.backward(width, vec, dq, 0, dk, 0, dv, 0, g, 0, q, 0, k, 0, v, 0, out, 0, lse, 0, s);
+            Attention.Heads qh = qRows(q, s), kh = kRows(k, s), vh = kRows(v, s), oh = qRows(out, s);
+            Attention.forward(width, vec, oh, lse, 0, qh, kh, vh, s);
+            Attention.backward(width, vec, qRows(dq, s), kRows(dk, s), kRows(dv, s), qRows(g, s), qh, kh, vh, oh, lse, 0, s);
+        }
+
+        static Attention.Heads qRows(MemorySegment m, Attention.Dims s) {
+            return Attention.Heads.contiguous(m, 0, s.heads(), s.tq(), s.d());
+        }
+
+        static Attention.Heads kRows(MemorySegment m, Attention.Dims s) {
+            return Attention.Heads.contiguous(m, 0, s.heads(), s.tk(), s.d());
         }
     }
 
@@ -68,7 +78,17 @@ class AttentionKernelTest {
         return width == 4 ? m.getAtIndex(JAVA_FLOAT_UNALIGNED, i) : m.getAtIndex(JAVA_DOUBLE_UNALIGNED, i);
     }
 
-    /** The definition, one head at a time, the scores stored whole: out, lse, dq, dk, dv in F64. */
+    /** The dropout factor of query {@code i}, key {@code j} of head {@code h}: 1 without dropout, else 0 or 1/(1-p). */
+    static double factor(Attention.Dims s, int h, int i, int j) {
+        if (s.dropout() == 0) return 1;
+        boolean kept = DropoutMask.kept(DropoutMask.rowKey(s.seed(), h, i), j, DropoutMask.threshold(s.dropout()));
+        return kept ? 1 / (1 - s.dropout()) : 0;
+    }
+
+    /**
+     * The definition, one head at a time, the scores stored whole: out, lse, dq, dk, dv in F64, with the dropout mask
+     * applied explicitly to the probabilities ({@code P∘Z}) and the gradients taken through it.
+     */
     static double[][] dense(Buffers in, Attention.Dims s) {
         int tq = s.tq(), tk = s.tk(), d = s.d(), heads = s.batch() * s.heads();
         double[] out = new double[heads * tq * d], lse = new double[heads * tq], dq = new double[heads * tq * d];
@@ -88,7 +108,9 @@ class AttentionKernelTest {
                 lse[h * tq + i] = sum > 0 ? m + Math.log(sum) : Double.POSITIVE_INFINITY;
                 for (int j = 0; j < s.end(b, i); j++) p[i][j] = Math.exp(p[i][j] - lse[h * tq + i]);
                 for (int c = 0; c < d; c++) {
-                    for (int j = 0; j < s.end(b, i); j++) out[qb + i * d + c] += p[i][j] * at(in.width(), in.v(), kb + j * d + c);
+                    for (int j = 0; j < s.end(b, i); j++) {
+                        out[qb + i * d + c] += p[i][j] * factor(s, h, i, j) * at(in.width(), in.v(), kb + j * d + c);
+                    }
                 }
             }
             for (int i = 0; i < tq; i++) {
@@ -97,9 +119,9 @@ class AttentionKernelTest {
                 for (int j = 0; j < s.end(b, i); j++) {
                     double dp = 0;
                     for (int c = 0; c < d; c++) dp += at(in.width(), in.g(), qb + i * d + c) * at(in.width(), in.v(), kb + j * d + c);
-                    double ds = p[i][j] * (dp - di) * s.scale();
+                    double z = factor(s, h, i, j), ds = p[i][j] * (dp * z - di) * s.scale();
                     for (int c = 0; c < d; c++) {
-                        dv[kb + j * d + c] += p[i][j] * at(in.width(), in.g(), qb + i * d + c);
+                        dv[kb + j * d + c] += p[i][j] * z * at(in.width(), in.g(), qb + i * d + c);
                         dk[kb + j * d + c] += ds * at(in.width(), in.q(), qb + i * d + c);
                         dq[qb + i * d + c] += ds * at(in.width(), in.k(), kb + j * d + c);
                     }
@@ -185,6 +207,120 @@ class AttentionKernelTest {
         }
     }
 
+    /** The shapes above with dropout on: the kernel equals the definition with the same mask applied explicitly. */
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void dropoutMatchesTheDefinitionWithTheMaskAppliedExplicitly(Attention.Dims shape) {
+        Attention.Dims s = new Attention.Dims(shape.batch(), shape.heads(), shape.tq(), shape.tk(), shape.d(), shape.scale(), shape.causal(),
+                shape.keyLengths(), 0.3, 99);
+        Buffers f64 = Buffers.of(8, s, 7);
+        f64.run(s, false);
+        assertMatches("F64 dropout", f64, s, 1e-12);
+        for (boolean vec : Simd.ENABLED ? new boolean[] {true, false} : new boolean[] {false}) {
+            Buffers b = Buffers.of(4, s, 7);
+            b.run(s, vec);
+            assertMatches(vec ? "F32 vector dropout" : "F32 scalar dropout", b, s, 2e-5);
+        }
+    }
+
+    /** The output changes with the seed and with p, so the mask is really applied (not a test that cannot fail). */
+    @Test
+    void dropoutChangesTheOutputAndTheSeedChangesTheMask() {
+        Attention.Dims off = new Attention.Dims(1, 2, 16, 16, 8, 0.3, true, null);
+        Attention.Dims a = new Attention.Dims(1, 2, 16, 16, 8, 0.3, true, null, 0.5, 1);
+        Attention.Dims b = new Attention.Dims(1, 2, 16, 16, 8, 0.3, true, null, 0.5, 2);
+        Buffers x = Buffers.of(4, off, 3), y = Buffers.of(4, a, 3), z = Buffers.of(4, b, 3);
+        x.run(off, Simd.ENABLED);
+        y.run(a, Simd.ENABLED);
+        z.run(b, Simd.ENABLED);
+        assertTrue(x.out().mismatch(y.out()) >= 0 && y.out().mismatch(z.out()) >= 0);
+    }
+
+    /** Over a million (head, query, key) triples the kept fraction is 1 - p within five standard deviations. */
+    @Test
+    void maskKeepsOneMinusPOfTheProbabilities() {
+        for (double p : new double[] {0.1, 0.5, 0.9}) {
+            int threshold = DropoutMask.threshold(p);
+            long kept = 0, n = 0;
+            for (int bh = 0; bh < 16; bh++) {
+                for (int i = 0; i < 256; i++) {
+                    int row = DropoutMask.rowKey(42, bh, i);
+                    for (int j = 0; j < 256; j++, n++) if (DropoutMask.kept(row, j, threshold)) kept++;
+                }
+            }
+            double sigma = Math.sqrt(n * p * (1 - p));
+            assertTrue(Math.abs(kept - n * (1 - p)) < 5 * sigma, "p = " + p + ": kept " + kept + " of " + n);
+        }
+    }
+
+    /** The vector hash gives the scalar twin's factors bit for bit, across rows, tile starts and tails. */
+    @Test
+    void vectorMaskEqualsTheScalarMask() {
+        if (!Simd.ENABLED) return;
+        float[] v = new float[Attention.BK], f = new float[Attention.BK];
+        for (int row : new int[] {0, -1, 0x12345678, DropoutMask.rowKey(7, 3, 11)}) {
+            for (int j0 : new int[] {0, 64, 1000}) {
+                for (int n : new int[] {1, 15, 16, 33, 64}) {
+                    AttentionTiles.factors(true, v, n, row, j0, DropoutMask.threshold(0.3), 1.25f);
+                    AttentionTiles.factors(false, f, n, row, j0, DropoutMask.threshold(0.3), 1.25f);
+                    for (int j = 0; j < n; j++) assertEquals(f[j], v[j], "row " + row + ", key " + (j0 + j));
+                }
+            }
+        }
+    }
+
+    /**
+     * Operands read and written in place through their strides: q, k and v as the three parts of a packed
+     * (B, T, 3, H, D) projection, out and dout as (B, T, H, D), dq, dk, dv into one packed gradient. The results equal
+     * the contiguous call's bit for bit (the same arithmetic on the same values).
+     */
+    @Test
+    void stridedOperandsMatchContiguousOnes() {
+        int bs = 2, hs = 3, t = 37, d = 19, c = hs * d;
+        for (int width : new int[] {4, 8}) {
+            Attention.Dims s = new Attention.Dims(bs, hs, t, t, d, 0.3, true, null, 0.2, 5);
+            Buffers b = Buffers.of(width, s, 13);
+            b.run(s, Simd.ENABLED);
+            MemorySegment qkv = alloc(width, (long) bs * t * 3 * c), dqkv = alloc(width, (long) bs * t * 3 * c);
+            MemorySegment out = alloc(width, (long) bs * t * c), g = alloc(width, (long) bs * t * c), lse = alloc(width, (long) bs * hs * t);
+            for (int bi = 0; bi < bs; bi++) {
+                for (int h = 0; h < hs; h++) {
+                    for (int i = 0; i < t; i++) {
+                        long src = ((long) (bi * hs + h) * t + i) * d, row = ((long) bi * t + i) * 3 * c + (long) h * d;
+                        long merged = ((long) bi * t + i) * c + (long) h * d;
+                        MemorySegment.copy(b.q(), src * width, qkv, row * width, (long) d * width);
+                        MemorySegment.copy(b.k(), src * width, qkv, (row + c) * width, (long) d * width);
+                        MemorySegment.copy(b.v(), src * width, qkv, (row + 2 * c) * width, (long) d * width);
+                        MemorySegment.copy(b.g(), src * width, g, merged * width, (long) d * width);
+                    }
+                }
+            }
+            Attention.Heads q = new Attention.Heads(qkv, 0, (long) t * 3 * c, d, 3L * c);
+            Attention.Heads k = new Attention.Heads(qkv, c, (long) t * 3 * c, d, 3L * c);
+            Attention.Heads v = new Attention.Heads(qkv, 2L * c, (long) t * 3 * c, d, 3L * c);
+            Attention.Heads o = new Attention.Heads(out, 0, (long) t * c, d, c), gh = new Attention.Heads(g, 0, (long) t * c, d, c);
+            Attention.forward(width, Simd.ENABLED, o, lse, 0, q, k, v, s);
+            Attention.backward(width, Simd.ENABLED, new Attention.Heads(dqkv, 0, (long) t * 3 * c, d, 3L * c),
+                    new Attention.Heads(dqkv, c, (long) t * 3 * c, d, 3L * c), new Attention.Heads(dqkv, 2L * c, (long) t * 3 * c, d, 3L * c),
+                    gh, q, k, v, o, lse, 0, s);
+            assertEquals(-1, lse.mismatch(b.lse()));
+            for (int bi = 0; bi < bs; bi++) {
+                for (int h = 0; h < hs; h++) {
+                    for (int i = 0; i < t; i++) {
+                        long src = ((long) (bi * hs + h) * t + i) * d, row = ((long) bi * t + i) * 3 * c + (long) h * d;
+                        long merged = ((long) bi * t + i) * c + (long) h * d;
+                        for (int x = 0; x < d; x++) {
+                            assertEquals(at(width, b.out(), src + x), at(width, out, merged + x), "out");
+                            assertEquals(at(width, b.dq(), src + x), at(width, dqkv, row + x), "dq");
+                            assertEquals(at(width, b.dk(), src + x), at(width, dqkv, row + c + x), "dk");
+                            assertEquals(at(width, b.dv(), src + x), at(width, dqkv, row + 2 * c + x), "dv");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static long allocated() {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
@@ -192,15 +328,23 @@ class AttentionKernelTest {
     /** A warm call below the threading threshold allocates nothing: the scratch is reused, no vector is boxed. */
     @Test
     void warmCallsAllocateNothing() {
-        Attention.Dims s = new Attention.Dims(1, 1, 20, 20, 10, 0.3, true, null);
-        Buffers b = Buffers.of(4, s, 5);
-        long bytes = Long.MAX_VALUE, deadline = System.nanoTime() + 5_000_000_000L;
-        for (int round = 0; bytes >= 1000 && (round < 20 || System.nanoTime() < deadline); round++) {
-            for (int i = 0; i < 2_000; i++) b.run(s, Simd.ENABLED);
-            long before = allocated();
-            for (int i = 0; i < 1_000; i++) b.run(s, Simd.ENABLED);
-            bytes = Math.min(bytes, allocated() - before);
+        for (double p : new double[] {0, 0.25}) {
+            Attention.Dims s = new Attention.Dims(1, 1, 20, 20, 10, 0.3, true, null, p, 3);
+            Buffers b = Buffers.of(4, s, 5);
+            Attention.Heads q = Buffers.qRows(b.q(), s), k = Buffers.kRows(b.k(), s), v = Buffers.kRows(b.v(), s), o = Buffers.qRows(b.out(), s);
+            Attention.Heads g = Buffers.qRows(b.g(), s), dq = Buffers.qRows(b.dq(), s), dk = Buffers.kRows(b.dk(), s), dv = Buffers.kRows(b.dv(), s);
+            Runnable call = () -> {
+                Attention.forward(4, Simd.ENABLED, o, b.lse(), 0, q, k, v, s);
+                Attention.backward(4, Simd.ENABLED, dq, dk, dv, g, q, k, v, o, b.lse(), 0, s);
+            };
+            long bytes = Long.MAX_VALUE, deadline = System.nanoTime() + 5_000_000_000L;
+            for (int round = 0; bytes >= 1000 && (round < 20 || System.nanoTime() < deadline); round++) {
+                for (int i = 0; i < 2_000; i++) call.run();
+                long before = allocated();
+                for (int i = 0; i < 1_000; i++) call.run();
+                bytes = Math.min(bytes, allocated() - before);
+            }
+            assertTrue(bytes < 1000, bytes + " bytes per 1000 warm calls with dropout " + p);
         }
-        assertTrue(bytes < 1000, bytes + " bytes per 1000 warm calls");
     }
 }

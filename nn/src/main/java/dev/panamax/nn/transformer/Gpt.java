@@ -34,7 +34,7 @@ public final class Gpt implements Model {
         this.tokens = new Table("token_embedding", config.vocab());
         this.positions = new Table("position_embedding", config.context());
         for (int i = 0; i < config.layers(); i++) {
-            blocks.add(new TransformerBlock("block" + i, config.heads(), true, config.layers(), config.tanhGelu()));
+            blocks.add(new TransformerBlock("block" + i, config.heads(), true, config.layers(), config.tanhGelu(), config.attentionDropout()));
         }
     }
 

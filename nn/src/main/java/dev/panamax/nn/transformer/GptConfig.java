@@ -2,14 +2,28 @@ package dev.panamax.nn.transformer;
 
 /**
  * A GPT's shape: vocabulary size, context length (the longest sequence it reads), blocks, heads per block,
- * embedding width ({@code dim}, divisible by {@code heads}), and the GELU form. nanoGPT's CPU configuration is
- * {@code new GptConfig(vocab, 64, 4, 4, 128, false)}.
+ * embedding width ({@code dim}, divisible by {@code heads}), the GELU form, and the dropout on the attention
+ * probabilities while training ({@code attentionDropout}, 0 for none; inference never drops). nanoGPT's CPU
+ * configuration is {@code new GptConfig(vocab, 64, 4, 4, 128, false)}.
  */
-public record GptConfig(int vocab, int context, int layers, int heads, int dim, boolean tanhGelu) {
+public record GptConfig(int vocab, int context, int layers, int heads, int dim, boolean tanhGelu, double attentionDropout) {
     public GptConfig {
         if (vocab <= 0 || context <= 0 || layers <= 0 || heads <= 0 || dim <= 0) {
             throw new IllegalArgumentException("GptConfig: every size must be positive, got " + this);
         }
         if (dim % heads != 0) throw new IllegalArgumentException("GptConfig: dim " + dim + " must be divisible by heads " + heads);
+        if (!(attentionDropout >= 0 && attentionDropout < 1)) {
+            throw new IllegalArgumentException("GptConfig: attention dropout must be in [0, 1), got " + attentionDropout);
+        }
+    }
+
+    /** Without attention dropout. */
+    public GptConfig(int vocab, int context, int layers, int heads, int dim, boolean tanhGelu) {
+        this(vocab, context, layers, heads, dim, tanhGelu, 0);
+    }
+
+    /** This shape with dropout {@code p} on the attention probabilities while training. */
+    public GptConfig withAttentionDropout(double p) {
+        return new GptConfig(vocab, context, layers, heads, dim, tanhGelu, p);
     }
 }

@@ -13,23 +13,34 @@ import java.util.List;
  * {@code causal}: position t sees positions ≤ t), and an output projection ({@code C → C}). Weights are GPT-2's
  * layout: {@code qkv_kernel (C, 3C)} with columns {@code [q | k | v]}, {@code qkv_bias (3C)},
  * {@code out_kernel (C, C)}, {@code out_bias (C)}; kernels drawn from N(0, 0.02²), the output projection's scaled by
- * {@code outputScale} (GPT-2 scales it by 1/sqrt(2·layers)), biases zero.
+ * {@code outputScale} (GPT-2 scales it by 1/sqrt(2·layers)), biases zero. With {@code attentionDropout > 0} the
+ * attention probabilities are dropped with that probability while training (a fresh mask each call, drawn from the
+ * forward's {@code Rng}, like {@link dev.panamax.nn.Dropout}); inference never drops.
  */
 public final class MultiHeadAttention extends Layer {
     private final int heads;
     private final boolean causal;
-    private final double outputScale;
+    private final double outputScale, attentionDropout;
 
     public MultiHeadAttention(int heads, boolean causal) {
         this(heads, causal, 1.0);
     }
 
     public MultiHeadAttention(int heads, boolean causal, double outputScale) {
+        this(heads, causal, outputScale, 0);
+    }
+
+    /** @param attentionDropout probability in {@code [0, 1)} of dropping an attention probability while training */
+    public MultiHeadAttention(int heads, boolean causal, double outputScale, double attentionDropout) {
         super("multi_head_attention");
         if (heads <= 0) throw new IllegalArgumentException("MultiHeadAttention: heads must be positive, got " + heads);
+        if (!(attentionDropout >= 0 && attentionDropout < 1)) {
+            throw new IllegalArgumentException("MultiHeadAttention: attention dropout must be in [0, 1), got " + attentionDropout);
+        }
         this.heads = heads;
         this.causal = causal;
         this.outputScale = outputScale;
+        this.attentionDropout = attentionDropout;
     }
 
     public int heads() {
@@ -61,14 +72,10 @@ public final class MultiHeadAttention extends Layer {
 
     @Override
     public Var forward(Var x, boolean training, Rng rng) {
-        long[] s = x.shape();  // (B, T, C)
-        long b = s[0], t = s[1], c = s[2], d = c / heads;
-        Var qkv = F.biasAdd(F.matmul(x, params.get(0)), params.get(1));             // (B, T, 3C)
-        Var split = F.permute(F.reshape(qkv, b, t, 3, heads, d), 2, 0, 3, 1, 4);   // (3, B, H, T, D)
-        Var q = part(split, 0, b, t, d), k = part(split, 1, b, t, d), v = part(split, 2, b, t, d);
-        Var a = Attend.attention(q, k, v, causal);                                    // (B, H, T, D)
-        Var merged = F.reshape(F.permute(a, 0, 2, 1, 3), b, t, c);                    // (B, T, C)
-        return F.biasAdd(F.matmul(merged, params.get(2)), params.get(3));
+        Var qkv = F.biasAdd(F.matmul(x, params.get(0)), params.get(1));              // x (B, T, C) -> (B, T, 3C)
+        double p = training ? attentionDropout : 0;
+        Var a = Attend.packed(qkv, heads, causal, p, p > 0 ? rng.nextLong() : 0);    // (B, T, C), heads side by side
+        return F.biasAdd(F.matmul(a, params.get(2)), params.get(3));
     }
 
     /**
@@ -94,6 +101,7 @@ public final class MultiHeadAttention extends Layer {
 
     @Override
     public String configJson() {
-        return "{\"heads\": " + heads + ", \"causal\": " + causal + ", \"output_scale\": " + outputScale + "}";
+        return "{\"heads\": " + heads + ", \"causal\": " + causal + ", \"output_scale\": " + outputScale + ", \"attention_dropout\": "
+                + attentionDropout + "}";
     }
 }

@@ -25,9 +25,14 @@ public final class TransformerBlock extends Layer {
      * @param tanhGelu   the tanh approximation of GELU (GPT-2) instead of the exact form (nanoGPT, PyTorch's default)
      */
     public TransformerBlock(String name, int heads, boolean causal, int layers, boolean tanhGelu) {
+        this(name, heads, causal, layers, tanhGelu, 0);
+    }
+
+    /** @param attentionDropout probability of dropping an attention probability while training (0: none) */
+    public TransformerBlock(String name, int heads, boolean causal, int layers, boolean tanhGelu, double attentionDropout) {
         super(name);
         double residualScale = 1 / Math.sqrt(2.0 * layers);
-        this.attention = new MultiHeadAttention(heads, causal, residualScale);
+        this.attention = new MultiHeadAttention(heads, causal, residualScale, attentionDropout);
         this.mlp = new Mlp(residualScale, tanhGelu);
     }
 

@@ -1,6 +1,7 @@
 package dev.panamax.onnx.ops;
 
 import dev.panamax.onnx.graph.Attributes;
+import dev.panamax.tensors.AttentionSpec;
 import dev.panamax.tensors.Backend;
 import dev.panamax.tensors.Tensor;
 import java.util.Map;
@@ -58,17 +59,24 @@ final class Fused {
     static Tensor attention(Tensor q4, Tensor k4, Tensor v4, Tensor mask, double scale, boolean headsLast) {
         try (Tensor q = q4.permute(0, 2, 1, 3); Tensor k = k4.permute(0, 2, 1, 3); Tensor v = v4.permute(0, 2, 1, 3)) {
             int[] keyLengths = mask == null ? null : keyLengths(mask, q.dim(0), k.dim(2));
-            Tensor out;
-            if (mask == null || keyLengths != null) {
-                Tensor[] r = Backend.of(q).attention(q, k, v, false, keyLengths == null || keyLengths.length == 0 ? null : keyLengths, scale);
-                r[1].close();
-                out = r[0];
-            } else {
-                out = composite(q, k, v, mask, scale);
+            if (mask != null && keyLengths == null) {
+                Tensor out = composite(q, k, v, mask, scale);
+                if (!headsLast) return out;
+                try (out) {
+                    return out.permute(0, 2, 1, 3);
+                }
             }
-            if (!headsLast) return out;
-            try (out) {
-                return out.permute(0, 2, 1, 3);
+            // The kernel reads the heads where the projections left them and writes them where the next dense layer
+            // reads them: (B, T, H, D) seen as (B, H, T, D), no copy either way.
+            long b = q4.dim(0), tq = q4.dim(1), h = q4.dim(2), d = q4.dim(3);
+            Tensor out = headsLast ? Tensor.empty(q4.dtype(), b, tq, h, d) : Tensor.empty(q4.dtype(), b, h, tq, d);
+            try (Tensor view = headsLast ? out.permute(0, 2, 1, 3) : out.to(out.dtype()); Tensor lse = Tensor.empty(q4.dtype(), b, h, tq)) {
+                Backend.of(q).attention(view, lse, q, k, v,
+                        new AttentionSpec(false, keyLengths == null || keyLengths.length == 0 ? null : keyLengths, scale, 0, 0));
+                return out;
+            } catch (RuntimeException e) {
+                out.close();
+                throw e;
             }
         }
     }

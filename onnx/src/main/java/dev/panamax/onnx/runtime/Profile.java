@@ -5,8 +5,8 @@ import java.util.TreeMap;
 
 /** Time per operator type over the runs made while {@link #enabled} (for profiling an imported graph). */
 public final class Profile {
-    /** Switches timing on (off by default: timing every node costs two clock reads). */
-    public static volatile boolean enabled;
+    /** Switches timing on: {@code -Dpanamax.profile=true}, or set it (off by default: timing a node costs two clock reads). */
+    public static volatile boolean enabled = Boolean.getBoolean("panamax.profile");
     private static final Map<String, long[]> TIMES = new TreeMap<>();
 
     private Profile() {}
