@@ -42,8 +42,12 @@ public final class Gemm {
             RowGemm.sgemm(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        int parts = macs < GemmConfig.PARALLEL_MIN_MACS ? 1 : Math.max(1, Math.min(threads, Parallel.THREADS));
-        if (parts > 1 && m >= 2L * parts * GemmConfig.MR) {
+        // A few rows times a large B (one sentence through a transformer) is split by columns, and from fewer
+        // multiply-adds: each thread then packs and reads only its half of B, which is what the product costs.
+        boolean fewRows = m < 2 * GemmDriver.MIN_CHUNK_ROWS;
+        long minMacs = fewRows ? GemmConfig.PARALLEL_MIN_MACS / 8 : GemmConfig.PARALLEL_MIN_MACS;
+        int parts = macs < minMacs ? 1 : Math.max(1, Math.min(threads, Parallel.THREADS));
+        if (parts > 1 && !fewRows && m >= 2L * parts * GemmConfig.MR) {
             GemmDriver.run(parts, m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc);
         } else if (parts > 1 && n >= 2L * parts * GemmConfig.NR) {
             // Too few rows to share out: split columns, each thread packing its own B panels and all of A.

@@ -89,11 +89,14 @@ class GemmTest {
      * Large products are checked by random projection (BLIS's trick): C·x must equal A·(B·x), which costs
      * O(n²) in double precision instead of an O(n³) reference product.
      */
-    /** Shapes that split rows (a shared packed B) or, with m below 2·threads·MR, columns; every transpose. */
+    /**
+     * Shapes that split rows (a shared packed B) or columns (fewer than 2·MIN_CHUNK_ROWS rows, split from an eighth
+     * of the usual size: one transformer token block, 16 × 384 × 384); every transpose.
+     */
     @Test
     void largeParallelSgemmPassesRandomProjection() {
         SplittableRandom r = new SplittableRandom(3);
-        for (int[] s : new int[][] {{300, 700, 600}, {1000, 40, 513}, {47, 3100, 90}, {7, 3100, 450}}) {
+        for (int[] s : new int[][] {{300, 700, 600}, {1000, 40, 513}, {47, 3100, 90}, {7, 3100, 450}, {16, 384, 384}, {31, 1536, 385}}) {
             int m = s[0], n = s[1], k = s[2];
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) {
