@@ -98,6 +98,12 @@ public interface Backend {
         return t == DType.F32 ? Reduce.reduceF32(op, a, off, n) : Reduce.reduceF64(op, a, off, n);
     }
 
+    /** {@code Σ a[i]²} over {@code a[off, off + n)} in one pass (F32 or F64): a squared norm without temporaries. */
+    default double sumOfSquares(DType t, MemorySegment a, long off, long n) {
+        if (!t.isFloating()) throw new IllegalArgumentException("sumOfSquares: floating-point kernels only, got " + t);
+        return Reduce.sumOfSquares(t.byteSize(), a, off, n);
+    }
+
     /** Index (from {@code off}) of the first maximum ({@code max}) or minimum of {@code a[off, off + n)}; NaN wins. */
     default long argReduce(boolean max, DType t, MemorySegment a, long off, long n) {
         return t == DType.F32 ? Reduce.argF32(max, a, off, n) : Reduce.argF64(max, a, off, n);
