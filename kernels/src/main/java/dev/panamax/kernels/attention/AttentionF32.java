@@ -13,6 +13,11 @@ import java.util.Arrays;
 
 /** One head of {@link Attention} in F32: the tile loops over {@link AttentionTiles}, vector or scalar twin. */
 final class AttentionF32 {
+    /**
+     * Query rows up to which the forward takes one dot product per key instead of transposing the keys: transposing
+     * costs {@code Tk·D} scattered moves, which one or two rows of scores do not repay (a KV cache's decoding step).
+     */
+    static final int FEW_QUERIES = 2;
     /** Whether the Vector API tiles run (the module is present and its vectors fit the tile sizes). */
     static final boolean VECTOR = Simd.ENABLED && AttentionTiles.vectorFits();
 
@@ -42,7 +47,8 @@ final class AttentionF32 {
         w.acc = Scratch.fit(w.acc, BQ * d);
         load(vec, w.q, q, b, hh, tq, d, (float) s.scale());
         load(vec, w.k, k, b, hh, tk, d, 1f);
-        transpose(w.kt, w.k, tk, d);
+        boolean few = tq <= FEW_QUERIES;  // decoding: a dot per key beats transposing every cached key for one row
+        if (!few) transpose(w.kt, w.k, tk, d);
         load(vec, w.v, v, b, hh, tk, d, 1f);
         boolean drop = s.dropout() > 0;
         int threshold = DropoutMask.threshold(s.dropout());
@@ -54,7 +60,11 @@ final class AttentionF32 {
             Arrays.fill(w.acc, 0, rows * d, 0f);
             for (int j0 = 0; j0 < last; j0 += BK) {
                 int n = Math.min(BK, last - j0), r0 = counts(w.cnt, s, b, i0, rows, j0, n);
-                AttentionTiles.scores(vec, w.s, w.q, i0 * d, r0, rows, w.cnt, w.kt, tk, d, j0);
+                if (few) {
+                    for (int r = r0; r < rows; r++) AttentionTiles.rowScores(vec, w.s, r * BK, w.q, (i0 + r) * d, w.k, j0, w.cnt[r], d);
+                } else {
+                    AttentionTiles.scores(vec, w.s, w.q, i0 * d, r0, rows, w.cnt, w.kt, tk, d, j0);
+                }
                 for (int r = r0; r < rows; r++) {
                     int c = w.cnt[r], at = r * BK;
                     float mOld = w.m[r], mNew = Math.max(mOld, AttentionTiles.max(vec, w.s, at, c));
