@@ -14,10 +14,12 @@ import java.util.Arrays;
 /** One head of {@link Attention} in F32: the tile loops over {@link AttentionTiles}, vector or scalar twin. */
 final class AttentionF32 {
     /**
-     * Query rows up to which the forward takes one dot product per key instead of transposing the keys: transposing
-     * costs {@code Tk·D} scattered moves, which one or two rows of scores do not repay (a KV cache's decoding step).
+     * Query rows up to which the forward works row by row, one dot product per key instead of transposing the keys:
+     * transposing costs {@code Tk·D} scattered moves, which a few rows of scores do not repay (a KV cache's decoding
+     * step, a short prompt). A prompt and the decoding steps after it then run the same code, which the decoding
+     * steps keep compiled: a generation's first token, the prompt's pass, used to run tile code hardly ever executed.
      */
-    static final int FEW_QUERIES = 2;
+    static final int FEW_QUERIES = 8;
     /** Whether the Vector API tiles run (the module is present and its vectors fit the tile sizes). */
     static final boolean VECTOR = Simd.ENABLED && AttentionTiles.vectorFits();
 
@@ -47,7 +49,7 @@ final class AttentionF32 {
         w.acc = Scratch.fit(w.acc, BQ * d);
         load(vec, w.q, q, b, hh, tq, d, (float) s.scale());
         load(vec, w.k, k, b, hh, tk, d, 1f);
-        boolean few = tq <= FEW_QUERIES;  // decoding: a dot per key beats transposing every cached key for one row
+        boolean few = tq <= FEW_QUERIES;  // decoding or a short prompt: row by row
         if (!few) transpose(w.kt, w.k, tk, d);
         load(vec, w.v, v, b, hh, tk, d, 1f);
         boolean drop = s.dropout() > 0;
@@ -78,7 +80,11 @@ final class AttentionF32 {
                     if (mOld != Float.NEGATIVE_INFINITY && keep != 1f) AttentionTiles.scale(vec, w.acc, r * d, d, keep);
                     w.m[r] = mNew;
                 }
-                AttentionTiles.accumulate(vec, w.acc, 0, w.s, r0, rows, w.cnt, w.v, j0, d);
+                if (few) {
+                    for (int r = r0; r < rows; r++) AttentionTiles.rowAccumulate(vec, w.acc, r * d, w.s, r * BK, w.v, j0, w.cnt[r], d);
+                } else {
+                    AttentionTiles.accumulate(vec, w.acc, 0, w.s, r0, rows, w.cnt, w.v, j0, d);
+                }
             }
             for (int r = 0; r < rows; r++) {
                 float l = w.l[r], inv = l > 0 ? 1 / l : 0f;  // l = 0: the row saw no key, its output is 0

@@ -49,6 +49,17 @@ final class AttentionTiles {
         else rowScoresF(s, si, a, ai, x, j0, 0, n, d);
     }
 
+    /** {@code dst[di + c] += Σ_{j < n} w[wi + j]·x[(j0 + j)·d + c]}: one row of {@link #accumulate}. */
+    static void rowAccumulate(boolean vec, float[] dst, int di, float[] w, int wi, float[] x, int j0, int n, int d) {
+        int c = 0;
+        if (vec) for (; c + Vector.L <= d; c += Vector.L) Vector.accumulate1x1(dst, di + c, w, wi, x, j0 * d + c, d, n);
+        for (; c < d; c++) {
+            float a = dst[di + c];
+            for (int j = 0; j < n; j++) a += w[wi + j] * x[(j0 + j) * d + c];
+            dst[di + c] = a;
+        }
+    }
+
     static void accumulate(boolean vec, float[] dst, int di0, float[] w, int r0, int rows, int[] cnt, float[] x, int j0, int d) {
         if (vec) Vector.accumulate(dst, di0, w, r0, rows, cnt, x, j0, d);
         else accumulateF(dst, di0, w, r0, rows, cnt, x, j0, d, 0);
@@ -314,7 +325,7 @@ final class AttentionTiles {
         }
 
         /** One row, one vector of columns: two chains over the even and odd keys. */
-        private static void accumulate1x1(float[] dst, int di, float[] w, int wi, float[] x, int xi, int d, int n) {
+        static void accumulate1x1(float[] dst, int di, float[] w, int wi, float[] x, int xi, int d, int n) {
             FloatVector a0 = FloatVector.fromArray(S, dst, di), a1 = FloatVector.zero(S);
             int j = 0;
             for (; j + 2 <= n; j += 2, xi += 2 * d) {

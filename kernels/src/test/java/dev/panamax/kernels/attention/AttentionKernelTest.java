@@ -35,7 +35,8 @@ class AttentionKernelTest {
                 new Attention.Dims(3, 1, 3, 130, 16, 0.25, true, new int[] {130, 64, 65}),
                 new Attention.Dims(2, 1, 33, 9, 7, 0.4, false, new int[] {1, 9}),
                 new Attention.Dims(2, 2, 1, 70, 33, 0.2, true, new int[] {70, 5}),  // decoding: one query, keys in row layout
-                new Attention.Dims(1, 3, 2, 130, 16, 0.25, true, null));
+                new Attention.Dims(1, 3, 2, 130, 16, 0.25, true, null),
+                new Attention.Dims(2, 2, 8, 8, 19, 0.3, true, new int[] {8, 3}));  // a short prompt: row by row as well
     }
 
     /** Inputs and outputs of one call, in one precision. */
