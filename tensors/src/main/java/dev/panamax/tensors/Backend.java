@@ -77,6 +77,16 @@ public interface Backend {
         Gemm.sgemmBatched(transA, transB, m, n, k, alpha, a, aOffs, lda, b, bOffs, ldb, beta, c, cOffs, ldc);
     }
 
+    /**
+     * The gradients of a matrix product {@code a (M, K)·b (K, N)} from the upstream {@code g (M, N)}:
+     * {@code {dA = g·bᵀ, dB = aᵀ·g}}, each only when wanted (null otherwise); any layouts. The two products are
+     * independent: the host runs them side by side, one per core, when both are wanted (F32, operands readable in
+     * place), instead of each split across the cores in turn.
+     */
+    default Tensor[] matmulGradients(Tensor g, Tensor a, Tensor b, boolean wantA, boolean wantB) {
+        return LinalgOps.matmulGradients(g, a, b, wantA, wantB);
+    }
+
     // ------------------------------------------------------------------ elementwise and reductions (contiguous runs)
 
     /** {@code out[i] = op(a[i], b[i])} for {@code i < n}; {@code out} may alias {@code a} or {@code b}. */
