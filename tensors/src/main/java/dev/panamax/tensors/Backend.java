@@ -8,6 +8,7 @@ import dev.panamax.kernels.Reduce;
 import dev.panamax.kernels.ReduceOp;
 import dev.panamax.kernels.SoftmaxCrossEntropy;
 import dev.panamax.kernels.UnaryOp;
+import dev.panamax.kernels.activation.BiasGelu;
 import dev.panamax.kernels.activation.Gelu;
 import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.kernels.conv.Im2col;
@@ -195,6 +196,46 @@ public interface Backend {
             Gelu.backward(x.dtype().byteSize(), tanh, dx.segment(), 0, gc.segment(), gc.offset(), xc.segment(), xc.offset(), x.numel());
         }
         return dx;
+    }
+
+    /**
+     * {@code gelu(x + bias)} (exact, or the tanh form when {@code tanh}), the bias over the last axis: contiguous
+     * tensors in one pass ({@code kernels.activation.BiasGelu}), the biased sum never stored; otherwise a bias add,
+     * then {@link #gelu}.
+     */
+    default Tensor biasGelu(Tensor x, Tensor bias, boolean tanh) {
+        if (x.isContiguous() && bias.isContiguous() && x.rank() > 0) {
+            long cols = x.dim(x.rank() - 1);
+            Tensor y = Tensor.empty(x.dtype(), x.shape());
+            BiasGelu.forward(x.dtype().byteSize(), tanh, y.segment(), 0, x.segment(), x.offset(), bias.segment(), bias.offset(),
+                    x.numel() / Math.max(1, cols), cols);
+            return y;
+        }
+        try (Tensor h = x.add(bias)) {
+            return gelu(h, tanh);
+        }
+    }
+
+    /**
+     * {@code {dx, dbias}} of {@link #biasGelu} from the upstream gradient {@code g}: {@code dx = g·gelu'(x + bias)} and
+     * {@code dbias} its sum over every axis but the last, recomputing the biased sum instead of storing it.
+     */
+    default Tensor[] biasGeluBackward(Tensor g, Tensor x, Tensor bias, boolean tanh) {
+        long cols = x.dim(x.rank() - 1);
+        if (x.isContiguous() && bias.isContiguous()) {
+            Tensor dx = Tensor.empty(x.dtype(), x.shape()), db = Tensor.empty(x.dtype(), cols);
+            try (Tensor gc = g.contiguous()) {
+                BiasGelu.backward(x.dtype().byteSize(), tanh, dx.segment(), 0, db.segment(), 0, gc.segment(), gc.offset(), x.segment(), x.offset(),
+                        bias.segment(), bias.offset(), x.numel() / Math.max(1, cols), cols);
+            }
+            return new Tensor[] {dx, db};
+        }
+        int[] outer = new int[x.rank() - 1];
+        Arrays.setAll(outer, i -> i);
+        try (Tensor h = x.add(bias)) {
+            Tensor dx = geluBackward(g, h, tanh);
+            return new Tensor[] {dx, outer.length == 0 ? dx.mul(1.0) : dx.sum(outer, false)};
+        }
     }
 
     // ------------------------------------------------------------------ bias + activation
