@@ -148,6 +148,8 @@ LATE_OPS = {
     "packed attention": (lambda x: packed(x, 2, False), lambda: [r(2, 5, 18)]),
     "causal packed attention": (lambda x: packed(x, 3, True), lambda: [r(2, 6, 27)]),
     "causal packed attention dropout": (lambda x: packed(x, 2, True, p=0.25, seed=13), lambda: [r(2, 9, 12)]),
+    "bias gelu": (lambda x, b: F.gelu(x + b), lambda: [r(3, 37), r(37)]),
+    "bias gelu tanh": (lambda x, b: F.gelu(x + b, approximate="tanh"), lambda: [r(2, 3, 5), r(5)]),
 }
 
 

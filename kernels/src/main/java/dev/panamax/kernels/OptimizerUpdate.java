@@ -22,11 +22,20 @@ public final class OptimizerUpdate {
         if (t < 1) throw new IllegalArgumentException("adam: step must start at 1, got " + t);
         float c1 = (float) (1 - Math.pow(beta1, t)), c2 = (float) (1 - Math.pow(beta2, t));
         float decoupled = lr * decoupledDecay;
-        if (Simd.ENABLED && Simd.native3(p, g, m) && v.isNative()) {
-            FusedVector.adam(p, g, m, v, off, n, lr, beta1, beta2, eps, c1, c2, l2, decoupled);
-        } else {
-            FusedScalar.adam(p, g, m, v, off, n, lr, beta1, beta2, eps, c1, c2, l2, decoupled);
+        boolean vector = Simd.ENABLED && Simd.native3(p, g, m) && v.isNative();
+        if (n < 2 * Parallel.MIN_ELEMENTS_PER_TASK || Parallel.THREADS == 1) {  // no task objects for small work
+            adamRange(vector, p, g, m, v, off, n, lr, beta1, beta2, eps, c1, c2, l2, decoupled);
+            return;
         }
+        // Elementwise, so any split gives the same bits; a large tensor streams from L3 on every core.
+        Parallel.forRange(n, Parallel.MIN_ELEMENTS_PER_TASK, (from, to) ->
+                adamRange(vector, p, g, m, v, off + from, to - from, lr, beta1, beta2, eps, c1, c2, l2, decoupled));
+    }
+
+    private static void adamRange(boolean vector, MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, long off, long n,
+                                  float lr, float beta1, float beta2, float eps, float c1, float c2, float l2, float decoupled) {
+        if (vector) FusedVector.adam(p, g, m, v, off, n, lr, beta1, beta2, eps, c1, c2, l2, decoupled);
+        else FusedScalar.adam(p, g, m, v, off, n, lr, beta1, beta2, eps, c1, c2, l2, decoupled);
     }
 
     /**

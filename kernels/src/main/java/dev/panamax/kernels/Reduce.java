@@ -29,6 +29,15 @@ public final class Reduce {
         };
     }
 
+    /**
+     * {@code Σ a[i]²} over {@code n} F32 ({@code width} 4) or F64 (8) elements in one pass, no temporary: a squared
+     * norm (global gradient-norm clipping). F32 sums in F32 vector lanes, as {@code SUM} does.
+     */
+    public static double sumOfSquares(int width, MemorySegment a, long off, long n) {
+        if (width == 8) return Simd.ENABLED && a.isNative() ? ReduceVector.sumOfSquaresF64(a, off, n) : ReduceScalar.sumOfSquaresF64(a, off, 0, n);
+        return Simd.ENABLED && a.isNative() ? ReduceVector.sumOfSquaresF32(a, off, n) : ReduceScalar.sumOfSquaresF32(a, off, 0, n);
+    }
+
     /** Index of the first maximum ({@code max}) or minimum; NaN counts as the extreme, as in PyTorch. */
     public static long argF32(boolean max, MemorySegment a, long off, long n) {
         if (!Simd.ENABLED || !a.isNative()) return ReduceScalar.argF32(max, a, off, n);

@@ -21,6 +21,25 @@ public final class ReduceScalar {
         return acc;
     }
 
+    /** {@code Σ a[off + i]²} for {@code i} in {@code [from, n)}. */
+    public static float sumOfSquaresF32(MemorySegment a, long off, long from, long n) {
+        float acc = 0f;
+        for (long i = from; i < n; i++) {
+            float x = a.getAtIndex(JAVA_FLOAT_UNALIGNED, off + i);
+            acc += x * x;
+        }
+        return acc;
+    }
+
+    public static double sumOfSquaresF64(MemorySegment a, long off, long from, long n) {
+        double acc = 0;
+        for (long i = from; i < n; i++) {
+            double x = a.getAtIndex(JAVA_DOUBLE_UNALIGNED, off + i);
+            acc += x * x;
+        }
+        return acc;
+    }
+
     /** Index of the first maximum (or minimum when {@code max} is false); a NaN wins over any number. */
     public static long argF32(boolean max, MemorySegment a, long off, long n) {
         long best = 0;

@@ -47,6 +47,38 @@ final class ReduceVector {
         return acc + ReduceScalar.reduceF64(ReduceOp.SUM, a, off + i, n - i);
     }
 
+    static float sumOfSquaresF32(MemorySegment a, long off, long n) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        long i = 0;
+        for (long b4 = n - 4L * FL; i <= b4; i += 4L * FL) {
+            FloatVector x0 = lf(a, off + i), x1 = lf(a, off + i + FL), x2 = lf(a, off + i + 2L * FL), x3 = lf(a, off + i + 3L * FL);
+            s0 = x0.fma(x0, s0);
+            s1 = x1.fma(x1, s1);
+            s2 = x2.fma(x2, s2);
+            s3 = x3.fma(x3, s3);
+        }
+        for (long b = F.loopBound(n); i < b; i += FL) {
+            FloatVector x = lf(a, off + i);
+            s0 = x.fma(x, s0);
+        }
+        return LaneSum.of(s0.add(s1).add(s2.add(s3))) + ReduceScalar.sumOfSquaresF32(a, off, i, n);
+    }
+
+    static double sumOfSquaresF64(MemorySegment a, long off, long n) {
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0;
+        long i = 0;
+        for (long b2 = n - 2L * DL; i <= b2; i += 2L * DL) {
+            DoubleVector x0 = ld(a, off + i), x1 = ld(a, off + i + DL);
+            s0 = x0.fma(x0, s0);
+            s1 = x1.fma(x1, s1);
+        }
+        for (long b = D.loopBound(n); i < b; i += DL) {
+            DoubleVector x = ld(a, off + i);
+            s0 = x.fma(x, s0);
+        }
+        return LaneSum.of(s0.add(s1)) + ReduceScalar.sumOfSquaresF64(a, off, i, n);
+    }
+
     static float maxF32(MemorySegment a, long off, long n) {
         FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         long i = 0;

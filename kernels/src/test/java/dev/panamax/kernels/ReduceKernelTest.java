@@ -50,4 +50,23 @@ class ReduceKernelTest {
         assertEquals(37, Reduce.argF32(true, f, 0, 40));
         assertEquals(37, Reduce.argF32(false, f, 0, 40));
     }
+
+    /** The sum of squares against a double-precision sum, over lengths around the vector and unrolled bodies. */
+    @Test
+    void sumOfSquaresMatchesADoubleSum() {
+        for (int n : new int[] {0, 1, 15, 16, 17, 63, 64, 65, 1000}) {
+            MemorySegment f = KernelTestSupport.zeros((n + 2) * 4), d = KernelTestSupport.zeros((n + 2) * 8);
+            double exact = 0;
+            for (int i = 0; i < n; i++) {
+                float x = (float) Math.sin(i * 0.7) * 3;
+                f.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i + 2, x);
+                d.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i + 2, x);
+                exact += (double) x * x;
+            }
+            assertEquals(exact, Reduce.sumOfSquares(4, f, 2, n), 1e-5 * (exact + 1), "F32 n=" + n);
+            assertEquals(exact, Reduce.sumOfSquares(8, d, 2, n), 1e-12 * (exact + 1), "F64 n=" + n);
+            assertEquals(ReduceScalar.sumOfSquaresF32(f, 2, 0, n), Reduce.sumOfSquares(4, f, 2, n), 1e-5 * (exact + 1), "twin n=" + n);
+            assertEquals(exact, ReduceScalar.sumOfSquaresF64(d, 2, 0, n), 1e-12 * (exact + 1), "F64 twin n=" + n);
+        }
+    }
 }

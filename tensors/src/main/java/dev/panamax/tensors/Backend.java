@@ -8,6 +8,7 @@ import dev.panamax.kernels.Reduce;
 import dev.panamax.kernels.ReduceOp;
 import dev.panamax.kernels.SoftmaxCrossEntropy;
 import dev.panamax.kernels.UnaryOp;
+import dev.panamax.kernels.activation.BiasGelu;
 import dev.panamax.kernels.activation.Gelu;
 import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.kernels.conv.Im2col;
@@ -77,6 +78,16 @@ public interface Backend {
         Gemm.sgemmBatched(transA, transB, m, n, k, alpha, a, aOffs, lda, b, bOffs, ldb, beta, c, cOffs, ldc);
     }
 
+    /**
+     * The gradients of a matrix product {@code a (M, K)·b (K, N)} from the upstream {@code g (M, N)}:
+     * {@code {dA = g·bᵀ, dB = aᵀ·g}}, each only when wanted (null otherwise); any layouts. The two products are
+     * independent: the host runs them side by side, one per core, when both are wanted (F32, operands readable in
+     * place), instead of each split across the cores in turn.
+     */
+    default Tensor[] matmulGradients(Tensor g, Tensor a, Tensor b, boolean wantA, boolean wantB) {
+        return LinalgOps.matmulGradients(g, a, b, wantA, wantB);
+    }
+
     // ------------------------------------------------------------------ elementwise and reductions (contiguous runs)
 
     /** {@code out[i] = op(a[i], b[i])} for {@code i < n}; {@code out} may alias {@code a} or {@code b}. */
@@ -96,6 +107,12 @@ public interface Backend {
     /** {@code op} over {@code a[off, off + n)}. */
     default double reduce(ReduceOp op, DType t, MemorySegment a, long off, long n) {
         return t == DType.F32 ? Reduce.reduceF32(op, a, off, n) : Reduce.reduceF64(op, a, off, n);
+    }
+
+    /** {@code Σ a[i]²} over {@code a[off, off + n)} in one pass (F32 or F64): a squared norm without temporaries. */
+    default double sumOfSquares(DType t, MemorySegment a, long off, long n) {
+        if (!t.isFloating()) throw new IllegalArgumentException("sumOfSquares: floating-point kernels only, got " + t);
+        return Reduce.sumOfSquares(t.byteSize(), a, off, n);
     }
 
     /** Index (from {@code off}) of the first maximum ({@code max}) or minimum of {@code a[off, off + n)}; NaN wins. */
@@ -179,6 +196,46 @@ public interface Backend {
             Gelu.backward(x.dtype().byteSize(), tanh, dx.segment(), 0, gc.segment(), gc.offset(), xc.segment(), xc.offset(), x.numel());
         }
         return dx;
+    }
+
+    /**
+     * {@code gelu(x + bias)} (exact, or the tanh form when {@code tanh}), the bias over the last axis: contiguous
+     * tensors in one pass ({@code kernels.activation.BiasGelu}), the biased sum never stored; otherwise a bias add,
+     * then {@link #gelu}.
+     */
+    default Tensor biasGelu(Tensor x, Tensor bias, boolean tanh) {
+        if (x.isContiguous() && bias.isContiguous() && x.rank() > 0) {
+            long cols = x.dim(x.rank() - 1);
+            Tensor y = Tensor.empty(x.dtype(), x.shape());
+            BiasGelu.forward(x.dtype().byteSize(), tanh, y.segment(), 0, x.segment(), x.offset(), bias.segment(), bias.offset(),
+                    x.numel() / Math.max(1, cols), cols);
+            return y;
+        }
+        try (Tensor h = x.add(bias)) {
+            return gelu(h, tanh);
+        }
+    }
+
+    /**
+     * {@code {dx, dbias}} of {@link #biasGelu} from the upstream gradient {@code g}: {@code dx = g·gelu'(x + bias)} and
+     * {@code dbias} its sum over every axis but the last, recomputing the biased sum instead of storing it.
+     */
+    default Tensor[] biasGeluBackward(Tensor g, Tensor x, Tensor bias, boolean tanh) {
+        long cols = x.dim(x.rank() - 1);
+        if (x.isContiguous() && bias.isContiguous()) {
+            Tensor dx = Tensor.empty(x.dtype(), x.shape()), db = Tensor.empty(x.dtype(), cols);
+            try (Tensor gc = g.contiguous()) {
+                BiasGelu.backward(x.dtype().byteSize(), tanh, dx.segment(), 0, db.segment(), 0, gc.segment(), gc.offset(), x.segment(), x.offset(),
+                        bias.segment(), bias.offset(), x.numel() / Math.max(1, cols), cols);
+            }
+            return new Tensor[] {dx, db};
+        }
+        int[] outer = new int[x.rank() - 1];
+        Arrays.setAll(outer, i -> i);
+        try (Tensor h = x.add(bias)) {
+            Tensor dx = geluBackward(g, h, tanh);
+            return new Tensor[] {dx, outer.length == 0 ? dx.mul(1.0) : dx.sum(outer, false)};
+        }
     }
 
     // ------------------------------------------------------------------ bias + activation

@@ -6,6 +6,7 @@ import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.op.Abs;
 import dev.panamax.autodiff.op.Add;
 import dev.panamax.autodiff.op.BiasAct;
+import dev.panamax.autodiff.op.BiasGelu;
 import dev.panamax.autodiff.op.Clamp;
 import dev.panamax.autodiff.op.Concat;
 import dev.panamax.autodiff.op.Conv2d;
@@ -88,6 +89,8 @@ public final class F {
 
     /** GELU's tanh approximation (GPT-2's; PyTorch's {@code gelu(x, approximate='tanh')}). */
     public static Var geluTanh(Var a) { return new Gelu(true).apply1(a); }
+    /** {@code gelu(x + bias)}, the bias over the last axis, as one op (exact GELU, or the tanh form when {@code tanh}). */
+    public static Var biasGelu(Var x, Var bias, boolean tanh) { return new BiasGelu(tanh).apply1(x, bias); }
 
     /** {@code x > 0 ? x : slope·x}. */
     public static Var leakyRelu(Var a, double slope) {

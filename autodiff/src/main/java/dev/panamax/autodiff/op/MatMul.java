@@ -2,12 +2,14 @@ package dev.panamax.autodiff.op;
 
 import dev.panamax.autodiff.Ctx;
 import dev.panamax.autodiff.Function;
+import dev.panamax.tensors.Backend;
 import dev.panamax.tensors.Tensor;
 
 /**
  * Matrix product of operands with at least two dimensions (batch dimensions broadcast):
  * {@code dA = g · Bᵀ}, {@code dB = Aᵀ · g}, each summed over the batch dimensions it was broadcast along. A batch of
- * rows times one matrix (a layer's weights) runs as one product over all the rows each way.
+ * rows times one matrix (a layer's weights) runs as one product over all the rows each way, and the backward's two
+ * products are one backend call ({@code Backend.matmulGradients}), which runs them side by side.
  */
 public final class MatMul extends Function {
     @Override
@@ -43,20 +45,16 @@ public final class MatMul extends Function {
         Tensor a = ctx.saved(0), b = ctx.saved(1);
         if (flattens(a, b)) {  // da = g·bᵀ over all rows at once; db = aᵀ·g is one GEMM, already summed over the batch
             try (Tensor gc = g[0].contiguous(); Tensor g2 = rows(gc); Tensor a2 = rows(a)) {
-                Tensor da = null, db = null;
-                if (ctx.needsInputGrad(0)) {
-                    try (Tensor bt = b.transpose(0, 1); Tensor full = g2.matmul(bt)) {
-                        da = full.reshape(a.shape());
+                Tensor[] d = Backend.of(a).matmulGradients(g2, a2, b, ctx.needsInputGrad(0), ctx.needsInputGrad(1));
+                if (d[0] != null) {
+                    try (Tensor full = d[0]) {
+                        d[0] = full.reshape(a.shape());
                     }
                 }
-                if (ctx.needsInputGrad(1)) {
-                    try (Tensor at = a2.transpose(0, 1)) {
-                        db = at.matmul(g2);
-                    }
-                }
-                return new Tensor[] {da, db};
+                return d;
             }
         }
+        if (a.rank() == 2 && b.rank() == 2) return Backend.of(a).matmulGradients(g[0], a, b, ctx.needsInputGrad(0), ctx.needsInputGrad(1));
         Tensor da = null, db = null;
         if (ctx.needsInputGrad(0)) {
             try (Tensor bt = b.transpose(-2, -1); Tensor full = g[0].matmul(bt)) {

@@ -139,6 +139,19 @@ public final class OpInfos {
                 return t[0].mul(h).mul(0.5);
             }
         }));
+        // (x, bias) pairs from biasSamples and a 37-wide one (vector bodies and a tail at any width).
+        Supplier<List<Tensor[]>> biasGeluSamples = () -> {
+            List<Tensor[]> g = new ArrayList<>(biasSamples(false).get());
+            g.add(new Tensor[] {r(16, 3, 37), r(17, 37)});
+            return g;
+        };
+        l.add(info("bias gelu", v -> F.biasGelu(v[0], v[1], false), biasGeluSamples, null));
+        l.add(info("bias gelu tanh", v -> F.biasGelu(v[0], v[1], true), biasGeluSamples, t -> {
+            try (Tensor h = t[0].add(t[1]); Tensor h3 = h.mul(h).mul(h); Tensor u = h.add(h3.mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+                 Tensor th = u.tanh(); Tensor s = th.add(1.0)) {
+                return h.mul(s).mul(0.5);
+            }
+        }));
         l.add(info("leaky_relu", v -> F.leakyRelu(v[0], 0.1), unarySamples(t -> awayFrom(t, 0)), null));
         l.add(info("elu", v -> F.elu(v[0], 1.0), unarySamples(t -> awayFrom(t, 0)), null));
         l.add(info("silu", v -> F.silu(v[0]), unarySamples(same), t -> t[0].mul(t[0].sigmoid())));

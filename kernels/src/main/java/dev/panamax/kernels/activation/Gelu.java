@@ -99,12 +99,12 @@ public final class Gelu {
         return z < 0 ? -e : e;
     }
 
-    private static float valueF32(boolean tanh, float x) {
+    static float valueF32(boolean tanh, float x) {
         if (tanh) return 0.5f * x * (1 + (float) Math.tanh(SQRT_2_OVER_PI * (x + C * x * x * x)));
         return x * 0.5f * (1 + erfF32(x * (float) INV_SQRT_2));
     }
 
-    private static float slopeF32(boolean tanh, float x) {
+    static float slopeF32(boolean tanh, float x) {
         if (tanh) {
             float t = (float) Math.tanh(SQRT_2_OVER_PI * (x + C * x * x * x));
             return 0.5f * (1 + t) + 0.5f * x * (1 - t * t) * (float) SQRT_2_OVER_PI * (1 + 3 * (float) C * x * x);
@@ -122,9 +122,9 @@ public final class Gelu {
     }
 
     /** The Vector API path; loaded only when {@link Simd#ENABLED}. One small method per formula (C2's inlining budget). */
-    private static final class Vector {
-        private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-        private static final int L = S.length();
+    static final class Vector {
+        static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+        static final int L = S.length();
         private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
         private static FloatVector load(MemorySegment s, long i) {
@@ -164,6 +164,16 @@ public final class Gelu {
             FloatVector e = poly.mul(gauss).neg().add(1f);
             FloatVector erf = e.blend(e.neg(), x.compare(VectorOperators.LT, 0f));
             return erf.add(1f).mul(0.5f);
+        }
+
+        /** gelu(x), either form: for the fused bias kernel ({@link BiasGelu}). */
+        static FloatVector value(boolean tanh, FloatVector x) {
+            return tanh ? valueTanh(x) : valueExact(x);
+        }
+
+        /** gelu'(x), either form. */
+        static FloatVector slope(boolean tanh, FloatVector x) {
+            return tanh ? slopeTanh(x) : slopeExact(x);
         }
 
         private static FloatVector valueExact(FloatVector x) {

@@ -58,8 +58,12 @@ public final class Attention {
     static final int BQ = 32;
     /** Keys per tile: the tile's transposed keys ({@code D·BK} values, 8 KB at D = 32 in F32) stay in L1. */
     static final int BK = 64;
-    /** Multiply-adds ({@code B·H·Tq·Tk·D}) below which waking the pool's workers costs more than it saves. */
-    static final long MIN_PARALLEL_MACS = 1 << 12;
+    /**
+     * Multiply-adds ({@code B·H·Tq·Tk·D}) below which waking the pool's workers costs more than it saves: a wake-up
+     * costs tens of microseconds, about what 2¹⁸ multiply-adds of these tiles take. (At 2¹² a decoding step's
+     * attention, 8 Ki multiply-adds, woke the pool every call: 59 us per call, half of the GPT's generation time.)
+     */
+    static final long MIN_PARALLEL_MACS = 1 << 18;
     /** Spare values after the transposed keys and values, so a vector of scores may run past the last key. */
     static final int PAD = 16;
 

@@ -13,6 +13,13 @@ import java.util.Arrays;
 
 /** One head of {@link Attention} in F32: the tile loops over {@link AttentionTiles}, vector or scalar twin. */
 final class AttentionF32 {
+    /**
+     * Query rows up to which the forward works row by row, one dot product per key instead of transposing the keys:
+     * transposing costs {@code Tk·D} scattered moves, which a few rows of scores do not repay (a KV cache's decoding
+     * step, a short prompt). A prompt and the decoding steps after it then run the same code, which the decoding
+     * steps keep compiled: a generation's first token, the prompt's pass, used to run tile code hardly ever executed.
+     */
+    static final int FEW_QUERIES = 8;
     /** Whether the Vector API tiles run (the module is present and its vectors fit the tile sizes). */
     static final boolean VECTOR = Simd.ENABLED && AttentionTiles.vectorFits();
 
@@ -42,7 +49,8 @@ final class AttentionF32 {
         w.acc = Scratch.fit(w.acc, BQ * d);
         load(vec, w.q, q, b, hh, tq, d, (float) s.scale());
         load(vec, w.k, k, b, hh, tk, d, 1f);
-        transpose(w.kt, w.k, tk, d);
+        boolean few = tq <= FEW_QUERIES;  // decoding or a short prompt: row by row
+        if (!few) transpose(w.kt, w.k, tk, d);
         load(vec, w.v, v, b, hh, tk, d, 1f);
         boolean drop = s.dropout() > 0;
         int threshold = DropoutMask.threshold(s.dropout());
@@ -54,7 +62,11 @@ final class AttentionF32 {
             Arrays.fill(w.acc, 0, rows * d, 0f);
             for (int j0 = 0; j0 < last; j0 += BK) {
                 int n = Math.min(BK, last - j0), r0 = counts(w.cnt, s, b, i0, rows, j0, n);
-                AttentionTiles.scores(vec, w.s, w.q, i0 * d, r0, rows, w.cnt, w.kt, tk, d, j0);
+                if (few) {
+                    for (int r = r0; r < rows; r++) AttentionTiles.rowScores(vec, w.s, r * BK, w.q, (i0 + r) * d, w.k, j0, w.cnt[r], d);
+                } else {
+                    AttentionTiles.scores(vec, w.s, w.q, i0 * d, r0, rows, w.cnt, w.kt, tk, d, j0);
+                }
                 for (int r = r0; r < rows; r++) {
                     int c = w.cnt[r], at = r * BK;
                     float mOld = w.m[r], mNew = Math.max(mOld, AttentionTiles.max(vec, w.s, at, c));
@@ -68,7 +80,11 @@ final class AttentionF32 {
                     if (mOld != Float.NEGATIVE_INFINITY && keep != 1f) AttentionTiles.scale(vec, w.acc, r * d, d, keep);
                     w.m[r] = mNew;
                 }
-                AttentionTiles.accumulate(vec, w.acc, 0, w.s, r0, rows, w.cnt, w.v, j0, d);
+                if (few) {
+                    for (int r = r0; r < rows; r++) AttentionTiles.rowAccumulate(vec, w.acc, r * d, w.s, r * BK, w.v, j0, w.cnt[r], d);
+                } else {
+                    AttentionTiles.accumulate(vec, w.acc, 0, w.s, r0, rows, w.cnt, w.v, j0, d);
+                }
             }
             for (int r = 0; r < rows; r++) {
                 float l = w.l[r], inv = l > 0 ? 1 / l : 0f;  // l = 0: the row saw no key, its output is 0

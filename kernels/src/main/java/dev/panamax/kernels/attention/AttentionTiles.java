@@ -43,6 +43,23 @@ final class AttentionTiles {
         else for (int r = r0; r < rows; r++) scoresF(s, r * BK, a, ai0 + r * d, bt, ld, d, j0, 0, cnt[r]);
     }
 
+    /** {@code s[si + j] = Σ_c a[ai + c]·x[(j0 + j)·d + c]} for {@code j < n}: one row against keys in row layout. */
+    static void rowScores(boolean vec, float[] s, int si, float[] a, int ai, float[] x, int j0, int n, int d) {
+        if (vec && d >= Vector.L) Vector.rowScores(s, si, a, ai, x, j0, n, d);
+        else rowScoresF(s, si, a, ai, x, j0, 0, n, d);
+    }
+
+    /** {@code dst[di + c] += Σ_{j < n} w[wi + j]·x[(j0 + j)·d + c]}: one row of {@link #accumulate}. */
+    static void rowAccumulate(boolean vec, float[] dst, int di, float[] w, int wi, float[] x, int j0, int n, int d) {
+        int c = 0;
+        if (vec) for (; c + Vector.L <= d; c += Vector.L) Vector.accumulate1x1(dst, di + c, w, wi, x, j0 * d + c, d, n);
+        for (; c < d; c++) {
+            float a = dst[di + c];
+            for (int j = 0; j < n; j++) a += w[wi + j] * x[(j0 + j) * d + c];
+            dst[di + c] = a;
+        }
+    }
+
     static void accumulate(boolean vec, float[] dst, int di0, float[] w, int r0, int rows, int[] cnt, float[] x, int j0, int d) {
         if (vec) Vector.accumulate(dst, di0, w, r0, rows, cnt, x, j0, d);
         else accumulateF(dst, di0, w, r0, rows, cnt, x, j0, d, 0);
@@ -93,6 +110,15 @@ final class AttentionTiles {
         for (int j = from; j < n; j++) {
             float acc = 0;
             for (int c = 0, at = j0 + j; c < d; c++, at += ld) acc += a[ai + c] * bt[at];
+            s[si + j] = acc;
+        }
+    }
+
+    /** {@link #rowScores} for the keys {@code [from, n)}. */
+    static void rowScoresF(float[] s, int si, float[] a, int ai, float[] x, int j0, int from, int n, int d) {
+        for (int j = from; j < n; j++) {
+            float acc = 0;
+            for (int c = 0, at = (j0 + j) * d; c < d; c++) acc += a[ai + c] * x[at + c];
             s[si + j] = acc;
         }
     }
@@ -223,6 +249,19 @@ final class AttentionTiles {
             c0.add(c1).intoArray(s, si);
         }
 
+        /** A vector of coordinates at a time, reduced per key; the coordinates past the last vector in scalar. */
+        static void rowScores(float[] s, int si, float[] a, int ai, float[] x, int j0, int n, int d) {
+            int body = S.loopBound(d);
+            for (int j = 0; j < n; j++) {
+                int at = (j0 + j) * d;
+                FloatVector acc = FloatVector.fromArray(S, a, ai).mul(FloatVector.fromArray(S, x, at));
+                for (int c = L; c < body; c += L) acc = FloatVector.fromArray(S, a, ai + c).fma(FloatVector.fromArray(S, x, at + c), acc);
+                float t = acc.reduceLanes(VectorOperators.ADD);
+                for (int c = body; c < d; c++) t += a[ai + c] * x[at + c];
+                s[si + j] = t;
+            }
+        }
+
         /** Groups of four rows, two vectors of columns at a time; scalar columns past the last vector. */
         static void accumulate(float[] dst, int di0, float[] w, int r0, int rows, int[] cnt, float[] x, int j0, int d) {
             int r = r0;
@@ -286,7 +325,7 @@ final class AttentionTiles {
         }
 
         /** One row, one vector of columns: two chains over the even and odd keys. */
-        private static void accumulate1x1(float[] dst, int di, float[] w, int wi, float[] x, int xi, int d, int n) {
+        static void accumulate1x1(float[] dst, int di, float[] w, int wi, float[] x, int xi, int d, int n) {
             FloatVector a0 = FloatVector.fromArray(S, dst, di), a1 = FloatVector.zero(S);
             int j = 0;
             for (; j + 2 <= n; j += 2, xi += 2 * d) {

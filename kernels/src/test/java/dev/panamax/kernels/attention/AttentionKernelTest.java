@@ -22,7 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * over threads; no allocation when warm.
  */
 class AttentionKernelTest {
-    /** Shapes crossing the query (32) and key (64) blocks, with vector tails, T = 1, Tq ≠ Tk, split over threads. */
+    /**
+     * Shapes crossing the query (32) and key (64) blocks, with vector tails, T = 1, Tq ≠ Tk, split over threads, and
+     * one or two queries over many keys (the forward's per-key dot products instead of transposed keys).
+     */
     static Stream<Attention.Dims> shapes() {
         return Stream.of(
                 new Attention.Dims(1, 1, 1, 1, 1, 1.0, false, null),
@@ -30,7 +33,10 @@ class AttentionKernelTest {
                 new Attention.Dims(1, 2, 5, 70, 33, 0.2, false, null),
                 new Attention.Dims(2, 2, 80, 80, 8, 1 / Math.sqrt(8), true, null),
                 new Attention.Dims(3, 1, 3, 130, 16, 0.25, true, new int[] {130, 64, 65}),
-                new Attention.Dims(2, 1, 33, 9, 7, 0.4, false, new int[] {1, 9}));
+                new Attention.Dims(2, 1, 33, 9, 7, 0.4, false, new int[] {1, 9}),
+                new Attention.Dims(2, 2, 1, 70, 33, 0.2, true, new int[] {70, 5}),  // decoding: one query, keys in row layout
+                new Attention.Dims(1, 3, 2, 130, 16, 0.25, true, null),
+                new Attention.Dims(2, 2, 8, 8, 19, 0.3, true, new int[] {8, 3}));  // a short prompt: row by row as well
     }
 
     /** Inputs and outputs of one call, in one precision. */

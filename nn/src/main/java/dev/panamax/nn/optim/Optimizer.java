@@ -1,6 +1,7 @@
 package dev.panamax.nn.optim;
 
 import dev.panamax.autodiff.Var;
+import dev.panamax.tensors.Backend;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
@@ -117,7 +118,9 @@ public abstract class Optimizer {
         }
     }
 
+    /** {@code Σ g²}: one backend pass over a contiguous gradient (no squared copy), tensor ops otherwise. */
     private static double squaredNorm(Tensor g) {
+        if (g.isContiguous() && g.dtype().isFloating()) return Backend.of(g).sumOfSquares(g.dtype(), g.segment(), g.offset(), g.numel());
         try (Tensor sq = g.square(); Tensor s = sq.sum()) {
             return s.item();
         }

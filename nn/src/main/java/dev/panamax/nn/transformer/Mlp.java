@@ -38,8 +38,7 @@ final class Mlp extends Layer {
 
     @Override
     public Var forward(Var x, boolean training, Rng rng) {
-        Var h = F.biasAdd(F.matmul(x, params.get(0)), params.get(1));
-        h = tanhGelu ? F.geluTanh(h) : F.gelu(h);
+        Var h = F.biasGelu(F.matmul(x, params.get(0)), params.get(1), tanhGelu);  // (T, 4C), the biased sum never stored
         return F.biasAdd(F.matmul(h, params.get(2)), params.get(3));
     }
 
