@@ -42,8 +42,9 @@ class MiniLmOrtTest {
         }
         assertEquals(6, f.get("Attention"), f.toString());
         assertEquals(13, f.get("LayerNorm"), f.toString());
-        assertEquals(6, f.get("Gelu"), f.toString());
-        assertEquals(36, f.get("Linear"), f.toString());
+        assertEquals(6, f.get("LinearGelu"), f.toString());  // the intermediate dense layer and its GELU
+        assertEquals(30, f.get("Linear"), f.toString());
+        assertEquals(null, f.get("Gelu"), f.toString());
     }
 
     @Test

@@ -27,6 +27,14 @@ final class Fused {
             return in -> new Tensor[] {Normalizations.gelu(in[0], tanh)};
         });
         ops.put("Linear", (node, opset) -> in -> new Tensor[] {linear(in[0], in[1], in[2])});
+        ops.put("LinearGelu", (node, opset) -> {
+            boolean tanh = node.attributes().i("tanh", 0) != 0;
+            return in -> {
+                try (Tensor y = LinearAlgebra.matmul(in[0], in[1])) {
+                    return new Tensor[] {Backend.of(y).biasGelu(y, in[2], tanh)};
+                }
+            };
+        });
         ops.put("Attention", (node, opset) -> {
             Attributes a = node.attributes();
             double scale = a.f("scale", Float.NaN);

@@ -40,13 +40,14 @@ final class Fusion {
     /** The nodes with every recognised pattern fused; {@code counts} receives how many of each kind were. */
     static List<Node> apply(List<Node> nodes, Map<String, Tensor> constants, Set<String> graphOutputs, Map<String, Integer> counts) {
         List<Node> current = nodes;
-        for (String kind : new String[] {"Linear", "Gelu", "LayerNorm", "Attention"}) {
+        for (String kind : new String[] {"Linear", "Gelu", "LinearGelu", "LayerNorm", "Attention"}) {
             Fusion f = new Fusion(current, constants, graphOutputs);
             for (Node n : current) {
                 if (f.dropped.contains(n)) continue;
                 switch (kind) {
                     case "Linear" -> f.linear(n);
                     case "Gelu" -> f.gelu(n);
+                    case "LinearGelu" -> f.linearGelu(n);
                     case "LayerNorm" -> f.layerNorm(n);
                     default -> f.attention(n);
                 }
@@ -54,6 +55,7 @@ final class Fusion {
             current = f.result();
             f.counts.forEach((k, v) -> counts.merge(k, v, Integer::sum));
         }
+        counts.values().removeIf(v -> v == 0);
         return current;
     }
 
@@ -114,6 +116,16 @@ final class Fusion {
             if (!is(halfX, "Mul") || !halfX.inputs().contains(x) || !near(constant(other(halfX, x)), 0.5)) return;
             replace(times, List.of(scale, erf, plusOne, halfX), fused("Gelu", times, List.of(x)));
         }
+    }
+
+    /** A fused dense layer whose only reader is a fused GELU: the bias and the GELU become one pass. */
+    private void linearGelu(Node gelu) {
+        if (!gelu.domain().equals(Node.PANAMAX) || !gelu.opType().equals("Gelu")) return;
+        Node linear = soleProducer(gelu.input(0), gelu);
+        if (linear == null || !linear.domain().equals(Node.PANAMAX) || !linear.opType().equals("Linear")) return;
+        replace(gelu, List.of(linear), fused("LinearGelu", gelu, linear.inputs(), intAttr("tanh", gelu.attributes().i("tanh", 0))));
+        counts.merge("Linear", -1, Integer::sum);  // the pair counts once, as LinearGelu
+        counts.merge("Gelu", -1, Integer::sum);
     }
 
     /** {@code (x - mean(x))/sqrt(mean((x - mean(x))²) + eps)·γ + β} over the last axis. */
