@@ -112,19 +112,24 @@ public final class BiasGelu {
             return c;
         }
 
-        /** The whole vectors of columns {@code [c0, c1)}, the rows in order; returns the first column left. */
+        /**
+         * The whole vectors of columns {@code [c0, c1)}, the rows in order; returns the first column left. One vector of
+         * columns at a time down all the rows, its bias and its bias-gradient sum in registers (a sum read and written
+         * back per row cost more than the GELU itself); the next vector's rows are then still in cache.
+         */
         static long backwardColumns(boolean tanh, MemorySegment dx, long dxo, MemorySegment db, long dbo, MemorySegment g, long go,
                                     MemorySegment x, long xo, MemorySegment bias, long bo, long rows, long cols, long c0, long c1) {
-            long end = c0 + (c1 - c0) / L * L;
-            for (long r = 0; r < rows; r++) {
-                long off = r * cols;
-                for (long c = c0; c < end; c += L) {
-                    FloatVector v = load(g, go + off + c).mul(Gelu.Vector.slope(tanh, load(x, xo + off + c).add(load(bias, bo + c))));
-                    v.intoMemorySegment(dx, (dxo + off + c) << 2, ORDER);
-                    load(db, dbo + c).add(v).intoMemorySegment(db, (dbo + c) << 2, ORDER);
+            long c = c0;
+            for (; c + L <= c1; c += L) {
+                FloatVector b = load(bias, bo + c), sum = FloatVector.zero(Gelu.Vector.S);
+                for (long r = 0, at = c; r < rows; r++, at += cols) {
+                    FloatVector v = load(g, go + at).mul(Gelu.Vector.slope(tanh, load(x, xo + at).add(b)));
+                    v.intoMemorySegment(dx, (dxo + at) << 2, ORDER);
+                    sum = sum.add(v);
                 }
+                sum.intoMemorySegment(db, (dbo + c) << 2, ORDER);
             }
-            return end;
+            return c;
         }
     }
 }
