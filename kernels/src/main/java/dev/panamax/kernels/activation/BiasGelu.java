@@ -56,6 +56,10 @@ public final class BiasGelu {
 
     private static void forwardRows(int width, boolean vector, boolean tanh, MemorySegment y, long yo, MemorySegment x, long xo,
                                     MemorySegment bias, long bo, long from, long to, long cols) {
+        if (vector && cols % Vector.L == 0) {  // whole vectors in every row: one loop over the rows' elements
+            Vector.forwardFlat(tanh, y, yo, x, xo, bias, bo, from * cols, to * cols, cols);
+            return;
+        }
         for (long r = from; r < to; r++) {
             long xr = xo + r * cols, yr = yo + r * cols, c = vector ? Vector.forwardRow(tanh, y, yr, x, xr, bias, bo, cols) : 0;
             for (; c < cols; c++) {
@@ -101,6 +105,19 @@ public final class BiasGelu {
 
         private static FloatVector load(MemorySegment s, long i) {
             return FloatVector.fromMemorySegment(Gelu.Vector.S, s, i << 2, ORDER);
+        }
+
+        /**
+         * Elements {@code [from, to)} of rows whose length {@code cols} is a multiple of the lane count, as one loop: a
+         * decoding step's single row and a prompt's several run the same loop, so neither meets code compiled for the
+         * other's iteration counts (a row loop compiled for one row traps on the second and falls back to the
+         * interpreter until recompiled, which a generation's first token paid).
+         */
+        static void forwardFlat(boolean tanh, MemorySegment y, long yo, MemorySegment x, long xo, MemorySegment bias, long bo, long from,
+                                long to, long cols) {
+            for (long i = from; i < to; i += L) {
+                Gelu.Vector.value(tanh, load(x, xo + i).add(load(bias, bo + i % cols))).intoMemorySegment(y, (yo + i) << 2, ORDER);
+            }
         }
 
         /** The whole vectors of one row; returns the first column left to the scalar loop. */
