@@ -8,13 +8,13 @@ import jdk.incubator.vector.FloatVector;
  * intrinsic and the Java fallback that runs before compilation add in different orders, so the same training
  * run gave different last digits depending on when the JIT compiler finished. One fixed order in every tier.
  */
-final class LaneSum {
+public final class LaneSum {
     private static final ThreadLocal<float[]> F = ThreadLocal.withInitial(() -> new float[FloatVector.SPECIES_MAX.length()]);
     private static final ThreadLocal<double[]> D = ThreadLocal.withInitial(() -> new double[DoubleVector.SPECIES_MAX.length()]);
 
     private LaneSum() {}
 
-    static float of(FloatVector v) {
+    public static float of(FloatVector v) {
         float[] t = F.get();
         v.intoArray(t, 0);
         float s = 0f;
@@ -22,7 +22,7 @@ final class LaneSum {
         return s;
     }
 
-    static double of(DoubleVector v) {
+    public static double of(DoubleVector v) {
         double[] t = D.get();
         v.intoArray(t, 0);
         double s = 0;

@@ -56,6 +56,10 @@ public final class BiasGelu {
 
     private static void forwardRows(int width, boolean vector, boolean tanh, MemorySegment y, long yo, MemorySegment x, long xo,
                                     MemorySegment bias, long bo, long from, long to, long cols) {
+        if (vector && cols % Vector.L == 0) {  // whole vectors in every row: one loop over the rows' elements
+            Vector.forwardFlat(tanh, y, yo, x, xo, bias, bo, from * cols, to * cols, cols);
+            return;
+        }
         for (long r = from; r < to; r++) {
             long xr = xo + r * cols, yr = yo + r * cols, c = vector ? Vector.forwardRow(tanh, y, yr, x, xr, bias, bo, cols) : 0;
             for (; c < cols; c++) {
@@ -103,6 +107,19 @@ public final class BiasGelu {
             return FloatVector.fromMemorySegment(Gelu.Vector.S, s, i << 2, ORDER);
         }
 
+        /**
+         * Elements {@code [from, to)} of rows whose length {@code cols} is a multiple of the lane count, as one loop: a
+         * decoding step's single row and a prompt's several run the same loop, so neither meets code compiled for the
+         * other's iteration counts (a row loop compiled for one row traps on the second and falls back to the
+         * interpreter until recompiled, which a generation's first token paid).
+         */
+        static void forwardFlat(boolean tanh, MemorySegment y, long yo, MemorySegment x, long xo, MemorySegment bias, long bo, long from,
+                                long to, long cols) {
+            for (long i = from; i < to; i += L) {
+                Gelu.Vector.value(tanh, load(x, xo + i).add(load(bias, bo + i % cols))).intoMemorySegment(y, (yo + i) << 2, ORDER);
+            }
+        }
+
         /** The whole vectors of one row; returns the first column left to the scalar loop. */
         static long forwardRow(boolean tanh, MemorySegment y, long yr, MemorySegment x, long xr, MemorySegment bias, long bo, long cols) {
             long c = 0;
@@ -112,19 +129,24 @@ public final class BiasGelu {
             return c;
         }
 
-        /** The whole vectors of columns {@code [c0, c1)}, the rows in order; returns the first column left. */
+        /**
+         * The whole vectors of columns {@code [c0, c1)}, the rows in order; returns the first column left. One vector of
+         * columns at a time down all the rows, its bias and its bias-gradient sum in registers (a sum read and written
+         * back per row cost more than the GELU itself); the next vector's rows are then still in cache.
+         */
         static long backwardColumns(boolean tanh, MemorySegment dx, long dxo, MemorySegment db, long dbo, MemorySegment g, long go,
                                     MemorySegment x, long xo, MemorySegment bias, long bo, long rows, long cols, long c0, long c1) {
-            long end = c0 + (c1 - c0) / L * L;
-            for (long r = 0; r < rows; r++) {
-                long off = r * cols;
-                for (long c = c0; c < end; c += L) {
-                    FloatVector v = load(g, go + off + c).mul(Gelu.Vector.slope(tanh, load(x, xo + off + c).add(load(bias, bo + c))));
-                    v.intoMemorySegment(dx, (dxo + off + c) << 2, ORDER);
-                    load(db, dbo + c).add(v).intoMemorySegment(db, (dbo + c) << 2, ORDER);
+            long c = c0;
+            for (; c + L <= c1; c += L) {
+                FloatVector b = load(bias, bo + c), sum = FloatVector.zero(Gelu.Vector.S);
+                for (long r = 0, at = c; r < rows; r++, at += cols) {
+                    FloatVector v = load(g, go + at).mul(Gelu.Vector.slope(tanh, load(x, xo + at).add(b)));
+                    v.intoMemorySegment(dx, (dxo + at) << 2, ORDER);
+                    sum = sum.add(v);
                 }
+                sum.intoMemorySegment(db, (dbo + c) << 2, ORDER);
             }
-            return end;
+            return c;
         }
     }
 }

@@ -72,7 +72,7 @@ final class AttentionF32 {
                     float mOld = w.m[r], mNew = Math.max(mOld, AttentionTiles.max(vec, w.s, at, c));
                     float keep = (float) Math.exp(mOld - mNew);  // 0 on the row's first tile (mOld = -∞)
                     w.l[r] = w.l[r] * keep + AttentionTiles.expShift(vec, w.s, at, c, mNew);
-                    Arrays.fill(w.s, at + c, at + n, 0f);
+                    if (!few) Arrays.fill(w.s, at + c, at + n, 0f);  // for the 4-row groups of accumulate; a row alone stops at c
                     if (drop) {  // the sum above is the undropped softmax's; only the values are dropped
                         AttentionTiles.factors(vec, w.z, c, DropoutMask.rowKey(s.seed(), h, i0 + r), j0, threshold, keepScale);
                         AttentionTiles.mul(vec, w.s, at, w.z, c);

@@ -3,6 +3,7 @@ package dev.panamax.kernels.attention;
 import static dev.panamax.kernels.attention.Attention.BK;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
+import dev.panamax.kernels.LaneSum;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -28,7 +29,9 @@ import jdk.incubator.vector.VectorSpecies;
  * so {@code w[r·BK + j]} must be 0 for {@code cnt[r] <= j < cnt[rows - 1]}. {@code bt} holds
  * {@link Attention#PAD} spare values after its last key. The vector row operations may also write a row's values
  * past its {@code n} up to the next multiple of the lane count (still within the row's {@link Attention#BK}); the
- * caller overwrites them (with the zeros above) before they are read.
+ * caller overwrites them (with the zeros above) before they are read. Lanes are summed in one fixed order
+ * ({@code LaneSum}): {@code reduceLanes(ADD)} adds in another order before C2 compiles a kernel than after, and the
+ * same call gave different last bits depending on when the compiler got to it.
  */
 final class AttentionTiles {
     private AttentionTiles() {}
@@ -256,7 +259,7 @@ final class AttentionTiles {
                 int at = (j0 + j) * d;
                 FloatVector acc = FloatVector.fromArray(S, a, ai).mul(FloatVector.fromArray(S, x, at));
                 for (int c = L; c < body; c += L) acc = FloatVector.fromArray(S, a, ai + c).fma(FloatVector.fromArray(S, x, at + c), acc);
-                float t = acc.reduceLanes(VectorOperators.ADD);
+                float t = LaneSum.of(acc);
                 for (int c = body; c < d; c++) t += a[ai + c] * x[at + c];
                 s[si + j] = t;
             }
@@ -443,7 +446,7 @@ final class AttentionTiles {
                 e.intoArray(s, at + j);
                 sum = sum.add(e, S.indexInRange(j, n));
             }
-            return sum.reduceLanes(VectorOperators.ADD);
+            return LaneSum.of(sum);
         }
 
         static void dsFromDp(float[] dp, float[] p, int at, int n, float di) {
