@@ -4,6 +4,7 @@ import static dev.panamax.kernels.attention.Attention.BK;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 import dev.panamax.kernels.LaneSum;
+import dev.panamax.kernels.VectorExp;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -30,8 +31,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Attention#PAD} spare values after its last key. The vector row operations may also write a row's values
  * past its {@code n} up to the next multiple of the lane count (still within the row's {@link Attention#BK}); the
  * caller overwrites them (with the zeros above) before they are read. Lanes are summed in one fixed order
- * ({@code LaneSum}): {@code reduceLanes(ADD)} adds in another order before C2 compiles a kernel than after, and the
- * same call gave different last bits depending on when the compiler got to it.
+ * ({@code LaneSum}) and exponentials come from {@code VectorExp}: {@code reduceLanes(ADD)} and {@code EXP} round
+ * differently before C2 compiles a kernel than after, and the same call gave different last bits depending on when
+ * the compiler got to it.
  */
 final class AttentionTiles {
     private AttentionTiles() {}
@@ -432,17 +434,15 @@ final class AttentionTiles {
             return acc.reduceLanes(VectorOperators.MAX);
         }
 
-        /** The lanes past {@code n} in the last vector get exponentials too (never read), but stay out of the sum. */
+        /**
+         * The lanes past {@code n} in the last vector get exponentials too (never read), but stay out of the sum. One
+         * call site of the exponential, in the loop, so C2 inlines it (a vector returned from a call it does not inline
+         * is boxed).
+         */
         static float expShift(float[] s, int at, int n, float shift) {
             FloatVector sum = FloatVector.zero(S);
-            int j = 0;
-            for (; j + L <= n; j += L) {
-                FloatVector e = FloatVector.fromArray(S, s, at + j).sub(shift).lanewise(VectorOperators.EXP);
-                e.intoArray(s, at + j);
-                sum = sum.add(e);
-            }
-            if (j < n) {
-                FloatVector e = FloatVector.fromArray(S, s, at + j).sub(shift).lanewise(VectorOperators.EXP);
+            for (int j = 0; j < n; j += L) {
+                FloatVector e = VectorExp.exp(FloatVector.fromArray(S, s, at + j).sub(shift));
                 e.intoArray(s, at + j);
                 sum = sum.add(e, S.indexInRange(j, n));
             }
