@@ -14,6 +14,8 @@ import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.kernels.conv.Im2col;
 import dev.panamax.kernels.conv.MaxPool;
 import dev.panamax.kernels.gemm.Gemm;
+import dev.panamax.kernels.gemm.GemmConfig;
+import dev.panamax.kernels.gemm.PackedB;
 import dev.panamax.kernels.norm.LayerNorm;
 import dev.panamax.kernels.norm.RmsNorm;
 import java.lang.foreign.MemorySegment;
@@ -178,7 +180,38 @@ public interface Backend {
         }
     }
 
-    // ------------------------------------------------------------------ activations
+    /**
+     * {@code x (…, k) · w (k, n)} for a weight matrix that many calls read: a new tensor {@code (…, n)}. F32 products
+     * of fewer than {@code GemmConfig.OPENBLAS_MIN_ROWS} rows (one sentence through a transformer) read {@code w}
+     * from a copy packed once for the Java GEMM ({@code kernels.gemm.PackedB}), which saves packing it on every
+     * call; everything else is {@link Tensor#matmul} of {@code x}'s rows by {@code w}.
+     */
+    default Tensor matmul(Tensor x, PackedWeights w) {
+        Tensor wt = w.weights();
+        long k = wt.dim(0), n = wt.dim(1);
+        if (x.rank() < 1 || x.dim(x.rank() - 1) != k) {
+            throw new IllegalArgumentException("matmul: x " + Arrays.toString(x.shape()) + " by weights " + Arrays.toString(wt.shape()));
+        }
+        long m = x.numel() / Math.max(1, k);
+        long[] shape = x.shape();
+        shape[shape.length - 1] = n;
+        if (x.dtype() == DType.F32 && wt.dtype() == DType.F32 && x.isContiguous() && m < GemmConfig.OPENBLAS_MIN_ROWS && k > 0) {
+            PackedB packed = w.layout(PackedB.class, Backend::pack);
+            Tensor y = Tensor.empty(DType.F32, shape);
+            Gemm.sgemmPacked(false, (int) m, 1f, x.segment(), x.offset(), k, packed, 0f, y.segment(), 0, n);
+            return y;
+        }
+        try (Tensor xc = x.contiguous(); Tensor x2 = xc.reshape(m, k); Tensor y = x2.matmul(wt)) {
+            return y.reshape(shape);
+        }
+    }
+
+    private static PackedB pack(Tensor w) {
+        try (Tensor c = w.contiguous()) {
+            return PackedB.pack(false, (int) c.dim(0), (int) c.dim(1), c.segment(), c.offset(), Math.max(1, c.dim(1)));
+        }
+    }
+
 
     /** GELU of every element: exact ({@code x·Φ(x)}) or, when {@code tanh}, the tanh approximation. */
     default Tensor gelu(Tensor x, boolean tanh) {

@@ -65,6 +65,36 @@ public final class Gemm {
     }
 
     /**
+     * {@code C = alpha·op(A)·B + beta·C} with B packed beforehand ({@link PackedB}): m × B.k() times B.k() × B.n(), same
+     * contract as {@link #sgemm}. A few rows are split across cores by column panels, from fewer multiply-adds than
+     * an unpacked product, since each thread then only reads its share of B.
+     */
+    public static void sgemmPacked(boolean transA, int m, float alpha, MemorySegment a, long aOff, long lda, PackedB b,
+                                   float beta, MemorySegment c, long cOff, long ldc) {
+        int n = b.n, k = b.k;
+        check(transA, false, m, n, k, lda, n, ldc);
+        if (m == 0) return;
+        if (alpha == 0f) {
+            scale(beta, m, n, c, cOff, ldc);
+            return;
+        }
+        long ars = transA ? 1 : lda, acs = transA ? lda : 1;
+        int panels = (n + GemmConfig.NR - 1) / GemmConfig.NR;
+        long macs = (long) m * n * k;
+        int parts = macs < GemmConfig.PARALLEL_MIN_MACS / 8 ? 1 : Math.min(Parallel.THREADS, panels / 2);
+        if (parts <= 1) {
+            GemmDriver.runPacked(m, alpha, a, aOff, ars, acs, b, 0, panels, beta, c, cOff, ldc);
+            return;
+        }
+        Parallel.forRange(parts, 1, (from, to) -> {
+            for (long p = from; p < to; p++) {
+                GemmDriver.runPacked(m, alpha, a, aOff, ars, acs, b, (int) (panels * p / parts), (int) (panels * (p + 1) / parts),
+                        beta, c, cOff, ldc);
+            }
+        });
+    }
+
+    /**
      * Whether {@link #sgemm} runs this product on its shape-specific kernel ({@link RowGemm}), which measured
      * faster than packing and than OpenBLAS on those shapes.
      */

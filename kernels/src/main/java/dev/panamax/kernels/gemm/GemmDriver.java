@@ -118,14 +118,38 @@ final class GemmDriver {
         for (int ic = i0; ic < i1; ic += MC) {
             int mc = Math.min(MC, i1 - ic);
             Pack.a(own.a, a, aOff, ars, acs, ic, mc, pc, kc, own.tmp);
-            macro(kc, mc, nc, own.a, packedB, own.tile, alpha, beta, c, cOff + (long) ic * ldc + jc, ldc);
+            macro(kc, mc, nc, 0, (nc + NR - 1) / NR, own.a, packedB, own.tile, alpha, beta, c, cOff + (long) ic * ldc + jc, ldc);
         }
     }
 
-    /** All tiles of one packed (mc × kc) · (kc × nc) block product. */
-    private static void macro(int kc, int mc, int nc, float[] packedA, float[] packedB, float[] tile, float alpha, float beta,
-                              MemorySegment c, long cOff, long ldc) {
-        for (int jr = 0; jr < nc; jr += NR) {
+    /**
+     * Column panels {@code [panel0, panel1)} of C (m × n) = alpha·op(A)·B + beta·C for a {@link PackedB}: the same loop
+     * nest as {@link #run} on one thread, with B's blocks read where they were packed once.
+     */
+    static void runPacked(int m, float alpha, MemorySegment a, long aOff, long ars, long acs, PackedB b, int panel0, int panel1,
+                          float beta, MemorySegment c, long cOff, long ldc) {
+        Buffers own = BUFFERS.get();
+        int perBlock = NC / NR;
+        for (int jb = panel0 / perBlock; jb * perBlock < panel1; jb++) {
+            int jc = jb * NC, nc = Math.min(NC, b.n - jc);
+            int from = Math.max(panel0, jb * perBlock) - jb * perBlock, to = Math.min(panel1, (jb + 1) * perBlock) - jb * perBlock;
+            for (int pb = 0; pb < b.kBlocks; pb++) {
+                int pc = pb * KC, kc = Math.min(KC, b.k - pc);
+                float betaNow = pb == 0 ? beta : 1f;
+                float[] block = b.blocks[jb * b.kBlocks + pb];
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    Pack.a(own.a, a, aOff, ars, acs, ic, mc, pc, kc, own.tmp);
+                    macro(kc, mc, nc, from, to, own.a, block, own.tile, alpha, betaNow, c, cOff + (long) ic * ldc + jc, ldc);
+                }
+            }
+        }
+    }
+
+    /** The tiles in column panels {@code [panel0, panel1)} of one packed (mc × kc) · (kc × nc) block product. */
+    private static void macro(int kc, int mc, int nc, int panel0, int panel1, float[] packedA, float[] packedB, float[] tile,
+                              float alpha, float beta, MemorySegment c, long cOff, long ldc) {
+        for (int jr = panel0 * NR, end = Math.min(nc, panel1 * NR); jr < end; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bo = (jr / NR) * NR * kc;
             for (int ir = 0; ir < mc; ir += MR) {

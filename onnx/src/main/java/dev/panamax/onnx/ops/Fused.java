@@ -3,6 +3,7 @@ package dev.panamax.onnx.ops;
 import dev.panamax.onnx.graph.Attributes;
 import dev.panamax.tensors.AttentionSpec;
 import dev.panamax.tensors.Backend;
+import dev.panamax.tensors.PackedWeights;
 import dev.panamax.tensors.Tensor;
 import java.util.Map;
 
@@ -26,15 +27,8 @@ final class Fused {
             boolean tanh = node.attributes().i("tanh", 0) != 0;
             return in -> new Tensor[] {Normalizations.gelu(in[0], tanh)};
         });
-        ops.put("Linear", (node, opset) -> in -> new Tensor[] {linear(in[0], in[1], in[2])});
-        ops.put("LinearGelu", (node, opset) -> {
-            boolean tanh = node.attributes().i("tanh", 0) != 0;
-            return in -> {
-                try (Tensor y = LinearAlgebra.matmul(in[0], in[1])) {
-                    return new Tensor[] {Backend.of(y).biasGelu(y, in[2], tanh)};
-                }
-            };
-        });
+        ops.put("Linear", (node, opset) -> new Dense(null, false));
+        ops.put("LinearGelu", (node, opset) -> new Dense(null, true).geluTanh(node.attributes().i("tanh", 0) != 0));
         ops.put("Attention", (node, opset) -> {
             Attributes a = node.attributes();
             double scale = a.f("scale", Float.NaN);
@@ -44,16 +38,41 @@ final class Fused {
     }
 
     /**
-     * {@code x·w + b} over the last axis: one GEMM over all rows, then the bias added in place (the product is this
-     * kernel's own buffer, so no second one of its size is needed: 25 MB at MiniLM's batch of 32 × 128).
+     * {@code x·w + b} over the last axis ({@code Linear}), or {@code gelu(x·w + b)} ({@code LinearGelu}): one GEMM over
+     * all rows, then the bias. A constant {@code w} is handed to the backend once ({@link PackedWeights}), so a product
+     * of a few rows does not repack it on every call.
      */
-    static Tensor linear(Tensor x, Tensor w, Tensor b) {
-        Tensor y = LinearAlgebra.matmul(x, w);
-        try {
-            return y.addInPlace(b);
-        } catch (RuntimeException e) {
-            y.close();
-            throw e;
+    private record Dense(PackedWeights packed, boolean gelu, boolean tanh) implements Kernel, PreparesConstants {
+        Dense(PackedWeights packed, boolean gelu) {
+            this(packed, gelu, false);
+        }
+
+        Dense geluTanh(boolean tanh) {
+            return new Dense(packed, gelu, tanh);
+        }
+
+        @Override
+        public Kernel prepare(Tensor[] constants) {
+            Tensor w = constants[1];
+            return w == null || w.rank() != 2 ? this : new Dense(new PackedWeights(w), gelu, tanh);
+        }
+
+        @Override
+        public Tensor[] run(Tensor[] in) {
+            Tensor y = packed == null ? LinearAlgebra.matmul(in[0], in[1]) : Backend.of(in[0]).matmul(in[0], packed);
+            if (gelu) {
+                try (y) {
+                    return new Tensor[] {Backend.of(y).biasGelu(y, in[2], tanh)};
+                }
+            }
+            // The bias goes in place: the product is this kernel's own buffer, so no second one of its size is needed
+            // (25 MB at MiniLM's batch of 32 × 128).
+            try {
+                return new Tensor[] {y.addInPlace(in[2])};
+            } catch (RuntimeException e) {
+                y.close();
+                throw e;
+            }
         }
     }
 

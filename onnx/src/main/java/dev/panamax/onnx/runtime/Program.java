@@ -6,6 +6,7 @@ import dev.panamax.onnx.graph.ValueInfo;
 import dev.panamax.onnx.ops.Constants;
 import dev.panamax.onnx.ops.Kernel;
 import dev.panamax.onnx.ops.Operators;
+import dev.panamax.onnx.ops.PreparesConstants;
 import dev.panamax.tensors.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,6 +78,7 @@ public final class Program implements AutoCloseable {
             for (int i = 0; i < steps.length; i++) {
                 Node n = nodes.get(i);
                 Kernel k = Operators.create(n, graph.opset());
+                if (k instanceof PreparesConstants p) k = p.prepare(n.inputs().stream().map(consts::get).toArray(Tensor[]::new));
                 steps[i] = new Step(n, k, n.inputs().stream().mapToInt(s -> s.isEmpty() ? -1 : ids.get(s)).toArray(),
                         n.outputs().stream().mapToInt(s -> s.isEmpty() ? -1 : ids.get(s)).toArray());
             }
