@@ -12,6 +12,7 @@ from PyTorch's generator seeded with --seed.
 
 Usage: /usr/bin/python3 bench/python/gpt_val_loss.py TEXT_FILE [--iters 2000] [--seed 42] [--threads 2]
 (the English corpus is ~/.cache/panamax/corpora/brown.txt once `./panamax train gpt` has fetched it).
+`panamax compare --only gpt-val-loss` runs the same training through worker.py (train_and_evaluate).
 """
 import argparse
 import math
@@ -29,9 +30,15 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--eval-interval", type=int, default=250)
     a = ap.parse_args()
-    torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
-    text = open(a.text, encoding="utf-8").read()
+    train_and_evaluate(a.text, a.iters, a.seed, a.eval_interval, log=True)
+    print(f"PyTorch {torch.__version__}, {a.threads} threads")
+
+
+def train_and_evaluate(text_file, iters, seed, eval_interval=250, log=False):
+    """Trains the default GPT on text_file for iters steps; returns (validation loss, train loss, tokens/s)."""
+    torch.manual_seed(seed)
+    text = open(text_file, encoding="utf-8").read()
     vocab = sorted(set(text))
     stoi = {c: i for i, c in enumerate(vocab)}
     ids = torch.tensor([stoi[c] for c in text], dtype=torch.long)
@@ -91,11 +98,11 @@ def main():
     opt = torch.optim.AdamW([{"params": decayed, "weight_decay": 0.1}, {"params": exempt, "weight_decay": 0.0}],
                             lr=lr, betas=(0.9, 0.99), eps=1e-8)
     t0 = time.time()
-    for step in range(a.iters):
+    for step in range(iters):
         if step < warmup:
             rate = lr * (step + 1) / warmup
         else:
-            f = min(1.0, (step - warmup) / max(1, a.iters - warmup))
+            f = min(1.0, (step - warmup) / max(1, iters - warmup))
             rate = lr * ((1 - min_lr / lr) * 0.5 * (1 + math.cos(math.pi * f)) + min_lr / lr)
         for g in opt.param_groups:
             g["lr"] = rate
@@ -107,11 +114,13 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(list(p.values()), 1.0)
         opt.step()
-        if (step + 1) % a.eval_interval == 0 or step + 1 == a.iters:
+        if log and ((step + 1) % eval_interval == 0 or step + 1 == iters):
             print(f"step {step + 1}: train loss {evaluate('train'):.4f}, val loss {evaluate('val'):.4f}, "
                   f"{(step + 1) * B * T / (time.time() - t0):,.0f} tokens/s", flush=True)
-    print(f"PyTorch {torch.__version__}, {a.threads} threads, {sum(t.numel() for t in p.values()):,} parameters, "
-          f"{time.time() - t0:.1f} s")
+    seconds = time.time() - t0
+    if log:
+        print(f"{sum(t.numel() for t in p.values()):,} parameters, {seconds:.1f} s")
+    return evaluate("val"), evaluate("train"), iters * B * T / seconds
 
 
 if __name__ == "__main__":

@@ -398,6 +398,10 @@ def run(args):
         result["value"], result["check"] = gpt_train(args.inputs, args.warmup, args.steps)
     elif name == "gpt-generate":
         result.update(gpt_generate(args.inputs, args.warmup, args.steps))
+    elif name == "gpt-val-loss":
+        import gpt_val_loss  # beside this file; trains exactly as `./panamax train gpt` does
+        val, train, tokens_per_second = gpt_val_loss.train_and_evaluate(os.path.join(args.inputs, "gpt_corpus.txt"), args.steps, 42)
+        result.update({"value": val, "check": val, "train_loss": train, "tokens_per_second": tokens_per_second})
     else:
         raise SystemExit(f"worker.py: unknown workload '{name}'")
     result["peak_rss_mb"] = peak_rss_mb()

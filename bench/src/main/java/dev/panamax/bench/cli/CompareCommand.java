@@ -78,6 +78,7 @@ final class CompareCommand implements Callable<Integer> {
             boolean needsData = workloads.stream().anyMatch(w -> w.name().startsWith("mlp") || w.name().startsWith("cnn"));
             CompareInputs.write(inputs, needsData ? Mnist.locate(data) : null);
             if (workloads.stream().anyMatch(w -> w.name().equals("gpt-generate"))) CompareInputs.writeTrainedGpt(inputs, GPT_TRAINING_STEPS);
+            if (workloads.stream().anyMatch(w -> w.name().equals("gpt-val-loss"))) CompareInputs.writeCorpus(inputs);
             Compare.Options opts = new Compare.Options(quick, t, rounds != null ? rounds : quick ? 2 : 3, workloads, inputs,
                     Compare.currentJavaCommand(), pythonToUse, worker, work.resolve("logs"), ortCommand(workloads, info));
             Compare compare = new Compare(opts);

@@ -3,6 +3,7 @@ package dev.panamax.bench.compare;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.panamax.data.Dataset;
 import dev.panamax.data.Mnist;
+import dev.panamax.data.text.Corpora;
 import dev.panamax.nn.Layer;
 import dev.panamax.nn.Models;
 import dev.panamax.nn.Sequential;
@@ -31,6 +32,8 @@ public final class CompareInputs {
     static final String GPT = "gpt.safetensors";
     static final String GPT_TOKENS = "gpt_tokens.safetensors";
     static final String GPT_TRAINED = "gpt_trained.safetensors";
+    /** The text both sides train on in gpt-val-loss. */
+    static final String GPT_CORPUS = "gpt_corpus.txt";
     /** nanoGPT's CPU configuration on Shakespeare-char: vocabulary 65, context 64, 4 blocks of 4 heads, width 128. */
     static final GptConfig GPT_CONFIG = new GptConfig(65, 64, 4, 4, 128, false);
     /** nanoGPT's CPU batch size, the distinct batches the GPT rows cycle through, and the generation prompt's length. */
@@ -68,6 +71,11 @@ public final class CompareInputs {
             for (int i = 0; i < l.params().size(); i++) w.put(l.name() + "." + l.paramNames().get(i), l.params().get(i).value());
         }
         return w;
+    }
+
+    /** Copies the English corpus of {@code train gpt} (fetched into the cache on first use) for gpt-val-loss. */
+    public static void writeCorpus(Path dir) throws IOException {
+        Files.copy(Corpora.locate(Corpora.ENGLISH), dir.resolve(GPT_CORPUS), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**

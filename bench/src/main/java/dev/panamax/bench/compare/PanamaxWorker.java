@@ -1,6 +1,7 @@
 package dev.panamax.bench.compare;
 
 import dev.panamax.apps.embed.MiniLm;
+import dev.panamax.apps.gpt.GptTraining;
 import dev.panamax.autodiff.OpProfiler;
 import dev.panamax.autodiff.Var;
 import dev.panamax.data.Dataset;
@@ -114,6 +115,8 @@ public final class PanamaxWorker {
                 gptTrain(inputs, warmup, steps, r);
             } else if (workload.equals("gpt-generate")) {
                 gptGenerate(inputs, warmup, steps, r);
+            } else if (workload.equals("gpt-val-loss")) {
+                gptValidationLoss(inputs, steps, r);
             } else if (workload.startsWith("minilm-")) {
                 miniLm(workload, warmup, steps, r);
             } else {
@@ -197,6 +200,26 @@ public final class PanamaxWorker {
             double[] secondsAndLoss = trainGpt(gpt, inputs, warmup, steps);
             r.put("value", steps * (double) (CompareInputs.GPT_BATCH * CompareInputs.GPT_CONFIG.context()) / secondsAndLoss[0]);
             r.put("check", secondsAndLoss[1]);
+        }
+    }
+
+    /**
+     * {@code ./panamax train gpt}'s default run, {@code steps} iterations, on the corpus the harness copied
+     * ({@link CompareInputs#GPT_CORPUS}); value and check: the validation loss at the end.
+     */
+    private static void gptValidationLoss(Path inputs, int steps, Map<String, Double> r) throws IOException {
+        Path models = Files.createTempDirectory("panamax-val-loss");
+        try {
+            GptTraining.Result result = GptTraining.run(GptTraining.Options.builder().dataFile(inputs.resolve(CompareInputs.GPT_CORPUS))
+                    .iters(steps).modelDir(models.resolve("model")).build(), GptTraining.Listener.NONE);
+            r.put("value", result.validationLoss());
+            r.put("check", result.validationLoss());
+            r.put("train_loss", result.trainLoss());
+            r.put("tokens_per_second", result.tokensPerSecond());
+        } finally {
+            try (var files = Files.walk(models)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 

@@ -51,7 +51,9 @@ public record Workload(String name, String title, String unit, boolean higherIsB
      * whole prediction 0.30 / 0.37 ms after 1,000 warm-up calls, 0.23 / 0.34 after 5,000, two runs each).
      * The GPT's last loss differed between the sides by at most 2.4e-7 (relative 1e-7) after 15, 40 and 200 steps
      * (float32 both, PyTorch at 1 and 2 threads), so gpt-train allows 1e-5; gpt-generate's check is a hash of the
-     * generated ids and must be equal. The MiniLM rows run against ONNX Runtime; their check is the mean of the encoder's
+     * generated ids and must be equal. gpt-val-loss trains the default `train gpt` run ({@code steps} iterations) on the
+     * English corpus on each side, each from its own seeded weights and windows, so the check (the validation loss
+     * itself) agrees within 2.5 % (0.05 at a loss of 2), the issue's bar. The MiniLM rows run against ONNX Runtime; their check is the mean of the encoder's
      * whole output, which the two engines' float32 results reproduce to about 1e-7.
      */
     public static final List<Workload> ALL = List.of(
@@ -67,6 +69,8 @@ public record Workload(String name, String title, String unit, boolean higherIsB
             new Workload("gpt-train", "GPT training step (nanoGPT CPU: 4 blocks × 4 heads, 128 wide, context 64), batch 12", "tokens/s",
                     true, 20, 40, 10, 15, 1e-5),
             new Workload("gpt-generate", "GPT greedy generation, batch 1 (8-token prompt, 56 new tokens)", "tokens/s", true, 10, 20, 5, 8, 0),
+            new Workload("gpt-val-loss", "GPT validation loss after the default training run (English corpus, characters, nanoGPT CPU "
+                    + "configuration)", "loss", false, 0, 2000, 0, 300, 0.025),
             new Workload("minilm-batch32", "all-MiniLM-L6-v2 sentence embeddings, batch 32 × 128 tokens", "sentences/s", true, 3, 10, 2, 4,
                     1e-4, Opponent.ONNXRUNTIME),
             new Workload("minilm-latency-1", "all-MiniLM-L6-v2 single sentence (16 tokens) latency p50", "ms", false, 300, 500, 100, 200,

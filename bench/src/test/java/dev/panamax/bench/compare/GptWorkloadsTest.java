@@ -59,6 +59,22 @@ class GptWorkloadsTest {
     }
 
     @Test
+    void validationLossRowTrainsTheDefaultRunOnBothSides() throws Exception {
+        StringBuilder text = new StringBuilder();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        String[] words = {"the", "model", "reads", "a", "text", "and", "learns", "which", "letter", "comes", "next", "."};
+        while (text.length() < 40_000) text.append(words[random.nextInt(words.length)]).append(' ');
+        Files.writeString(inputs.resolve(CompareInputs.GPT_CORPUS), text);
+        double uniform = Math.log(text.chars().distinct().count());
+        Map<String, Double> pan = PanamaxWorker.run("gpt-val-loss", inputs, 0, 30);
+        assertTrue(pan.get("value") < uniform - 0.3 && pan.get("value") > 0.5 && pan.get("value").equals(pan.get("check")),
+                "30 steps take the validation loss below ln V = " + uniform + ": " + pan);
+        assumeTrue(torchAvailable(), "no PyTorch at " + PYTHON);
+        double torch = ((Number) python("gpt-val-loss", 0, 30).get("value")).doubleValue();
+        assertTrue(torch < uniform - 0.3 && torch > 0.5, "PyTorch's validation loss after 30 steps: " + torch);
+    }
+
+    @Test
     void greedyGenerationReportsTokensPerSecondFirstTokenAndTheSameIds() throws Exception {
         Map<String, Double> pan = PanamaxWorker.run("gpt-generate", inputs, 1, 2);
         assertTrue(pan.get("value") > 0 && pan.get("first_token_ms") > 0, pan.toString());
