@@ -14,8 +14,18 @@ import org.junit.jupiter.api.Test;
 class RowGemmTest {
     @Test
     void matchesReferenceOnAwkwardShapes() {
+        check(new int[] {1, 2, 3, 9}, new int[] {8, 9, 31, 32, 33, 40, 64, 70}, new int[] {1, 2, 9, 17});
+    }
+
+    /** Products from {@link RowGemm#PARALLEL_MIN_MACS} split their columns between threads: whole blocks, the tail to the last. */
+    @Test
+    void productsSplitBetweenThreadsMatchReference() {
+        assertTrue(130L * 300 >= RowGemm.PARALLEL_MIN_MACS, "the shapes below must take the threaded path");
+        check(new int[] {1, 2}, new int[] {130, 200, 384}, new int[] {300, 511});
+    }
+
+    private static void check(int[] ms, int[] ns, int[] ks) {
         SplittableRandom r = new SplittableRandom(7);
-        int[] ms = {1, 2, 3, 9}, ns = {8, 9, 31, 32, 33, 40, 64, 70}, ks = {1, 2, 9, 17};
         for (int m : ms) for (int n : ns) for (int k : ks) for (boolean ta : new boolean[] {false, true}) for (float beta : new float[] {0f, 0.5f}) {
             int pad = 2;
             long lda = (ta ? m : k) + pad, ldb = n + pad, ldc = n + pad;
