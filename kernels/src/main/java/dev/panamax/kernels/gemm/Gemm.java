@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 import dev.panamax.kernels.Parallel;
+import dev.panamax.kernels.Simd;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -99,7 +100,8 @@ public final class Gemm {
      * faster than packing and than OpenBLAS on those shapes.
      */
     public static boolean usesShapeKernel(boolean transB, int m, int n, int k, MemorySegment a, MemorySegment b, MemorySegment c) {
-        return native3(a, b, c) && RowGemm.suits(transB, m, n, k);
+        // RowGemm's class holds Vector API constants: it must not even load when the module is missing.
+        return Simd.ENABLED && native3(a, b, c) && RowGemm.suits(transB, m, n, k);
     }
 
     private static boolean native3(MemorySegment a, MemorySegment b, MemorySegment c) {
