@@ -76,6 +76,11 @@ public final class ModelServer implements AutoCloseable {
         return s;
     }
 
+    /** The name a model gets in the URL when none is given: its folder's name, or the parent's for {@code .../model}. */
+    public static String defaultName(String source) {
+        return ServedModel.defaultName(source);
+    }
+
     /** The port it listens on (the one chosen when the options said 0). */
     public int port() {
         return http.getAddress().getPort();
