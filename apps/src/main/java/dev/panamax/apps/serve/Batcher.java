@@ -11,7 +11,9 @@ import java.util.function.ToIntFunction;
 /**
  * Dynamic batching for one model: requests wait in a bounded queue; one worker thread takes the first, gathers
  * more until the batch holds {@code maxBatch} rows or {@code maxWait} has passed since the first arrived, runs the
- * model once on all of them and completes each request with its share. A full queue refuses at once (503), so a
+ * model once on all of them and completes each request with its share. It waits only for requests known to be on
+ * their way ({@link #arrive}: being read or parsed): a lone client is served at once instead of paying
+ * {@code maxWait} on every request, and under load the requests that queue while a batch runs form the next one. A full queue refuses at once (503), so a
  * flood costs memory for at most {@code capacity} requests.
  *
  * <p>The worker thread alone touches the model ({@link Runner}), so the runner needs no locking and may keep
@@ -35,6 +37,12 @@ final class Batcher<I, O> implements AutoCloseable {
         void batch(int rows, long[] queuedNanos);
     }
 
+    /** A request on its way to {@link #submit}; closing it (after submitting, or on failure) says it has arrived. */
+    interface Arrival extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     private record Job<I, O>(I input, int rows, long queuedAt, CompletableFuture<O> result) {}
 
     private record Swap<I, O>(Runner<I, O> runner, CompletableFuture<Void> done) {}
@@ -48,6 +56,7 @@ final class Batcher<I, O> implements AutoCloseable {
     private final Thread worker;
     private volatile Swap<I, O> pendingSwap;
     private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicInteger arriving = new java.util.concurrent.atomic.AtomicInteger();
     private Runner<I, O> runner;
     private Job<I, O> carried;  // taken from the queue but did not fit the last batch
 
@@ -69,6 +78,12 @@ final class Batcher<I, O> implements AutoCloseable {
         Job<I, O> job = new Job<>(input, rowsOf.applyAsInt(input), System.nanoTime(), new CompletableFuture<>());
         if (!queue.offer(job)) throw new ApiError(503, "model '" + name + "' has " + queue.size() + " requests waiting; retry later");
         return job.result;
+    }
+
+    /** Marks a request as on its way (its body being read): a batch being gathered waits for it, up to {@code maxWait}. */
+    Arrival arrive() {
+        arriving.incrementAndGet();
+        return arriving::decrementAndGet;
     }
 
     /** Requests waiting now. */
@@ -141,13 +156,13 @@ final class Batcher<I, O> implements AutoCloseable {
             Job<I, O> next = queue.poll();
             if (next == null) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0) break;
+                if (left <= 0 || arriving.get() == 0) break;  // out of time, or nobody on the way: run now
                 try {
-                    next = queue.poll(left, TimeUnit.NANOSECONDS);
+                    next = queue.poll(Math.min(left, 50_000), TimeUnit.NANOSECONDS);  // short naps: re-check who is on the way
                 } catch (InterruptedException e) {
                     break;  // a swap is waiting: run what we have, then swap
                 }
-                if (next == null) break;
+                if (next == null) continue;
             }
             if (rows + next.rows > maxBatch) {
                 carried = next;  // the next batch starts with it

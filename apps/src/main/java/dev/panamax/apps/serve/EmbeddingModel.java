@@ -55,6 +55,11 @@ final class EmbeddingModel implements ServedModel {
         return name;
     }
 
+    /** Marks a request on its way (see {@link Batcher#arrive}). */
+    Batcher.Arrival arrive() {
+        return batcher.arrive();
+    }
+
     /** Queues {@code sentences}; the future holds one unit vector per sentence. */
     CompletableFuture<float[][]> embed(List<String> sentences) {
         return batcher.submit(sentences);

@@ -45,11 +45,15 @@ final class Endpoints {
     private void predict(TensorModel m, Exchange ex) throws IOException {
         String type = ex.contentType();
         Input in;
-        if (type == null || type.equals("application/json")) in = JsonInstances.parse(ex.body(), m.inputShape());
-        else if (type.equals("application/x-npy") || type.equals("application/octet-stream")) in = Npy.read(ex.body(), m.inputShape());
-        else if (type.startsWith("image/")) in = PngInput.read(ex.body(), m.inputShape());
-        else throw unsupported(type, "application/json, application/x-npy or image/png");
-        float[] out = await(m.predict(in));
+        CompletableFuture<float[]> pending;
+        try (Batcher.Arrival a = m.arrive()) {
+            if (type == null || type.equals("application/json")) in = JsonInstances.parse(ex.body(), m.inputShape());
+            else if (type.equals("application/x-npy") || type.equals("application/octet-stream")) in = Npy.read(ex.body(), m.inputShape());
+            else if (type.startsWith("image/")) in = PngInput.read(ex.body(), m.inputShape());
+            else throw unsupported(type, "application/json, application/x-npy or image/png");
+            pending = m.predict(in);
+        }
+        float[] out = await(pending);
         int cols = out.length / in.rows();
         if (ex.accepts("application/x-npy")) {
             ex.send(200, "application/x-npy", Npy.write(out, in.rows(), cols));
@@ -65,6 +69,22 @@ final class Endpoints {
     }
 
     private void embed(EmbeddingModel m, Exchange ex) throws IOException {
+        CompletableFuture<float[][]> pending;
+        try (Batcher.Arrival a = m.arrive()) {
+            pending = m.embed(texts(ex));
+        }
+        float[][] vectors = await(pending);
+        ex.sendJson(200, g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("predictions");
+            for (float[] v : vectors) Exchange.floats(g, v, 0, v.length);
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    /** The sentences of an {@code :embed} body: JSON instances, or one a line in plain text. */
+    private static List<String> texts(Exchange ex) throws IOException {
         String type = ex.contentType();
         List<String> texts = new ArrayList<>();
         if (type != null && type.equals("text/plain")) {
@@ -81,14 +101,7 @@ final class Endpoints {
         } else {
             throw unsupported(type, "application/json or text/plain");
         }
-        float[][] vectors = await(m.embed(texts));
-        ex.sendJson(200, g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("predictions");
-            for (float[] v : vectors) Exchange.floats(g, v, 0, v.length);
-            g.writeEndArray();
-            g.writeEndObject();
-        });
+        return texts;
     }
 
     private void generate(GptModel m, Exchange ex) throws IOException {

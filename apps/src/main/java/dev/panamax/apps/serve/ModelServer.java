@@ -31,6 +31,12 @@ import java.util.logging.Logger;
 public final class ModelServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ModelServer.class.getName());
 
+    static {
+        // The JDK server closes keep-alive connections beyond 200 idle ones (its default), which a load of 256
+        // clients measured as reconnects; read once, when the first server in the JVM is made.
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
+    }
+
     private final ServeOptions options;
     private final Map<String, ServedModel> models;
     private final ServerMetrics metrics = new ServerMetrics();

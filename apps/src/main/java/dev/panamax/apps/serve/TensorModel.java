@@ -48,6 +48,11 @@ final class TensorModel implements ServedModel {
         return inputShape;
     }
 
+    /** Marks a request on its way (see {@link Batcher#arrive}). */
+    Batcher.Arrival arrive() {
+        return batcher.arrive();
+    }
+
     /** Queues {@code in}, checked against the input shape by its parser; the future holds {@code rows × outputs} values. */
     CompletableFuture<float[]> predict(Input in) {
         return batcher.submit(in);

@@ -40,6 +40,29 @@ class BatcherTest {
     }
 
     @Test
+    void aLoneRequestRunsAtOnceButABatchWaitsForOneOnItsWay() throws Exception {
+        List<Integer> sizes = new CopyOnWriteArrayList<>();
+        Batcher.Runner<Integer, Integer> r = Batcher.of(in -> {
+            sizes.add(in.size());
+            return in;
+        }, () -> { });
+        try (Batcher<Integer, Integer> b = new Batcher<>("t", r, x -> 1, 8, 2_000_000, 10, Batcher.IGNORE)) {
+            long t0 = System.nanoTime();
+            assertEquals(1, b.submit(1).get(5, TimeUnit.SECONDS));
+            assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "a lone request waited for the 2 s batch window");
+            CompletableFuture<Integer> first, second;
+            try (Batcher.Arrival on = b.arrive()) {
+                first = b.submit(2);
+                Thread.sleep(100);
+                second = b.submit(3);
+            }
+            assertEquals(2, first.get(5, TimeUnit.SECONDS));
+            assertEquals(3, second.get(5, TimeUnit.SECONDS));
+            assertEquals(List.of(1, 2), sizes, "the second request, on its way, joined the first one's batch");
+        }
+    }
+
+    @Test
     void aFullQueueRefusesWith503() throws Exception {
         CountDownLatch hold = new CountDownLatch(1);
         Batcher.Runner<Integer, Integer> r = Batcher.of(in -> {
