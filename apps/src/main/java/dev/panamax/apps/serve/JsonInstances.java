@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +17,8 @@ import java.util.List;
  * fits the model's input ({@link Input#requireFits}).
  */
 final class JsonInstances {
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Jackson's bundled FastDoubleParser: parsing the numbers was a fifth of the server's CPU time under load with the JDK's. */
+    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
     private JsonInstances() {}
 

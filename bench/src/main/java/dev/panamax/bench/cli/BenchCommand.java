@@ -71,6 +71,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "serve: seconds of load before each measured row (default: ${DEFAULT-VALUE}).")
     double warmup;
 
+    @Option(names = "--npy", description = "serve: send the image as a float32 .npy body instead of JSON.")
+    boolean npy;
+
     @Option(names = "--url", description = "serve: drive this running server's :predict URL instead of starting one (a 28x28 image model).")
     URI url;
 
@@ -95,8 +98,8 @@ final class BenchCommand implements Callable<Integer> {
             case "jmh" -> BenchMain.run(regex, quick, forks, rounds, params);
             case "serve" -> {
                 double s = seconds == null ? 10 : seconds;
-                if (url != null) ServeBench.drive(url, connections, warmup, s, "external", json, System.out);
-                else ServeBench.run(model, connections, warmup, s, json, System.out);
+                if (url != null) ServeBench.drive(url, npy, connections, warmup, s, "external", json, System.out);
+                else ServeBench.run(model, npy, connections, warmup, s, json, System.out);
             }
             default -> {
                 System.err.println("panamax bench: unknown benchmark '" + what + "'; available: gemm, pairs, jmh, serve");

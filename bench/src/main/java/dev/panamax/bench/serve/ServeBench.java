@@ -31,6 +31,17 @@ public final class ServeBench {
         return b.append("]]}").toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The same image as a float32 {@code .npy} of shape (1, 28, 28, 1). */
+    static byte[] npyImage() {
+        Random r = new Random(42);
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 28, 28, 1), }";
+        String header = dict + " ".repeat((64 - (10 + dict.length() + 1) % 64) % 64) + "\n";
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + header.length() + 4 * 784).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length()).put(header.getBytes(StandardCharsets.ISO_8859_1));
+        for (int i = 0; i < 784; i++) b.putFloat(Float.parseFloat(String.format(Locale.ROOT, "%.4f", r.nextFloat())));
+        return b.array();
+    }
+
     /** {@code model}, or an untrained tutorial CNN saved in a temporary folder when it is absent (the same work per request). */
     static Path modelOrUntrained(Path model, PrintStream log) throws IOException {
         if (model != null && Files.isDirectory(model)) return model;
@@ -43,10 +54,11 @@ public final class ServeBench {
     }
 
     /** Runs every connection count against {@code url}, printing a row each. */
-    public static void drive(URI url, int[] connections, double warmup, double seconds, String mode, boolean json, PrintStream out) throws InterruptedException {
-        byte[] body = jsonImage();
+    public static void drive(URI url, boolean npy, int[] connections, double warmup, double seconds, String mode, boolean json, PrintStream out)
+            throws InterruptedException {
+        byte[] body = npy ? npyImage() : jsonImage();
         for (int c : connections) {
-            LoadGenerator.Result r = LoadGenerator.run(url, "application/json", body, c, warmup, seconds);
+            LoadGenerator.Result r = LoadGenerator.run(url, npy ? "application/x-npy" : "application/json", body, c, warmup, seconds);
             if (json) {
                 out.printf(Locale.ROOT, "{\"mode\": \"%s\", \"connections\": %d, \"requests_per_second\": %.1f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"requests\": %d, \"errors\": %d}%n",
                         mode, c, r.throughput(), r.p50Millis(), r.p99Millis(), r.requests(), r.errors());
@@ -58,16 +70,18 @@ public final class ServeBench {
     }
 
     /** The whole table: batching on and off, in-process server, each connection count. */
-    public static void run(Path model, int[] connections, double warmup, double seconds, boolean json, PrintStream out) throws IOException, InterruptedException {
+    public static void run(Path model, boolean npy, int[] connections, double warmup, double seconds, boolean json, PrintStream out)
+            throws IOException, InterruptedException {
         Path dir = modelOrUntrained(model, System.err);
         if (!json) {
-            out.printf("POST :predict, one 28x28 image as JSON (%d bytes); %.0f s warm-up, %.0f s measured per row%n", jsonImage().length, warmup, seconds);
+            out.printf("POST :predict, one 28x28 image as %s (%d bytes); %.0f s warm-up, %.0f s measured per row%n", npy ? ".npy" : "JSON",
+                    (npy ? npyImage() : jsonImage()).length, warmup, seconds);
             out.printf("%-12s %11s %14s %9s %9s %9s %7s%n", "batching", "connections", "requests/s", "p50 ms", "p99 ms", "requests", "errors");
         }
         for (boolean batching : new boolean[] {true, false}) {
             ServeOptions o = new ServeOptions("127.0.0.1", 0, batching ? 32 : 1, batching ? 2 : 0, 4096, 1 << 20, 5, 16);
             try (ModelServer s = ModelServer.start(Map.of("mnist", dir.toString()), o)) {
-                drive(URI.create("http://127.0.0.1:" + s.port() + "/v1/models/mnist:predict"), connections, warmup, seconds,
+                drive(URI.create("http://127.0.0.1:" + s.port() + "/v1/models/mnist:predict"), npy, connections, warmup, seconds,
                         batching ? "on (32, 2ms)" : "off", json, out);
             }
         }

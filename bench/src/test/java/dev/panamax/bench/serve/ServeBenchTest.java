@@ -12,6 +12,12 @@ import org.junit.jupiter.api.Test;
 /** The load generator's reply parsing and a short end-to-end run against the in-process server. */
 class ServeBenchTest {
     @Test
+    void theNpyImageHasAPaddedHeaderAndOneImage() {
+        byte[] npy = ServeBench.npyImage();
+        assertEquals(0, (npy.length - 4 * 784) % 64);
+    }
+
+    @Test
     void readsRepliesBackToBack() throws Exception {
         String two = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\nhello"
                 + "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 2\r\n\r\n{}";
@@ -25,7 +31,7 @@ class ServeBenchTest {
     @Test
     void aShortRunMeasuresBothModesWithoutErrors() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        ServeBench.run(null, new int[] {4}, 0.3, 0.5, true, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        ServeBench.run(null, false, new int[] {4}, 0.3, 0.5, true, new PrintStream(buf, true, StandardCharsets.UTF_8));
         String[] rows = buf.toString(StandardCharsets.UTF_8).strip().split("\n");
         assertEquals(2, rows.length, String.join("\n", rows));
         for (String row : rows) {
