@@ -45,15 +45,14 @@ final class Endpoints {
     private void predict(TensorModel m, Exchange ex) throws IOException {
         String type = ex.contentType();
         Input in;
-        CompletableFuture<float[]> pending;
+        // On its way while read and parsed; no longer once parsed, so the batch it joins does not wait for it.
         try (Batcher.Arrival a = m.arrive()) {
             if (type == null || type.equals("application/json")) in = JsonInstances.parse(ex.body(), m.inputShape());
             else if (type.equals("application/x-npy") || type.equals("application/octet-stream")) in = Npy.read(ex.body(), m.inputShape());
             else if (type.startsWith("image/")) in = PngInput.read(ex.body(), m.inputShape());
             else throw unsupported(type, "application/json, application/x-npy or image/png");
-            pending = m.predict(in);
         }
-        float[] out = await(pending);
+        float[] out = await(m.predict(in));
         int cols = out.length / in.rows();
         if (ex.accepts("application/x-npy")) {
             ex.send(200, "application/x-npy", Npy.write(out, in.rows(), cols));
@@ -69,11 +68,11 @@ final class Endpoints {
     }
 
     private void embed(EmbeddingModel m, Exchange ex) throws IOException {
-        CompletableFuture<float[][]> pending;
+        List<String> texts;
         try (Batcher.Arrival a = m.arrive()) {
-            pending = m.embed(texts(ex));
+            texts = texts(ex);
         }
-        float[][] vectors = await(pending);
+        float[][] vectors = await(m.embed(texts));
         ex.sendJson(200, g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("predictions");
