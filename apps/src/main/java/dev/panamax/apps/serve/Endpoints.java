@@ -117,7 +117,7 @@ final class Endpoints {
         } else {
             throw unsupported(type, "application/json or text/plain");
         }
-        int tokens = req.path("max_tokens").asInt(64);
+        int tokens = req.path("max_tokens").asInt(Math.min(64, options.maxTokens()));
         if (tokens < 1 || tokens > options.maxTokens()) throw ApiError.badRequest("max_tokens must be 1.." + options.maxTokens() + ", got " + tokens);
         Sampler sampler;
         int[] ids;

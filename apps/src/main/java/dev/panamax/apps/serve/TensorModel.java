@@ -83,12 +83,10 @@ final class TensorModel implements ServedModel {
     @Override
     public void warmUp() {
         // Every batch size once: the step arena keys buffers by exact size, so afterwards no batch allocates.
+        // One at a time, so each runs as its own batch and a short --queue is never overrun.
         long rowLen = Arrays.stream(inputShape).reduce(1, (a, b) -> a * b);
-        List<CompletableFuture<float[]>> all = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
-            for (int n = 1; n <= options.maxBatch(); n++) all.add(batcher.submit(new Input(n, new float[(int) (n * rowLen)])));
-            for (var f : all) f.join();
-            all.clear();
+            for (int n = 1; n <= options.maxBatch(); n++) batcher.submit(new Input(n, new float[(int) (n * rowLen)])).join();
         }
     }
 
