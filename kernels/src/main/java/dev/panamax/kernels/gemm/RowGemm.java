@@ -35,12 +35,23 @@ public final class RowGemm {
      */
     public static void sgemm(int m, int n, int k, float alpha, MemorySegment a, long aOff, long ars, long acs,
                              MemorySegment b, long bOff, long ldb, float beta, MemorySegment c, long cOff, long ldc) {
-        int width = 4 * L, blocks = n / width;
-        if ((long) m * n * k < PARALLEL_MIN_MACS || blocks < 2 || Parallel.THREADS < 2) {
-            for (int i = 0; i < m; i++) row(n, k, alpha, a, aOff + i * ars, acs, b, bOff, ldb, beta, c, cOff + i * ldc);
-            return;
+        if ((long) m * n * k < PARALLEL_MIN_MACS || n < 8 * L || Parallel.THREADS < 2) {
+            rows(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            threaded(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
         }
-        // Each thread streams its own columns of B: the product is bound by reading B, which two cores do twice as fast.
+    }
+
+    /** All rows on the calling thread. A method of its own, as small as can be, so that C2 inlines the vector code into it. */
+    private static void rows(int m, int n, int k, float alpha, MemorySegment a, long aOff, long ars, long acs,
+                             MemorySegment b, long bOff, long ldb, float beta, MemorySegment c, long cOff, long ldc) {
+        for (int i = 0; i < m; i++) row(n, k, alpha, a, aOff + i * ars, acs, b, bOff, ldb, beta, c, cOff + i * ldc);
+    }
+
+    /** Each thread streams its own columns of B: the product is bound by reading B, which two cores do faster than one. */
+    private static void threaded(int m, int n, int k, float alpha, MemorySegment a, long aOff, long ars, long acs,
+                                 MemorySegment b, long bOff, long ldb, float beta, MemorySegment c, long cOff, long ldc) {
+        int width = 4 * L, blocks = n / width;
         int parts = Math.min(Parallel.THREADS, blocks);
         Parallel.forRange(parts, 1, (from, to) -> {
             for (long p = from; p < to; p++) {
