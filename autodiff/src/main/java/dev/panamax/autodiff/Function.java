@@ -31,8 +31,16 @@ public abstract class Function {
 
     /** Name used in error messages and anomaly reports. */
     public String name() {
-        return getClass().getSimpleName();
+        return NAMES.get(getClass());
     }
+
+    /** Class.getSimpleName() walks reflection data on every call; an op's name is asked for on every apply. */
+    private static final ClassValue<String> NAMES = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return type.getSimpleName();
+        }
+    };
 
     /** Runs forward on the inputs' values and, if any input requires grad and recording is on, records it. */
     public final Var[] apply(Var... inputs) {

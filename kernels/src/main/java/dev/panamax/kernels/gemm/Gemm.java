@@ -40,7 +40,8 @@ public final class Gemm {
         long brs = transB ? 1 : ldb, bcs = transB ? ldb : 1;
         long macs = (long) m * n * k;
         if (usesShapeKernel(transB, m, n, k, a, b, c)) {
-            RowGemm.sgemm(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
+            if (transB) RowGemm.sgemmTransB(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
+            else RowGemm.sgemm(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         // A few rows times a large B (one sentence through a transformer) is split by columns, and from fewer

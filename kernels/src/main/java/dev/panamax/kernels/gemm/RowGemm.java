@@ -6,6 +6,7 @@ import dev.panamax.kernels.Parallel;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -24,9 +25,68 @@ public final class RowGemm {
 
     private RowGemm() {}
 
-    /** Whether this kernel beats a packed GEMM on the shape: B not transposed, at most two rows of C, at least one vector wide. */
+    /**
+     * Whether this kernel beats a packed GEMM on the shape: at most two rows of C, and at least one vector wide (B as
+     * stored) or, B transposed, at least one vector deep (each element of C one dot product of two contiguous rows: a
+     * language model's output head tied to its embedding table).
+     */
     public static boolean suits(boolean transB, int m, int n, int k) {
-        return GemmConfig.SHAPE_KERNELS && !transB && m <= 2 && n >= L;
+        return GemmConfig.SHAPE_KERNELS && m <= 2 && (transB ? k >= L : n >= L);
+    }
+
+    /**
+     * {@code C = alpha·op(A)·Bᵀ + beta·C} with B stored {@code n × k} row-major: {@code C[i, j] = Σ_p A[i, p]·B[j, p]},
+     * four columns of C at a time so that each vector of A is loaded once for four rows of B. Native segments only.
+     */
+    public static void sgemmTransB(int m, int n, int k, float alpha, MemorySegment a, long aOff, long ars, long acs,
+                                   MemorySegment b, long bOff, long ldb, float beta, MemorySegment c, long cOff, long ldc) {
+        for (int i = 0; i < m; i++) {
+            long aRow = aOff + i * ars, cRow = cOff + i * ldc;
+            int j = 0;
+            if (acs == 1) {
+                for (; j + 4 <= n; j += 4) dots4(k, alpha, a, aRow, b, bOff + j * ldb, ldb, beta, c, cRow + j);
+            }
+            for (; j < n; j++) {
+                float s = 0f;
+                for (int p = 0; p < k; p++) {
+                    s += a.getAtIndex(JAVA_FLOAT_UNALIGNED, aRow + p * acs) * b.getAtIndex(JAVA_FLOAT_UNALIGNED, bOff + j * ldb + p);
+                }
+                put(c, cRow + j, alpha * s, beta);
+            }
+        }
+    }
+
+    /** Four dot products of a contiguous row of A with four contiguous rows of B, vectors over k, a scalar tail. */
+    private static void dots4(int k, float alpha, MemorySegment a, long aRow, MemorySegment b, long bRow, long ldb, float beta,
+                              MemorySegment c, long cAt) {
+        FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0;
+        long a0 = aRow * 4, b0 = bRow * 4, step = ldb * 4;
+        int p = 0;
+        for (; p + L <= k; p += L) {
+            FloatVector u = FloatVector.fromMemorySegment(S, a, a0 + p * 4L, ORDER);
+            long bp = b0 + p * 4L;
+            x0 = u.fma(FloatVector.fromMemorySegment(S, b, bp, ORDER), x0);
+            x1 = u.fma(FloatVector.fromMemorySegment(S, b, bp + step, ORDER), x1);
+            x2 = u.fma(FloatVector.fromMemorySegment(S, b, bp + 2 * step, ORDER), x2);
+            x3 = u.fma(FloatVector.fromMemorySegment(S, b, bp + 3 * step, ORDER), x3);
+        }
+        float s0 = x0.reduceLanes(VectorOperators.ADD), s1 = x1.reduceLanes(VectorOperators.ADD);
+        float s2 = x2.reduceLanes(VectorOperators.ADD), s3 = x3.reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) {
+            float u = a.getAtIndex(JAVA_FLOAT_UNALIGNED, aRow + p);
+            s0 += u * b.getAtIndex(JAVA_FLOAT_UNALIGNED, bRow + p);
+            s1 += u * b.getAtIndex(JAVA_FLOAT_UNALIGNED, bRow + ldb + p);
+            s2 += u * b.getAtIndex(JAVA_FLOAT_UNALIGNED, bRow + 2 * ldb + p);
+            s3 += u * b.getAtIndex(JAVA_FLOAT_UNALIGNED, bRow + 3 * ldb + p);
+        }
+        put(c, cAt, alpha * s0, beta);
+        put(c, cAt + 1, alpha * s1, beta);
+        put(c, cAt + 2, alpha * s2, beta);
+        put(c, cAt + 3, alpha * s3, beta);
+    }
+
+    private static void put(MemorySegment c, long at, float v, float beta) {
+        c.setAtIndex(JAVA_FLOAT_UNALIGNED, at, beta == 0f ? v : v + beta * c.getAtIndex(JAVA_FLOAT_UNALIGNED, at));
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.panamax.tensors.memory;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.memory.rounding.RoundingPolicy;
@@ -37,7 +37,7 @@ public final class Memory {
                 .build());
     }
 
-    private static final Set<Storage> LIVE = ConcurrentHashMap.newKeySet();
+    private static final LiveStorages LIVE = new LiveStorages();
 
     private Memory() {}
 
@@ -116,11 +116,12 @@ public final class Memory {
      */
     public static void checkNoLeaks() {
         long bytes = ROOT.getAllocatedMemory();
-        if (bytes == 0 && LIVE.isEmpty() && ROOT.getChildAllocators().isEmpty()) return;
+        List<Storage> live = LIVE.list();
+        if (bytes == 0 && live.isEmpty() && ROOT.getChildAllocators().isEmpty()) return;
         StringBuilder sb = new StringBuilder("Memory leak: " + bytes + " bytes still allocated");
-        if (!LIVE.isEmpty()) {
-            sb.append("; ").append(LIVE.size()).append(" tensor storage(s) not released:");
-            LIVE.stream().limit(10).forEach(s -> sb.append("\n  ").append(s));
+        if (!live.isEmpty()) {
+            sb.append("; ").append(live.size()).append(" tensor storage(s) not released:");
+            live.stream().limit(10).forEach(s -> sb.append("\n  ").append(s));
         }
         for (BufferAllocator child : ROOT.getChildAllocators()) {
             sb.append("\n  open allocator '").append(child.getName()).append("' holding ")
@@ -134,13 +135,13 @@ public final class Memory {
     public record Snapshot(long bytes, Set<Storage> live, int childAllocators) {}
 
     public static Snapshot snapshot() {
-        return new Snapshot(ROOT.getAllocatedMemory(), Set.copyOf(LIVE), ROOT.getChildAllocators().size());
+        return new Snapshot(ROOT.getAllocatedMemory(), Set.copyOf(LIVE.list()), ROOT.getChildAllocators().size());
     }
 
     /** Like {@link #checkNoLeaks()}, but only for what was allocated after {@code before} was taken. */
     public static void checkNoLeaksSince(Snapshot before) {
         long bytes = ROOT.getAllocatedMemory() - before.bytes();
-        java.util.List<Storage> fresh = LIVE.stream().filter(s -> !before.live().contains(s)).toList();
+        List<Storage> fresh = LIVE.list().stream().filter(s -> !before.live().contains(s)).toList();
         int children = ROOT.getChildAllocators().size() - before.childAllocators();
         if (bytes <= 0 && fresh.isEmpty() && children <= 0) return;
         StringBuilder sb = new StringBuilder("Memory leak: " + bytes + " more bytes allocated than before");

@@ -28,6 +28,9 @@ public final class Storage {
     /** The arena this storage's buffer returns to when released, or null for plain Arrow memory. */
     private volatile StepArena pool;
     private StepArena.Block block;
+    /** Links of {@link LiveStorages}, guarded by its lock. */
+    Storage livePrev, liveNext;
+    boolean live;
 
     private Storage(ArrowBuf buf, long offset, long bytes) {
         this.buf = buf;
