@@ -23,7 +23,13 @@ final class Pooling {
             if (node.outputs().size() > 1 && !node.outputs().get(1).isEmpty()) {
                 throw new IllegalArgumentException(node.describe() + ": the Indices output is not supported (only the pooled values)");
             }
-            return in -> new Tensor[] {maxPool(win, in[0])};
+            return in -> {
+                if (in[0].dtype().isFloating()) return new Tensor[] {maxPool(win, in[0])};
+                // Integer images pool exactly in float32 (the backend's max pooling is for floats).
+                try (Tensor f = in[0].to(dev.panamax.tensors.DType.F32); Tensor y = maxPool(win, f)) {
+                    return new Tensor[] {y.to(in[0].dtype())};
+                }
+            };
         });
         ops.put("AveragePool", (node, opset) -> {
             Window win = window(node);

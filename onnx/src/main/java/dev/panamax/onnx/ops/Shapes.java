@@ -34,7 +34,7 @@ final class Shapes {
             boolean mask = node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
             return in -> {
                 if (in.length > 2 && in[2] != null && Args.scalar(in[2], "Dropout training_mode") != 0) {
-                    throw new IllegalArgumentException("training_mode is true; imported graphs run in inference mode");
+                    throw new IllegalArgumentException("training_mode=1 is not supported; imported graphs run in inference mode");
                 }
                 Tensor y = same(in[0]);
                 return mask ? new Tensor[] {y, Tensor.ones(DType.U8, in[0].shape())} : new Tensor[] {y};
