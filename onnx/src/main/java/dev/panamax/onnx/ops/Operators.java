@@ -19,6 +19,9 @@ public final class Operators {
         Convolutions.register(STANDARD);
         Pooling.register(STANDARD);
         Activations.register(STANDARD);
+        MathOps.register(STANDARD);
+        Logical.register(STANDARD);
+        AlongAxis.register(STANDARD);
         Fused.register(PANAMAX);
     }
 
