@@ -22,6 +22,7 @@ public final class Operators {
         MathOps.register(STANDARD);
         Logical.register(STANDARD);
         AlongAxis.register(STANDARD);
+        Losses.register(STANDARD);
         Fused.register(PANAMAX);
     }
 
