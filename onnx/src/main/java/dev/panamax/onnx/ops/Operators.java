@@ -23,6 +23,7 @@ public final class Operators {
         Logical.register(STANDARD);
         AlongAxis.register(STANDARD);
         Losses.register(STANDARD);
+        Indexing.register(STANDARD);
         Fused.register(PANAMAX);
     }
 
