@@ -20,8 +20,12 @@ import java.util.Set;
  * outputs, and the standard operator set version. Owns the initializer tensors ({@link #close()}).
  */
 public final class Graph implements AutoCloseable {
-    /** The oldest and newest standard opset whose operators the importer has been written against. */
-    public static final int MIN_OPSET = 7, MAX_OPSET = 21;
+    /**
+     * The oldest and newest standard opset the importer loads. Opsets before 7 load too: where an operator's old
+     * version means something else, it says so through attributes (broadcast, consumed_inputs, spatial, a string
+     * {@code to}) that the importer refuses, and ONNX's node tests of opsets 1 and 6 pass.
+     */
+    public static final int MIN_OPSET = 1, MAX_OPSET = 21;
 
     private final List<Node> nodes;
     private final Map<String, Tensor> initializers;
