@@ -24,6 +24,7 @@ public final class Operators {
         AlongAxis.register(STANDARD);
         Losses.register(STANDARD);
         Indexing.register(STANDARD);
+        Layout.register(STANDARD);
         Fused.register(PANAMAX);
     }
 

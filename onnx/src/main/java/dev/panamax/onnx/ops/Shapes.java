@@ -140,6 +140,10 @@ final class Shapes {
             node.attributes().ignore("saturate");
             return in -> new Tensor[] {in[0].to(to)};
         });
+        ops.put("CastLike", (node, opset) -> {
+            node.attributes().ignore("saturate");
+            return in -> new Tensor[] {in[0].to(in[1].dtype())};
+        });
         ops.put("ConstantOfShape", (node, opset) -> {
             var p = node.attributes().t("value");
             DType dt = p == null ? DType.F32 : TensorProtos.dtype(p.getDataType(), node.describe());
