@@ -25,6 +25,7 @@ public final class Operators {
         Losses.register(STANDARD);
         Indexing.register(STANDARD);
         Layout.register(STANDARD);
+        Quantization.register(STANDARD);
         Fused.register(PANAMAX);
     }
 
