@@ -134,7 +134,7 @@ public final class NodeTests {
             if (op != null) return op;
         }
         List<NodeProto> nodes = model.getGraph().getNodeList();
-        return nodes.isEmpty() ? "?" : nodes.getFirst().getOpType();
+        return nodes.isEmpty() ? "?" : nodes.getLast().getOpType();  // the tested operator, after any Constant that feeds it
     }
 
     private static int opset(ModelProto model) {

@@ -18,6 +18,7 @@ final class Pooling {
 
     static void register(Map<String, Operator> ops) {
         ops.put("MaxPool", (node, opset) -> {
+            if (NdPool.needed(node)) return NdPool.max().create(node, opset);
             Window win = window(node);
             node.attributes().ignore("storage_order");  // the layout of the Indices output, which is refused below
             if (node.outputs().size() > 1 && !node.outputs().get(1).isEmpty()) {
@@ -32,6 +33,7 @@ final class Pooling {
             };
         });
         ops.put("AveragePool", (node, opset) -> {
+            if (NdPool.needed(node)) return NdPool.average().create(node, opset);
             Window win = window(node);
             if (win.dilated()) throw new IllegalArgumentException(node.describe() + ": dilations are not supported for AveragePool");
             boolean countPad = node.attributes().i("count_include_pad", 0) != 0;
