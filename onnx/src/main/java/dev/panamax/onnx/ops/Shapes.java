@@ -219,8 +219,21 @@ final class Shapes {
         for (int i = 0; i < starts.length; i++) {
             int a = axes == null ? i : Args.axis("Slice", axes[i], x.rank());
             long step = steps == null ? 1 : steps[i];
-            if (step <= 0) throw new IllegalArgumentException("step " + step + " is not supported (only positive steps)");
+            if (step == 0) throw new IllegalArgumentException("step 0 is not allowed");
             long n = x.dim(a);
+            if (step < 0) {  // backwards: a copy of the picked positions (views have non-negative strides)
+                long start = Math.clamp(starts[i] < 0 ? starts[i] + n : starts[i], 0, n - 1);
+                long end = Math.clamp(ends[i] < 0 ? ends[i] + n : ends[i], -1, n - 1);
+                long count = Math.max(0, Math.ceilDiv(start - end, -step));
+                long[] picked = new long[(int) count];
+                for (int k = 0; k < count; k++) picked[k] = start + k * step;
+                try (Tensor idx = Tensor.of(picked, count)) {
+                    Tensor next = cur.indexSelect(a, idx);
+                    cur.close();
+                    cur = next;
+                }
+                continue;
+            }
             long start = Math.clamp(starts[i] < 0 ? starts[i] + n : starts[i], 0, n);
             long end = Math.clamp(ends[i] < 0 ? ends[i] + n : ends[i], 0, n);
             Tensor next = cur.slice(a, start, Math.max(start, end), step);
