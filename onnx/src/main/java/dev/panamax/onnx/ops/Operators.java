@@ -26,6 +26,7 @@ public final class Operators {
         Indexing.register(STANDARD);
         Layout.register(STANDARD);
         Quantization.register(STANDARD);
+        Resize.register(STANDARD);
         Fused.register(PANAMAX);
     }
 
