@@ -27,6 +27,7 @@ public final class Operators {
         Layout.register(STANDARD);
         Quantization.register(STANDARD);
         Resize.register(STANDARD);
+        ConvTranspose.register(STANDARD);
         Fused.register(PANAMAX);
     }
 
