@@ -28,6 +28,8 @@ public final class Operators {
         Quantization.register(STANDARD);
         Resize.register(STANDARD);
         ConvTranspose.register(STANDARD);
+        Signals.register(STANDARD);
+        LocalNorms.register(STANDARD);
         Fused.register(PANAMAX);
     }
 
