@@ -30,6 +30,7 @@ public final class Operators {
         ConvTranspose.register(STANDARD);
         Signals.register(STANDARD);
         LocalNorms.register(STANDARD);
+        Einsum.register(STANDARD);
         Fused.register(PANAMAX);
     }
 
