@@ -33,7 +33,9 @@ final class Shapes {
             node.attributes().ignore("is_test");
             boolean mask = node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
             return in -> {
-                if (in.length > 2 && in[2] != null && Args.scalar(in[2], "Dropout training_mode") != 0) {
+                boolean training = in.length > 2 && in[2] != null && Args.scalar(in[2], "Dropout training_mode") != 0;
+                // Training with ratio 0 drops nothing, so it is the identity; any other ratio draws random masks.
+                if (training && (in.length < 2 || in[1] == null || Args.scalar(in[1], "Dropout ratio") != 0)) {
                     throw new IllegalArgumentException("training_mode=1 is not supported; imported graphs run in inference mode");
                 }
                 Tensor y = same(in[0]);
