@@ -42,7 +42,7 @@ final class Comparison {
     }
 
     /** How far {@code g} is outside the tolerance around {@code e}: 0 inside, infinite for NaN or infinity mismatches. */
-    private static double excess(double e, double g) {
+    static double excess(double e, double g) {
         if (Double.isNaN(e) || Double.isNaN(g)) return Double.isNaN(e) && Double.isNaN(g) ? 0 : Double.POSITIVE_INFINITY;
         if (Double.isInfinite(e) || Double.isInfinite(g)) return e == g ? 0 : Double.POSITIVE_INFINITY;
         return Math.max(0, Math.abs(g - e) - (ATOL + RTOL * Math.abs(e)));
