@@ -54,7 +54,7 @@ public final class OperatorTable {
         byOp.forEach((op, list) -> {
             int lo = list.stream().mapToInt(Outcome::opset).min().orElse(-1), hi = list.stream().mapToInt(Outcome::opset).max().orElse(-1);
             Summary c = Summary.of(list);
-            b.append("| ").append(op).append(" | ").append(lo == hi ? Integer.toString(lo) : lo + "–" + hi).append(" | ")
+            b.append("| ").append(op).append(" | ").append(lo < 0 ? "none" : lo == hi ? Integer.toString(lo) : lo + "–" + hi).append(" | ")
                     .append(c.passed()).append(" / ").append(c.total()).append(" | ").append(notes(list)).append(" |\n");
         });
         return b.toString();
@@ -66,7 +66,7 @@ public final class OperatorTable {
         for (Outcome o : list) {
             if (o.status() == Status.PASSED) continue;
             String r = (o.status() == Status.FAILED ? "fails: " : "") + o.detail().replaceFirst("^node '[^']*' \\([^)]*\\): ", "")
-                    .replaceAll("'[^']*'", "'…'");
+                    .replaceAll("'[^']*'", "'…'").replaceAll(" \\((the supported ones|Panamax computes).*$", "");
             if (r.length() > 120) r = r.substring(0, 117) + "…";
             reasons.merge(r.replace("|", "\\|"), 1, Integer::sum);
         }

@@ -61,6 +61,11 @@ public final class Graph implements AutoCloseable {
             if (domain.isEmpty() || domain.equals("ai.onnx")) opset = (int) o.getVersion();
         }
         if (opset < 0) opset = model.getIrVersion() <= 3 ? 1 : -1;
+        if (opset < 0) {
+            init.values().forEach(Tensor::close);
+            throw new IllegalArgumentException("the model imports no standard ONNX opset (only "
+                    + model.getOpsetImportList().stream().map(OperatorSetIdProto::getDomain).toList() + "); Panamax imports the standard operators");
+        }
         if (opset < MIN_OPSET || opset > MAX_OPSET) {
             init.values().forEach(Tensor::close);
             throw new IllegalArgumentException("the model uses ONNX opset " + opset + "; Panamax imports opsets " + MIN_OPSET + " to "
