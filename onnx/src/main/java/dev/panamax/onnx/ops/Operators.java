@@ -31,6 +31,9 @@ public final class Operators {
         Signals.register(STANDARD);
         LocalNorms.register(STANDARD);
         Einsum.register(STANDARD);
+        Detection.register(STANDARD);
+        Recurrent.register(STANDARD);
+        GridSample.register(STANDARD);
         Fused.register(PANAMAX);
     }
 
