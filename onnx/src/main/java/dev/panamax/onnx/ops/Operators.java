@@ -34,6 +34,7 @@ public final class Operators {
         Detection.register(STANDARD);
         Recurrent.register(STANDARD);
         GridSample.register(STANDARD);
+        IntegerOps.register(STANDARD);
         Fused.register(PANAMAX);
     }
 
