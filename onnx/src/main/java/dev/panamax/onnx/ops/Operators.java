@@ -35,6 +35,7 @@ public final class Operators {
         Recurrent.register(STANDARD);
         GridSample.register(STANDARD);
         IntegerOps.register(STANDARD);
+        Spectral.register(STANDARD);
         Fused.register(PANAMAX);
     }
 
