@@ -36,6 +36,8 @@ public final class Operators {
         GridSample.register(STANDARD);
         IntegerOps.register(STANDARD);
         Spectral.register(STANDARD);
+        Regions.register(STANDARD);
+        Text.register(STANDARD);
         Fused.register(PANAMAX);
     }
 
