@@ -5,7 +5,10 @@ import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;
 import java.util.Map;
 
-/** The window functions HannWindow, HammingWindow and BlackmanWindow (periodic or symmetric), in the requested type. */
+/**
+ * The window functions HannWindow, HammingWindow and BlackmanWindow (periodic or symmetric), and MelWeightMatrix
+ * (triangular filters on the mel scale, ONNX's reference construction), in the requested type.
+ */
 final class Signals {
     private Signals() {}
 
@@ -19,6 +22,30 @@ final class Signals {
         window(ops, "HannWindow", (n, p) -> 0.5 - 0.5 * Math.cos(2 * Math.PI * n / p));
         window(ops, "HammingWindow", (n, p) -> 25.0 / 46 - (1 - 25.0 / 46) * Math.cos(2 * Math.PI * n / p));
         window(ops, "BlackmanWindow", (n, p) -> 0.42 - 0.5 * Math.cos(2 * Math.PI * n / p) + 0.08 * Math.cos(4 * Math.PI * n / p));
+        ops.put("MelWeightMatrix", (node, opset) -> {
+            DType out = TensorProtos.dtype((int) node.attributes().i("output_datatype", 1), node.describe());
+            return in -> new Tensor[] {mel(out, (int) Args.scalar(in[0], "num_mel_bins"), (int) Args.scalar(in[1], "dft_length"),
+                    Args.scalar(in[2], "sample_rate"), Args.scalar(in[3], "lower_edge_hertz"), Args.scalar(in[4], "upper_edge_hertz"))};
+        });
+    }
+
+    /** {@code (dft_length / 2 + 1, mel bins)}: each mel bin's triangle over the spectrogram's bins. */
+    private static Tensor mel(DType dt, int bins, int dftLength, double rate, double lo, double hi) {
+        int spectrum = dftLength / 2 + 1;
+        double loMel = 2595 * Math.log10(1 + lo / 700), hiMel = 2595 * Math.log10(1 + hi / 700), step = (hiMel - loMel) / (bins + 2);
+        int[] f = new int[bins + 2];
+        for (int i = 0; i < f.length; i++) f[i] = (int) Math.floor((dftLength + 1) * (700 * (Math.pow(10, (i * step + loMel) / 2595) - 1)) / rate);
+        double[] w = new double[spectrum * bins];
+        for (int i = 0; i < bins; i++) {
+            int left = f[i], centre = f[i + 1], right = f[i + 2];
+            if (centre == left) {
+                w[centre * bins + i] = 1;
+            } else {
+                for (int j = left; j <= centre; j++) w[j * bins + i] = (double) (j - left) / (centre - left);
+            }
+            for (int j = centre; j < right; j++) w[j * bins + i] = (double) (right - j) / (right - centre);
+        }
+        return Ref.of(dt, w, spectrum, bins);
     }
 
     private static void window(Map<String, Operator> ops, String name, Shape f) {
