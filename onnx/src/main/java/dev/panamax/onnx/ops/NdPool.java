@@ -21,36 +21,48 @@ final class NdPool {
         return k != null && k.length != 2 || a.i("ceil_mode", 0) != 0 || indices;
     }
 
-    /** The window of an N-d pooling node, with every output position's start. */
-    private record Geometry(long[] kernel, long[] strides, long[] dilations, long[] begin, long[] out) {
-        static Geometry of(Node node, long[] spatial) {
+    /** A pooling node's window attributes, read (and so validated) when it loads: kernels run on any thread. */
+    private record Settings(String where, long[] kernel, long[] strides, long[] dilations, long[] pads, String auto, boolean ceil) {
+        static Settings read(Node node) {
             Attributes a = node.attributes();
-            int d = spatial.length;
-            long[] k = a.ints("kernel_shape"), s = or(a.ints("strides"), d), dil = or(a.ints("dilations"), d), pads = a.ints("pads");
             String auto = a.s("auto_pad", "NOTSET");
-            boolean ceil = a.i("ceil_mode", 0) != 0;
-            if (k == null || k.length != d) throw new IllegalArgumentException(node.describe() + ": kernel_shape must have " + d + " values");
-            long[] begin = new long[d], out = new long[d];
+            if (!Arrays.asList("NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER").contains(auto)) {
+                throw new IllegalArgumentException(node.describe() + ": auto_pad '" + auto + "' is not supported");
+            }
+            long[] k = a.ints("kernel_shape");
+            if (k == null) throw new IllegalArgumentException(node.describe() + ": the 'kernel_shape' attribute is required");
+            return new Settings(node.describe(), k, a.ints("strides"), a.ints("dilations"), a.ints("pads"), auto, a.i("ceil_mode", 0) != 0);
+        }
+    }
+
+    /** The window over one input's spatial sizes, with every output position's start. */
+    private record Geometry(long[] kernel, long[] strides, long[] dilations, long[] begin, long[] end, long[] out) {
+        static Geometry of(Settings w, long[] spatial) {
+            int d = spatial.length;
+            long[] k = w.kernel(), s = or(w.strides(), d), dil = or(w.dilations(), d), pads = w.pads();
+            if (k.length != d) throw new IllegalArgumentException(w.where() + ": kernel_shape must have " + d + " values");
+            long[] begin = new long[d], end = new long[d], out = new long[d];
             for (int i = 0; i < d; i++) {
                 long ek = (k[i] - 1) * dil[i] + 1;
-                switch (auto) {
+                switch (w.auto()) {
                     case "SAME_UPPER", "SAME_LOWER" -> {
                         out[i] = Math.ceilDiv(spatial[i], s[i]);
                         long total = Math.max(0, (out[i] - 1) * s[i] + ek - spatial[i]);
-                        begin[i] = auto.equals("SAME_UPPER") ? total / 2 : total - total / 2;
+                        begin[i] = w.auto().equals("SAME_UPPER") ? total / 2 : total - total / 2;
                     }
                     case "VALID" -> out[i] = Math.ceilDiv(spatial[i] - ek + 1, s[i]);
                     default -> {
                         long pb = pads == null ? 0 : pads[i], pe = pads == null ? 0 : pads[i + d];
                         long span = spatial[i] + pb + pe - ek;
-                        out[i] = (ceil ? Math.ceilDiv(span, s[i]) : Math.floorDiv(span, s[i])) + 1;
+                        out[i] = (w.ceil() ? Math.ceilDiv(span, s[i]) : Math.floorDiv(span, s[i])) + 1;
                         // A last window that would start in the end padding is dropped (ceil mode's rule).
-                        if (ceil && (out[i] - 1) * s[i] >= spatial[i] + pb) out[i]--;
+                        if (w.ceil() && (out[i] - 1) * s[i] >= spatial[i] + pb) out[i]--;
                         begin[i] = pb;
+                        end[i] = pe;
                     }
                 }
             }
-            return new Geometry(k, s, dil, begin, out);
+            return new Geometry(k, s, dil, begin, end, out);
         }
 
         private static long[] or(long[] v, int d) {
@@ -61,41 +73,28 @@ final class NdPool {
         }
     }
 
-    /** Reads (and so validates) the window attributes when the node loads; they are used per call. */
-    private static void readWindow(Node node) {
-        Attributes a = node.attributes();
-        a.ints("strides");
-        a.ints("dilations");
-        a.ints("pads");
-        String auto = a.s("auto_pad", "NOTSET");
-        if (!Arrays.asList("NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER").contains(auto)) {
-            throw new IllegalArgumentException(node.describe() + ": auto_pad '" + auto + "' is not supported");
-        }
-    }
-
     static Operator max() {
         return (node, opset) -> {
-            readWindow(node);
-            Attributes a = node.attributes();
-            boolean columnMajor = a.i("storage_order", 0) != 0;
+            Settings w = Settings.read(node);
+            boolean columnMajor = node.attributes().i("storage_order", 0) != 0;
             boolean indices = node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
-            return in -> pool(node, in[0], true, false, columnMajor, indices);
+            return in -> pool(w, in[0], true, false, columnMajor, indices);
         };
     }
 
     static Operator average() {
         return (node, opset) -> {
-            readWindow(node);
+            Settings w = Settings.read(node);
             boolean countPad = node.attributes().i("count_include_pad", 0) != 0;
-            return in -> pool(node, in[0], false, countPad, false, false);
+            return in -> pool(w, in[0], false, countPad, false, false);
         };
     }
 
-    private static Tensor[] pool(Node node, Tensor x, boolean max, boolean countPad, boolean columnMajor, boolean wantIndices) {
+    private static Tensor[] pool(Settings w, Tensor x, boolean max, boolean countPad, boolean columnMajor, boolean wantIndices) {
         long[] s = x.shape();
         int d = s.length - 2;
         long[] spatial = Arrays.copyOfRange(s, 2, s.length);
-        Geometry g = Geometry.of(node, spatial);
+        Geometry g = Geometry.of(w, spatial);
         long[] outShape = new long[s.length];
         outShape[0] = s[0];
         outShape[1] = s[1];
@@ -116,7 +115,7 @@ final class NdPool {
                     for (int i = 0; i < d; i++) {
                         pos[i] = o[i] * g.strides()[i] + tap[i] * g.dilations()[i] - g.begin()[i];
                         if (pos[i] < 0 || pos[i] >= spatial[i]) inside = false;
-                        if (pos[i] >= spatial[i] + padEnd(node, i, d)) inPadded = false;
+                        if (pos[i] >= spatial[i] + g.end()[i]) inPadded = false;
                     }
                     if (!inside) {
                         if (countPad && inPadded) count++;
@@ -141,12 +140,6 @@ final class NdPool {
         }
         Tensor out = Ref.of(x.dtype(), y, outShape);
         return wantIndices ? new Tensor[] {out, Tensor.of(idx, outShape)} : new Tensor[] {out};
-    }
-
-    /** The explicit end padding of spatial axis {@code i} (0 for auto_pad), the limit of what count_include_pad counts. */
-    private static long padEnd(Node node, int i, int d) {
-        long[] pads = node.attributes().ints("pads");
-        return pads == null ? 0 : pads[i + d];
     }
 
     private static long columnMajor(long[] pos, long[] spatial) {
