@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
  * importer and reports each as passed, failed or unsupported ({@link NodeTests}); {@code --json} prints one object per
  * test and a summary object, for scripts.
  */
-@Command(name = "onnx-test", description = "Run the ONNX backend node tests through Panamax's importer and report passed/failed/unsupported.")
+@Command(name = "onnx-test", description = {"Run the ONNX backend node tests through Panamax's importer and report passed/failed/unsupported.",
+    "Exits with 1 when a test fails."})
 final class OnnxTestCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
