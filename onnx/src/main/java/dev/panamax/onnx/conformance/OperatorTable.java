@@ -1,6 +1,7 @@
 package dev.panamax.onnx.conformance;
 
 import dev.panamax.onnx.conformance.Outcome.Status;
+import dev.panamax.onnx.graph.Graph;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +46,9 @@ public final class OperatorTable {
                 .append("runner does (rtol 1e-3, atol 1e-7, NaN equal to NaN, integers and booleans exactly). A test is *unsupported*\n")
                 .append("when the importer refuses an operator, attribute or data type (Panamax computes in float32/float64 with\n")
                 .append("int32/int64/uint8/bool), and *failed* when it runs and differs (each such test is listed, with its reason, in\n")
-                .append("`onnx/src/test/resources/dev/panamax/onnx/conformance/known-deviations.txt`).\n\n");
+                .append("`onnx/src/test/resources/dev/panamax/onnx/conformance/known-deviations.txt`). The importer loads opsets 1 to\n")
+                .append(Graph.MAX_OPSET).append("; the second column gives the opsets that each operator's tests import (\"none\": the model imports no\n")
+                .append("standard opset). A test of a function-expanded operator (`…_expanded`) counts under the operator it expands.\n\n");
         b.append(String.format(Locale.ROOT, "**%d of %d node tests pass** (%.1f%%), %d fail, %d unsupported.%n%n", s.passed(), s.total(),
                 100.0 * s.passed() / s.total(), s.failed(), s.unsupported()));
         b.append("| Operator | Opsets tested | Passed / tests | Notes |\n|---|---|---|---|\n");
