@@ -109,7 +109,9 @@ save("small_mlp", [
                   numpy_helper.from_array(np.array(-1.0, dtype=np.float32), "lo"),
                   numpy_helper.from_array(np.array(0.5, dtype=np.float32), "hi")])
 
-# What the importer refuses, each with a message that names the node and the fix.
+# What the importer refuses, each with a message that names the node and the fix. The two MaxPool ones and
+# bad_batchnorm_training are imported now: OpsOrtTest compares the MaxPool ones with ONNX Runtime, and the node tests
+# cover training-mode BatchNormalization.
 pool("bad_maxpool_ceil_mode", "MaxPool", (1, 1, 5, 5), kernel_shape=[2, 2], strides=[2, 2], ceil_mode=1)
 save("bad_maxpool_indices", [helper.make_node("MaxPool", ["x"], ["y", "idx"], kernel_shape=[2, 2])], (1, 1, 4, 4))
 save("bad_conv_3d", [helper.make_node("Conv", ["x", "w"], ["y"])], (1, 1, 4, 4, 4), [weight("w", 2, 1, 2, 2, 2)])

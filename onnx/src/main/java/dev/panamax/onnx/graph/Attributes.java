@@ -76,6 +76,12 @@ public final class Attributes {
         return a == null ? null : a.getT();
     }
 
+    /** A graph attribute (a control-flow operator's body), or null when absent. */
+    public dev.panamax.onnx.proto.OnnxProto.GraphProto g(String name) {
+        AttributeProto a = get(name, AttributeProto.AttributeType.GRAPH);
+        return a == null ? null : a.getG();
+    }
+
     /** The names this node sets that no reader asked for. */
     public List<String> unread() {
         List<String> out = new ArrayList<>();

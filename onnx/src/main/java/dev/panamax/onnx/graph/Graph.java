@@ -20,8 +20,12 @@ import java.util.Set;
  * outputs, and the standard operator set version. Owns the initializer tensors ({@link #close()}).
  */
 public final class Graph implements AutoCloseable {
-    /** The oldest and newest standard opset whose operators the importer has been written against. */
-    public static final int MIN_OPSET = 7, MAX_OPSET = 21;
+    /**
+     * The oldest and newest standard opset the importer loads. Opsets before 7 load too: where an operator's old
+     * version means something else, it says so through attributes (broadcast, consumed_inputs, spatial, a string
+     * {@code to}) that the importer refuses, and ONNX's node tests of opsets 1 and 6 pass.
+     */
+    public static final int MIN_OPSET = 1, MAX_OPSET = 21;
 
     private final List<Node> nodes;
     private final Map<String, Tensor> initializers;
@@ -57,6 +61,11 @@ public final class Graph implements AutoCloseable {
             if (domain.isEmpty() || domain.equals("ai.onnx")) opset = (int) o.getVersion();
         }
         if (opset < 0) opset = model.getIrVersion() <= 3 ? 1 : -1;
+        if (opset < 0) {
+            init.values().forEach(Tensor::close);
+            throw new IllegalArgumentException("the model imports no standard ONNX opset (only "
+                    + model.getOpsetImportList().stream().map(OperatorSetIdProto::getDomain).toList() + "); Panamax imports the standard operators");
+        }
         if (opset < MIN_OPSET || opset > MAX_OPSET) {
             init.values().forEach(Tensor::close);
             throw new IllegalArgumentException("the model uses ONNX opset " + opset + "; Panamax imports opsets " + MIN_OPSET + " to "
@@ -66,13 +75,7 @@ public final class Graph implements AutoCloseable {
         try {
             for (TensorProto t : g.getInitializerList()) init.put(t.getName(), TensorProtos.toTensor(t, baseDir));
             if (g.getSparseInitializerCount() > 0) throw new IllegalArgumentException("sparse initializers are not supported");
-            List<Node> nodes = new ArrayList<>(g.getNodeCount());
-            for (NodeProto n : g.getNodeList()) {
-                Node node = new Node(n.getName(), n.getOpType(), n.getDomain().equals("ai.onnx") ? "" : n.getDomain(), n.getInputList(),
-                        n.getOutputList(), null);
-                nodes.add(new Node(node.name(), node.opType(), node.domain(), node.inputs(), node.outputs(),
-                        new Attributes(node.describe(), n.getAttributeList())));
-            }
+            List<Node> nodes = nodes(g);
             List<ValueInfo> ins = new ArrayList<>();
             for (ValueInfoProto v : g.getInputList()) if (!init.containsKey(v.getName())) ins.add(ValueInfo.of(v));
             List<ValueInfo> outs = new ArrayList<>();
@@ -84,6 +87,70 @@ public final class Graph implements AutoCloseable {
             init.values().forEach(Tensor::close);
             throw e;
         }
+    }
+
+    /**
+     * The nodes of {@code g}. A node with a body (If, Loop, Scan) also reads, after its own inputs, the values of the
+     * enclosing graphs that its bodies use ({@link #outerNames}), so that the runtime hands them over like any input.
+     */
+    private static List<Node> nodes(GraphProto g) {
+        List<Node> nodes = new ArrayList<>(g.getNodeCount());
+        for (NodeProto n : g.getNodeList()) {
+            List<String> inputs = new ArrayList<>(n.getInputList());
+            inputs.addAll(outerNames(n));
+            Node node = new Node(n.getName(), n.getOpType(), n.getDomain().equals("ai.onnx") ? "" : n.getDomain(), inputs, n.getOutputList(), null);
+            nodes.add(new Node(node.name(), node.opType(), node.domain(), node.inputs(), node.outputs(),
+                    new Attributes(node.describe(), n.getAttributeList())));
+        }
+        return nodes;
+    }
+
+    /** The values that {@code n}'s bodies read from the graphs around them, in order of first use (none without bodies). */
+    public static List<String> outerNames(NodeProto n) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (var a : n.getAttributeList()) if (a.hasG()) names.addAll(outerNames(a.getG()));
+        return new ArrayList<>(names);
+    }
+
+    /** The values {@code body} reads that neither its inputs, its initializers nor its own nodes define. */
+    public static List<String> outerNames(GraphProto body) {
+        Set<String> defined = new HashSet<>();
+        for (ValueInfoProto v : body.getInputList()) defined.add(v.getName());
+        for (TensorProto t : body.getInitializerList()) defined.add(t.getName());
+        for (NodeProto n : body.getNodeList()) defined.addAll(n.getOutputList());
+        Set<String> outer = new java.util.LinkedHashSet<>();
+        for (NodeProto n : body.getNodeList()) {
+            for (String in : n.getInputList()) if (!in.isEmpty() && !defined.contains(in)) outer.add(in);
+            for (String in : outerNames(n)) if (!defined.contains(in)) outer.add(in);
+        }
+        return new ArrayList<>(outer);
+    }
+
+    /**
+     * A control-flow body as a graph of its own: its declared inputs, then {@code outer} (values of the enclosing
+     * graph it reads, fed like inputs), its initializers (owned by the result) and its outputs.
+     */
+    public static Graph body(GraphProto g, int opset, List<String> outer) {
+        Map<String, Tensor> init = new LinkedHashMap<>();
+        try {
+            for (TensorProto t : g.getInitializerList()) init.put(t.getName(), TensorProtos.toTensor(t, null));
+            List<ValueInfo> ins = new ArrayList<>();
+            for (ValueInfoProto v : g.getInputList()) ins.add(loose(v));
+            for (String name : outer) ins.add(new ValueInfo(name, dev.panamax.tensors.DType.F32, null, null));
+            List<ValueInfo> outs = new ArrayList<>();
+            for (ValueInfoProto v : g.getOutputList()) outs.add(loose(v));
+            Graph graph = new Graph(nodes(g), init, ins, outs, opset);
+            graph.checkWellFormed();
+            return graph;
+        } catch (RuntimeException e) {
+            init.values().forEach(Tensor::close);
+            throw e;
+        }
+    }
+
+    /** A body's input or output: bodies may leave types out (the runtime takes whatever tensor comes). */
+    private static ValueInfo loose(ValueInfoProto v) {
+        return v.getType().hasTensorType() ? ValueInfo.of(v) : new ValueInfo(v.getName(), dev.panamax.tensors.DType.F32, null, null);
     }
 
     /** Every value a node reads is produced before it (the ONNX rule: nodes are topologically sorted). */

@@ -85,6 +85,11 @@ final class Elementwise {
             if (e == 0.5) return a.sqrt();
             if (e == 1) return a.to(a.dtype());
         }
+        if (!a.dtype().isFloating()) {  // the result has the base's type: integer powers go through float64, exact at these sizes
+            try (Tensor af = a.to(DType.F64); Tensor bf = b.to(DType.F64); Tensor p = af.pow(bf)) {
+                return p.to(a.dtype());
+            }
+        }
         return a.pow(b.dtype() == a.dtype() ? b : b.to(a.dtype()));
     }
 }

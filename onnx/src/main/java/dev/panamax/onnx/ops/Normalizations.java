@@ -32,11 +32,12 @@ final class Normalizations {
         ops.put("BatchNormalization", (node, opset) -> {
             Attributes a = node.attributes();
             double eps = a.f("epsilon", 1e-5f);
-            a.ignore("momentum");  // updates the running statistics while training only
+            double momentum = a.f("momentum", 0.9f);  // updates the running statistics while training only
             a.ignore("is_test");   // opsets before 7
             if (a.i("spatial", 1) != 1) {
                 throw new IllegalArgumentException(node.describe() + ": spatial=0 (statistics per pixel) is not supported");
             }
+            if (a.i("training_mode", 0) != 0 && opset >= 14) return in -> batchNormTraining(in, eps, momentum);
             if (a.i("training_mode", 0) != 0 || node.outputs().stream().skip(1).anyMatch(o -> !o.isEmpty())) {
                 throw new IllegalArgumentException(node.describe() + ": training mode (batch statistics, running-statistics outputs) is not"
                         + " supported; export the model in inference mode (PyTorch: model.eval())");
@@ -80,6 +81,20 @@ final class Normalizations {
      * Inference batch normalisation of {@code x (N, C, ...)} over axis 1: {@code (x − mean)/√(var + ε)·scale + bias}
      * folded into one scale and shift per channel, {@code x·a + b}, so {@code x} is read once.
      */
+    /**
+     * Training mode (opset 14 on): normalises with the batch's own mean and population variance per channel and
+     * returns the running statistics moved towards them by {@code 1 - momentum}.
+     */
+    private static Tensor[] batchNormTraining(Tensor[] in, double eps, double momentum) {
+        Tensor x = in[0];
+        int[] axes = new int[x.rank() - 1];
+        for (int i = 0; i < axes.length; i++) axes[i] = i == 0 ? 0 : i + 1;
+        try (Tensor mean = x.mean(axes, false); Tensor var = x.var(axes, false, 0); Tensor rm = in[3].mul(momentum); Tensor nm = mean.mul(1 - momentum);
+             Tensor rv = in[4].mul(momentum); Tensor nv = var.mul(1 - momentum)) {
+            return new Tensor[] {batchNorm(x, in[1], in[2], mean, var, eps), rm.add(nm), rv.add(nv)};
+        }
+    }
+
     static Tensor batchNorm(Tensor x, Tensor scale, Tensor bias, Tensor mean, Tensor var, double eps) {
         if (x.rank() < 2) throw new IllegalArgumentException("input " + Arrays.toString(x.shape()) + " must be (N, C, ...)");
         long c = x.dim(1);

@@ -19,6 +19,25 @@ public final class Operators {
         Convolutions.register(STANDARD);
         Pooling.register(STANDARD);
         Activations.register(STANDARD);
+        MathOps.register(STANDARD);
+        Logical.register(STANDARD);
+        AlongAxis.register(STANDARD);
+        Losses.register(STANDARD);
+        Indexing.register(STANDARD);
+        Layout.register(STANDARD);
+        Quantization.register(STANDARD);
+        Resize.register(STANDARD);
+        ConvTranspose.register(STANDARD);
+        Signals.register(STANDARD);
+        LocalNorms.register(STANDARD);
+        Einsum.register(STANDARD);
+        Detection.register(STANDARD);
+        Recurrent.register(STANDARD);
+        GridSample.register(STANDARD);
+        IntegerOps.register(STANDARD);
+        Spectral.register(STANDARD);
+        Regions.register(STANDARD);
+        Text.register(STANDARD);
         Fused.register(PANAMAX);
     }
 

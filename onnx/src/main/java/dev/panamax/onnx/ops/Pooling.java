@@ -1,7 +1,6 @@
 package dev.panamax.onnx.ops;
 
 import dev.panamax.kernels.conv.Conv2dShape;
-import dev.panamax.onnx.graph.Attributes;
 import dev.panamax.onnx.graph.Node;
 import dev.panamax.tensors.Backend;
 import dev.panamax.tensors.Tensor;
@@ -11,21 +10,27 @@ import java.util.Map;
  * MaxPool, AveragePool, GlobalAveragePool and GlobalMaxPool over NCHW input. Windowed pooling runs on an NHWC view
  * with the backend's primitives: max pooling is its own kernel (padding never wins, as ONNX's -inf padding);
  * average pooling is composed from {@code im2col}, a sum over each window's taps and a division by the window's
- * size ({@code count_include_pad=1}) or by how many of its taps fall inside the image (the default).
+ * size ({@code count_include_pad=1}) or by how many of its taps fall inside the image (the default). 1-D and 3-D
+ * windows, {@code ceil_mode} and MaxPool's Indices output go to {@link NdPool}'s reference loop instead.
  */
 final class Pooling {
     private Pooling() {}
 
     static void register(Map<String, Operator> ops) {
         ops.put("MaxPool", (node, opset) -> {
+            if (NdPool.needed(node)) return NdPool.max().create(node, opset);
             Window win = window(node);
-            node.attributes().ignore("storage_order");  // the layout of the Indices output, which is refused below
-            if (node.outputs().size() > 1 && !node.outputs().get(1).isEmpty()) {
-                throw new IllegalArgumentException(node.describe() + ": the Indices output is not supported (only the pooled values)");
-            }
-            return in -> new Tensor[] {maxPool(win, in[0])};
+            node.attributes().ignore("storage_order");  // the layout of the Indices output, which only NdPool computes
+            return in -> {
+                if (in[0].dtype().isFloating()) return new Tensor[] {maxPool(win, in[0])};
+                // Integer images pool exactly in float32 (the backend's max pooling is for floats).
+                try (Tensor f = in[0].to(dev.panamax.tensors.DType.F32); Tensor y = maxPool(win, f)) {
+                    return new Tensor[] {y.to(in[0].dtype())};
+                }
+            };
         });
         ops.put("AveragePool", (node, opset) -> {
+            if (NdPool.needed(node)) return NdPool.average().create(node, opset);
             Window win = window(node);
             if (win.dilated()) throw new IllegalArgumentException(node.describe() + ": dilations are not supported for AveragePool");
             boolean countPad = node.attributes().i("count_include_pad", 0) != 0;
@@ -36,11 +41,7 @@ final class Pooling {
     }
 
     private static Window window(Node node) {
-        Attributes a = node.attributes();
-        if (a.i("ceil_mode", 0) != 0) {
-            throw new IllegalArgumentException(node.describe() + ": ceil_mode=1 is not supported; export with ceil_mode=0 (PyTorch: ceil_mode=False)"
-                    + " or pad the input");
-        }
+        node.attributes().ignore("ceil_mode");  // 0 here: NdPool takes ceil_mode=1
         return Window.read(node, true);
     }
 

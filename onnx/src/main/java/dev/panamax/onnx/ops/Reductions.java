@@ -4,7 +4,7 @@ import dev.panamax.onnx.graph.Attributes;
 import dev.panamax.tensors.Tensor;
 import java.util.Map;
 
-/** ReduceMean, ReduceSum, ReduceMax, ReduceMin with ONNX's axes rules (attribute before opset 13/18, input after). */
+/** ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceProd and the norms and log-sums, with ONNX's axes rules (attribute before opset 13/18, input after). */
 final class Reductions {
     private Reductions() {}
 
@@ -23,6 +23,65 @@ final class Reductions {
                 return sq.sum(axes, keep);
             }
         });
+        reduce(ops, "ReduceL1", 18, (x, axes, keep) -> {
+            try (Tensor a = x.abs()) {
+                return a.sum(axes, keep);
+            }
+        });
+        reduce(ops, "ReduceL2", 18, (x, axes, keep) -> {
+            try (Tensor sq = x.square(); Tensor s = sq.sum(axes, keep)) {
+                return sameType(s.sqrt(), x);
+            }
+        });
+        reduce(ops, "ReduceLogSum", 18, (x, axes, keep) -> {
+            try (Tensor s = x.sum(axes, keep)) {
+                return sameType(s.log(), x);
+            }
+        });
+        reduce(ops, "ReduceLogSumExp", 18, (x, axes, keep) -> {
+            // log Σ exp(x − m) + m with m the maximum, so large inputs do not overflow.
+            try (Tensor m = x.max(axes, true); Tensor d = x.sub(m); Tensor e = d.exp(); Tensor s = e.sum(axes, true); Tensor l = s.log();
+                 Tensor r = l.add(m)) {
+                return r.reshape(reducedShape(x.shape(), axes, keep));
+            }
+        });
+        reduce(ops, "ReduceProd", 18, Reductions::prod);
+    }
+
+    /** Integer inputs leave sqrt and log as floats; ONNX keeps the input's type. */
+    private static Tensor sameType(Tensor t, Tensor like) {
+        if (t.dtype() == like.dtype()) return t;
+        try (t) {
+            return t.to(like.dtype());
+        }
+    }
+
+    private static long[] reducedShape(long[] shape, int[] axes, boolean keep) {
+        boolean[] r = new boolean[shape.length];
+        for (int a : axes) r[a] = true;
+        long[] out = new long[shape.length];
+        int n = 0;
+        for (int i = 0; i < shape.length; i++) {
+            if (!r[i]) out[n++] = shape[i];
+            else if (keep) out[n++] = 1;
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** The product over {@code axes}, by a loop over every element (no kernel multiplies along an axis). */
+    private static Tensor prod(Tensor x, int[] axes, boolean keep) {
+        long[] shape = x.shape(), kept = reducedShape(shape, axes, true);
+        double[] v = x.toDoubleArray(), out = new double[(int) Ref.numel(kept)];
+        java.util.Arrays.fill(out, 1);
+        long[] idx = new long[shape.length], st = Ref.strides(kept);
+        boolean[] r = new boolean[shape.length];
+        for (int a : axes) r[a] = true;
+        for (int i = 0; i < v.length; i++) {
+            Ref.unravel(i, shape, idx);
+            for (int d = 0; d < idx.length; d++) if (r[d]) idx[d] = 0;
+            out[(int) Ref.ravel(idx, st)] *= v[i];
+        }
+        return Ref.of(x.dtype(), out, reducedShape(shape, axes, keep));
     }
 
     /** {@code axesInputFrom}: the opset from which the axes come as the second input instead of an attribute. */

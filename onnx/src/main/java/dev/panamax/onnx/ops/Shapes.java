@@ -33,8 +33,10 @@ final class Shapes {
             node.attributes().ignore("is_test");
             boolean mask = node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
             return in -> {
-                if (in.length > 2 && in[2] != null && Args.scalar(in[2], "Dropout training_mode") != 0) {
-                    throw new IllegalArgumentException("training_mode is true; imported graphs run in inference mode");
+                boolean training = in.length > 2 && in[2] != null && Args.scalar(in[2], "Dropout training_mode") != 0;
+                // Training with ratio 0 drops nothing, so it is the identity; any other ratio draws random masks.
+                if (training && (in.length < 2 || in[1] == null || Args.scalar(in[1], "Dropout ratio") != 0)) {
+                    throw new IllegalArgumentException("training_mode=1 is not supported; imported graphs run in inference mode");
                 }
                 Tensor y = same(in[0]);
                 return mask ? new Tensor[] {y, Tensor.ones(DType.U8, in[0].shape())} : new Tensor[] {y};
@@ -140,6 +142,10 @@ final class Shapes {
             node.attributes().ignore("saturate");
             return in -> new Tensor[] {in[0].to(to)};
         });
+        ops.put("CastLike", (node, opset) -> {
+            node.attributes().ignore("saturate");
+            return in -> new Tensor[] {in[0].to(in[1].dtype())};
+        });
         ops.put("ConstantOfShape", (node, opset) -> {
             var p = node.attributes().t("value");
             DType dt = p == null ? DType.F32 : TensorProtos.dtype(p.getDataType(), node.describe());
@@ -215,8 +221,21 @@ final class Shapes {
         for (int i = 0; i < starts.length; i++) {
             int a = axes == null ? i : Args.axis("Slice", axes[i], x.rank());
             long step = steps == null ? 1 : steps[i];
-            if (step <= 0) throw new IllegalArgumentException("step " + step + " is not supported (only positive steps)");
+            if (step == 0) throw new IllegalArgumentException("step 0 is not allowed");
             long n = x.dim(a);
+            if (step < 0) {  // backwards: a copy of the picked positions (views have non-negative strides)
+                long start = Math.clamp(starts[i] < 0 ? starts[i] + n : starts[i], 0, n - 1);
+                long end = Math.clamp(ends[i] < 0 ? ends[i] + n : ends[i], -1, n - 1);
+                long count = Math.max(0, Math.ceilDiv(start - end, -step));
+                long[] picked = new long[(int) count];
+                for (int k = 0; k < count; k++) picked[k] = start + k * step;
+                try (Tensor idx = Tensor.of(picked, count)) {
+                    Tensor next = cur.indexSelect(a, idx);
+                    cur.close();
+                    cur = next;
+                }
+                continue;
+            }
             long start = Math.clamp(starts[i] < 0 ? starts[i] + n : starts[i], 0, n);
             long end = Math.clamp(ends[i] < 0 ? ends[i] + n : ends[i], 0, n);
             Tensor next = cur.slice(a, start, Math.max(start, end), step);

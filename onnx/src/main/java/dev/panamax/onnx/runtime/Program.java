@@ -77,7 +77,7 @@ public final class Program implements AutoCloseable {
             this.steps = new Step[nodes.size()];
             for (int i = 0; i < steps.length; i++) {
                 Node n = nodes.get(i);
-                Kernel k = Operators.create(n, graph.opset());
+                Kernel k = ControlFlow.handles(n) ? ControlFlow.create(n, graph.opset()) : Operators.create(n, graph.opset());
                 if (k instanceof PreparesConstants p) k = p.prepare(n.inputs().stream().map(consts::get).toArray(Tensor[]::new));
                 steps[i] = new Step(n, k, n.inputs().stream().mapToInt(s -> s.isEmpty() ? -1 : ids.get(s)).toArray(),
                         n.outputs().stream().mapToInt(s -> s.isEmpty() ? -1 : ids.get(s)).toArray());
