@@ -2,7 +2,6 @@ package dev.panamax.kernels.gemm;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-import dev.panamax.kernels.Parallel;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -95,37 +94,8 @@ public final class RowGemm {
      */
     public static void sgemm(int m, int n, int k, float alpha, MemorySegment a, long aOff, long ars, long acs,
                              MemorySegment b, long bOff, long ldb, float beta, MemorySegment c, long cOff, long ldc) {
-        if ((long) m * n * k < PARALLEL_MIN_MACS || n < 8 * L || Parallel.THREADS < 2) {
-            rows(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
-        } else {
-            threaded(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
-        }
-    }
-
-    /** All rows on the calling thread. A method of its own, as small as can be, so that C2 inlines the vector code into it. */
-    private static void rows(int m, int n, int k, float alpha, MemorySegment a, long aOff, long ars, long acs,
-                             MemorySegment b, long bOff, long ldb, float beta, MemorySegment c, long cOff, long ldc) {
         for (int i = 0; i < m; i++) row(n, k, alpha, a, aOff + i * ars, acs, b, bOff, ldb, beta, c, cOff + i * ldc);
     }
-
-    /** Each thread streams its own columns of B: the product is bound by reading B, which two cores do faster than one. */
-    private static void threaded(int m, int n, int k, float alpha, MemorySegment a, long aOff, long ars, long acs,
-                                 MemorySegment b, long bOff, long ldb, float beta, MemorySegment c, long cOff, long ldc) {
-        int width = 4 * L, blocks = n / width;
-        int parts = Math.min(Parallel.THREADS, blocks);
-        Parallel.forRange(parts, 1, (from, to) -> {
-            for (long p = from; p < to; p++) {
-                int j0 = (int) (blocks * p / parts) * width, j1 = p == parts - 1 ? n : (int) (blocks * (p + 1) / parts) * width;
-                for (int i = 0; i < m; i++) row(j1 - j0, k, alpha, a, aOff + i * ars, acs, b, bOff + j0, ldb, beta, c, cOff + i * ldc + j0);
-            }
-        });
-    }
-
-    /**
-     * From this many multiply-adds the columns are shared between the threads ({@code -Dpanamax.gemm.rowParallelMinMacs}):
-     * one GPT token's 1 × 128 × 384 product (49 k) reads 196 KB of weights.
-     */
-    static final long PARALLEL_MIN_MACS = Long.getLong("panamax.gemm.rowParallelMinMacs", 1L << 15);
 
     /** One row of C, across all columns. */
     private static void row(int n, int k, float alpha, MemorySegment a, long aRow, long acs, MemorySegment b, long bOff, long ldb,
