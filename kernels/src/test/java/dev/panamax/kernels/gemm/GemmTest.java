@@ -30,6 +30,21 @@ class GemmTest {
         return c;
     }
 
+    /**
+     * C's m rows at {@code off} agree with the reference's to float rounding over k terms, and the padding after each
+     * row's n columns (up to {@code ldc}) is untouched, bit for bit.
+     */
+    static void assertSameC(MemorySegment want, MemorySegment c, long off, int m, int n, int k, long ldc, String what) {
+        for (long i = 0; i < m; i++) {
+            for (long j = 0; j < ldc; j++) {
+                float w = want.getAtIndex(JAVA_FLOAT_UNALIGNED, off + i * ldc + j), g = c.getAtIndex(JAVA_FLOAT_UNALIGNED, off + i * ldc + j);
+                String where = what + " at " + i + "," + j;
+                if (j >= n) assertTrue(Float.floatToIntBits(w) == Float.floatToIntBits(g), "padding touched: " + where);
+                else assertEquals(w, g, 1e-5f * Math.max(1, k), where);
+            }
+        }
+    }
+
     /** Sizes around the register tile (MR = 4, NR = 16 or 32) and blocks (KC = 384, MC = 120), and primes. */
     static final int[][] SHAPES = {{1, 1, 1}, {1, 17, 3}, {5, 1, 7}, {6, 16, 1}, {7, 17, 5}, {11, 31, 13}, {13, 33, 257},
             {121, 35, 19}, {6, 32, 300}, {37, 65, 41}, {9, 40, 401}, {2, 3, 0}};
@@ -50,15 +65,7 @@ class GemmTest {
                         MemorySegment want = copy(c);
                         GemmReference.sgemm(ta, tb, m, n, k, 1.5f, a, 1, lda, b, 2, ldb, beta, want, 3, ldc);
                         Gemm.sgemm(ta, tb, m, n, k, 1.5f, a, 1, lda, b, 2, ldb, beta, c, 3, ldc);
-                        for (long i = 0; i < m; i++) {
-                            for (long j = 0; j < ldc; j++) {
-                                float w = want.getAtIndex(JAVA_FLOAT_UNALIGNED, 3 + i * ldc + j);
-                                float g = c.getAtIndex(JAVA_FLOAT_UNALIGNED, 3 + i * ldc + j);
-                                String where = "m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb + " beta=" + beta + " at " + i + "," + j;
-                                if (j >= n) assertTrue(Float.floatToIntBits(w) == Float.floatToIntBits(g), "padding touched: " + where);
-                                else assertEquals(w, g, 1e-5f * Math.max(1, k), where);
-                            }
-                        }
+                        assertSameC(want, c, 3, m, n, k, ldc, "m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb + " beta=" + beta);
                     }
                 }
             }
