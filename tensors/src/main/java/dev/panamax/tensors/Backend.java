@@ -195,7 +195,7 @@ public interface Backend {
         long m = x.numel() / Math.max(1, k);
         long[] shape = x.shape();
         shape[shape.length - 1] = n;
-        if (x.dtype() == DType.F32 && wt.dtype() == DType.F32 && x.isContiguous() && m < GemmConfig.OPENBLAS_MIN_ROWS && k > 0) {
+        if (x.dtype() == DType.F32 && wt.dtype() == DType.F32 && x.isContiguous() && m < GemmConfig.OPENBLAS_MIN_ROWS && k > 0 && n > 0) {
             PackedB packed = w.layout(PackedB.class, Backend::pack);
             Tensor y = Tensor.empty(DType.F32, shape);
             Gemm.sgemmPacked(false, (int) m, 1f, x.segment(), x.offset(), k, packed, 0f, y.segment(), 0, n);
@@ -212,6 +212,7 @@ public interface Backend {
         }
     }
 
+    // ------------------------------------------------------------------ activations
 
     /** GELU of every element: exact ({@code x·Φ(x)}) or, when {@code tanh}, the tanh approximation. */
     default Tensor gelu(Tensor x, boolean tanh) {
