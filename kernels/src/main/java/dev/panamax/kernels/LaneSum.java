@@ -14,6 +14,21 @@ public final class LaneSum {
 
     private LaneSum() {}
 
+    /**
+     * This thread's scratch for {@link #sum}: a caller that must not pass its vector to a method (a vector crossing
+     * a call C2 does not inline is boxed) stores it here itself.
+     */
+    public static float[] scratch() {
+        return F.get();
+    }
+
+    /** The first {@code lanes} values of {@code t}, added in lane order, as {@link #of(FloatVector)} adds them. */
+    public static float sum(float[] t, int lanes) {
+        float s = 0f;
+        for (int i = 0; i < lanes; i++) s += t[i];
+        return s;
+    }
+
     public static float of(FloatVector v) {
         float[] t = F.get();
         v.intoArray(t, 0);

@@ -30,16 +30,30 @@ public final class VectorExp {
 
     private VectorExp() {}
 
-    /** {@code e^x} lane by lane; {@code x} of the preferred species. */
-    public static FloatVector exp(FloatVector x) {
-        x = x.max(LO).min(HI);
-        FloatVector t = x.fma(LOG2E, ROUND);  // round(x·log₂e) + ROUND: n sits in the low bits of t
-        FloatVector n = t.sub(ROUND);
-        FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));  // n·LN2_HI is exact: LN2_HI has 9 significant bits
-        FloatVector p = r.mul(P0).add(P1).mul(r).add(P2).mul(r).add(P3).mul(r).add(P4).mul(r).add(P5);
-        FloatVector y = p.fma(r.mul(r), r).add(1f);
-        // 2ⁿ: n + 127 in the exponent field. t's bits are ROUND's plus n, and ROUND's bits shifted left by 23 vanish.
-        IntVector bits = (IntVector) t.reinterpretShape(I, 0);
-        return y.mul((FloatVector) bits.lanewise(VectorOperators.LSHL, 23).add(0x3F800000).reinterpretShape(S, 0));
+    /**
+     * {@code a[at + j] = e^(a[at + j] − shift)} in place for {@code j < n}, and for the lanes after {@code n} up to the
+     * next whole vector (the caller leaves room; they stay out of the sum); returns the sum of the first {@code n}.
+     * The loop and the polynomial are one method on purpose: a vector passed to or returned from a method C2 does not
+     * inline is boxed, and whether it inlines a helper depends on whether the helper was compiled on its own first
+     * (it was, in a JVM that ran only the attention kernel: 6.5 KB allocated a call).
+     */
+    public static float expShifted(float[] a, int at, int n, float shift) {
+        FloatVector sum = FloatVector.zero(S);
+        for (int j = 0; j < n; j += S.length()) {
+            FloatVector x = FloatVector.fromArray(S, a, at + j).sub(shift).max(LO).min(HI);
+            FloatVector t = x.fma(LOG2E, ROUND);  // round(x·log₂e) + ROUND: n sits in the low bits of t
+            FloatVector k = t.sub(ROUND);
+            FloatVector r = x.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));  // k·LN2_HI is exact: LN2_HI has 9 significant bits
+            FloatVector p = r.mul(P0).add(P1).mul(r).add(P2).mul(r).add(P3).mul(r).add(P4).mul(r).add(P5);
+            FloatVector y = p.fma(r.mul(r), r).add(1f);
+            // 2ᵏ: k + 127 in the exponent field. t's bits are ROUND's plus k, and ROUND's bits shifted left by 23 vanish.
+            IntVector bits = (IntVector) t.reinterpretShape(I, 0);
+            FloatVector e = y.mul((FloatVector) bits.lanewise(VectorOperators.LSHL, 23).add(0x3F800000).reinterpretShape(S, 0));
+            e.intoArray(a, at + j);
+            sum = sum.add(e, S.indexInRange(j, n));
+        }
+        float[] lanes = LaneSum.scratch();
+        sum.intoArray(lanes, 0);
+        return LaneSum.sum(lanes, S.length());
     }
 }

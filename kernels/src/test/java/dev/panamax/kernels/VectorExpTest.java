@@ -9,15 +9,26 @@ import org.junit.jupiter.api.Test;
 
 /** The polynomial exponential against {@code Math.exp}: 2 ulp over its range, its clamps, NaN, and exact at 0. */
 class VectorExpTest {
+    /** Through {@link VectorExp#expShifted} with no shift, in an array with room for the last vector. */
     static float[] exp(float... x) {
-        var s = FloatVector.SPECIES_PREFERRED;
-        float[] out = new float[x.length], lane = new float[s.length()];
-        for (int i = 0; i < x.length; i++) {
-            java.util.Arrays.fill(lane, x[i]);
-            VectorExp.exp(FloatVector.fromArray(s, lane, 0)).intoArray(lane, 0);
-            out[i] = lane[0];
+        int lanes = FloatVector.SPECIES_PREFERRED.length();
+        float[] a = java.util.Arrays.copyOf(x, (x.length + lanes - 1) / lanes * lanes);
+        VectorExp.expShifted(a, 0, x.length, 0f);
+        return java.util.Arrays.copyOf(a, x.length);
+    }
+
+    @Test
+    void returnsTheSumOfTheFirstNAndShifts() {
+        assumeTrue(Simd.ENABLED);
+        float[] a = new float[64];
+        for (int i = 0; i < 37; i++) a[i] = i * 0.1f;
+        float sum = VectorExp.expShifted(a, 0, 37, 2f), want = 0;
+        for (int i = 0; i < 37; i++) {
+            float e = (float) Math.exp(i * 0.1f - 2f);
+            assertEquals(e, a[i], 2 * Math.ulp(e));
+            want += e;
         }
-        return out;
+        assertEquals(want, sum, 1e-5f);
     }
 
     @Test

@@ -434,19 +434,9 @@ final class AttentionTiles {
             return acc.reduceLanes(VectorOperators.MAX);
         }
 
-        /**
-         * The lanes past {@code n} in the last vector get exponentials too (never read), but stay out of the sum. One
-         * call site of the exponential, in the loop, so C2 inlines it (a vector returned from a call it does not inline
-         * is boxed).
-         */
+        /** The lanes past {@code n} in the last vector get exponentials too (never read), but stay out of the sum. */
         static float expShift(float[] s, int at, int n, float shift) {
-            FloatVector sum = FloatVector.zero(S);
-            for (int j = 0; j < n; j += L) {
-                FloatVector e = VectorExp.exp(FloatVector.fromArray(S, s, at + j).sub(shift));
-                e.intoArray(s, at + j);
-                sum = sum.add(e, S.indexInRange(j, n));
-            }
-            return LaneSum.of(sum);
+            return VectorExp.expShifted(s, at, n, shift);
         }
 
         static void dsFromDp(float[] dp, float[] p, int at, int n, float di) {
