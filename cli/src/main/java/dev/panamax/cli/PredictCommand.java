@@ -1,5 +1,6 @@
 package dev.panamax.cli;
 
+import dev.panamax.apps.image.GreyPixels;
 import dev.panamax.data.Idx;
 import dev.panamax.nn.Sequential;
 import dev.panamax.nn.io.ModelIo;
@@ -7,8 +8,6 @@ import dev.panamax.nn.train.Predictor;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -55,13 +54,7 @@ final class PredictCommand implements Callable<Integer> {
         BufferedImage src = ImageIO.read(file.toFile());
         if (src == null) throw new IOException(file + ": not an image format Java can read (PNG, JPEG, GIF, BMP)");
         int h = (int) in[0], w = (int) in[1];
-        BufferedImage grey = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
-        Graphics2D g = grey.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(src, 0, 0, w, h, null);
-        g.dispose();
-        float[] px = new float[h * w];
-        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) px[y * w + x] = (grey.getRaster().getSample(x, y, 0)) / 255f;
+        float[] px = GreyPixels.of(src, h, w);
         return Tensor.of(px, 1, h, w, 1);
     }
 

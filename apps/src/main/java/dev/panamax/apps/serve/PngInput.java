@@ -1,7 +1,6 @@
 package dev.panamax.apps.serve;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
+import dev.panamax.apps.image.GreyPixels;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -27,14 +26,7 @@ final class PngInput {
             src = null;
         }
         if (src == null) throw ApiError.badRequest("the body is not a readable image (PNG, JPEG, GIF or BMP)");
-        int h = (int) model[0], w = (int) model[1];
-        BufferedImage grey = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
-        Graphics2D g = grey.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(src, 0, 0, w, h, null);
-        g.dispose();
-        float[] px = new float[h * w];
-        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) px[y * w + x] = grey.getRaster().getSample(x, y, 0) / 255f;
+        float[] px = GreyPixels.of(src, (int) model[0], (int) model[1]);
         return new Input(1, px);
     }
 }
