@@ -39,7 +39,7 @@ final class ElementwiseVector {
             case DIV -> binaryF32Div(o, oo, a, ao, b, bo, body);
             case MAX -> binaryF32Max(o, oo, a, ao, b, bo, body);
             case MIN -> binaryF32Min(o, oo, a, ao, b, bo, body);
-            case POW -> binaryF32Pow(o, oo, a, ao, b, bo, body);
+            case POW -> body = 0;  // no JIT-independent vector pow: Math.pow, the same in every tier
         }
         ElementwiseScalar.binaryF32(op, o, oo + body, a, ao + body, b, bo + body, n - body);
     }
@@ -54,7 +54,7 @@ final class ElementwiseVector {
             case DIV -> binaryF64Div(o, oo, a, ao, b, bo, body);
             case MAX -> binaryF64Max(o, oo, a, ao, b, bo, body);
             case MIN -> binaryF64Min(o, oo, a, ao, b, bo, body);
-            case POW -> binaryF64Pow(o, oo, a, ao, b, bo, body);
+            case POW -> body = 0;
         }
         ElementwiseScalar.binaryF64(op, o, oo + body, a, ao + body, b, bo + body, n - body);
     }
@@ -72,10 +72,10 @@ final class ElementwiseVector {
             case RELU -> unaryF32Relu(o, oo, a, ao, body);
             case SQUARE -> unaryF32Square(o, oo, a, ao, body);
             case RECIPROCAL -> unaryF32Reciprocal(o, oo, a, ao, body);
-            case SIN -> unaryF32Sin(o, oo, a, ao, body);
-            case COS -> unaryF32Cos(o, oo, a, ao, body);
-            case LOG1P -> unaryF32Log1p(o, oo, a, ao, body);
-            case EXPM1 -> unaryF32Expm1(o, oo, a, ao, body);
+            case SIN -> body = 0;  // transcendental: Math's, the same in every tier
+            case COS -> body = 0;  // transcendental: Math's, the same in every tier
+            case LOG1P -> body = 0;  // transcendental: Math's, the same in every tier
+            case EXPM1 -> body = 0;  // transcendental: Math's, the same in every tier
             case RSQRT -> unaryF32Rsqrt(o, oo, a, ao, body);
             case SIGN -> body = 0; // rare; the scalar loop handles signed zeros and NaN exactly
             case STEP -> unaryF32Step(o, oo, a, ao, body);
@@ -98,18 +98,18 @@ final class ElementwiseVector {
         switch (op) {
             case NEG -> unaryF64Neg(o, oo, a, ao, body);
             case ABS -> unaryF64Abs(o, oo, a, ao, body);
-            case EXP -> unaryF64Exp(o, oo, a, ao, body);
-            case LOG -> unaryF64Log(o, oo, a, ao, body);
+            case EXP -> body = 0;
+            case LOG -> body = 0;
             case SQRT -> unaryF64Sqrt(o, oo, a, ao, body);
-            case TANH -> unaryF64Tanh(o, oo, a, ao, body);
-            case SIGMOID -> unaryF64Sigmoid(o, oo, a, ao, body);
+            case TANH -> body = 0;
+            case SIGMOID -> body = 0;
             case RELU -> unaryF64Relu(o, oo, a, ao, body);
             case SQUARE -> unaryF64Square(o, oo, a, ao, body);
             case RECIPROCAL -> unaryF64Reciprocal(o, oo, a, ao, body);
-            case SIN -> unaryF64Sin(o, oo, a, ao, body);
-            case COS -> unaryF64Cos(o, oo, a, ao, body);
-            case LOG1P -> unaryF64Log1p(o, oo, a, ao, body);
-            case EXPM1 -> unaryF64Expm1(o, oo, a, ao, body);
+            case SIN -> body = 0;
+            case COS -> body = 0;
+            case LOG1P -> body = 0;
+            case EXPM1 -> body = 0;
             case RSQRT -> unaryF64Rsqrt(o, oo, a, ao, body);
             case SIGN -> body = 0;
             case STEP -> unaryF64Step(o, oo, a, ao, body);
@@ -144,9 +144,6 @@ final class ElementwiseVector {
         for (long i = 0; i < body; i += FL) lf(a, ao + i).min(lf(b, bo + i)).intoMemorySegment(o, (oo + i) << 2, ORDER);
     }
 
-    private static void binaryF32Pow(MemorySegment o, long oo, MemorySegment a, long ao, MemorySegment b, long bo, long body) {
-        for (long i = 0; i < body; i += FL) lf(a, ao + i).lanewise(VectorOperators.POW, lf(b, bo + i)).intoMemorySegment(o, (oo + i) << 2, ORDER);
-    }
 
     private static void binaryF64Add(MemorySegment o, long oo, MemorySegment a, long ao, MemorySegment b, long bo, long body) {
         for (long i = 0; i < body; i += DL) ld(a, ao + i).add(ld(b, bo + i)).intoMemorySegment(o, (oo + i) << 3, ORDER);
@@ -172,9 +169,6 @@ final class ElementwiseVector {
         for (long i = 0; i < body; i += DL) ld(a, ao + i).min(ld(b, bo + i)).intoMemorySegment(o, (oo + i) << 3, ORDER);
     }
 
-    private static void binaryF64Pow(MemorySegment o, long oo, MemorySegment a, long ao, MemorySegment b, long bo, long body) {
-        for (long i = 0; i < body; i += DL) ld(a, ao + i).lanewise(VectorOperators.POW, ld(b, bo + i)).intoMemorySegment(o, (oo + i) << 3, ORDER);
-    }
 
     private static void unaryF32Neg(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
         for (long i = 0; i < body; i += FL) lf(a, ao + i).neg().intoMemorySegment(o, (oo + i) << 2, ORDER);
@@ -185,11 +179,11 @@ final class ElementwiseVector {
     }
 
     private static void unaryF32Exp(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
-        for (long i = 0; i < body; i += FL) lf(a, ao + i).lanewise(VectorOperators.EXP).intoMemorySegment(o, (oo + i) << 2, ORDER);
+        for (long i = 0; i < body; i += FL) VectorMath.exp(lf(a, ao + i)).intoMemorySegment(o, (oo + i) << 2, ORDER);
     }
 
     private static void unaryF32Log(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
-        for (long i = 0; i < body; i += FL) lf(a, ao + i).lanewise(VectorOperators.LOG).intoMemorySegment(o, (oo + i) << 2, ORDER);
+        for (long i = 0; i < body; i += FL) VectorMath.log(lf(a, ao + i)).intoMemorySegment(o, (oo + i) << 2, ORDER);
     }
 
     private static void unaryF32Sqrt(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
@@ -197,11 +191,11 @@ final class ElementwiseVector {
     }
 
     private static void unaryF32Tanh(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
-        for (long i = 0; i < body; i += FL) lf(a, ao + i).lanewise(VectorOperators.TANH).intoMemorySegment(o, (oo + i) << 2, ORDER);
+        for (long i = 0; i < body; i += FL) VectorMath.tanh(lf(a, ao + i)).intoMemorySegment(o, (oo + i) << 2, ORDER);
     }
 
     private static void unaryF32Sigmoid(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
-        for (long i = 0; i < body; i += FL) FloatVector.broadcast(F, 1f).div(lf(a, ao + i).neg().lanewise(VectorOperators.EXP).add(1f)).intoMemorySegment(o, (oo + i) << 2, ORDER);
+        for (long i = 0; i < body; i += FL) FloatVector.broadcast(F, 1f).div(VectorMath.exp(lf(a, ao + i).neg()).add(1f)).intoMemorySegment(o, (oo + i) << 2, ORDER);
     }
 
     private static void unaryF32Relu(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
@@ -216,21 +210,9 @@ final class ElementwiseVector {
         for (long i = 0; i < body; i += FL) FloatVector.broadcast(F, 1f).div(lf(a, ao + i)).intoMemorySegment(o, (oo + i) << 2, ORDER);
     }
 
-    private static void unaryF32Sin(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
-        for (long i = 0; i < body; i += FL) lf(a, ao + i).lanewise(VectorOperators.SIN).intoMemorySegment(o, (oo + i) << 2, ORDER);
-    }
 
-    private static void unaryF32Cos(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
-        for (long i = 0; i < body; i += FL) lf(a, ao + i).lanewise(VectorOperators.COS).intoMemorySegment(o, (oo + i) << 2, ORDER);
-    }
 
-    private static void unaryF32Log1p(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
-        for (long i = 0; i < body; i += FL) lf(a, ao + i).lanewise(VectorOperators.LOG1P).intoMemorySegment(o, (oo + i) << 2, ORDER);
-    }
 
-    private static void unaryF32Expm1(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
-        for (long i = 0; i < body; i += FL) lf(a, ao + i).lanewise(VectorOperators.EXPM1).intoMemorySegment(o, (oo + i) << 2, ORDER);
-    }
 
     private static void unaryF32Rsqrt(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
         for (long i = 0; i < body; i += FL) FloatVector.broadcast(F, 1f).div(lf(a, ao + i).sqrt()).intoMemorySegment(o, (oo + i) << 2, ORDER);
@@ -244,25 +226,13 @@ final class ElementwiseVector {
         for (long i = 0; i < body; i += DL) ld(a, ao + i).abs().intoMemorySegment(o, (oo + i) << 3, ORDER);
     }
 
-    private static void unaryF64Exp(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
-        for (long i = 0; i < body; i += DL) ld(a, ao + i).lanewise(VectorOperators.EXP).intoMemorySegment(o, (oo + i) << 3, ORDER);
-    }
 
-    private static void unaryF64Log(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
-        for (long i = 0; i < body; i += DL) ld(a, ao + i).lanewise(VectorOperators.LOG).intoMemorySegment(o, (oo + i) << 3, ORDER);
-    }
 
     private static void unaryF64Sqrt(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
         for (long i = 0; i < body; i += DL) ld(a, ao + i).sqrt().intoMemorySegment(o, (oo + i) << 3, ORDER);
     }
 
-    private static void unaryF64Tanh(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
-        for (long i = 0; i < body; i += DL) ld(a, ao + i).lanewise(VectorOperators.TANH).intoMemorySegment(o, (oo + i) << 3, ORDER);
-    }
 
-    private static void unaryF64Sigmoid(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
-        for (long i = 0; i < body; i += DL) DoubleVector.broadcast(D, 1.0).div(ld(a, ao + i).neg().lanewise(VectorOperators.EXP).add(1.0)).intoMemorySegment(o, (oo + i) << 3, ORDER);
-    }
 
     private static void unaryF64Relu(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
         for (long i = 0; i < body; i += DL) relu(ld(a, ao + i)).intoMemorySegment(o, (oo + i) << 3, ORDER);
@@ -276,21 +246,9 @@ final class ElementwiseVector {
         for (long i = 0; i < body; i += DL) DoubleVector.broadcast(D, 1.0).div(ld(a, ao + i)).intoMemorySegment(o, (oo + i) << 3, ORDER);
     }
 
-    private static void unaryF64Sin(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
-        for (long i = 0; i < body; i += DL) ld(a, ao + i).lanewise(VectorOperators.SIN).intoMemorySegment(o, (oo + i) << 3, ORDER);
-    }
 
-    private static void unaryF64Cos(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
-        for (long i = 0; i < body; i += DL) ld(a, ao + i).lanewise(VectorOperators.COS).intoMemorySegment(o, (oo + i) << 3, ORDER);
-    }
 
-    private static void unaryF64Log1p(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
-        for (long i = 0; i < body; i += DL) ld(a, ao + i).lanewise(VectorOperators.LOG1P).intoMemorySegment(o, (oo + i) << 3, ORDER);
-    }
 
-    private static void unaryF64Expm1(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
-        for (long i = 0; i < body; i += DL) ld(a, ao + i).lanewise(VectorOperators.EXPM1).intoMemorySegment(o, (oo + i) << 3, ORDER);
-    }
 
     private static void unaryF64Rsqrt(MemorySegment o, long oo, MemorySegment a, long ao, long body) {
         for (long i = 0; i < body; i += DL) DoubleVector.broadcast(D, 1.0).div(ld(a, ao + i).sqrt()).intoMemorySegment(o, (oo + i) << 3, ORDER);

@@ -17,7 +17,7 @@ final class FusedVector {
         long body = F.loopBound(n);
         FloatVector acc = FloatVector.zero(F);
         for (long i = 0; i < body; i += FL) {
-            FloatVector e = lf(x, xo + i).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(lf(x, xo + i).sub(shift));
             e.intoMemorySegment(out, (o + i) << 2, ORDER);
             acc = acc.add(e);
         }

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 import dev.panamax.kernels.Erf;
 import dev.panamax.kernels.Parallel;
 import dev.panamax.kernels.Simd;
+import dev.panamax.kernels.VectorMath;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -153,7 +154,7 @@ public final class Gelu {
 
         /** {@code exp(-x²/2)}: A&amp;S erf's {@code exp(-z²)} at {@code z = x/√2}, and φ(x) up to its constant. */
         private static FloatVector gauss(FloatVector x) {
-            return x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP);
+            return VectorMath.exp(x.mul(x).mul(-0.5f));
         }
 
         /** Φ(x) with A&amp;S erf, given {@code gauss = exp(-x²/2)}. */
@@ -187,7 +188,7 @@ public final class Gelu {
         }
 
         private static FloatVector tanhOfU(FloatVector x) {
-            return x.mul(x).mul((float) C).add(1f).mul(x).mul((float) SQRT_2_OVER_PI).lanewise(VectorOperators.TANH);
+            return VectorMath.tanh(x.mul(x).mul((float) C).add(1f).mul(x).mul((float) SQRT_2_OVER_PI));
         }
 
         private static FloatVector valueTanh(FloatVector x) {

@@ -4,7 +4,7 @@ import static dev.panamax.kernels.attention.Attention.BK;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 import dev.panamax.kernels.LaneSum;
-import dev.panamax.kernels.VectorExp;
+import dev.panamax.kernels.VectorMath;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -31,7 +31,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Attention#PAD} spare values after its last key. The vector row operations may also write a row's values
  * past its {@code n} up to the next multiple of the lane count (still within the row's {@link Attention#BK}); the
  * caller overwrites them (with the zeros above) before they are read. Lanes are summed in one fixed order
- * ({@code LaneSum}) and exponentials come from {@code VectorExp}: {@code reduceLanes(ADD)} and {@code EXP} round
+ * ({@code LaneSum}) and exponentials come from {@code VectorMath}: {@code reduceLanes(ADD)} and {@code EXP} round
  * differently before C2 compiles a kernel than after, and the same call gave different last bits depending on when
  * the compiler got to it.
  */
@@ -436,7 +436,7 @@ final class AttentionTiles {
 
         /** The lanes past {@code n} in the last vector get exponentials too (never read), but stay out of the sum. */
         static float expShift(float[] s, int at, int n, float shift) {
-            return VectorExp.expShifted(s, at, n, shift);
+            return VectorMath.expShifted(s, at, n, shift);
         }
 
         static void dsFromDp(float[] dp, float[] p, int at, int n, float di) {

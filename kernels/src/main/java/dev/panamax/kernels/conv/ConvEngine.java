@@ -11,8 +11,11 @@ import java.lang.foreign.MemorySegment;
  * stays in L2 and multiplied there, instead of unfolding the whole batch into one matrix that lives in DRAM
  * (17.8 MB for the MNIST CNN's second layer at batch 128, written and read back once per pass). The threads take
  * disjoint image ranges, each running its GEMMs single-threaded. Backward folds each block's patch gradient
- * straight into its images (col2im) and sums the weight gradient per thread, then across threads in a fixed
- * order, so results do not depend on timing. The patch matrix is not kept for backward; it is unfolded again.
+ * straight into its images (col2im) and sums the weight gradient per image range, then across ranges in a fixed
+ * order. The batch is cut into the same ranges and blocks whatever the thread count ({@code -Dpanamax.conv.parts},
+ * default 8; threads claim whole ranges), so every block's GEMM has the same shape, takes the same kernel, and the
+ * outputs and gradients are bit-identical on 1, 2 or N threads, not only from run to run. The patch matrix is not
+ * kept for backward; it is unfolded again.
  *
  * <p>Epilogues run on each block while it is in cache: with a bias, {@code act(y + bias)} (ReLU or none) and its
  * backward ({@code g·[y > 0]}, the bias sums); with pooling, each block's output is max-pooled and only the pooled
@@ -26,6 +29,11 @@ import java.lang.foreign.MemorySegment;
  */
 public final class ConvEngine {
     private static final long BLOCK_BYTES = Long.getLong("panamax.conv.blockBytes", 192 * 1024);
+    /**
+     * Image ranges, fixed rather than one per thread: block shapes, which decide the GEMM kernel a block takes,
+     * and the order of the gradient sums must not follow the thread count.
+     */
+    private static final int PARTS = Integer.getInteger("panamax.conv.parts", 8);
 
     private ConvEngine() {}
 
@@ -37,15 +45,16 @@ public final class ConvEngine {
     }
 
     /**
-     * How the batch is cut: {@code parts} contiguous image ranges (one per thread), blocks of {@code images}; a
-     * pooled block also holds its convolution output ({@code outElements} per image, else 0).
+     * How the batch is cut: {@code parts} contiguous image ranges, blocks of {@code images}; a pooled block also
+     * holds its convolution output ({@code outElements} per image, else 0). The ranges are {@link #PARTS}, not one
+     * per thread: whichever thread claims a range runs its blocks in order.
      */
     private record Plan(Conv2dShape s, int width, int parts, int images, long outElements) {
         static Plan of(Conv2dShape s, int width, boolean pooled) {
             long out = pooled ? (long) s.oh() * s.ow() * s.f() : 0;
             long perImage = ((long) s.oh() * s.ow() * s.patchSize() + out) * width;
             int images = (int) Math.max(1, Math.min(s.n(), BLOCK_BYTES / Math.max(1, perImage)));
-            int parts = Math.max(1, Math.min(Parallel.THREADS, s.n()));
+            int parts = Math.max(1, Math.min(PARTS, s.n()));
             return new Plan(s, width, parts, images, out);
         }
 
@@ -80,9 +89,9 @@ public final class ConvEngine {
             return biasOffset(blockGrad) + 2L * s.f();
         }
 
-        /** Runs {@code block(part, firstImage, imageCount)} over every block, each part on its own thread. */
+        /** Runs {@code block(part, firstImage, imageCount)} over every block, a part's blocks on one thread, in order. */
         void forEachBlock(Block block) {
-            Parallel.forRange(parts, 1, (p0, p1) -> {
+            Parallel.forChunks(parts, (p0, p1) -> {
                 for (int p = (int) p0; p < p1; p++) {
                     int from = (int) ((long) s.n() * p / parts), to = (int) ((long) s.n() * (p + 1) / parts);
                     for (int b = from; b < to; b += images) block.run(p, b, Math.min(images, to - b));

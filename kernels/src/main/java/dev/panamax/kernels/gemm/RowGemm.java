@@ -2,6 +2,7 @@ package dev.panamax.kernels.gemm;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
+import dev.panamax.kernels.LaneSum;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -69,8 +70,15 @@ public final class RowGemm {
             x2 = u.fma(FloatVector.fromMemorySegment(S, b, bp + 2 * step, ORDER), x2);
             x3 = u.fma(FloatVector.fromMemorySegment(S, b, bp + 3 * step, ORDER), x3);
         }
-        float s0 = x0.reduceLanes(VectorOperators.ADD), s1 = x1.reduceLanes(VectorOperators.ADD);
-        float s2 = x2.reduceLanes(VectorOperators.ADD), s3 = x3.reduceLanes(VectorOperators.ADD);
+        float[] lanes = LaneSum.scratch();  // summed in lane order in every JIT tier; reduceLanes(ADD) is not
+        x0.intoArray(lanes, 0);
+        float s0 = LaneSum.sum(lanes, L);
+        x1.intoArray(lanes, 0);
+        float s1 = LaneSum.sum(lanes, L);
+        x2.intoArray(lanes, 0);
+        float s2 = LaneSum.sum(lanes, L);
+        x3.intoArray(lanes, 0);
+        float s3 = LaneSum.sum(lanes, L);
         for (; p < k; p++) {
             float u = a.getAtIndex(JAVA_FLOAT_UNALIGNED, aRow + p);
             s0 += u * b.getAtIndex(JAVA_FLOAT_UNALIGNED, bRow + p);

@@ -5,6 +5,7 @@ import static dev.panamax.kernels.norm.Rows.f;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
+import dev.panamax.kernels.LaneSum;
 import dev.panamax.kernels.Simd;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -164,7 +165,9 @@ public final class LayerNorm {
             long body = S.loopBound(cols);
             FloatVector acc = FloatVector.zero(S);
             for (long c = 0; c < body; c += L) acc = acc.add(load(x, xr + c));
-            float s = acc.reduceLanes(VectorOperators.ADD);
+            float[] lanes = LaneSum.scratch();  // summed in lane order in every JIT tier; reduceLanes(ADD) is not
+            acc.intoArray(lanes, 0);
+            float s = LaneSum.sum(lanes, L);
             for (long c = body; c < cols; c++) s += f(x, xr + c);
             return s;
         }
@@ -176,7 +179,9 @@ public final class LayerNorm {
                 FloatVector dv = load(x, xr + c).sub(mu);
                 acc = dv.fma(dv, acc);
             }
-            float s = acc.reduceLanes(VectorOperators.ADD);
+            float[] lanes = LaneSum.scratch();  // summed in lane order in every JIT tier; reduceLanes(ADD) is not
+            acc.intoArray(lanes, 0);
+            float s = LaneSum.sum(lanes, L);
             for (long c = body; c < cols; c++) s += (f(x, xr + c) - mu) * (f(x, xr + c) - mu);
             return s;
         }
@@ -224,7 +229,11 @@ public final class LayerNorm {
                 ah = ah.add(h);
                 ahx = h.mul(load(x, xr + c).sub(mu).mul(r)).add(ahx);
             }
-            float sh = ah.reduceLanes(VectorOperators.ADD), shx = ahx.reduceLanes(VectorOperators.ADD);
+            float[] lanes = LaneSum.scratch();  // summed in lane order in every JIT tier; reduceLanes(ADD) is not
+            ah.intoArray(lanes, 0);
+            float sh = LaneSum.sum(lanes, L);
+            ahx.intoArray(lanes, 0);
+            float shx = LaneSum.sum(lanes, L);
             for (long c = body; c < cols; c++) {
                 float h = f(g, gr + c) * f(gamma, go + c);
                 sh += h;

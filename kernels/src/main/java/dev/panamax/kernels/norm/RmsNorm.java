@@ -5,6 +5,7 @@ import static dev.panamax.kernels.norm.Rows.f;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
+import dev.panamax.kernels.LaneSum;
 import dev.panamax.kernels.Simd;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -124,7 +125,9 @@ public final class RmsNorm {
                 FloatVector v = load(x, xr + c);
                 acc = v.fma(v, acc);
             }
-            float ss = acc.reduceLanes(VectorOperators.ADD);
+            float[] lanes = LaneSum.scratch();  // summed in lane order in every JIT tier; reduceLanes(ADD) is not
+            acc.intoArray(lanes, 0);
+            float ss = LaneSum.sum(lanes, L);
             for (long c = body; c < cols; c++) ss += f(x, xr + c) * f(x, xr + c);
             float r = (float) (1 / Math.sqrt(ss / cols + eps));
             rstd.setAtIndex(JAVA_FLOAT_UNALIGNED, ri, r);
@@ -137,7 +140,9 @@ public final class RmsNorm {
             long body = S.loopBound(cols);
             FloatVector acc = FloatVector.zero(S);
             for (long c = 0; c < body; c += L) acc = load(g, gr + c).mul(load(w, wo + c)).fma(load(x, xr + c), acc);
-            float dot = acc.reduceLanes(VectorOperators.ADD);
+            float[] lanes = LaneSum.scratch();  // summed in lane order in every JIT tier; reduceLanes(ADD) is not
+            acc.intoArray(lanes, 0);
+            float dot = LaneSum.sum(lanes, L);
             for (long c = body; c < cols; c++) dot += f(g, gr + c) * f(w, wo + c) * f(x, xr + c);
             float k = r * r * dot / cols;
             for (long c = 0; c < body; c += L) {

@@ -11,8 +11,8 @@ import java.util.Locale;
  * The CPU backend's matrix products ({@link CpuBackend} routes its GEMM calls here): Panamax's Vector API GEMM, or OpenBLAS through FFM where that is faster.
  * {@code -Dpanamax.gemm=java|openblas|auto} (or {@code PANAMAX_GEMM}) forces one; {@code auto} (the default)
  * sends products of at least {@link GemmConfig#OPENBLAS_MIN_MACS} multiply-adds and {@link GemmConfig#OPENBLAS_MIN_ROWS}
- * rows to OpenBLAS when it is installed. OpenBLAS runs single-threaded and Panamax splits large products over its own pool (each thread
- * one block of C's rows or columns): OpenBLAS's worker threads busy-wait after every call, and on a small
+ * rows to OpenBLAS when it is installed. OpenBLAS runs single-threaded and Panamax splits large products over its own pool (threads
+ * claim fixed blocks of C's rows or columns): OpenBLAS's worker threads busy-wait after every call, and on a small
  * machine they took the cores Panamax's kernels needed next (the MNIST step ran faster on one thread than
  * on two before this). One pool, one set of threads, never oversubscribed.
  */
@@ -75,16 +75,14 @@ public final class CpuGemm {
                              float beta, MemorySegment c, long cOff, long ldc) {
         long macs = (long) m * n * k;
         if (usesOpenBlas(m, macs) && m > 0 && n > 0 && k > 0 && !Gemm.usesShapeKernel(transB, m, n, k, a, b, c)) {
-            int parts = (int) Math.min(Parallel.THREADS, macs / GemmConfig.PARALLEL_MIN_MACS);
             boolean byRows = m >= n;
             int extent = byRows ? m : n;
-            if (parts <= 1 || extent < 2 * SPLIT_ALIGN) {
+            if (macs < GemmConfig.PARALLEL_MIN_MACS || extent < 2 * SPLIT) {
                 openblas(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
                 return;
             }
-            int blocks = (extent + SPLIT_ALIGN - 1) / SPLIT_ALIGN;
-            Parallel.forRange(blocks, Math.max(1, blocks / parts), (b0, b1) -> {
-                int from = (int) b0 * SPLIT_ALIGN, to = (int) Math.min(extent, b1 * SPLIT_ALIGN);
+            Parallel.forChunks((extent + SPLIT - 1) / SPLIT, (b0, b1) -> {
+                int from = (int) b0 * SPLIT, to = (int) Math.min(extent, b1 * SPLIT);
                 if (byRows) {  // rows [from, to) of C: the same rows of op(A)
                     openblas(transA, transB, to - from, n, k, alpha, a, aOff + (transA ? from : from * lda), lda,
                             b, bOff, ldb, beta, c, cOff + from * ldc, ldc);
@@ -98,8 +96,13 @@ public final class CpuGemm {
         }
     }
 
-    /** Rows or columns per split block: whole cache lines of C and whole OpenBLAS register tiles. */
-    private static final int SPLIT_ALIGN = 16;
+    /**
+     * Rows or columns per OpenBLAS call when a large product is split: whole cache lines of C and whole register
+     * tiles, and the same blocks whatever the thread count. OpenBLAS's result for an element depends on the shape
+     * of the call it is in (768 rows in one call and in three calls of 256 differed in the last bit), so blocks cut
+     * per thread made the weights depend on {@code -Dpanamax.threads}.
+     */
+    private static final int SPLIT = 128;
 
     private static void openblas(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff,
                                  long lda, MemorySegment b, long bOff, long ldb, float beta, MemorySegment c, long cOff, long ldc) {
