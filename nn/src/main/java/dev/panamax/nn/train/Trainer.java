@@ -6,6 +6,7 @@ import dev.panamax.autodiff.Var;
 import dev.panamax.data.DataLoader;
 import dev.panamax.nn.Model;
 import dev.panamax.nn.Model.OutputAndLoss;
+import dev.panamax.nn.dist.Collective;
 import dev.panamax.nn.loss.Loss;
 import dev.panamax.nn.optim.Optimizer;
 import dev.panamax.tensors.DType;
@@ -47,12 +48,32 @@ public final class Trainer implements AutoCloseable {
     private final Optimizer optimizer;
     private final Loss loss;
     private final Predictor predictor;
+    private Collective group;
+    /** Set while {@link #fit} trains on several processes, else null. */
+    private DataParallel parallel;
 
+    /** A trainer in the process group this process was started in ({@link Collective#world()}: one, or mpirun's). */
     public Trainer(Model model, Optimizer optimizer, Loss loss) {
+        this(model, optimizer, loss, null);
+    }
+
+    /**
+     * A trainer whose {@link #fit} trains data-parallel over {@code group}: every process holds the whole model
+     * and reads its own share of each epoch's examples; gradients are averaged across the processes before every
+     * update, so N processes with batches of B train as one process with batches of N × B.
+     */
+    public Trainer(Model model, Optimizer optimizer, Loss loss, Collective group) {
         this.model = Objects.requireNonNull(model, "model");
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         this.loss = Objects.requireNonNull(loss, "loss");
         this.predictor = new Predictor(model);
+        this.group = group;
+    }
+
+    /** The processes {@link #fit} trains on (resolved on first use). */
+    public Collective group() {
+        if (group == null) group = Collective.world();
+        return group;
     }
 
     public Model model() {
@@ -90,15 +111,22 @@ public final class Trainer implements AutoCloseable {
         long seed = model.seed();
         History history = new History();
         List<Var> params = model.params();
-        TrainingListener listener = Callbacks.all(options.callbacks());
+        Collective g = group();
+        // Only rank 0 prints and writes files; listeners that steer training (early stopping, rates) run everywhere.
+        TrainingListener listener = Callbacks.all(g.rank() == 0 ? options.callbacks()
+                : options.callbacks().stream().filter(TrainingListener::everyRank).toList());
         listener.onTrainBegin(this);
         try (StepArena arena = new StepArena("fit");
              Tensor xt = x.slice(0, 0, nTrain); Tensor yt = y.slice(0, 0, nTrain);
              Tensor xc = xt.to(DType.F32).contiguous(); Tensor yc = yt.contiguous();
-             DataLoader loader = new DataLoader(xc, yc, options.batchSize(), false, seed, options.augmentation())) {
+             DataLoader loader = new DataLoader(xc, yc, options.batchSize(), false, seed, options.augmentation());
+             DataParallel dp = g.size() > 1 ? new DataParallel(g, params) : null) {
+            parallel = dp;
+            if (dp != null) dp.broadcastParameters();
             for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
                 int[] order = options.shuffle() ? new Rng(seed * 31 + epoch).permutation((int) nTrain) : identity((int) nTrain);
-                listener.onEpochBegin(epoch, options.epochs(), loader.steps());
+                order = Shards.of(order, g.rank(), g.size());
+                listener.onEpochBegin(epoch, options.epochs(), (order.length + options.batchSize() - 1) / options.batchSize());
                 double lossSum = 0, correct = 0;
                 long seen = 0;
                 int step = 0;
@@ -116,6 +144,13 @@ public final class Trainer implements AutoCloseable {
                     listener.onBatchEnd(step, (int) seen, Map.of("loss", lossSum / seen, "accuracy", correct / seen));
                     step++;
                 }
+                if (dp != null) {
+                    double[] totals = {lossSum, correct, seen};
+                    dp.sum(totals);
+                    lossSum = totals[0];
+                    correct = totals[1];
+                    seen = (long) totals[2];
+                }
                 Map<String, Double> logs = logs(lossSum / seen, correct / seen);
                 if (nVal > 0 || options.validationX() != null) {
                     try (MemoryScope s = MemoryScope.open("validation", arena)) {
@@ -130,6 +165,16 @@ public final class Trainer implements AutoCloseable {
                 listener.onEpochEnd(epoch, logs);
                 if (listener.shouldStop()) break;
             }
+            if (dp != null) report(dp);
+        } catch (RuntimeException e) {
+            // The other processes would wait forever in their next reduction: end them all, saying which one failed.
+            if (g.size() > 1) {
+                System.err.println("panamax: rank " + g.rank() + " of " + g.size() + " failed, stopping every rank: " + e.getMessage());
+                g.abort(1);
+            }
+            throw e;
+        } finally {
+            parallel = null;
         }
         listener.onTrainEnd(this);
         return history;
@@ -156,7 +201,9 @@ public final class Trainer implements AutoCloseable {
         Var total = penalty == null ? st.loss() : F.add(st.loss(), penalty);
         double l = total.value().item();
         if (!Double.isFinite(l)) throw new ArithmeticException(nonFinite.apply(l));
+        if (parallel != null) parallel.beforeBackward();
         total.backward();
+        if (parallel != null) parallel.finish();  // gradients averaged over the processes
         updateWeights(params);
         return new Step(l, Metrics.correctExamples(st.output().value(), y));
     }
@@ -166,6 +213,16 @@ public final class Trainer implements AutoCloseable {
         long t0 = OpProfiler.ENABLED ? System.nanoTime() : 0;
         optimizer.step(params);
         if (OpProfiler.ENABLED) OpProfiler.record("(optimizer step)", System.nanoTime() - t0);
+    }
+
+    private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
+
+    private void report(DataParallel dp) {
+        if (group().rank() == 0) {
+            LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
+                    "data parallel over %d processes: %d bucket(s), %.2f MB reduced per step, %.2f ms per step waiting for it after backward",
+                    group().size(), dp.buckets(), dp.bytesPerStep() / 1e6, dp.waitMillisPerStep()));
+        }
     }
 
     private void buildFor(Tensor x) {
