@@ -42,6 +42,11 @@ public interface Collective extends AutoCloseable {
      */
     void abort(int exitCode);
 
+    /** Nanoseconds spent so far inside communication calls (all operations, on whatever thread runs them), for reports. */
+    default long busyNanos() {
+        return 0;
+    }
+
     /** Leaves the group (MPI_Finalize); later calls fail. */
     @Override
     void close();

@@ -32,6 +32,7 @@ public final class MpiCollective implements Collective {
     private final int rank, size;
     private final MemorySegment comm, f32, f64, sum;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong busy = new java.util.concurrent.atomic.AtomicLong();
 
     private MpiCollective(ExecutorService thread, int rank, int size) {
         this.thread = thread;
@@ -148,7 +149,19 @@ public final class MpiCollective implements Collective {
 
     private <T> Future<T> submit(Callable<T> op) {
         if (closed) throw new IllegalStateException("MPI was already finalised (Collective.close)");
-        return thread.submit(op);
+        return thread.submit(() -> {
+            long t0 = System.nanoTime();
+            try {
+                return op.call();
+            } finally {
+                busy.addAndGet(System.nanoTime() - t0);
+            }
+        });
+    }
+
+    @Override
+    public long busyNanos() {
+        return busy.get();
     }
 
     private static <T> T get(Future<T> f) {

@@ -32,7 +32,8 @@ final class DataParallel implements AutoCloseable {
     private final List<Bucket> launched = new ArrayList<>();
     private final List<Runnable> unhook = new ArrayList<>();
     private final MemorySegment scalars;
-    private long waitNanos, steps;
+    private long waitNanos, steps, stepNanos, lastStepEnd;
+    private final long busyAtStart;
 
     /** One buffer's worth of same-dtype parameters and the reduction in flight for it. */
     private static final class Bucket {
@@ -51,6 +52,7 @@ final class DataParallel implements AutoCloseable {
 
     DataParallel(Collective group, List<Var> params) {
         this.group = group;
+        this.busyAtStart = group.busyNanos();
         Map<DType, Bucket> open = new IdentityHashMap<>();
         Map<Var, Bucket> owner = new IdentityHashMap<>();
         for (int i = params.size() - 1; i >= 0; i--) {
@@ -130,8 +132,30 @@ final class DataParallel implements AutoCloseable {
                 g.mulInPlace(scale);
             }
         }
-        waitNanos += System.nanoTime() - t0;
+        long end = System.nanoTime();
+        waitNanos += end - t0;
+        if (lastStepEnd != 0) stepNanos += end - lastStepEnd;  // from the second step on: a whole step, end to end
+        lastStepEnd = end;
         steps++;
+    }
+
+    /** Call between epochs: validation and listeners are not part of a step's time. */
+    void pause() {
+        lastStepEnd = 0;
+    }
+
+    /**
+     * One line on how communication went: the time per step, the time the reductions took on the communication
+     * thread, and the part of it the training thread waited for after backward (the rest overlapped backward).
+     */
+    String report() {
+        double perStep = steps <= 1 ? 0 : stepNanos / 1e6 / (steps - 1);
+        double comm = steps == 0 ? 0 : (group.busyNanos() - busyAtStart) / 1e6 / steps;
+        double wait = steps == 0 ? 0 : waitNanos / 1e6 / steps;
+        return String.format(java.util.Locale.ROOT, "data parallel over %d processes: %d bucket(s), %.2f MB reduced per step; "
+                + "a step took %.2f ms, its reductions %.2f ms on the communication thread, of which the training thread waited %.2f ms "
+                + "after backward (%.1f %% of the step)", group.size(), buckets.size(), bytesPerStep() / 1e6, perStep, comm, wait,
+                perStep == 0 ? 0 : 100 * wait / perStep);
     }
 
     /** Sums {@code values} across the processes (epoch metrics), in place. */
@@ -140,15 +164,6 @@ final class DataParallel implements AutoCloseable {
         MemorySegment.copy(values, 0, s, ValueLayout.JAVA_DOUBLE, 0, values.length);
         group.allreduceSum(s, DType.F64, values.length);
         MemorySegment.copy(s, ValueLayout.JAVA_DOUBLE, 0, values, 0, values.length);
-    }
-
-    /** Milliseconds per step the training thread waited for reductions after backward (communication not hidden by it). */
-    double waitMillisPerStep() {
-        return steps == 0 ? 0 : waitNanos / 1e6 / steps;
-    }
-
-    int buckets() {
-        return buckets.size();
     }
 
     long bytesPerStep() {

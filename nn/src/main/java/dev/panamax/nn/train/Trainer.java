@@ -145,6 +145,7 @@ public final class Trainer implements AutoCloseable {
                     step++;
                 }
                 if (dp != null) {
+                    dp.pause();
                     double[] totals = {lossSum, correct, seen};
                     dp.sum(totals);
                     lossSum = totals[0];
@@ -218,11 +219,7 @@ public final class Trainer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
 
     private void report(DataParallel dp) {
-        if (group().rank() == 0) {
-            LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
-                    "data parallel over %d processes: %d bucket(s), %.2f MB reduced per step, %.2f ms per step waiting for it after backward",
-                    group().size(), dp.buckets(), dp.bytesPerStep() / 1e6, dp.waitMillisPerStep()));
-        }
+        if (group().rank() == 0) LOG.log(System.Logger.Level.INFO, dp.report());
     }
 
     private void buildFor(Tensor x) {
