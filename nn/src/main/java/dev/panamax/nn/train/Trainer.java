@@ -49,8 +49,10 @@ public final class Trainer implements AutoCloseable {
     private final Loss loss;
     private final Predictor predictor;
     private Collective group;
-    /** Set while {@link #fit} trains on several processes, else null. */
+    /** Set while {@link #fit} or {@link #trainOnBatch} trains on several processes, else null. */
     private DataParallel parallel;
+    /** {@link #trainOnBatch}'s, made on its first call on several processes, kept until {@link #close()}. */
+    private DataParallel batchParallel;
 
     /** A trainer in the process group this process was started in ({@link Collective#world()}: one, or mpirun's). */
     public Trainer(Model model, Optimizer optimizer, Loss loss) {
@@ -90,13 +92,24 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * One optimisation step on one batch (Keras' {@code train_on_batch}): returns the loss and accuracy.
-     * Temporary memory lives in the caller's scope.
+     * Temporary memory lives in the caller's scope. On several processes each passes its own batch, gradients are
+     * averaged across them before the update, and the returned metrics are this process's own.
      */
     public Map<String, Double> trainOnBatch(Tensor x, Tensor y) {
         buildFor(x);
         Inputs.check("trainOnBatch", model, loss, x, y);
-        Step s = step(model.params(), x, y, l -> "trainOnBatch: the loss became " + l);
-        return logs(s.loss(), s.correct() / x.dim(0));
+        if (group().size() > 1 && batchParallel == null) {
+            // Several processes: each passes its own batch; the first call aligns the parameters, every step averages gradients.
+            batchParallel = new DataParallel(group(), model.params());
+            batchParallel.broadcastParameters();
+        }
+        parallel = batchParallel;
+        try {
+            Step s = step(model.params(), x, y, l -> "trainOnBatch: the loss became " + l);
+            return logs(s.loss(), s.correct() / x.dim(0));
+        } finally {
+            parallel = null;
+        }
     }
 
     /**
@@ -157,7 +170,7 @@ public final class Trainer implements AutoCloseable {
                     try (MemoryScope s = MemoryScope.open("validation", arena)) {
                         Tensor xv = options.validationX() != null ? options.validationX() : x.slice(0, nTrain, n);
                         Tensor yv = options.validationY() != null ? options.validationY() : y.slice(0, nTrain, n);
-                        Map<String, Double> val = evaluate(xv, yv, Math.max(options.batchSize(), 256));
+                        Map<String, Double> val = validate(xv, yv, Math.max(options.batchSize(), 256), dp);
                         logs.put("val_loss", val.get("loss"));
                         logs.put("val_accuracy", val.get("accuracy"));
                     }
@@ -189,6 +202,23 @@ public final class Trainer implements AutoCloseable {
     /** The model's outputs for {@code x}, in inference mode (caller owns the result). */
     public Tensor predict(Tensor x, int batchSize) {
         return predictor.predict(x, batchSize);
+    }
+
+    /** {@link #evaluate}, each process on its own part of the examples when {@code dp} is set, the means combined. */
+    private Map<String, Double> validate(Tensor xv, Tensor yv, int batchSize, DataParallel dp) {
+        if (dp == null) return evaluate(xv, yv, batchSize);
+        Collective g = group();
+        long n = xv.dim(0), from = n * g.rank() / g.size(), to = n * (g.rank() + 1) / g.size();
+        double[] totals = {0, 0, to - from};  // loss sum, correct, examples
+        if (to > from) {
+            try (Tensor xs = xv.slice(0, from, to); Tensor ys = yv.slice(0, from, to)) {
+                Map<String, Double> m = evaluate(xs, ys, batchSize);
+                totals[0] = m.get("loss") * (to - from);
+                totals[1] = m.get("accuracy") * (to - from);
+            }
+        }
+        dp.sum(totals);
+        return logs(totals[0] / totals[2], totals[1] / totals[2]);
     }
 
     /** A step's loss (with penalties) and how many examples it classified right. */
@@ -242,6 +272,11 @@ public final class Trainer implements AutoCloseable {
     /** Frees the optimizer's state and the inference buffers; the model stays as it is. */
     @Override
     public void close() {
+        if (batchParallel != null) {
+            report(batchParallel);
+            batchParallel.close();
+            batchParallel = null;
+        }
         predictor.close();
         optimizer.close();
     }
