@@ -120,6 +120,17 @@ class DataParallelTest {
         assertTrue(seconds < 45, "took " + seconds + " s");
     }
 
+    /** A rank whose training throws ends every rank at once (MPI_Abort), saying which one failed and why. */
+    @Test
+    void aFailingRankAbortsTheJobNamingItself(@TempDir Path dir) throws Exception {
+        Process p = start(dir, "fail");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the job hung after a rank failed:\n" + out);
+        assertTrue(p.exitValue() != 0, "a job with a failed rank must fail:\n" + out);
+        assertTrue(out.contains("panamax: rank 1 of 2 failed, stopping every rank: a failure made up by the test"), out);
+        assertTrue(out.contains("MPI_ABORT"), "Open MPI did not report the abort:\n" + out);
+    }
+
     // ---------------------------------------------------------------- launching mpirun
 
     static String mpirun(Path dir, String mode, int timeoutSeconds) throws Exception {

@@ -22,7 +22,7 @@ import java.util.Map;
  * One process of the data-parallel tests, started by {@code mpirun} from {@link DataParallelTest}. Modes:
  * {@code steps OUT}: trains a small model one epoch with SGD and batches of 16, writing the parameters after every
  * step to {@code OUT/rank-R.bin}; {@code die OUT}: the same on more data, rank 1 kills itself with SIGKILL after 5
- * steps; {@code checkpoint OUT}: 2 epochs of Adam with a resumable checkpoint in {@code OUT/ckpt};
+ * steps; {@code fail OUT}: the same, but rank 1 throws instead; {@code checkpoint OUT}: 2 epochs of Adam with a resumable checkpoint in {@code OUT/ckpt};
  * {@code resume OUT}: continues {@code OUT/ckpt} for one more epoch and writes the parameters to {@code OUT/rank-R.bin}.
  */
 public final class DataParallelWorker {
@@ -81,13 +81,16 @@ public final class DataParallelWorker {
         int rank = world.rank();
         try (MemoryScope s = MemoryScope.open("worker")) {
             switch (mode) {
-                case "steps", "die" -> {
-                    boolean die = mode.equals("die");
-                    Tensor[] d = data(STEPS * GLOBAL_BATCH * (die ? 200 : 1));
+                case "steps", "die", "fail" -> {
+                    boolean die = mode.equals("die"), fail = mode.equals("fail");
+                    Tensor[] d = data(STEPS * GLOBAL_BATCH * (die || fail ? 200 : 1));
                     Sequential m = model();
                     int[] step = {0};
                     Recorder r = new Recorder(m.params(), () -> {
-                        if (die && rank == 1 && ++step[0] == 5) killMyself();
+                        if ((die || fail) && rank == 1 && ++step[0] == 5) {
+                            if (die) killMyself();
+                            throw new IllegalStateException("a failure made up by the test");
+                        }
                     });
                     new Trainer(m, new Sgd(0.1), LOSS).fit(d[0], d[1], FitOptions.builder().batchSize(GLOBAL_BATCH / world.size())
                             .callbacks(r).build());
