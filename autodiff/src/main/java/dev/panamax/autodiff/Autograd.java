@@ -41,8 +41,10 @@ final class Autograd {
         }
         if (root.creator == null) {
             root.accumulate(seed);
+            if (root.hasGradReadyHooks()) root.gradReady();
             return;
         }
+        Map<Var, int[]> toCome = Var.READY_HOOKED.get() > 0 ? contributionsToHookedLeaves(root.creator) : null;
         Map<Node, Tensor[]> pending = new HashMap<>();
         PriorityQueue<Node> queue = new PriorityQueue<>(Comparator.comparingLong((Node n) -> n.seq).reversed());
         Set<Node> queued = new HashSet<>();
@@ -78,6 +80,8 @@ final class Autograd {
                     long t1 = OpProfiler.ENABLED ? System.nanoTime() : 0;
                     in.accumulate(g);
                     if (OpProfiler.ENABLED) OpProfiler.record("(accumulate leaf gradient)", System.nanoTime() - t1);
+                    int[] left = toCome == null ? null : toCome.get(in);
+                    if (left != null && --left[0] == 0) in.gradReady();
                 } else {
                     Tensor[] slot = pending.computeIfAbsent(in.creator, n -> new Tensor[n.outputs.length]);
                     slot[in.index] = slot[in.index] == null ? g : slot[in.index].add(g);
@@ -86,6 +90,30 @@ final class Autograd {
             }
             if (!retainGraph) node.ctx.release();
         }
+    }
+
+    /**
+     * For each leaf with a gradient-ready hook, how many gradients this pass will accumulate into it: one per use
+     * by a node the pass reaches (the nodes reached through inputs that require grad, as the loop below walks).
+     */
+    private static Map<Var, int[]> contributionsToHookedLeaves(Node start) {
+        Map<Var, int[]> counts = new HashMap<>();
+        Set<Node> seen = new HashSet<>();
+        java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
+        todo.add(start);
+        seen.add(start);
+        while (!todo.isEmpty()) {
+            Node n = todo.poll();
+            for (Var in : n.inputs) {
+                if (!in.requiresGrad()) continue;
+                if (in.creator == null) {
+                    if (in.hasGradReadyHooks()) counts.computeIfAbsent(in, v -> new int[1])[0]++;
+                } else if (seen.add(in.creator)) {
+                    todo.add(in.creator);
+                }
+            }
+        }
+        return counts;
     }
 
     private static void check(Node node, int j, Var in, Tensor g) {

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -32,6 +34,9 @@ public final class Var {
     /** {@link #zeroGrad} was called and nothing accumulated since: the buffer's contents are stale and count as zeros. */
     private boolean gradZeroed;
     private List<UnaryOperator<Tensor>> hooks;
+    private List<Consumer<Var>> readyHooks;
+    /** How many leaves hold a gradient-ready hook: backward counts a leaf's pending contributions only when some do. */
+    static final AtomicInteger READY_HOOKED = new AtomicInteger();
 
     Var(Tensor value, boolean requiresGrad, Node creator, int index) {
         this.value = value;
@@ -118,6 +123,30 @@ public final class Var {
             if (r != null) g = r;
         }
         return g;
+    }
+
+    /**
+     * Runs {@code hook} with this leaf once its gradient is complete in a backward pass: after the last contribution
+     * the pass will add has been accumulated (PyTorch's {@code register_post_accumulate_grad_hook}). Data-parallel
+     * training starts reducing a parameter's gradient across processes from here while backward goes on with the
+     * layers below. The returned action removes the hook.
+     */
+    public Runnable registerGradReadyHook(Consumer<Var> hook) {
+        if (!requiresGrad || creator != null) throw new IllegalStateException("registerGradReadyHook: only parameters (leaves that require grad) have one");
+        if (readyHooks == null) readyHooks = new ArrayList<>();
+        readyHooks.add(hook);
+        READY_HOOKED.incrementAndGet();
+        return () -> {
+            if (readyHooks.remove(hook)) READY_HOOKED.decrementAndGet();
+        };
+    }
+
+    boolean hasGradReadyHooks() {
+        return readyHooks != null && !readyHooks.isEmpty();
+    }
+
+    void gradReady() {
+        for (Consumer<Var> h : List.copyOf(readyHooks)) h.accept(this);
     }
 
     void accumulate(Tensor g) {

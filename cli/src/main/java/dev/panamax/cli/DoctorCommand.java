@@ -57,6 +57,7 @@ final class DoctorCommand implements Callable<Integer> {
         out.printf("  CUDA driver      %s%n", driver.available() ? "found at " + driver.path() : "not found: " + driver.problem());
         NativeLibs.Found cublas = NativeLibs.cublas();
         out.printf("  cuBLAS           %s%n", cublas.available() ? "found at " + cublas.path() : "not found");
+        out.printf("  MPI              %s%n", MpiReport.describe());
         out.printf("  Backend          %s%n", Backends.describe());
         out.printf("  GEMM             %s%n", CpuBackend.describe());
         // A tiny end-to-end check: allocate on Arrow memory, run a vector kernel, free, and account for every byte.

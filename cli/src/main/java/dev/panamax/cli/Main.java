@@ -30,6 +30,9 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Under mpirun every rank runs the same command: only rank 0 talks (errors still show, from every rank).
+        String rank = System.getenv("OMPI_COMM_WORLD_RANK");
+        if (rank != null && !rank.equals("0")) System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         System.exit(run(args));
     }
 

@@ -4,6 +4,7 @@ import dev.panamax.data.Augmentation;
 import dev.panamax.data.Dataset;
 import dev.panamax.data.Mnist;
 import dev.panamax.nn.Models;
+import dev.panamax.nn.dist.Collective;
 import dev.panamax.nn.Sequential;
 import dev.panamax.nn.io.ModelIo;
 import dev.panamax.nn.loss.Loss;
@@ -111,8 +112,11 @@ final class TrainCommand implements Callable<Integer> {
             metrics.put("wall_seconds", seconds);
             metrics.put("samples_per_second", samplesPerSecond);
             metrics.put("parameters", model.paramCount());
-            Reports.write(out, history, metrics);
-            ModelIo.save(model, out.resolve("model"));
+            metrics.put("ranks", trainer.group().size());
+            if (trainer.group().rank() == 0) {  // a distributed run writes its outputs once
+                Reports.write(out, history, metrics);
+                ModelIo.save(model, out.resolve("model"));
+            }
             System.out.println("Wrote " + out.resolve("history.csv") + ", " + out.resolve("metrics.json") + ", "
                     + out.resolve("training.png") + " and the model in " + out.resolve("model")
                     + " (./panamax evaluate " + out.resolve("model") + ")");
@@ -123,7 +127,9 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Adam optimizer(long trainExamples) {
-        long steps = (long) epochs * ((trainExamples + batchSize - 1) / batchSize);
+        // Each of N data-parallel ranks takes a step per N batches: the schedule counts the steps one rank takes.
+        long perRank = (trainExamples + Collective.world().size() - 1) / Collective.world().size();
+        long steps = (long) epochs * ((perRank + batchSize - 1) / batchSize);
         return switch (lrSchedule) {
             case constant -> new Adam(learningRate);
             case cosine -> Models.tutorialAdam(learningRate, steps);

@@ -1,6 +1,7 @@
 package dev.panamax.cli;
 
 import dev.panamax.apps.gpt.GptTraining;
+import dev.panamax.nn.dist.Collective;
 import dev.panamax.apps.gpt.GptTraining.Evaluation;
 import dev.panamax.apps.gpt.GptTraining.Plan;
 import dev.panamax.apps.gpt.GptTraining.Result;
@@ -97,7 +98,7 @@ final class TrainGptCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "Final: train loss %.4f, val loss %.4f; %,.0f tokens/s; %d steps in %.1f s; %,d parameters%n",
                     r.trainLoss(), r.validationLoss(), r.tokensPerSecond(), r.steps(), r.wallSeconds(), r.parameters());
-            writeReports(options, r);
+            if (Collective.world().rank() == 0) writeReports(options, r);  // a distributed run writes its outputs once
             System.out.println("Wrote " + out.resolve("metrics.json") + ", " + out.resolve("loss.png") + " and the model in " + out.resolve("model"));
             return 0;
         } catch (IOException | IllegalArgumentException | IllegalStateException | ArithmeticException e) {
@@ -115,6 +116,7 @@ final class TrainGptCommand implements Callable<Integer> {
         metrics.put("parameters", r.parameters());
         metrics.put("wall_seconds", r.wallSeconds());
         metrics.put("steps_this_run", r.steps());
+        metrics.put("ranks", Collective.world().size());
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("data", o.source());
         config.put("tokenizer", tokenizer);

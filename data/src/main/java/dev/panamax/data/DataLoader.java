@@ -81,10 +81,14 @@ public final class DataLoader implements AutoCloseable {
         return batches(order, epoch);
     }
 
-    /** The batches that visit the examples in {@code order} (a permutation of 0..N-1). */
+    /**
+     * The batches that visit the examples in {@code order}: a permutation of 0..N-1, or a part of one (one process's
+     * share of an epoch in data-parallel training), {@code ceil(order.length / batchSize)} batches.
+     */
     public Iterable<Batch> batches(int[] order, int epoch) {
         int n = order.length;
-        if (n != x.dim(0)) throw new IllegalArgumentException("DataLoader: order has " + n + " entries for " + x.dim(0) + " examples");
+        if (n > x.dim(0)) throw new IllegalArgumentException("DataLoader: order has " + n + " entries for " + x.dim(0) + " examples");
+        int steps = (n + batchSize - 1) / batchSize;
         return () -> new Iterator<>() {
             // The producer fills slot k and hands it over; the consumer returns it after use. Two slots: one
             // in use by the model, one being filled.
@@ -105,7 +109,7 @@ public final class DataLoader implements AutoCloseable {
                     float[] src = new float[(int) exampleFloats], dst = new float[(int) exampleFloats];
                     MemorySegment imgs = x.segment(), labs = y.segment();
                     int tw = y.dtype().byteSize();
-                    for (int step = 0; step < steps(); step++) {
+                    for (int step = 0; step < steps; step++) {
                         int slot = free.take();
                         MemorySegment bx = images[slot].segment(), by = labels[slot].segment();
                         int from = step * batchSize, count = Math.min(batchSize, n - from);
@@ -133,7 +137,7 @@ public final class DataLoader implements AutoCloseable {
 
             @Override
             public boolean hasNext() {
-                return taken < steps();
+                return taken < steps;
             }
 
             @Override
@@ -146,7 +150,7 @@ public final class DataLoader implements AutoCloseable {
                     current = msg / 100_000;
                     int count = msg % 100_000;
                     taken++;
-                    if (taken == steps()) producer.join();
+                    if (taken == steps) producer.join();
                     return new Batch(images[current].slice(0, 0, count), labels[current].slice(0, 0, count), count);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

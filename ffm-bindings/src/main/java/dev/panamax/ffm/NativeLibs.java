@@ -48,6 +48,17 @@ public final class NativeLibs {
                 "install cuBLAS for CUDA 13 or set -Dpanamax.cublas=/path/to/libcublas.so; CPU is used meanwhile"));
     }
 
+    /**
+     * Open MPI: {@code -Dpanamax.mpi=PATH}, {@code PANAMAX_MPI}, then the system library. Only a distributed run
+     * (under {@code mpirun}) needs it; a single process never loads it.
+     */
+    public static Found mpi() {
+        return CACHE.computeIfAbsent("mpi", k -> find("Open MPI", "panamax.mpi", "PANAMAX_MPI",
+                List.of("libmpi.so.40", "libmpi.so"), "MPI_Init_thread",
+                "install Open MPI (apt-get install openmpi-bin libopenmpi-dev) or set -Dpanamax.mpi=/path/to/libmpi.so; "
+                        + "a single process does not need it"));
+    }
+
     /** The CUDA driver ({@code libcuda.so.1}), which only a machine with an NVIDIA GPU and driver has. */
     public static Found cudaDriver() {
         return CACHE.computeIfAbsent("cuda", k -> find("CUDA driver", "panamax.cuda", "PANAMAX_CUDA",

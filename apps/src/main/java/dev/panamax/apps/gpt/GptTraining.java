@@ -13,6 +13,7 @@ import dev.panamax.nn.optim.Adam;
 import dev.panamax.nn.optim.LearningRateSchedule;
 import dev.panamax.nn.train.Predictor;
 import dev.panamax.nn.train.Trainer;
+import dev.panamax.nn.dist.Collective;
 import dev.panamax.nn.transformer.Gpt;
 import dev.panamax.nn.transformer.GptConfig;
 import dev.panamax.tensors.Tensor;
@@ -280,12 +281,13 @@ public final class GptTraining {
                 }
             }
             listener.onStart(new Plan(config, kind, model.paramCount(), split.train().size(), split.validation().size(), start, o.iters()));
-            long tokensPerStep = (long) o.batch() * o.context();
+            long tokensPerStep = (long) o.batch() * o.context() * Collective.world().size();  // over every data-parallel process
             double stepSeconds = 0;
             try (Trainer trainer = new Trainer(model, adamW, Loss.byName("sparse_categorical_crossentropy", true));
                  FixedWindows trainWindows = FixedWindows.of(split.train(), o.context(), o.evalWindows());
                  FixedWindows validationWindows = FixedWindows.of(split.validation(), o.context(), o.evalWindows());
-                 WindowSampler sampler = new WindowSampler(split.train(), o.batch(), o.context(), o.seed() + 1);
+                 // Data-parallel: every process draws its own windows (rank 0 those of a single process).
+                 WindowSampler sampler = new WindowSampler(split.train(), o.batch(), o.context(), o.seed() + 1 + 1_000_003L * trainer.group().rank());
                  StepArena arena = new StepArena("gpt")) {
                 for (int i = 0; i < start; i++) sampler.next();  // the windows an uninterrupted run would see next
                 for (int step = start; step < o.iters(); step++) {
@@ -301,7 +303,7 @@ public final class GptTraining {
                     if (done % o.evalInterval() == 0 || done == o.iters()) {
                         Evaluation e = new Evaluation(done, trainWindows.loss(trainer, o.batch()), validationWindows.loss(trainer, o.batch()));
                         history.add(e);
-                        GptArtifacts.save(o.modelDir(), model, kind, tokenizer, adamW, done, history);
+                        if (trainer.group().rank() == 0) GptArtifacts.save(o.modelDir(), model, kind, tokenizer, adamW, done, history);
                         listener.onEvaluation(e);
                     }
                 }

@@ -95,6 +95,12 @@ public final class Callbacks {
 
     /** Stops when {@code monitor} has not improved for {@code patience} epochs; optionally restores the best weights. */
     public static final class EarlyStopping implements TrainingListener {
+        /** Steers training, so every process of a data-parallel run calls it (with the same reduced metrics). */
+        @Override
+        public boolean everyRank() {
+            return true;
+        }
+
         private final Plateau plateau;
         private final int patience;
         private final boolean restoreBest;
@@ -210,6 +216,12 @@ public final class Callbacks {
 
     /** Multiplies the learning rate by {@code factor} when {@code monitor} stalls for {@code patience} epochs. */
     public static final class ReduceLROnPlateau implements TrainingListener {
+        /** Steers training, so every process of a data-parallel run calls it (with the same reduced metrics). */
+        @Override
+        public boolean everyRank() {
+            return true;
+        }
+
         private final Plateau plateau;
         private final double factor, minLr;
         private final int patience;
@@ -240,6 +252,12 @@ public final class Callbacks {
 
     /** Sets the learning rate at the start of each epoch from {@code schedule(epoch)}. */
     public static final class LearningRateScheduler implements TrainingListener {
+        /** Steers training, so every process of a data-parallel run calls it (with the same reduced metrics). */
+        @Override
+        public boolean everyRank() {
+            return true;
+        }
+
         private final IntToDoubleFunction schedule;
         private Trainer trainer;
 

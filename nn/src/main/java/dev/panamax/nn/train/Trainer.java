@@ -6,6 +6,7 @@ import dev.panamax.autodiff.Var;
 import dev.panamax.data.DataLoader;
 import dev.panamax.nn.Model;
 import dev.panamax.nn.Model.OutputAndLoss;
+import dev.panamax.nn.dist.Collective;
 import dev.panamax.nn.loss.Loss;
 import dev.panamax.nn.optim.Optimizer;
 import dev.panamax.tensors.DType;
@@ -47,12 +48,34 @@ public final class Trainer implements AutoCloseable {
     private final Optimizer optimizer;
     private final Loss loss;
     private final Predictor predictor;
+    private Collective group;
+    /** Set while {@link #fit} or {@link #trainOnBatch} trains on several processes, else null. */
+    private DataParallel parallel;
+    /** {@link #trainOnBatch}'s, made on its first call on several processes, kept until {@link #close()}. */
+    private DataParallel batchParallel;
 
+    /** A trainer in the process group this process was started in ({@link Collective#world()}: one, or mpirun's). */
     public Trainer(Model model, Optimizer optimizer, Loss loss) {
+        this(model, optimizer, loss, null);
+    }
+
+    /**
+     * A trainer whose {@link #fit} trains data-parallel over {@code group}: every process holds the whole model
+     * and reads its own share of each epoch's examples; gradients are averaged across the processes before every
+     * update, so N processes with batches of B train as one process with batches of N × B.
+     */
+    public Trainer(Model model, Optimizer optimizer, Loss loss, Collective group) {
         this.model = Objects.requireNonNull(model, "model");
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         this.loss = Objects.requireNonNull(loss, "loss");
         this.predictor = new Predictor(model);
+        this.group = group;
+    }
+
+    /** The processes {@link #fit} trains on (resolved on first use). */
+    public Collective group() {
+        if (group == null) group = Collective.world();
+        return group;
     }
 
     public Model model() {
@@ -69,13 +92,24 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * One optimisation step on one batch (Keras' {@code train_on_batch}): returns the loss and accuracy.
-     * Temporary memory lives in the caller's scope.
+     * Temporary memory lives in the caller's scope. On several processes each passes its own batch, gradients are
+     * averaged across them before the update, and the returned metrics are this process's own.
      */
     public Map<String, Double> trainOnBatch(Tensor x, Tensor y) {
         buildFor(x);
         Inputs.check("trainOnBatch", model, loss, x, y);
-        Step s = step(model.params(), x, y, l -> "trainOnBatch: the loss became " + l);
-        return logs(s.loss(), s.correct() / x.dim(0));
+        if (group().size() > 1 && batchParallel == null) {
+            // Several processes: each passes its own batch; the first call aligns the parameters, every step averages gradients.
+            batchParallel = new DataParallel(group(), model.params());
+            batchParallel.broadcastParameters();
+        }
+        parallel = batchParallel;
+        try {
+            Step s = step(model.params(), x, y, l -> "trainOnBatch: the loss became " + l);
+            return logs(s.loss(), s.correct() / x.dim(0));
+        } finally {
+            parallel = null;
+        }
     }
 
     /**
@@ -90,15 +124,22 @@ public final class Trainer implements AutoCloseable {
         long seed = model.seed();
         History history = new History();
         List<Var> params = model.params();
-        TrainingListener listener = Callbacks.all(options.callbacks());
+        Collective g = group();
+        // Only rank 0 prints and writes files; listeners that steer training (early stopping, rates) run everywhere.
+        TrainingListener listener = Callbacks.all(g.rank() == 0 ? options.callbacks()
+                : options.callbacks().stream().filter(TrainingListener::everyRank).toList());
         listener.onTrainBegin(this);
         try (StepArena arena = new StepArena("fit");
              Tensor xt = x.slice(0, 0, nTrain); Tensor yt = y.slice(0, 0, nTrain);
              Tensor xc = xt.to(DType.F32).contiguous(); Tensor yc = yt.contiguous();
-             DataLoader loader = new DataLoader(xc, yc, options.batchSize(), false, seed, options.augmentation())) {
+             DataLoader loader = new DataLoader(xc, yc, options.batchSize(), false, seed, options.augmentation());
+             DataParallel dp = g.size() > 1 ? new DataParallel(g, params) : null) {
+            parallel = dp;
+            if (dp != null) dp.broadcastParameters();
             for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
                 int[] order = options.shuffle() ? new Rng(seed * 31 + epoch).permutation((int) nTrain) : identity((int) nTrain);
-                listener.onEpochBegin(epoch, options.epochs(), loader.steps());
+                order = Shards.of(order, g.rank(), g.size());
+                listener.onEpochBegin(epoch, options.epochs(), (order.length + options.batchSize() - 1) / options.batchSize());
                 double lossSum = 0, correct = 0;
                 long seen = 0;
                 int step = 0;
@@ -116,12 +157,20 @@ public final class Trainer implements AutoCloseable {
                     listener.onBatchEnd(step, (int) seen, Map.of("loss", lossSum / seen, "accuracy", correct / seen));
                     step++;
                 }
+                if (dp != null) {
+                    dp.pause();
+                    double[] totals = {lossSum, correct, seen};
+                    dp.sum(totals);
+                    lossSum = totals[0];
+                    correct = totals[1];
+                    seen = (long) totals[2];
+                }
                 Map<String, Double> logs = logs(lossSum / seen, correct / seen);
                 if (nVal > 0 || options.validationX() != null) {
                     try (MemoryScope s = MemoryScope.open("validation", arena)) {
                         Tensor xv = options.validationX() != null ? options.validationX() : x.slice(0, nTrain, n);
                         Tensor yv = options.validationY() != null ? options.validationY() : y.slice(0, nTrain, n);
-                        Map<String, Double> val = evaluate(xv, yv, Math.max(options.batchSize(), 256));
+                        Map<String, Double> val = validate(xv, yv, Math.max(options.batchSize(), 256), dp);
                         logs.put("val_loss", val.get("loss"));
                         logs.put("val_accuracy", val.get("accuracy"));
                     }
@@ -130,6 +179,16 @@ public final class Trainer implements AutoCloseable {
                 listener.onEpochEnd(epoch, logs);
                 if (listener.shouldStop()) break;
             }
+            if (dp != null) report(dp);
+        } catch (RuntimeException e) {
+            // The other processes would wait forever in their next reduction: end them all, saying which one failed.
+            if (g.size() > 1) {
+                System.err.println("panamax: rank " + g.rank() + " of " + g.size() + " failed, stopping every rank: " + e.getMessage());
+                g.abort(1);
+            }
+            throw e;
+        } finally {
+            parallel = null;
         }
         listener.onTrainEnd(this);
         return history;
@@ -145,6 +204,23 @@ public final class Trainer implements AutoCloseable {
         return predictor.predict(x, batchSize);
     }
 
+    /** {@link #evaluate}, each process on its own part of the examples when {@code dp} is set, the means combined. */
+    private Map<String, Double> validate(Tensor xv, Tensor yv, int batchSize, DataParallel dp) {
+        if (dp == null) return evaluate(xv, yv, batchSize);
+        Collective g = group();
+        long n = xv.dim(0), from = n * g.rank() / g.size(), to = n * (g.rank() + 1) / g.size();
+        double[] totals = {0, 0, to - from};  // loss sum, correct, examples
+        if (to > from) {
+            try (Tensor xs = xv.slice(0, from, to); Tensor ys = yv.slice(0, from, to)) {
+                Map<String, Double> m = evaluate(xs, ys, batchSize);
+                totals[0] = m.get("loss") * (to - from);
+                totals[1] = m.get("accuracy") * (to - from);
+            }
+        }
+        dp.sum(totals);
+        return logs(totals[0] / totals[2], totals[1] / totals[2]);
+    }
+
     /** A step's loss (with penalties) and how many examples it classified right. */
     private record Step(double loss, double correct) {}
 
@@ -156,7 +232,9 @@ public final class Trainer implements AutoCloseable {
         Var total = penalty == null ? st.loss() : F.add(st.loss(), penalty);
         double l = total.value().item();
         if (!Double.isFinite(l)) throw new ArithmeticException(nonFinite.apply(l));
+        if (parallel != null) parallel.beforeBackward();
         total.backward();
+        if (parallel != null) parallel.finish();  // gradients averaged over the processes
         updateWeights(params);
         return new Step(l, Metrics.correctExamples(st.output().value(), y));
     }
@@ -166,6 +244,12 @@ public final class Trainer implements AutoCloseable {
         long t0 = OpProfiler.ENABLED ? System.nanoTime() : 0;
         optimizer.step(params);
         if (OpProfiler.ENABLED) OpProfiler.record("(optimizer step)", System.nanoTime() - t0);
+    }
+
+    private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
+
+    private void report(DataParallel dp) {
+        if (group().rank() == 0) LOG.log(System.Logger.Level.INFO, dp.report());
     }
 
     private void buildFor(Tensor x) {
@@ -188,6 +272,11 @@ public final class Trainer implements AutoCloseable {
     /** Frees the optimizer's state and the inference buffers; the model stays as it is. */
     @Override
     public void close() {
+        if (batchParallel != null) {
+            report(batchParallel);
+            batchParallel.close();
+            batchParallel = null;
+        }
         predictor.close();
         optimizer.close();
     }

@@ -7,6 +7,14 @@ public interface TrainingListener {
     /** Before the first epoch, with the trainer (callbacks that save or adjust the model or optimizer keep it). */
     default void onTrainBegin(Trainer trainer) {}
 
+    /**
+     * Whether a data-parallel run calls this listener on every process (it steers training: early stopping,
+     * learning rates) rather than on rank 0 only (the default: it prints or writes files).
+     */
+    default boolean everyRank() {
+        return false;
+    }
+
     /** Asked after every epoch: true ends training (early stopping). */
     default boolean shouldStop() {
         return false;
