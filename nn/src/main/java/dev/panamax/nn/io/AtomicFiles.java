@@ -20,7 +20,7 @@ public final class AtomicFiles {
     /**
      * Test hook: milliseconds to wait after a file's bytes are written and before it is renamed into place (0 in
      * normal runs), so that a test can kill the process while a write is in flight; it also announces each write
-     * on standard error ("panamax-test: writing NAME").
+     * on standard error ("panamax-test: writing NAME", "panamax-test: swapping NAME").
      */
     private static final long WRITE_DELAY_MS = Long.getLong("panamax.test.writeDelayMs", 0);
 
@@ -63,15 +63,7 @@ public final class AtomicFiles {
 
     /** Renames the complete temporary file {@code tmp} over {@code path} in one step. */
     public static void commit(Path tmp, Path path) throws IOException {
-        if (WRITE_DELAY_MS > 0) {
-            System.err.println("panamax-test: writing " + path.getFileName());
-            System.err.flush();
-            try {
-                Thread.sleep(WRITE_DELAY_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        pauseForTests("writing " + path.getFileName());
         Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
@@ -84,7 +76,10 @@ public final class AtomicFiles {
     public static void replaceFolder(Path staged, Path target) throws IOException {
         Path old = previous(target);
         deleteTree(old);
-        if (Files.exists(target)) Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        if (Files.exists(target)) {
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            pauseForTests("swapping " + target.getFileName());
+        }
         Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
         deleteTree(old);
     }
@@ -104,6 +99,18 @@ public final class AtomicFiles {
         if (!Files.exists(old)) return;
         if (Files.exists(target)) deleteTree(old);
         else Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The test hook: announces {@code what} on standard error and waits, when the delay is set. */
+    private static void pauseForTests(String what) {
+        if (WRITE_DELAY_MS <= 0) return;
+        System.err.println("panamax-test: " + what);
+        System.err.flush();
+        try {
+            Thread.sleep(WRITE_DELAY_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Deletes {@code p} and everything under it, if it exists. */
