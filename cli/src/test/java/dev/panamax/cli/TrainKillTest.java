@@ -80,6 +80,24 @@ class TrainKillTest {
         assertFalse(Files.exists(checkpoint), "the checkpoint is deleted once the run is published");
     }
 
+    @Test
+    void aGptRunKilledAfterACheckpointResumesToTheSameBytes(@TempDir Path dir) throws Exception {
+        Path text = Files.writeString(dir.resolve("pride.txt"), TrainGptCommandTest.TEXT);
+        Path straight = dir.resolve("straight"), resumed = dir.resolve("resumed"), checkpoint = dir.resolve("resumed.checkpoint");
+        String[] every = {"--checkpoint-every", "2"};
+        TrainProcess.finish(TrainProcess.start(List.of(), TrainGptCommandTest.args(straight, text, every)));
+        TrainProcess.killWhen(TrainProcess.start(List.of(), TrainGptCommandTest.args(resumed, text, every)), line -> line.startsWith("Checkpoint after step 4"));
+        assertFalse(Files.exists(resumed), "a killed run published nothing");
+        String said = TrainProcess.finish(TrainProcess.start(List.of(), TrainGptCommandTest.args(resumed, text, "--checkpoint-every", "2", "--resume", checkpoint.toString())));
+        assertTrue(said.contains("steps 5 to 6"), said);
+        for (String f : List.of(ModelIo.WEIGHTS, ModelIo.OPTIMIZER)) {
+            assertArrayEquals(Files.readAllBytes(straight.resolve("model").resolve(f)), Files.readAllBytes(resumed.resolve("model").resolve(f)), f + " differs");
+        }
+        assertEquals(new ObjectMapper().readTree(straight.resolve("metrics.json").toFile()).get("history"),
+                new ObjectMapper().readTree(resumed.resolve("metrics.json").toFile()).get("history"));
+        assertFalse(Files.exists(checkpoint), "the checkpoint is deleted once the run is published");
+    }
+
     /** {@code run} holds every file of one run of {@code seed}, the model loads, and the report names its weights. */
     static void assertComplete(Path run, long seed) throws Exception {
         JsonNode m = new ObjectMapper().readTree(run.resolve("metrics.json").toFile());
