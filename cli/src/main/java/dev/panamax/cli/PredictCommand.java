@@ -30,7 +30,7 @@ final class PredictCommand implements Callable<Integer> {
     @Parameters(index = "1", description = "An image (.png, .jpg) or an IDX image file")
     Path input;
 
-    @Option(names = "--show", defaultValue = "10", description = "For IDX input: how many predictions to print (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--show", converter = Ranges.Positive.class, defaultValue = "10", description = "For IDX input: how many predictions to print (default: ${DEFAULT-VALUE}).")
     int show;
 
     @Override
