@@ -53,7 +53,11 @@ public final class Idx {
         long[] shape = new long[dims];
         long count = 1;
         for (int i = 0; i < dims; i++) {
-            shape[i] = Integer.toUnsignedLong(in.readInt());
+            try {
+                shape[i] = Integer.toUnsignedLong(in.readInt());
+            } catch (EOFException e) {
+                throw new IOException(what + ": truncated IDX file: the header ends before its " + dims + " sizes");
+            }
             count *= Math.max(1, shape[i]);
             if (shape[i] == 0 || count > MAX_ELEMENTS) {
                 throw new IOException(what + ": impossible IDX sizes " + Arrays.toString(Arrays.copyOf(shape, i + 1)));

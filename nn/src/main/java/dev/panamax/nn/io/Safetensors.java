@@ -183,8 +183,10 @@ public final class Safetensors {
         JsonNode header;
         try {
             header = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IOException(file + ": the safetensors header is not valid JSON: " + e.getMessage(), e);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            // Jackson's own message spans lines (the location); one line names the problem and its column.
+            throw new IOException(file + ": the safetensors header is not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " (column " + e.getLocation().getColumnNr() + ")" : ""), e);
         }
         if (header == null || !header.isObject()) throw new IOException(file + ": the safetensors header is not a JSON object");
         return header;

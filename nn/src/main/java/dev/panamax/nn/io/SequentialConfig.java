@@ -52,9 +52,11 @@ final class SequentialConfig {
         JsonNode config;
         try {
             config = JSON.readTree(cfg.toFile());
-        } catch (IOException e) {
-            throw new IOException(cfg + ": not valid JSON (" + e.getMessage() + ")", e);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(cfg + ": not valid JSON (" + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() : "") + ")", e);
         }
+        if (config == null || !config.isObject()) throw new IOException(cfg + ": not a JSON object");
         if (!FORMAT.equals(config.path("format").asText())) {
             throw new IOException(cfg + ": not a Panamax model config (format '" + config.path("format").asText() + "')");
         }
