@@ -183,10 +183,8 @@ public final class Safetensors {
         JsonNode header;
         try {
             header = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            // Jackson's own message spans lines (the location); one line names the problem and its column.
-            throw new IOException(file + ": the safetensors header is not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " (column " + e.getLocation().getColumnNr() + ")" : ""), e);
+        } catch (IOException e) {
+            throw new IOException(file + ": the safetensors header is not valid JSON: " + SequentialConfig.firstLine(e), e);
         }
         if (header == null || !header.isObject()) throw new IOException(file + ": the safetensors header is not a JSON object");
         return header;
