@@ -81,6 +81,27 @@ class TrainKillTest {
     }
 
     @Test
+    void aRunKilledWhileWritingACheckpointResumesFromThePreviousOne(@TempDir Path dir) throws Exception {
+        Path data = TinyMnist.write(dir.resolve("mnist"), 48, 20), straight = dir.resolve("straight");
+        TrainProcess.finish(TrainProcess.start(List.of(), train(data, straight, "--epochs", "3")));
+        byte[] want = Files.readAllBytes(straight.resolve("model").resolve(ModelIo.WEIGHTS));
+        // The second checkpoint (after epoch 2): killed during its optimizer file (the run's second), and between its
+        // two renames (the first swap: the first checkpoint had nothing to swap with).
+        for (String point : List.of("2 panamax-test: writing optimizer.safetensors", "1 panamax-test: swapping resumed.checkpoint")) {
+            int occurrence = point.charAt(0) - '0';
+            String line0 = point.substring(2);
+            Path resumed = dir.resolve("resumed"), checkpoint = dir.resolve("resumed.checkpoint");
+            int[] seen = {0};
+            TrainProcess.killWhen(TrainProcess.start(List.of("-Dpanamax.test.writeDelayMs=150"), train(data, resumed, "--epochs", "3")),
+                    line -> line.startsWith(line0) && ++seen[0] == occurrence);
+            String said = TrainProcess.finish(TrainProcess.start(List.of(), train(data, resumed, "--epochs", "3", "--resume", checkpoint.toString())));
+            assertTrue(said.contains("after epoch 1"), point + ":\n" + said);
+            assertArrayEquals(want, Files.readAllBytes(resumed.resolve("model").resolve(ModelIo.WEIGHTS)), "killed at '" + point + "'");
+            AtomicFiles.deleteTree(resumed);
+        }
+    }
+
+    @Test
     void aGptRunKilledAfterACheckpointResumesToTheSameBytes(@TempDir Path dir) throws Exception {
         Path text = Files.writeString(dir.resolve("pride.txt"), TrainGptCommandTest.TEXT);
         Path straight = dir.resolve("straight"), resumed = dir.resolve("resumed"), checkpoint = dir.resolve("resumed.checkpoint");
