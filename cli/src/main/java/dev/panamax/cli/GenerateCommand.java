@@ -28,13 +28,13 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--prompt", required = true, description = "The text to continue.")
     String prompt;
 
-    @Option(names = "--tokens", defaultValue = "200", description = "How many tokens to generate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tokens", converter = Ranges.Positive.class, defaultValue = "200", description = "How many tokens to generate (default: ${DEFAULT-VALUE}).")
     int tokens;
 
     @Option(names = "--temperature", defaultValue = "0.8", description = "Sampling temperature; 0 picks the most likely token (default: ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--top-k", defaultValue = "0", description = "Sample from the k most likely tokens only; 0 for all (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top-k", converter = Ranges.NonNegative.class, defaultValue = "0", description = "Sample from the k most likely tokens only; 0 for all (default: ${DEFAULT-VALUE}).")
     int topK;
 
     @Option(names = "--top-p", defaultValue = "1.0", description = "Sample from the smallest set of tokens whose probability reaches p (default: ${DEFAULT-VALUE}).")

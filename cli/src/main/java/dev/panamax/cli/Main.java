@@ -43,20 +43,51 @@ public final class Main implements Runnable {
 
     /**
      * Runs {@code command} (a picocli command object) on {@code args} and returns the exit code, reporting the
-     * user's errors as every {@code panamax} command does; the bench jar's entry point shares it.
+     * user's errors as every {@code panamax} command does: one line naming the problem, no stack trace. With
+     * {@code --debug} anywhere on the line, the stack trace follows the line. The bench jar's entry point shares it.
      */
     public static int execute(Object command, String... args) {
+        boolean debug = java.util.Arrays.asList(args).contains("--debug");
+        String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
         return new CommandLine(command)
-                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
-                    // Bad input (missing or corrupt files, wrong shapes, NaN) is the user's to fix: say what, not where.
-                    if (ex instanceof java.io.IOException || ex instanceof IllegalArgumentException
-                            || ex instanceof IllegalStateException || ex instanceof ArithmeticException) {
-                        cmd.getErr().println("panamax " + cmd.getCommandName() + ": " + ex.getMessage());
-                        return 1;
-                    }
-                    throw ex;
+                .setParameterExceptionHandler((ex, cmdArgs) -> {
+                    // A bad option: the line and where to read more, not the whole usage text.
+                    CommandLine cmd = ex.getCommandLine();
+                    cmd.getErr().println("panamax " + cmd.getCommandName() + ": " + ex.getMessage());
+                    cmd.getErr().println("(" + cmd.getCommandSpec().qualifiedName() + " --help lists the options)");
+                    if (debug) ex.printStackTrace(cmd.getErr());
+                    return 2;
                 })
-                .execute(args);
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    cmd.getErr().println("panamax " + cmd.getCommandName() + ": " + message(ex));
+                    if (debug) ex.printStackTrace(cmd.getErr());
+                    return 1;
+                })
+                .execute(rest);
+    }
+
+    /**
+     * The one line a failure is reported with. Bad input (missing or corrupt files, wrong shapes, NaN, memory a
+     * model cannot get) is the user's to fix: its message says what. Anything else is a bug: its type and
+     * message, and where to get the stack trace.
+     */
+    static String message(Throwable ex) {
+        Throwable e = ex;
+        // Wrappers whose cause says what went wrong: an unchecked I/O error, a failed class initialiser.
+        while ((e instanceof java.io.UncheckedIOException || e instanceof ExceptionInInitializerError
+                || e instanceof java.util.concurrent.CompletionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException f) return f.getFile() + ": no such file";
+        if (e instanceof java.nio.file.AccessDeniedException f) return f.getFile() + ": permission denied";
+        if (e instanceof java.io.IOException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof ArithmeticException) {
+            return e.getMessage();
+        }
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + e.getMessage() + "): use a smaller model or batch, or give Java more heap (-Xmx)";
+        }
+        return "internal error: " + e + " (this is a bug; --debug shows where)";
     }
 
     @Override

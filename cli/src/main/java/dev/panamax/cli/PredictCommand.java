@@ -30,12 +30,17 @@ final class PredictCommand implements Callable<Integer> {
     @Parameters(index = "1", description = "An image (.png, .jpg) or an IDX image file")
     Path input;
 
-    @Option(names = "--show", defaultValue = "10", description = "For IDX input: how many predictions to print (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--show", converter = Ranges.Positive.class, defaultValue = "10", description = "For IDX input: how many predictions to print (default: ${DEFAULT-VALUE}).")
     int show;
 
     @Override
     public Integer call() throws Exception {
+        if (java.nio.file.Files.isDirectory(input)) throw new IOException(input + " is a folder: give one image file (PNG, JPEG) or an IDX file");
         if (!java.nio.file.Files.isRegularFile(input)) throw new IOException(input + ": no such file");
+        if (!java.nio.file.Files.isDirectory(model)) {
+            throw new IOException(model + (java.nio.file.Files.exists(model) ? " is a file" : ": no such folder")
+                    + "; the first argument is a model folder (config.json + model.safetensors), the second the input");
+        }
         try (MemoryScope scope = MemoryScope.open("predict"); Sequential m = ModelIo.load(model); Predictor predictor = new Predictor(m)) {
             long[] in = m.inputShape();
             Tensor x = input.toString().matches("(?i).*\\.(png|jpe?g|gif|bmp)$") ? image(input, in) : idx(input, in);
@@ -51,7 +56,13 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     private static Tensor image(Path file, long[] in) throws IOException {
-        BufferedImage src = ImageIO.read(file.toFile());
+        BufferedImage src;
+        try {
+            src = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            // ImageIO's own words ("Error skipping PNG metadata") do not say that the file is damaged.
+            throw new IOException(file + ": a damaged or truncated image (" + e.getMessage() + ")", e);
+        }
         if (src == null) throw new IOException(file + ": not an image format Java can read (PNG, JPEG, GIF, BMP)");
         int h = (int) in[0], w = (int) in[1];
         float[] px = GreyPixels.of(src, h, w);

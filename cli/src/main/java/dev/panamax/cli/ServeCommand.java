@@ -24,28 +24,28 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(names = "--port", converter = Ranges.Port.class, defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
-    @Option(names = "--threads", description = "Kernel threads (default: all cores).")
+    @Option(names = "--threads", converter = Ranges.Positive.class, description = "Kernel threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--max-batch", defaultValue = "32", description = "Most rows per model run; 1 turns batching off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-batch", converter = Ranges.Positive.class, defaultValue = "32", description = "Most rows per model run; 1 turns batching off (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
     @Option(names = "--max-wait-ms", defaultValue = "2", description = "How long a batch's first request waits for others (default: ${DEFAULT-VALUE}).")
     double maxWaitMs;
 
-    @Option(names = "--queue", defaultValue = "1024", description = "Requests waiting per model before 503 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--queue", converter = Ranges.Positive.class, defaultValue = "1024", description = "Requests waiting per model before 503 (default: ${DEFAULT-VALUE}).")
     int queue;
 
     @Option(names = "--max-body", defaultValue = "16777216", description = "Largest request body in bytes, else 413 (default: ${DEFAULT-VALUE}).")
     long maxBody;
 
-    @Option(names = "--drain-seconds", defaultValue = "30", description = "On SIGTERM, how long requests in flight get to finish (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--drain-seconds", converter = Ranges.NonNegative.class, defaultValue = "30", description = "On SIGTERM, how long requests in flight get to finish (default: ${DEFAULT-VALUE}).")
     int drainSeconds;
 
-    @Option(names = "--max-tokens", defaultValue = "1024", description = "Most tokens one :generate may ask for (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-tokens", converter = Ranges.Positive.class, defaultValue = "1024", description = "Most tokens one :generate may ask for (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
     @Override

@@ -25,7 +25,7 @@ final class SimilarCommand implements Callable<Integer> {
     @Option(names = "--file", required = true, description = "A UTF-8 file with one candidate a line.")
     Path file;
 
-    @Option(names = "--top", defaultValue = "10", description = "How many lines to print, best first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top", converter = Ranges.Positive.class, defaultValue = "10", description = "How many lines to print, best first (default: ${DEFAULT-VALUE}).")
     int top;
 
     @Option(names = "--model", defaultValue = MiniLm.NAME, description = "all-minilm-l6-v2 (default) or PATH.onnx with tokenizer.json beside it.")

@@ -31,8 +31,15 @@ final class TrainGptCommand implements Callable<Integer> {
     @Option(names = "--data", description = "A UTF-8 text file to train on instead of a corpus.")
     Path data;
 
-    @Option(names = "--out", defaultValue = "out/gpt", description = "Where to write metrics.json, loss.png and the model (DIR/model); default: ${DEFAULT-VALUE}.")
+    @Option(names = "--out", defaultValue = "out/gpt", description = "The run's folder: metrics.json, loss.png and the model (DIR/model), written whole at the end; default: ${DEFAULT-VALUE}.")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace the run already in --out when this one finishes (without it, a non-empty --out is refused).")
+    boolean overwrite;
+
+    @Option(names = "--checkpoint-every", defaultValue = "250", converter = Ranges.NonNegative.class,
+            description = "Steps between checkpoints in OUT.checkpoint, deleted when the run finishes; 0: none (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
 
     @Option(names = "--tokenizer", defaultValue = "char", description = "char (one token per character) or gpt2 (GPT-2's BPE); default: ${DEFAULT-VALUE}.")
     String tokenizer;
@@ -70,8 +77,8 @@ final class TrainGptCommand implements Callable<Integer> {
     @Option(names = "--eval-windows", defaultValue = "200", description = "Fixed windows per evaluation, of training and of validation text (default: ${DEFAULT-VALUE}).")
     int evalWindows;
 
-    @Option(names = "--resume", description = "Continue from the checkpoint in DIR/model (its tokenizer and shape) up to --iters steps.")
-    boolean resume;
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue up to --iters steps from a checkpoint (OUT.checkpoint) or a finished run's model (OUT/model): its tokenizer and shape.")
+    Path resume;
 
     @Override
     public Integer call() {
@@ -81,15 +88,24 @@ final class TrainGptCommand implements Callable<Integer> {
         }
         GptTraining.Options options;
         try {
-            options = GptTraining.Options.builder().corpus(corpus == null ? "english" : corpus).dataFile(data).tokenizer(GptTraining.TokenizerKind.of(tokenizer)).iters(iters)
-                    .batch(batchSize).context(context).layers(layers).heads(heads).dim(dim).lr(lr).minLr(Math.min(lr, 1e-4))
-                    .attentionDropout(attentionDropout).evalInterval(evalInterval).evalWindows(evalWindows).seed(seed).modelDir(out.resolve("model")).resume(resume).build();
+            // Checked before the output folder is touched; built again below with the staging folder.
+            options = options(out.resolve("model"), out.resolve("model"));
         } catch (IllegalArgumentException e) {
             System.err.println("panamax train gpt: " + e.getMessage());
             return 2;
         }
+        RunFolder run = null;
         try {
-            Listener listener = new Listener(System.out);
+            // A distributed run writes its outputs and checkpoints once, from rank 0; the other ranks only train.
+            if (Collective.world().rank() == 0) run = RunFolder.prepare(out, overwrite);
+            Path target = out.toAbsolutePath().normalize();
+            Path checkpoints = target.resolveSibling(target.getFileName() + ".checkpoint");
+            // Everything goes to the staging folder; the checkpoints beside the run, where a kill leaves them.
+            options = options(run != null ? run.staging().resolve("model") : target.resolve("model"), checkpoints);
+            // Said once the text and any checkpoint are read, so bad input gets its one line alone.
+            List<String> where = new java.util.ArrayList<>(List.of("Output: " + target + " (written whole when training ends)"));
+            if (checkpointEvery > 0) where.add("Checkpoints every " + checkpointEvery + " steps in " + checkpoints + " (after a kill: --resume " + checkpoints + ")");
+            Listener listener = new Listener(System.out, where);
             Result r;
             try {
                 r = GptTraining.run(options, listener);
@@ -98,17 +114,29 @@ final class TrainGptCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "Final: train loss %.4f, val loss %.4f; %,.0f tokens/s; %d steps in %.1f s; %,d parameters%n",
                     r.trainLoss(), r.validationLoss(), r.tokensPerSecond(), r.steps(), r.wallSeconds(), r.parameters());
-            if (Collective.world().rank() == 0) writeReports(options, r);  // a distributed run writes its outputs once
+            if (run != null) {
+                writeReports(run.staging(), options, r);
+                run.publish();
+                AtomicFiles.deleteTree(checkpoints);  // the published model holds the same state, resumable with --resume OUT/model
+            }
             System.out.println("Wrote " + out.resolve("metrics.json") + ", " + out.resolve("loss.png") + " and the model in " + out.resolve("model"));
             return 0;
-        } catch (IOException | IllegalArgumentException | IllegalStateException | ArithmeticException e) {
+        } catch (IOException | IllegalArgumentException | IllegalStateException | ArithmeticException | java.io.UncheckedIOException e) {
             // Bad input (a missing, empty or non-UTF-8 file, a checkpoint that does not fit) is the user's to fix: say what, not where.
-            System.err.println("panamax train gpt: " + e.getMessage());
+            if (run != null) run.discard();
+            System.err.println("panamax train gpt: " + Main.message(e));
             return 1;
         }
     }
 
-    private void writeReports(GptTraining.Options o, Result r) throws IOException {
+    private GptTraining.Options options(Path modelDir, Path checkpointDir) {
+        return GptTraining.Options.builder().corpus(corpus == null ? "english" : corpus).dataFile(data).tokenizer(GptTraining.TokenizerKind.of(tokenizer)).iters(iters)
+                .batch(batchSize).context(context).layers(layers).heads(heads).dim(dim).lr(lr).minLr(Math.min(lr, 1e-4))
+                .attentionDropout(attentionDropout).evalInterval(evalInterval).evalWindows(evalWindows).seed(seed)
+                .modelDir(modelDir).checkpointDir(checkpointDir).checkpointEvery(checkpointEvery).resumeFrom(resume).build();
+    }
+
+    private void writeReports(Path dir, GptTraining.Options o, Result r) throws IOException {
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("val_loss", r.validationLoss());
         metrics.put("train_loss", r.trainLoss());
@@ -137,18 +165,18 @@ final class TrainGptCommand implements Callable<Integer> {
         config.put("eval_interval", o.evalInterval());
         config.put("eval_windows", o.evalWindows());
         config.put("seed", o.seed());
-        config.put("resumed", o.resume());
+        config.put("resumed_from", o.resumeFrom() == null ? null : o.resumeFrom().toString());
         metrics.put("config", config);
         List<Map<String, Object>> history = r.history().stream().map(e -> Map.<String, Object>of("step", e.step(), "train_loss", e.trainLoss(),
                 "val_loss", e.validationLoss())).toList();
         metrics.put("history", history);
-        AtomicFiles.write(out.resolve("metrics.json"), Reports.json(metrics));
+        AtomicFiles.write(dir.resolve("metrics.json"), Reports.json(metrics));
         XYChart chart = new XYChartBuilder().width(900).height(500).title("GPT on " + o.source()).xAxisTitle("step").yAxisTitle("loss (nats/token)").build();
         double[] steps = r.history().stream().mapToDouble(Evaluation::step).toArray();
         chart.addSeries("train", steps, r.history().stream().mapToDouble(Evaluation::trainLoss).toArray());
         chart.addSeries("validation", steps, r.history().stream().mapToDouble(Evaluation::validationLoss).toArray());
         System.setProperty("java.awt.headless", "true");
-        Reports.save(out.resolve("loss.png"), chart);
+        Reports.save(dir.resolve("loss.png"), chart);
     }
 
     /**
@@ -163,8 +191,11 @@ final class TrainGptCommand implements Callable<Integer> {
         private double smoothed = Double.NaN;
         private long t0;
 
-        Listener(PrintStream out) {
+        private final List<String> where;
+
+        Listener(PrintStream out, List<String> where) {
             this.out = out;
+            this.where = where;
         }
 
         @Override
@@ -173,6 +204,7 @@ final class TrainGptCommand implements Callable<Integer> {
             start = p.startStep();
             every = Math.max(1, (iters - start) / 20);
             t0 = System.nanoTime();
+            where.forEach(out::println);
             out.printf(Locale.ROOT, "GPT: %d layers, %d heads, dim %d, context %d, vocab %,d (%s tokenizer): %,d parameters%n", p.config().layers(),
                     p.config().heads(), p.config().dim(), p.config().context(), p.config().vocab(), p.tokenizer().id(), p.parameters());
             out.printf(Locale.ROOT, "Training on %,d tokens, validating on %,d; steps %d to %d%n", p.trainTokens(), p.validationTokens(), start + 1, iters);
@@ -192,6 +224,12 @@ final class TrainGptCommand implements Callable<Integer> {
                 double elapsed = (System.nanoTime() - t0) / 1e9, eta = elapsed / (step - start) * (iters - step);
                 out.printf(Locale.ROOT, "step %d/%d: loss %.4f, %,.0f tokens/s, ETA %s%n", step, iters, smoothed, tokensPerSecond, duration(eta));
             }
+        }
+
+        @Override
+        public void onCheckpoint(int step, Path dir) {
+            String line = "Checkpoint after step " + step + " in " + dir;
+            out.println(bar != null ? "\r" + line + " ".repeat(40) : line);
         }
 
         @Override

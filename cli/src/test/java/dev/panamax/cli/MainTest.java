@@ -46,5 +46,37 @@ class MainTest {
     @Test
     void everyCommandTakesHelp() {
         assertTrue(capture(() -> Main.run("train", "--help"), 0).contains("Usage: panamax train"));
+        java.util.List<java.util.List<String>> paths = new java.util.ArrayList<>();
+        collect(new picocli.CommandLine(new Main()), new java.util.ArrayList<>(), paths);
+        assertTrue(paths.size() >= 12, paths.toString());
+        for (java.util.List<String> path : paths) {
+            for (String flag : new String[] {"--help", "-h"}) {
+                java.util.List<String> args = new java.util.ArrayList<>(path);
+                args.add(flag);
+                String said = capture(() -> Main.run(args.toArray(String[]::new)), 0);
+                assertTrue(said.contains("Usage: panamax " + String.join(" ", path)), args + ":\n" + said);
+            }
+        }
+    }
+
+    private static void collect(picocli.CommandLine cmd, java.util.List<String> path, java.util.List<java.util.List<String>> into) {
+        for (var e : cmd.getSubcommands().entrySet()) {
+            if (e.getKey().equals("help")) continue;
+            java.util.List<String> p = new java.util.ArrayList<>(path);
+            p.add(e.getKey());
+            into.add(p);
+            collect(e.getValue(), p, into);
+        }
+    }
+
+    @Test
+    void anInternalErrorIsOneLineAndDebugShowsTheTrace() {
+        assertEquals("internal error: java.lang.NullPointerException: boom (this is a bug; --debug shows where)",
+                Main.message(new NullPointerException("boom")));
+        assertEquals("--threads must be positive", Main.message(new ExceptionInInitializerError(new IllegalArgumentException("--threads must be positive"))));
+        String plain = capture(() -> Main.run("predict", "/nonexistent/model", "/nonexistent/x.png"), 1);
+        assertEquals(1, plain.strip().lines().count(), plain);
+        String debug = capture(() -> Main.run("predict", "/nonexistent/model", "/nonexistent/x.png", "--debug"), 1);
+        assertTrue(debug.contains("\tat dev.panamax.cli.PredictCommand"), debug);
     }
 }

@@ -47,4 +47,21 @@ class PredictCommandTest {
         assertEquals(1, Main.run("predict", dir.toString(), dir.resolve("none.png").toString()));
         assertEquals(1, Main.run("evaluate", dir.toString(), "--data", dir.toString()));
     }
+
+    @Test
+    void aFolderOrADamagedImageGetsAClearLine(@TempDir Path dir) throws Exception {
+        try (MemoryScope s = MemoryScope.open("t")) {
+            ModelIo.save(Models.tutorialCnn(3, 10).build(28, 28, 1), dir.resolve("model"));
+        }
+        BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
+        Path png = dir.resolve("whole.png");
+        ImageIO.write(img, "png", png.toFile());
+        byte[] bytes = java.nio.file.Files.readAllBytes(png);
+        Path cut = java.nio.file.Files.write(dir.resolve("cut.png"), java.util.Arrays.copyOf(bytes, 40));
+        String model = dir.resolve("model").toString();
+        assertTrue(MainTest.capture(() -> Main.run("predict", model, dir.toString()), 1).contains(dir + " is a folder: give one image file"));
+        String damaged = MainTest.capture(() -> Main.run("predict", model, cut.toString()), 1);
+        assertTrue(damaged.contains("cut.png: a damaged or truncated image") && !damaged.contains("\tat "), damaged);
+        assertTrue(MainTest.capture(() -> Main.run("predict", png.toString(), png.toString()), 1).contains("whole.png is a file; the first argument is a model folder"));
+    }
 }

@@ -22,8 +22,10 @@ class ServeCommandTest {
     void badModelsAndOptionsAreOneLineErrors(@TempDir Path dir) {
         String said = capture(() -> Main.run("serve", dir.resolve("none").toString(), "--port", "0"), 1);
         assertTrue(said.startsWith("panamax serve: ") && said.contains("no such model folder"), said);
-        said = capture(() -> Main.run("serve", dir.toString(), "--max-batch", "0"), 1);
-        assertTrue(said.contains("--max-batch must be at least 1"), said);
+        said = capture(() -> Main.run("serve", dir.toString(), "--max-batch", "0"), 2);
+        assertTrue(said.contains("Invalid value for option '--max-batch': must be 1 or more, got 0"), said);
+        said = capture(() -> Main.run("serve", dir.toString(), "--port", "70000"), 2);
+        assertTrue(said.contains("must be a port from 0 to 65535, got 70000"), said);
         said = capture(() -> Main.run("serve", "a b=" + dir), 1);
         assertTrue(said.contains("model name 'a b'"), said);
     }

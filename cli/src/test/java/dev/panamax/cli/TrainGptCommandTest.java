@@ -17,14 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code panamax train gpt} on a short text: its files, --resume, and one clear line for each kind of bad input. */
 class TrainGptCommandTest {
     /** A short public-domain passage (the opening of Pride and Prejudice), repeated to give a few windows. */
-    private static final String TEXT = ("It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in want of a wife. "
+    static final String TEXT = ("It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in want of a wife. "
             + "However little known the feelings or views of such a man may be on his first entering a neighbourhood, this truth is so well fixed "
             + "in the minds of the surrounding families, that he is considered the rightful property of some one or other of their daughters.\n").repeat(8);
 
     private static final String[] TINY = {"--iters", "6", "--eval-interval", "3", "--eval-windows", "4", "--layers", "1", "--heads", "2", "--dim", "8",
         "--context", "16", "--batch-size", "2"};
 
-    private static String[] args(Path out, Path data, String... more) {
+    static String[] args(Path out, Path data, String... more) {
         List<String> a = new ArrayList<>(List.of("train", "gpt", "--data", data.toString(), "--out", out.toString()));
         List<String> tiny = new ArrayList<>(List.of(TINY)), extra = new ArrayList<>(List.of(more));
         for (int i = 0; i < tiny.size(); i += 2) {  // an option given in `more` replaces the tiny default (picocli takes each once)
@@ -53,10 +53,10 @@ class TrainGptCommandTest {
         for (String f : new String[] {"config.json", "vocab.json", "model.safetensors", "optimizer.safetensors", "checkpoint.json"}) {
             assertTrue(Files.exists(out.resolve("model").resolve(f)), f);
         }
-        String resumed = MainTest.capture(() -> Main.run(args(out, data, "--resume", "--iters", "9")), 0);
+        String resumed = MainTest.capture(() -> Main.run(args(out, data, "--resume", out.resolve("model").toString(), "--overwrite", "--iters", "9")), 0);
         assertTrue(resumed.contains("steps 7 to 9") && resumed.contains("step 9: train loss"), resumed);
         assertEquals(3, new ObjectMapper().readTree(out.resolve("metrics.json").toFile()).get("history").size());
-        String longer = MainTest.capture(() -> Main.run(args(out, data, "--resume", "--iters", "12", "--context", "32")), 1);
+        String longer = MainTest.capture(() -> Main.run(args(out, data, "--resume", out.resolve("model").toString(), "--overwrite", "--iters", "12", "--context", "32")), 1);
         assertOneLine(longer, "--context 32 is longer than the model's context 16");
     }
 
@@ -75,7 +75,7 @@ class TrainGptCommandTest {
         assertOneLine(MainTest.capture(() -> Main.run(args(out, good, "--heads", "3")), 2), "--heads 3 does not divide --dim 8");
         assertOneLine(MainTest.capture(() -> Main.run(args(out, good, "--tokenizer", "words")), 2), "--tokenizer words: unknown");
         assertOneLine(MainTest.capture(() -> Main.run(args(out, good, "--context", "4096")), 1), "fewer than one window of --context 4096");
-        assertOneLine(MainTest.capture(() -> Main.run(args(out, good, "--resume")), 1), "no such model folder");
+        assertOneLine(MainTest.capture(() -> Main.run(args(out, good, "--resume", dir.resolve("none").toString())), 1), "no such model folder");
         assertOneLine(MainTest.capture(() -> Main.run("train", "gpt", "--corpus", "english", "--data", good.toString()), 2), "not both");
         assertFalse(Files.exists(out.resolve("metrics.json")), "nothing written for bad input");
     }

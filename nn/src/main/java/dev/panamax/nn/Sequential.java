@@ -72,7 +72,11 @@ public final class Sequential implements Model {
         }
         long[] s = shape.clone();
         for (Layer l : layers) {
-            l.build(s, rng);
+            try {
+                l.build(s, rng);
+            } catch (dev.panamax.tensors.memory.AllocationFailedException e) {
+                throw e.in("build: layer '" + l.name() + "' (" + l.getClass().getSimpleName() + ") on input " + Arrays.toString(s));
+            }
             s = l.outputShape(s);
         }
         inputShape = shape.clone();

@@ -18,11 +18,8 @@ import dev.panamax.nn.transformer.GptConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A trained GPT's folder, as {@code ./panamax train gpt} writes it:
@@ -95,6 +92,7 @@ public final class GptArtifacts {
 
     /** The config, tokenizer, steps and history of the checkpoint in {@code dir}. */
     static Checkpoint readCheckpoint(Path dir) throws IOException {
+        AtomicFiles.recover(dir);  // a kill between the renames of a save leaves the previous checkpoint aside
         Header h = readHeader(dir);
         Path file = dir.resolve(CHECKPOINT);
         if (!Files.isRegularFile(file) || !Files.isRegularFile(dir.resolve(ModelIo.OPTIMIZER))) {
@@ -120,7 +118,8 @@ public final class GptArtifacts {
             throws IOException {
         Path target = dir.toAbsolutePath();
         Path parent = Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempDirectory(parent, target.getFileName() + ".tmp");
+        // Created as any folder (the umask's permissions, not a temporary folder's 0700).
+        Path tmp = Files.createDirectory(parent.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(System.nanoTime())));
         try {
             ModelIo.saveCheckpoint(model, optimizer, tmp, step);
             if (tokenizer instanceof CharTokenizer chars) chars.save(tmp.resolve(VOCAB));
@@ -133,13 +132,9 @@ public final class GptArtifacts {
             ObjectNode config = json.createObjectNode().put("format", FORMAT).put("vocab", c.vocab()).put("context", c.context())
                     .put("layers", c.layers()).put("heads", c.heads()).put("dim", c.dim()).put("tanh_gelu", c.tanhGelu()).put("attention_dropout", c.attentionDropout()).put("tokenizer", kind.id());
             AtomicFiles.write(tmp.resolve(CONFIG), json.writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n");
-            Path old = parent.resolve(target.getFileName() + ".old");
-            deleteTree(old);
-            if (Files.exists(target)) Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            deleteTree(old);
+            AtomicFiles.replaceFolder(tmp, target);
         } finally {
-            deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp);
         }
     }
 
@@ -190,13 +185,6 @@ public final class GptArtifacts {
             return root;
         } catch (JacksonException e) {
             throw new IOException(file + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> all = Files.walk(p)) {
-            for (Path f : all.sorted(Comparator.reverseOrder()).toList()) Files.delete(f);
         }
     }
 }

@@ -32,7 +32,8 @@ import java.util.Objects;
  * windows of {@code context + 1} tokens, AdamW (betas 0.9, 0.99; weight decay 0.1 on the kernels only; global
  * gradient norm clipped to 1), a learning rate warmed up linearly and then decayed along a cosine to a tenth of
  * its peak, and every {@code evalInterval} steps the mean loss over fixed windows of the training and the
- * validation text (the last 10 %), then a resumable checkpoint in the model folder ({@link GptArtifacts}).
+ * validation text (the last 10 %); every {@code checkpointEvery} steps a resumable checkpoint, and after the last step the
+ * model folder with the optimizer state, so a finished run can be continued too ({@link GptArtifacts}).
  *
  * <pre>{@code
  * GptTraining.Result r = GptTraining.run(GptTraining.Options.builder().corpus("english").iters(2000)
@@ -86,20 +87,25 @@ public final class GptTraining {
      * @param clipNorm     global gradient norm limit
      * @param attentionDropout probability of dropping an attention probability while training (0: none; nanoGPT's
      *                     Shakespeare-char recipe uses 0.2 for all its dropouts)
-     * @param evalInterval steps between evaluations (and checkpoints); the last step always evaluates
+     * @param evalInterval steps between evaluations; the last step always evaluates
      * @param evalWindows  fixed windows each evaluation averages over, in each of training and validation text
      * @param seed         seed of the weights and of the training windows
-     * @param modelDir     the model folder: written at every evaluation, read when resuming
-     * @param resume       continue from the checkpoint in {@code modelDir}: its tokenizer and model shape stay; the
-     *                     options must name the same layers, heads and width
+     * @param modelDir     the model folder, written (whole, with the optimizer's state) after the last step
+     * @param checkpointDir where a resumable checkpoint is written every {@code checkpointEvery} steps before the
+     *                     last (by default {@code modelDir})
+     * @param checkpointEvery steps between checkpoints, 0 for none (by default {@code evalInterval})
+     * @param resumeFrom   a checkpoint or model folder to continue from, or null: its tokenizer and model shape
+     *                     stay; the options must name the same layers, heads and width
      */
     public record Options(String corpus, Path dataFile, TokenizerKind tokenizer, int iters, int batch, int context, int layers, int heads,
                           int dim, double lr, double minLr, int warmup, double weightDecay, double clipNorm, double attentionDropout, int evalInterval,
                           int evalWindows,
-                          long seed, Path modelDir, boolean resume) {
+                          long seed, Path modelDir, Path checkpointDir, int checkpointEvery, Path resumeFrom) {
         public Options {
             Objects.requireNonNull(tokenizer, "tokenizer");
             Objects.requireNonNull(modelDir, "modelDir");
+            Objects.requireNonNull(checkpointDir, "checkpointDir");
+            if (checkpointEvery < 0) throw new IllegalArgumentException("--checkpoint-every must be 0 or more, got " + checkpointEvery);
             if (dataFile == null && !CORPORA.contains(corpus)) {
                 throw new IllegalArgumentException("--corpus " + corpus + ": unknown; choose " + String.join(" or ", CORPORA) + ", or give --data FILE");
             }
@@ -152,7 +158,8 @@ public final class GptTraining {
         private int iters = 2000, batch = 12, context = 64, layers = 4, heads = 4, dim = 128, warmup = 100, evalInterval = 250, evalWindows = 200;
         private double lr = 1e-3, minLr = 1e-4, weightDecay = 0.1, clipNorm = 1.0, attentionDropout;
         private long seed = 42;
-        private Path modelDir = Path.of("out/gpt/model");
+        private Path modelDir = Path.of("out/gpt/model"), checkpointDir, resumeFrom;
+        private int checkpointEvery = -1;
         private boolean resume;
 
         private Builder() {}
@@ -176,12 +183,17 @@ public final class GptTraining {
         public Builder evalWindows(int v) { evalWindows = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder modelDir(Path v) { modelDir = v; return this; }
+        /** Continue from the checkpoint in the model folder (as a stopped run with the default checkpoints left it). */
         public Builder resume(boolean v) { resume = v; return this; }
+        public Builder resumeFrom(Path v) { resumeFrom = v; return this; }
+        public Builder checkpointDir(Path v) { checkpointDir = v; return this; }
+        public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
 
         /** The options, checked. */
         public Options build() {
             return new Options(corpus, dataFile, tokenizer, iters, batch, context, layers, heads, dim, lr, minLr, warmup, weightDecay, clipNorm,
-                    attentionDropout, evalInterval, evalWindows, seed, modelDir, resume);
+                    attentionDropout, evalInterval, evalWindows, seed, modelDir, checkpointDir != null ? checkpointDir : modelDir,
+                    checkpointEvery >= 0 ? checkpointEvery : evalInterval, resumeFrom != null ? resumeFrom : resume ? modelDir : null);
         }
     }
 
@@ -216,11 +228,19 @@ public final class GptTraining {
         default void onStep(int step, double loss, double tokensPerSecond) {}
 
         /**
-         * After each evaluation, once the checkpoint holding it is written.
+         * After each evaluation, once the checkpoint or model holding it (if one is due at that step) is written.
          *
          * @param evaluation the losses
          */
         default void onEvaluation(Evaluation evaluation) {}
+
+        /**
+         * After a checkpoint is written.
+         *
+         * @param step steps it holds
+         * @param dir  its folder, for {@code --resume}
+         */
+        default void onCheckpoint(int step, Path dir) {}
     }
 
     /**
@@ -254,7 +274,7 @@ public final class GptTraining {
     /** Trains as {@code o} says, writing the model folder at every evaluation; see the class comment. */
     public static Result run(Options o, Listener listener) throws IOException {
         long t0 = System.nanoTime();
-        GptArtifacts.Checkpoint saved = o.resume() ? GptArtifacts.readCheckpoint(o.modelDir()) : null;
+        GptArtifacts.Checkpoint saved = o.resumeFrom() != null ? GptArtifacts.readCheckpoint(o.resumeFrom()) : null;
         TokenizerKind kind = saved != null ? saved.tokenizerKind() : o.tokenizer();
         String text = readText(o);
         Tokenizer tokenizer = saved != null ? saved.tokenizer() : kind == TokenizerKind.CHAR ? CharTokenizer.fit(text) : BpeTokenizer.gpt2();
@@ -272,11 +292,11 @@ public final class GptTraining {
             List<Evaluation> history = new ArrayList<>();
             int start = 0;
             if (saved != null) {
-                start = ModelIo.resumeInto(model, o.modelDir(), adamW);
+                start = ModelIo.resumeInto(model, o.resumeFrom(), adamW);
                 adamW.schedule(schedule);  // resumeInto fixes the rate it saved; the schedule goes on from the restored step
                 history.addAll(saved.history());
                 if (start >= o.iters()) {
-                    throw new IllegalArgumentException(o.modelDir() + " holds a checkpoint after " + start + " steps; --iters " + o.iters()
+                    throw new IllegalArgumentException(o.resumeFrom() + " holds a checkpoint after " + start + " steps; --iters " + o.iters()
                             + " asks for no more. Pass --iters above " + start + " to train further");
                 }
             }
@@ -300,12 +320,20 @@ public final class GptTraining {
                     stepSeconds += (System.nanoTime() - s0) / 1e9;
                     int done = step + 1;
                     listener.onStep(done, loss, tokensPerStep * (done - start) / stepSeconds);
+                    Evaluation e = null;
                     if (done % o.evalInterval() == 0 || done == o.iters()) {
-                        Evaluation e = new Evaluation(done, trainWindows.loss(trainer, o.batch()), validationWindows.loss(trainer, o.batch()));
+                        e = new Evaluation(done, trainWindows.loss(trainer, o.batch()), validationWindows.loss(trainer, o.batch()));
                         history.add(e);
-                        if (trainer.group().rank() == 0) GptArtifacts.save(o.modelDir(), model, kind, tokenizer, adamW, done, history);
-                        listener.onEvaluation(e);
                     }
+                    // Saved before the evaluation is reported: a listener sees only what a resumed run would keep.
+                    boolean writer = trainer.group().rank() == 0;  // a distributed run saves once, from rank 0
+                    if (writer && done == o.iters()) {
+                        GptArtifacts.save(o.modelDir(), model, kind, tokenizer, adamW, done, history);
+                    } else if (writer && o.checkpointEvery() > 0 && done % o.checkpointEvery() == 0) {
+                        GptArtifacts.save(o.checkpointDir(), model, kind, tokenizer, adamW, done, history);
+                        listener.onCheckpoint(done, o.checkpointDir());
+                    }
+                    if (e != null) listener.onEvaluation(e);
                 }
             }
             Evaluation last = history.getLast();

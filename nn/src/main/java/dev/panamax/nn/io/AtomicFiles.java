@@ -1,23 +1,123 @@
 package dev.panamax.nn.io;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
-/** Atomic file writes: a temporary file in the same folder, renamed over the target when complete. */
+/**
+ * Atomic file and folder writes: a temporary file in the same folder, renamed over the target when complete; a
+ * staged folder swapped in for another. Temporary files are created like any other file, so the result gets the
+ * permissions the umask gives (not the 0600 of {@link Files#createTempFile}).
+ */
 public final class AtomicFiles {
+    /**
+     * Test hook: milliseconds to wait after a file's bytes are written and before it is renamed into place (0 in
+     * normal runs), so that a test can kill the process while a write is in flight; it also announces each write
+     * on standard error ("panamax-test: writing NAME", "panamax-test: swapping NAME").
+     */
+    private static final long WRITE_DELAY_MS = Long.getLong("panamax.test.writeDelayMs", 0);
+
     private AtomicFiles() {}
 
     public static void write(Path path, String text) throws IOException {
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
+        write(path, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** What writes a file's bytes to a stream. */
+    @FunctionalInterface
+    public interface Writer {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes {@code path} through {@code body} into a temporary sibling, forced to disk, then renamed over it. */
+    public static void write(Path path, Writer body) throws IOException {
+        Path tmp = temporarySibling(path);
         try {
-            Files.writeString(tmp, text);
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+                body.writeTo(out);
+                out.flush();
+                ch.force(true);
+            }
+            commit(tmp, path);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * A path beside {@code path} that does not exist yet, for a temporary file; its folder is created. Create it
+     * with {@link StandardOpenOption#CREATE_NEW} and finish with {@link #commit}.
+     */
+    public static Path temporarySibling(Path path) throws IOException {
+        Path dir = Files.createDirectories(path.toAbsolutePath().getParent());
+        return dir.resolve("." + path.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
+    }
+
+    /** Renames the complete temporary file {@code tmp} over {@code path} in one step. */
+    public static void commit(Path tmp, Path path) throws IOException {
+        pauseForTests("writing " + path.getFileName());
+        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Puts the complete folder {@code staged} in the place of {@code target}. A folder cannot be renamed over a
+     * non-empty one, so an existing target first moves aside to {@link #previous}; a kill between the two renames
+     * leaves the previous folder there, which {@link #recover} puts back. Both folders must be on one file system
+     * (siblings are).
+     */
+    public static void replaceFolder(Path staged, Path target) throws IOException {
+        Path old = previous(target);
+        deleteTree(old);
+        if (Files.exists(target)) {
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            pauseForTests("swapping " + target.getFileName());
+        }
+        Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(old);
+    }
+
+    /** Where {@link #replaceFolder} keeps {@code target}'s previous version during the swap: a hidden sibling. */
+    public static Path previous(Path target) {
+        Path t = target.toAbsolutePath().normalize();
+        return t.resolveSibling("." + t.getFileName() + ".previous");
+    }
+
+    /**
+     * Repairs what a kill in {@link #replaceFolder} may have left: the previous version goes back when the target
+     * is missing, and is deleted when the target is there.
+     */
+    public static void recover(Path target) throws IOException {
+        Path old = previous(target);
+        if (!Files.exists(old)) return;
+        if (Files.exists(target)) deleteTree(old);
+        else Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The test hook: announces {@code what} on standard error and waits, when the delay is set. */
+    private static void pauseForTests(String what) {
+        if (WRITE_DELAY_MS <= 0) return;
+        System.err.println("panamax-test: " + what);
+        System.err.flush();
+        try {
+            Thread.sleep(WRITE_DELAY_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Deletes {@code p} and everything under it, if it exists. */
+    public static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> all = Files.walk(p)) {
+            for (Path f : all.sorted(Comparator.reverseOrder()).toList()) Files.delete(f);
         }
     }
 }

@@ -47,14 +47,20 @@ final class SequentialConfig {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config);
     }
 
+    /** The first line of a parser's message: Jackson puts the location on a second line, and errors here are one line. */
+    static String firstLine(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+    }
+
     /** The architecture in {@code cfg}, built (with fresh weights); errors name the file. */
     static Sequential read(Path cfg) throws IOException {
         JsonNode config;
         try {
             config = JSON.readTree(cfg.toFile());
         } catch (IOException e) {
-            throw new IOException(cfg + ": not valid JSON (" + e.getMessage() + ")", e);
+            throw new IOException(cfg + ": not valid JSON (" + firstLine(e) + ")", e);
         }
+        if (config == null || !config.isObject()) throw new IOException(cfg + ": not a JSON object");
         if (!FORMAT.equals(config.path("format").asText())) {
             throw new IOException(cfg + ": not a Panamax model config (format '" + config.path("format").asText() + "')");
         }

@@ -17,6 +17,46 @@ public final class History {
         epochLogs.forEach((k, v) -> metrics.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
     }
 
+    /** Appends every epoch of {@code later} (a resumed run's epochs after a restored history). */
+    public void recordAll(History later) {
+        for (int e = 0; e < later.epochs(); e++) {
+            Map<String, Double> logs = new LinkedHashMap<>();
+            for (var m : later.metrics.entrySet()) if (e < m.getValue().size()) logs.put(m.getKey(), m.getValue().get(e));
+            record(logs);
+        }
+    }
+
+    /** An independent copy. */
+    public History copy() {
+        History h = new History();
+        h.recordAll(this);
+        return h;
+    }
+
+    /**
+     * Reads a file {@link #writeCsv} wrote (a checkpoint's history). Values come back as written, to six decimals,
+     * so writing them again gives the same file.
+     */
+    public static History readCsv(Path path) throws IOException {
+        List<String> lines = java.nio.file.Files.readAllLines(path);
+        if (lines.isEmpty() || !lines.get(0).startsWith("epoch")) throw new IOException(path + ": not a history file (its first line must start with 'epoch')");
+        String[] names = lines.get(0).split(",", -1);
+        History h = new History();
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isEmpty()) continue;
+            String[] cells = lines.get(i).split(",", -1);
+            if (cells.length != names.length) throw new IOException(path + ": line " + (i + 1) + " has " + cells.length + " cells, the header " + names.length);
+            Map<String, Double> logs = new LinkedHashMap<>();
+            try {
+                for (int c = 1; c < cells.length; c++) if (!cells[c].isEmpty()) logs.put(names[c], Double.parseDouble(cells[c]));
+            } catch (NumberFormatException e) {
+                throw new IOException(path + ": line " + (i + 1) + " holds a value that is not a number", e);
+            }
+            h.record(logs);
+        }
+        return h;
+    }
+
     public Map<String, List<Double>> metrics() {
         return metrics;
     }

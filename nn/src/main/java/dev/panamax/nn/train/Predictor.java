@@ -16,6 +16,10 @@ import java.util.Map;
 /**
  * A built model's inference: {@link #predict} and {@link #evaluate}, in batches, in inference mode, without
  * recording gradients. A {@link Trainer} has one; a model that is only used (a loaded one) needs no more.
+ *
+ * <p>Threads: a predictor is used by one thread at a time (it reuses one arena). A built model that is not being
+ * trained may be shared by many threads, each with its own predictor; their answers are bit-identical to one
+ * thread's (tested with 8 threads).
  */
 public final class Predictor implements AutoCloseable {
     private final Model model;

@@ -72,9 +72,14 @@ public final class Memory {
      */
     public static Storage allocate(long bytes) {
         MemoryScope s = MemoryScope.current();
-        if (s != null && s.arena() != null) return Storage.pooled(s.arena(), bytes);
-        BufferAllocator a = s == null ? ROOT : s.allocator();
-        return Recycler.fits(bytes) ? Recycler.take(a, bytes) : Storage.allocate(a, bytes);
+        try {
+            if (s != null && s.arena() != null) return Storage.pooled(s.arena(), bytes);
+            BufferAllocator a = s == null ? ROOT : s.allocator();
+            return Recycler.fits(bytes) ? Recycler.take(a, bytes) : Storage.allocate(a, bytes);
+        } catch (org.apache.arrow.memory.OutOfMemoryException | OutOfMemoryError e) {
+            // Arrow's and libc's refusals (a limit reached, aligned_alloc returning NULL) as one error that names the size.
+            throw new AllocationFailedException("", bytes, e);
+        }
     }
 
     /**
