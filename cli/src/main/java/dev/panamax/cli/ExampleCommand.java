@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * every one writes {@code metrics.json} and its pictures into {@code --out} and has a short {@code --quick} version.
  */
 @Command(name = "example", description = "Run an example application (./panamax example NAME --help): dqn, explain.",
-        subcommands = {ExampleDqnCommand.class})
+        subcommands = {ExampleDqnCommand.class, ExampleExplainCommand.class})
 final class ExampleCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
