@@ -1,0 +1,178 @@
+package dev.panamax.kernels.rnn;
+
+import static dev.panamax.kernels.rnn.Cells.d;
+import static dev.panamax.kernels.rnn.Cells.f;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+import dev.panamax.kernels.Simd;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * One LSTM time step after its gate products, PyTorch's equations and gate order (i, f, g, o), fused: the gate
+ * nonlinearities and the state update in one pass over the {@code (B, 4H)} gate rows that one GEMM filled.
+ * <pre>
+ * forward:  i = σ(a_i)  f = σ(a_f)  g = tanh(a_g)  o = σ(a_o)     (a = x·W_ihᵀ + b_ih + h_prev·W_hhᵀ + b_hh)
+ *           c = f·c_prev + i·g      h = o·tanh(c)
+ * backward: dc' = dc + dh·o·(1 - tanh²c)
+ *           da_i = dc'·g·i(1-i)   da_f = dc'·c_prev·f(1-f)   da_g = dc'·i·(1-g²)   da_o = dh·tanh(c)·o(1-o)
+ *           dc_prev = dc'·f
+ * </pre>
+ * Layouts: {@code gates (B, 4H)}, states {@code (B, H)}, row-major and contiguous, offsets in elements. The forward
+ * overwrites {@code gates} with the activations {@code [i f g o]} (what backward reads); {@code dcPrev} may alias
+ * {@code dc}. Precision is {@code width} bytes: 4 runs the Vector API path on native segments (its scalar twin
+ * otherwise and for tails), 8 the F64 scalar loops.
+ */
+public final class LstmCell {
+    private LstmCell() {}
+
+    /** {@code gates (B, 4H)} preactivations in, activations out; {@code c, h (B, H)} written from {@code cPrev (B, H)}. */
+    public static void forward(int width, MemorySegment gates, long go, MemorySegment cPrev, long cpo, MemorySegment c, long co,
+                               MemorySegment h, long ho, int batch, int hidden) {
+        boolean vector = width == 4 && Simd.ENABLED && gates.isNative() && cPrev.isNative() && c.isNative() && h.isNative();
+        for (int b = 0; b < batch; b++) {
+            long gr = go + 4L * hidden * b, sr = (long) hidden * b;
+            if (width == 8) forwardRowF64(gates, gr, cPrev, cpo + sr, c, co + sr, h, ho + sr, 0, hidden);
+            else {
+                int from = vector ? Vector.forwardRow(gates, gr, cPrev, cpo + sr, c, co + sr, h, ho + sr, hidden) : 0;
+                forwardRowF32(gates, gr, cPrev, cpo + sr, c, co + sr, h, ho + sr, from, hidden);
+            }
+        }
+    }
+
+    /**
+     * {@code dgates (B, 4H)} (gradient of the preactivations) and {@code dcPrev (B, H)} from {@code dh, dc (B, H)},
+     * the forward's activations {@code gates (B, 4H)}, {@code cPrev} and {@code c (B, H)}.
+     */
+    public static void backward(int width, MemorySegment dgates, long dgo, MemorySegment dcPrev, long dcpo, MemorySegment dh, long dho,
+                                MemorySegment dc, long dco, MemorySegment gates, long go, MemorySegment cPrev, long cpo,
+                                MemorySegment c, long co, int batch, int hidden) {
+        boolean vector = width == 4 && Simd.ENABLED && dgates.isNative() && dcPrev.isNative() && dh.isNative() && dc.isNative()
+                && gates.isNative() && cPrev.isNative() && c.isNative();
+        for (int b = 0; b < batch; b++) {
+            long gr = 4L * hidden * b, sr = (long) hidden * b;
+            if (width == 8) {
+                backwardRowF64(dgates, dgo + gr, dcPrev, dcpo + sr, dh, dho + sr, dc, dco + sr, gates, go + gr, cPrev, cpo + sr, c, co + sr, 0, hidden);
+            } else {
+                int from = vector ? Vector.backwardRow(dgates, dgo + gr, dcPrev, dcpo + sr, dh, dho + sr, dc, dco + sr, gates, go + gr,
+                        cPrev, cpo + sr, c, co + sr, hidden) : 0;
+                backwardRowF32(dgates, dgo + gr, dcPrev, dcpo + sr, dh, dho + sr, dc, dco + sr, gates, go + gr, cPrev, cpo + sr, c, co + sr,
+                        from, hidden);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ scalar twins (columns [from, hidden) of one row)
+
+    static void forwardRowF64(MemorySegment gates, long gr, MemorySegment cPrev, long cp, MemorySegment c, long cr, MemorySegment h, long hr,
+                              int from, int hidden) {
+        for (int j = from; j < hidden; j++) {
+            double i = Cells.sigmoid(d(gates, gr + j)), fg = Cells.sigmoid(d(gates, gr + hidden + j));
+            double g = Math.tanh(d(gates, gr + 2L * hidden + j)), o = Cells.sigmoid(d(gates, gr + 3L * hidden + j));
+            double cn = fg * d(cPrev, cp + j) + i * g;
+            gates.setAtIndex(JAVA_DOUBLE_UNALIGNED, gr + j, i);
+            gates.setAtIndex(JAVA_DOUBLE_UNALIGNED, gr + hidden + j, fg);
+            gates.setAtIndex(JAVA_DOUBLE_UNALIGNED, gr + 2L * hidden + j, g);
+            gates.setAtIndex(JAVA_DOUBLE_UNALIGNED, gr + 3L * hidden + j, o);
+            c.setAtIndex(JAVA_DOUBLE_UNALIGNED, cr + j, cn);
+            h.setAtIndex(JAVA_DOUBLE_UNALIGNED, hr + j, o * Math.tanh(cn));
+        }
+    }
+
+    static void forwardRowF32(MemorySegment gates, long gr, MemorySegment cPrev, long cp, MemorySegment c, long cr, MemorySegment h, long hr,
+                              int from, int hidden) {
+        for (int j = from; j < hidden; j++) {
+            float i = Cells.sigmoid(f(gates, gr + j)), fg = Cells.sigmoid(f(gates, gr + hidden + j));
+            float g = (float) Math.tanh(f(gates, gr + 2L * hidden + j)), o = Cells.sigmoid(f(gates, gr + 3L * hidden + j));
+            float cn = fg * f(cPrev, cp + j) + i * g;
+            gates.setAtIndex(JAVA_FLOAT_UNALIGNED, gr + j, i);
+            gates.setAtIndex(JAVA_FLOAT_UNALIGNED, gr + hidden + j, fg);
+            gates.setAtIndex(JAVA_FLOAT_UNALIGNED, gr + 2L * hidden + j, g);
+            gates.setAtIndex(JAVA_FLOAT_UNALIGNED, gr + 3L * hidden + j, o);
+            c.setAtIndex(JAVA_FLOAT_UNALIGNED, cr + j, cn);
+            h.setAtIndex(JAVA_FLOAT_UNALIGNED, hr + j, o * (float) Math.tanh(cn));
+        }
+    }
+
+    static void backwardRowF64(MemorySegment dgates, long dgr, MemorySegment dcPrev, long dcp, MemorySegment dh, long dhr, MemorySegment dc,
+                               long dcr, MemorySegment gates, long gr, MemorySegment cPrev, long cp, MemorySegment c, long cr, int from, int hidden) {
+        for (int j = from; j < hidden; j++) {
+            double i = d(gates, gr + j), fg = d(gates, gr + hidden + j), g = d(gates, gr + 2L * hidden + j), o = d(gates, gr + 3L * hidden + j);
+            double tc = Math.tanh(d(c, cr + j)), dhj = d(dh, dhr + j);
+            double dct = d(dc, dcr + j) + dhj * o * (1 - tc * tc);
+            dgates.setAtIndex(JAVA_DOUBLE_UNALIGNED, dgr + j, dct * g * i * (1 - i));
+            dgates.setAtIndex(JAVA_DOUBLE_UNALIGNED, dgr + hidden + j, dct * d(cPrev, cp + j) * fg * (1 - fg));
+            dgates.setAtIndex(JAVA_DOUBLE_UNALIGNED, dgr + 2L * hidden + j, dct * i * (1 - g * g));
+            dgates.setAtIndex(JAVA_DOUBLE_UNALIGNED, dgr + 3L * hidden + j, dhj * tc * o * (1 - o));
+            dcPrev.setAtIndex(JAVA_DOUBLE_UNALIGNED, dcp + j, dct * fg);
+        }
+    }
+
+    static void backwardRowF32(MemorySegment dgates, long dgr, MemorySegment dcPrev, long dcp, MemorySegment dh, long dhr, MemorySegment dc,
+                               long dcr, MemorySegment gates, long gr, MemorySegment cPrev, long cp, MemorySegment c, long cr, int from, int hidden) {
+        for (int j = from; j < hidden; j++) {
+            float i = f(gates, gr + j), fg = f(gates, gr + hidden + j), g = f(gates, gr + 2L * hidden + j), o = f(gates, gr + 3L * hidden + j);
+            float tc = (float) Math.tanh(f(c, cr + j)), dhj = f(dh, dhr + j);
+            float dct = f(dc, dcr + j) + dhj * o * (1 - tc * tc);
+            dgates.setAtIndex(JAVA_FLOAT_UNALIGNED, dgr + j, dct * g * i * (1 - i));
+            dgates.setAtIndex(JAVA_FLOAT_UNALIGNED, dgr + hidden + j, dct * f(cPrev, cp + j) * fg * (1 - fg));
+            dgates.setAtIndex(JAVA_FLOAT_UNALIGNED, dgr + 2L * hidden + j, dct * i * (1 - g * g));
+            dgates.setAtIndex(JAVA_FLOAT_UNALIGNED, dgr + 3L * hidden + j, dhj * tc * o * (1 - o));
+            dcPrev.setAtIndex(JAVA_FLOAT_UNALIGNED, dcp + j, dct * fg);
+        }
+    }
+
+    /** The Vector API path; loaded only when {@link Simd#ENABLED}. Returns the first column left for the scalar tail. */
+    private static final class Vector {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+        private static final int L = S.length();
+        private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+        private static FloatVector load(MemorySegment s, long i) {
+            return FloatVector.fromMemorySegment(S, s, i << 2, ORDER);
+        }
+
+        private static void store(FloatVector v, MemorySegment s, long i) {
+            v.intoMemorySegment(s, i << 2, ORDER);
+        }
+
+        static int forwardRow(MemorySegment gates, long gr, MemorySegment cPrev, long cp, MemorySegment c, long cr, MemorySegment h, long hr,
+                              int hidden) {
+            int body = S.loopBound(hidden);
+            for (int j = 0; j < body; j += L) {
+                FloatVector i = Cells.Vec.sigmoid(load(gates, gr + j)), fg = Cells.Vec.sigmoid(load(gates, gr + hidden + j));
+                FloatVector g = load(gates, gr + 2L * hidden + j).lanewise(VectorOperators.TANH);
+                FloatVector o = Cells.Vec.sigmoid(load(gates, gr + 3L * hidden + j));
+                FloatVector cn = fg.fma(load(cPrev, cp + j), i.mul(g));
+                store(i, gates, gr + j);
+                store(fg, gates, gr + hidden + j);
+                store(g, gates, gr + 2L * hidden + j);
+                store(o, gates, gr + 3L * hidden + j);
+                store(cn, c, cr + j);
+                store(o.mul(cn.lanewise(VectorOperators.TANH)), h, hr + j);
+            }
+            return body;
+        }
+
+        static int backwardRow(MemorySegment dgates, long dgr, MemorySegment dcPrev, long dcp, MemorySegment dh, long dhr, MemorySegment dc,
+                               long dcr, MemorySegment gates, long gr, MemorySegment cPrev, long cp, MemorySegment c, long cr, int hidden) {
+            int body = S.loopBound(hidden);
+            for (int j = 0; j < body; j += L) {
+                FloatVector i = load(gates, gr + j), fg = load(gates, gr + hidden + j), g = load(gates, gr + 2L * hidden + j);
+                FloatVector o = load(gates, gr + 3L * hidden + j);
+                FloatVector tc = load(c, cr + j).lanewise(VectorOperators.TANH), dhj = load(dh, dhr + j);
+                FloatVector dct = dhj.mul(o).mul(Cells.Vec.oneMinusSquare(tc)).add(load(dc, dcr + j));
+                store(dct.mul(g).mul(i.fma(i.neg(), i)), dgates, dgr + j);
+                store(dct.mul(load(cPrev, cp + j)).mul(fg.fma(fg.neg(), fg)), dgates, dgr + hidden + j);
+                store(dct.mul(i).mul(Cells.Vec.oneMinusSquare(g)), dgates, dgr + 2L * hidden + j);
+                store(dhj.mul(tc).mul(o.fma(o.neg(), o)), dgates, dgr + 3L * hidden + j);
+                store(dct.mul(fg), dcPrev, dcp + j);
+            }
+            return body;
+        }
+    }
+}
