@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "panamax", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "A deep-learning engine for Java 25.",
         subcommands = {TrainCommand.class, GenerateCommand.class, EmbedCommand.class, SimilarCommand.class, ExportCommand.class, EvaluateCommand.class,
-            OnnxTestCommand.class, PredictCommand.class, ServeCommand.class, DoctorCommand.class, Main.Bench.class, Main.Compare.class,
+            OnnxTestCommand.class, PredictCommand.class, ServeCommand.class, ExampleCommand.class, DoctorCommand.class, Main.Bench.class, Main.Compare.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     // Arrow reports its allocator choice at INFO on start-up; users need only its warnings. Held strongly
