@@ -48,11 +48,22 @@ final class TimeseriesCommand implements Callable<Integer> {
     Integer epochs;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
+        try {
+            return run();
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            // Bad input (a gap in the user's CSV, a series shorter than the window, no apt offline) is the user's to fix: say what, not where.
+            System.err.println("panamax example timeseries: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int run() throws IOException {
         Options d = quick ? Options.quick(seed) : Options.full(seed);
         Options o = new Options(window != null ? window : d.window(), season != null ? season : d.season(), d.testFraction(),
                 epochs != null ? epochs : d.epochs(), d.batchSize(), d.units(), d.lr(), seed);
         Series series = csv != null ? Series.read(csv, false) : Co2.load();
+        TimeseriesExample.check(series, o);
         System.out.printf(Locale.ROOT, "%s: %d values%s; window %d, season %d, %d epochs per model%n", csv != null ? csv : "Mauna Loa CO2 (weekly, ppm)",
                 series.size(), series.interpolated() > 0 ? ", " + series.interpolated() + " missing values filled by linear interpolation" : "",
                 o.window(), o.season(), o.epochs());

@@ -81,14 +81,23 @@ public final class TimeseriesExample {
     /** The models compared, by metrics name. */
     public static final List<String> MODELS = List.of("lstm", "gru", "conv1d");
 
-    public static Result run(Series series, Options o, TrainingListener listener) {
-        int n = series.size(), split = n - (int) Math.round(n * o.testFraction());
-        int first = Math.max(o.window(), o.season());
+    /** Throws, in one line, unless {@code series} is long enough for {@code o}'s window, season and test share. */
+    public static void check(Series series, Options o) {
+        int n = series.size(), split = split(n, o), first = Math.max(o.window(), o.season());
         if (n < first + 2 || split <= first) {
             throw new IllegalArgumentException(series.source() + ": the series has " + n + " values, too short for a window of " + o.window()
                     + " and a season of " + o.season() + " (training needs more than " + first + " values before the last "
                     + Math.round(o.testFraction() * 100) + "% kept for testing); use a longer series or a shorter --window");
         }
+    }
+
+    private static int split(int n, Options o) {
+        return n - (int) Math.round(n * o.testFraction());
+    }
+
+    public static Result run(Series series, Options o, TrainingListener listener) {
+        check(series, o);
+        int n = series.size(), split = split(n, o), first = Math.max(o.window(), o.season());
         long start = System.nanoTime();
         double[] s = series.values();
         Windows w = Windows.of(s, o.window(), split);
