@@ -76,7 +76,7 @@ final class TimeseriesCommand implements Callable<Integer> {
         metrics.put("config", Map.of("window", o.window(), "season", o.season(), "epochs", o.epochs(), "batch_size", o.batchSize(), "units", o.units(),
                 "lr", o.lr(), "seed", o.seed(), "test_fraction", o.testFraction()));
         AtomicFiles.write(out.resolve("metrics.json"), Reports.json(metrics));
-        plot(out.resolve("forecast.png"), r);
+        plot(out.resolve("forecast.png"), r, csv != null ? "value" : "CO2 (ppm)");
         System.out.println("Wrote " + out.resolve("metrics.json") + " and " + out.resolve("forecast.png"));
         return 0;
     }
@@ -96,11 +96,12 @@ final class TimeseriesCommand implements Callable<Integer> {
     }
 
     /** The test stretch: truth and every forecast, by position in the series. */
-    static void plot(Path png, Result r) throws IOException {
+    static void plot(Path png, Result r, String unit) throws IOException {
         System.setProperty("java.awt.headless", "true");
         boolean years = years(r);
-        XYChart chart = new XYChartBuilder().width(1000).height(500).title("One-step-ahead forecasts on the test set")
-                .xAxisTitle(years ? "year" : "position in the series").yAxisTitle("value").build();
+        XYChart chart = new XYChartBuilder().width(1000).height(500).title(String.format(Locale.ROOT,
+                "One-step-ahead forecasts on the test set (last-value baseline: RMSE %.3f)", r.forecast("naive").rmse()))
+                .xAxisTitle(years ? "year" : "position in the series").yAxisTitle(unit).build();
         double[] x = IntStream.range(0, r.truth().length).mapToDouble(i -> position(r, r.testStart() + i, years)).toArray();
         chart.addSeries("truth", x, r.truth()).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         for (Forecast f : r.forecasts()) {

@@ -5,11 +5,29 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
-/** What the recurrent cells share: element reads and the gate nonlinearities, scalar and vector. */
+/**
+ * What the recurrent cells share: element reads and the gate nonlinearities. In F32 the nonlinearities are built
+ * from one {@code exp} made of IEEE basic operations (Cephes' {@code expf}, as {@code kernels.VectorExp}: within 2
+ * ulp of {@code Math.exp} on {@code [-87.3, 88.3]}, clamped outside), with a vector form and a scalar form that round
+ * every step alike. So a lane and its scalar tail give the same bits, and so does a kernel before and after C2
+ * compiles it: {@code VectorOperators.EXP}/{@code TANH} and {@code Math.exp}/{@code tanh} do not (their intrinsics
+ * round differently from their fallbacks), which made the first model trained in a JVM differ between runs.
+ * {@code sigmoid(a) = 1/(1 + e^-a)}, {@code tanh(a) = 1 - 2/(1 + e^2a)} (absolute error below 1e-7 near 0).
+ * F64 uses {@code Math.exp} and {@code Math.tanh}.
+ */
 final class Cells {
     private Cells() {}
+
+    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    /** 1.5·2²³: adding it rounds a float of magnitude below 2²² to an integer, which lands in the low mantissa bits. */
+    private static final float ROUND = 12582912f;
+    private static final float LO = -87.33654f, HI = 88.37626f;
+    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f, P3 = 4.1665795894e-2f,
+            P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
 
     static float f(MemorySegment s, long i) {
         return s.getAtIndex(JAVA_FLOAT_UNALIGNED, i);
@@ -23,21 +41,69 @@ final class Cells {
         return 1 / (1 + Math.exp(-a));
     }
 
+    /** The scalar twin of {@link Vec#exp}, step for step. */
+    static float exp(float a) {
+        float x = Math.min(Math.max(a, LO), HI);
+        float t = Math.fma(x, LOG2E, ROUND);
+        float k = t - ROUND;
+        float r = x - k * LN2_HI - k * LN2_LO;
+        float p = ((((r * P0 + P1) * r + P2) * r + P3) * r + P4) * r + P5;
+        float y = Math.fma(p, r * r, r) + 1f;
+        return y * Float.intBitsToFloat((Float.floatToRawIntBits(t) << 23) + 0x3F800000);
+    }
+
+    /** {@code 1 - a²} as the vector form rounds it (one fused step). */
+    static float oneMinusSquare(float a) {
+        return Math.fma(-a, a, 1f);
+    }
+
+    /** {@code a·(1 - a)}, the slope of σ from its value, as the vector form rounds it. */
+    static float slope(float a) {
+        return Math.fma(a, -a, a);
+    }
+
     static float sigmoid(float a) {
-        return 1f / (1f + (float) Math.exp(-a));
+        return 1f / (1f + exp(-a));
+    }
+
+    static float tanh(float a) {
+        return 1f - 2f / (1f + exp(2f * a));
     }
 
     /** Vector forms; loaded only on the Vector API path. */
     static final class Vec {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+        private static final VectorSpecies<Integer> I = S.withLanes(int.class);
+
         private Vec() {}
 
+        static FloatVector exp(FloatVector a) {
+            FloatVector x = a.max(LO).min(HI);
+            FloatVector t = x.fma(LOG2E, ROUND);  // round(x·log₂e) + ROUND: k sits in the low bits of t
+            FloatVector k = t.sub(ROUND);
+            FloatVector r = x.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
+            FloatVector p = r.mul(P0).add(P1).mul(r).add(P2).mul(r).add(P3).mul(r).add(P4).mul(r).add(P5);
+            FloatVector y = p.fma(r.mul(r), r).add(1f);
+            IntVector bits = (IntVector) t.reinterpretShape(I, 0);
+            return y.mul((FloatVector) bits.lanewise(VectorOperators.LSHL, 23).add(0x3F800000).reinterpretShape(S, 0));
+        }
+
         static FloatVector sigmoid(FloatVector a) {
-            return FloatVector.broadcast(a.species(), 1f).div(a.neg().lanewise(VectorOperators.EXP).add(1f));
+            return FloatVector.broadcast(S, 1f).div(exp(a.neg()).add(1f));
+        }
+
+        static FloatVector tanh(FloatVector a) {
+            return FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(a.mul(2f)).add(1f)));
+        }
+
+        /** {@code a·(1 - a)}: the slope of σ from its value. */
+        static FloatVector slope(FloatVector a) {
+            return a.fma(a.neg(), a);
         }
 
         /** {@code 1 - a²}: the slope of tanh from its value. */
         static FloatVector oneMinusSquare(FloatVector a) {
-            return a.neg().fma(a, FloatVector.broadcast(a.species(), 1f));
+            return a.neg().fma(a, FloatVector.broadcast(S, 1f));
         }
     }
 }

@@ -9,7 +9,6 @@ import dev.panamax.kernels.Simd;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -80,12 +79,12 @@ public final class GruCell {
         for (int j = from; j < hidden; j++) {
             float r = Cells.sigmoid(f(gi, gir + j) + f(gh, ghr + j));
             float z = Cells.sigmoid(f(gi, gir + hidden + j) + f(gh, ghr + hidden + j));
-            float hn = f(gh, ghr + 2L * hidden + j), n = (float) Math.tanh(f(gi, gir + 2L * hidden + j) + r * hn);
+            float hn = f(gh, ghr + 2L * hidden + j), n = Cells.tanh(Math.fma(r, hn, f(gi, gir + 2L * hidden + j)));
             act.setAtIndex(JAVA_FLOAT_UNALIGNED, ar + j, r);
             act.setAtIndex(JAVA_FLOAT_UNALIGNED, ar + hidden + j, z);
             act.setAtIndex(JAVA_FLOAT_UNALIGNED, ar + 2L * hidden + j, n);
             act.setAtIndex(JAVA_FLOAT_UNALIGNED, ar + 3L * hidden + j, hn);
-            h.setAtIndex(JAVA_FLOAT_UNALIGNED, hr + j, n + z * (f(hPrev, hp + j) - n));
+            h.setAtIndex(JAVA_FLOAT_UNALIGNED, hr + j, Math.fma(z, f(hPrev, hp + j) - n, n));  // rounded as the vector lanes are
         }
     }
 
@@ -110,7 +109,7 @@ public final class GruCell {
         for (int j = from; j < hidden; j++) {
             float r = f(act, ar + j), z = f(act, ar + hidden + j), n = f(act, ar + 2L * hidden + j), hn = f(act, ar + 3L * hidden + j);
             float g = f(dh, dhr + j);
-            float dan = g * (1 - z) * (1 - n * n), daz = g * (f(hPrev, hp + j) - n) * z * (1 - z), dar = dan * hn * r * (1 - r);
+            float dan = (g - g * z) * Cells.oneMinusSquare(n), daz = g * (f(hPrev, hp + j) - n) * Cells.slope(z), dar = dan * hn * Cells.slope(r);
             dgi.setAtIndex(JAVA_FLOAT_UNALIGNED, dgir + j, dar);
             dgi.setAtIndex(JAVA_FLOAT_UNALIGNED, dgir + hidden + j, daz);
             dgi.setAtIndex(JAVA_FLOAT_UNALIGNED, dgir + 2L * hidden + j, dan);
@@ -142,7 +141,7 @@ public final class GruCell {
                 FloatVector r = Cells.Vec.sigmoid(load(gi, gir + j).add(load(gh, ghr + j)));
                 FloatVector z = Cells.Vec.sigmoid(load(gi, gir + hidden + j).add(load(gh, ghr + hidden + j)));
                 FloatVector hn = load(gh, ghr + 2L * hidden + j);
-                FloatVector n = r.fma(hn, load(gi, gir + 2L * hidden + j)).lanewise(VectorOperators.TANH);
+                FloatVector n = Cells.Vec.tanh(r.fma(hn, load(gi, gir + 2L * hidden + j)));
                 store(r, act, ar + j);
                 store(z, act, ar + hidden + j);
                 store(n, act, ar + 2L * hidden + j);
@@ -159,8 +158,8 @@ public final class GruCell {
                 FloatVector r = load(act, ar + j), z = load(act, ar + hidden + j), n = load(act, ar + 2L * hidden + j);
                 FloatVector hn = load(act, ar + 3L * hidden + j), g = load(dh, dhr + j);
                 FloatVector dan = g.sub(g.mul(z)).mul(Cells.Vec.oneMinusSquare(n));
-                FloatVector daz = g.mul(load(hPrev, hp + j).sub(n)).mul(z.fma(z.neg(), z));
-                FloatVector dar = dan.mul(hn).mul(r.fma(r.neg(), r));
+                FloatVector daz = g.mul(load(hPrev, hp + j).sub(n)).mul(Cells.Vec.slope(z));
+                FloatVector dar = dan.mul(hn).mul(Cells.Vec.slope(r));
                 store(dar, dgi, dgir + j);
                 store(daz, dgi, dgir + hidden + j);
                 store(dan, dgi, dgir + 2L * hidden + j);

@@ -9,7 +9,6 @@ import dev.panamax.kernels.Simd;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -87,14 +86,14 @@ public final class LstmCell {
                               int from, int hidden) {
         for (int j = from; j < hidden; j++) {
             float i = Cells.sigmoid(f(gates, gr + j)), fg = Cells.sigmoid(f(gates, gr + hidden + j));
-            float g = (float) Math.tanh(f(gates, gr + 2L * hidden + j)), o = Cells.sigmoid(f(gates, gr + 3L * hidden + j));
-            float cn = fg * f(cPrev, cp + j) + i * g;
+            float g = Cells.tanh(f(gates, gr + 2L * hidden + j)), o = Cells.sigmoid(f(gates, gr + 3L * hidden + j));
+            float cn = Math.fma(fg, f(cPrev, cp + j), i * g);
             gates.setAtIndex(JAVA_FLOAT_UNALIGNED, gr + j, i);
             gates.setAtIndex(JAVA_FLOAT_UNALIGNED, gr + hidden + j, fg);
             gates.setAtIndex(JAVA_FLOAT_UNALIGNED, gr + 2L * hidden + j, g);
             gates.setAtIndex(JAVA_FLOAT_UNALIGNED, gr + 3L * hidden + j, o);
             c.setAtIndex(JAVA_FLOAT_UNALIGNED, cr + j, cn);
-            h.setAtIndex(JAVA_FLOAT_UNALIGNED, hr + j, o * (float) Math.tanh(cn));
+            h.setAtIndex(JAVA_FLOAT_UNALIGNED, hr + j, o * Cells.tanh(cn));
         }
     }
 
@@ -116,12 +115,12 @@ public final class LstmCell {
                                long dcr, MemorySegment gates, long gr, MemorySegment cPrev, long cp, MemorySegment c, long cr, int from, int hidden) {
         for (int j = from; j < hidden; j++) {
             float i = f(gates, gr + j), fg = f(gates, gr + hidden + j), g = f(gates, gr + 2L * hidden + j), o = f(gates, gr + 3L * hidden + j);
-            float tc = (float) Math.tanh(f(c, cr + j)), dhj = f(dh, dhr + j);
-            float dct = f(dc, dcr + j) + dhj * o * (1 - tc * tc);
-            dgates.setAtIndex(JAVA_FLOAT_UNALIGNED, dgr + j, dct * g * i * (1 - i));
-            dgates.setAtIndex(JAVA_FLOAT_UNALIGNED, dgr + hidden + j, dct * f(cPrev, cp + j) * fg * (1 - fg));
-            dgates.setAtIndex(JAVA_FLOAT_UNALIGNED, dgr + 2L * hidden + j, dct * i * (1 - g * g));
-            dgates.setAtIndex(JAVA_FLOAT_UNALIGNED, dgr + 3L * hidden + j, dhj * tc * o * (1 - o));
+            float tc = Cells.tanh(f(c, cr + j)), dhj = f(dh, dhr + j);
+            float dct = dhj * o * Cells.oneMinusSquare(tc) + f(dc, dcr + j);  // rounded as the vector lanes are
+            dgates.setAtIndex(JAVA_FLOAT_UNALIGNED, dgr + j, dct * g * Cells.slope(i));
+            dgates.setAtIndex(JAVA_FLOAT_UNALIGNED, dgr + hidden + j, dct * f(cPrev, cp + j) * Cells.slope(fg));
+            dgates.setAtIndex(JAVA_FLOAT_UNALIGNED, dgr + 2L * hidden + j, dct * i * Cells.oneMinusSquare(g));
+            dgates.setAtIndex(JAVA_FLOAT_UNALIGNED, dgr + 3L * hidden + j, dhj * tc * Cells.slope(o));
             dcPrev.setAtIndex(JAVA_FLOAT_UNALIGNED, dcp + j, dct * fg);
         }
     }
@@ -145,7 +144,7 @@ public final class LstmCell {
             int body = S.loopBound(hidden);
             for (int j = 0; j < body; j += L) {
                 FloatVector i = Cells.Vec.sigmoid(load(gates, gr + j)), fg = Cells.Vec.sigmoid(load(gates, gr + hidden + j));
-                FloatVector g = load(gates, gr + 2L * hidden + j).lanewise(VectorOperators.TANH);
+                FloatVector g = Cells.Vec.tanh(load(gates, gr + 2L * hidden + j));
                 FloatVector o = Cells.Vec.sigmoid(load(gates, gr + 3L * hidden + j));
                 FloatVector cn = fg.fma(load(cPrev, cp + j), i.mul(g));
                 store(i, gates, gr + j);
@@ -153,7 +152,7 @@ public final class LstmCell {
                 store(g, gates, gr + 2L * hidden + j);
                 store(o, gates, gr + 3L * hidden + j);
                 store(cn, c, cr + j);
-                store(o.mul(cn.lanewise(VectorOperators.TANH)), h, hr + j);
+                store(o.mul(Cells.Vec.tanh(cn)), h, hr + j);
             }
             return body;
         }
@@ -164,12 +163,12 @@ public final class LstmCell {
             for (int j = 0; j < body; j += L) {
                 FloatVector i = load(gates, gr + j), fg = load(gates, gr + hidden + j), g = load(gates, gr + 2L * hidden + j);
                 FloatVector o = load(gates, gr + 3L * hidden + j);
-                FloatVector tc = load(c, cr + j).lanewise(VectorOperators.TANH), dhj = load(dh, dhr + j);
+                FloatVector tc = Cells.Vec.tanh(load(c, cr + j)), dhj = load(dh, dhr + j);
                 FloatVector dct = dhj.mul(o).mul(Cells.Vec.oneMinusSquare(tc)).add(load(dc, dcr + j));
-                store(dct.mul(g).mul(i.fma(i.neg(), i)), dgates, dgr + j);
-                store(dct.mul(load(cPrev, cp + j)).mul(fg.fma(fg.neg(), fg)), dgates, dgr + hidden + j);
+                store(dct.mul(g).mul(Cells.Vec.slope(i)), dgates, dgr + j);
+                store(dct.mul(load(cPrev, cp + j)).mul(Cells.Vec.slope(fg)), dgates, dgr + hidden + j);
                 store(dct.mul(i).mul(Cells.Vec.oneMinusSquare(g)), dgates, dgr + 2L * hidden + j);
-                store(dhj.mul(tc).mul(o.fma(o.neg(), o)), dgates, dgr + 3L * hidden + j);
+                store(dhj.mul(tc).mul(Cells.Vec.slope(o)), dgates, dgr + 3L * hidden + j);
                 store(dct.mul(fg), dcPrev, dcp + j);
             }
             return body;

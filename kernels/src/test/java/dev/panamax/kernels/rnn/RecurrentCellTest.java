@@ -138,4 +138,46 @@ class RecurrentCellTest {
             }
         }
     }
+
+    /** Bits, not tolerances: the scalar twin must equal the vector lanes exactly, or results would depend on the JIT. */
+    @Test
+    void vectorLanesAndScalarTwinGiveTheSameBits() {
+        int batch = 2, h = 19, n = batch * h;
+        Buf[] native_ = {Buf.random(1, 4 * n, false), Buf.random(2, n, false), Buf.random(3, n, false), Buf.random(4, n, false)};
+        Buf[] heap = {Buf.random(1, 4 * n, true), Buf.random(2, n, true), Buf.random(3, n, true), Buf.random(4, n, true)};
+        LstmCell.forward(4, native_[0].f32, 0, native_[1].f32, 0, native_[2].f32, 0, native_[3].f32, 0, batch, h);
+        LstmCell.forward(4, heap[0].f32, 0, heap[1].f32, 0, heap[2].f32, 0, heap[3].f32, 0, batch, h);
+        for (int i = 0; i < 4 * n; i++) assertEquals(heap[0].f(i), native_[0].f(i), 0.0, "gates at " + i);
+        for (int i = 0; i < n; i++) assertEquals(heap[3].f(i), native_[3].f(i), 0.0, "h at " + i);
+        Buf gi = Buf.random(5, 3 * n, false), gh = Buf.random(6, 3 * n, false), hp = Buf.random(7, n, false);
+        Buf giH = Buf.random(5, 3 * n, true), ghH = Buf.random(6, 3 * n, true), hpH = Buf.random(7, n, true);
+        Buf act = Buf.random(8, 4 * n, false), out = Buf.random(9, n, false), actH = Buf.random(8, 4 * n, true), outH = Buf.random(9, n, true);
+        GruCell.forward(4, act.f32, 0, out.f32, 0, gi.f32, 0, gh.f32, 0, hp.f32, 0, batch, h);
+        GruCell.forward(4, actH.f32, 0, outH.f32, 0, giH.f32, 0, ghH.f32, 0, hpH.f32, 0, batch, h);
+        for (int i = 0; i < n; i++) assertEquals(outH.f(i), out.f(i), 0.0, "gru h at " + i);
+        Buf dg = Buf.random(10, 4 * n, false), dgH = Buf.random(10, 4 * n, true), dh = Buf.random(11, n, false), dhH = Buf.random(11, n, true);
+        Buf dc = Buf.random(12, n, false), dcH = Buf.random(12, n, true);
+        LstmCell.backward(4, dg.f32, 0, dc.f32, 0, dh.f32, 0, dc.f32, 0, native_[0].f32, 0, native_[1].f32, 0, native_[2].f32, 0, batch, h);
+        LstmCell.backward(4, dgH.f32, 0, dcH.f32, 0, dhH.f32, 0, dcH.f32, 0, heap[0].f32, 0, heap[1].f32, 0, heap[2].f32, 0, batch, h);
+        for (int i = 0; i < 4 * n; i++) assertEquals(dgH.f(i), dg.f(i), 0.0, "lstm dgates at " + i);
+        for (int i = 0; i < n; i++) assertEquals(dcH.f(i), dc.f(i), 0.0, "lstm dcPrev at " + i);
+        Buf dgi = Buf.random(13, 3 * n, false), dgiH = Buf.random(13, 3 * n, true), dgh = Buf.random(14, 3 * n, false), dghH = Buf.random(14, 3 * n, true);
+        GruCell.backward(4, dgi.f32, 0, dgh.f32, 0, dh.f32, 0, dh.f32, 0, act.f32, 0, hp.f32, 0, batch, h);
+        GruCell.backward(4, dgiH.f32, 0, dghH.f32, 0, dhH.f32, 0, dhH.f32, 0, actH.f32, 0, hpH.f32, 0, batch, h);
+        for (int i = 0; i < 3 * n; i++) assertEquals(dgiH.f(i), dgi.f(i), 0.0, "gru dgi at " + i);
+        for (int i = 0; i < 3 * n; i++) assertEquals(dghH.f(i), dgh.f(i), 0.0, "gru dgh at " + i);
+        for (int i = 0; i < n; i++) assertEquals(dhH.f(i), dh.f(i), 0.0, "gru dhPrev at " + i);
+    }
+
+    @Test
+    void theF32ExpIsWithinTwoUlpOfMathExpAndSaturates() {
+        for (float x = -87f; x <= 88f; x += 0.0137f) {
+            float want = (float) Math.exp(x), got = Cells.exp(x);
+            assertEquals(want, got, 2 * Math.ulp(want), "exp(" + x + ")");
+        }
+        assertEquals(1f, Cells.tanh(100f), 0f);
+        assertEquals(-1f, Cells.tanh(-100f), 0f);
+        assertEquals(0f, Cells.sigmoid(-200f), 1e-30f);
+        assertEquals(Math.tanh(1e-3), Cells.tanh(1e-3f), 1e-7);
+    }
 }
