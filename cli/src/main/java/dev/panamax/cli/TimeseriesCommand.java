@@ -73,8 +73,16 @@ final class TimeseriesCommand implements Callable<Integer> {
         Files.createDirectories(out);
         Map<String, Object> metrics = new LinkedHashMap<>(r.metrics());
         metrics.put("series", csv != null ? csv.toString() : "co2");
-        metrics.put("config", Map.of("window", o.window(), "season", o.season(), "epochs", o.epochs(), "batch_size", o.batchSize(), "units", o.units(),
-                "lr", o.lr(), "seed", o.seed(), "test_fraction", o.testFraction()));
+        Map<String, Object> config = new LinkedHashMap<>();  // in a fixed order, so two runs' files compare line by line
+        config.put("window", o.window());
+        config.put("season", o.season());
+        config.put("epochs", o.epochs());
+        config.put("batch_size", o.batchSize());
+        config.put("units", o.units());
+        config.put("lr", o.lr());
+        config.put("seed", o.seed());
+        config.put("test_fraction", o.testFraction());
+        metrics.put("config", config);
         AtomicFiles.write(out.resolve("metrics.json"), Reports.json(metrics));
         plot(out.resolve("forecast.png"), r, csv != null ? "value" : "CO2 (ppm)");
         System.out.println("Wrote " + out.resolve("metrics.json") + " and " + out.resolve("forecast.png"));
