@@ -31,7 +31,7 @@ class MainTest {
     @Test
     void helpListsEveryCommandIncludingThoseOfTheBenchJar() {
         String help = capture(() -> Main.run("--help"), 0);
-        for (String command : new String[] {"train", "generate", "embed", "similar", "evaluate", "predict", "export", "doctor", "bench", "compare"}) {
+        for (String command : new String[] {"train", "generate", "embed", "similar", "evaluate", "predict", "export", "example", "doctor", "bench", "compare"}) {
             assertTrue(help.contains("\n  " + command + " "), command + " missing from:\n" + help);
         }
     }

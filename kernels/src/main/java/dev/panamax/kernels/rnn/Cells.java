@@ -5,8 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,11 +20,11 @@ import jdk.incubator.vector.VectorSpecies;
 final class Cells {
     private Cells() {}
 
-    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
     /** 1.5·2²³: adding it rounds a float of magnitude below 2²² to an integer, which lands in the low mantissa bits. */
-    private static final float ROUND = 12582912f;
-    private static final float LO = -87.33654f, HI = 88.37626f;
-    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f, P3 = 4.1665795894e-2f,
+    static final float ROUND = 12582912f;
+    static final float LO = -87.33654f, HI = 88.37626f;
+    static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f, P3 = 4.1665795894e-2f,
             P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
 
     static float f(MemorySegment s, long i) {
@@ -70,31 +68,11 @@ final class Cells {
         return 1f - 2f / (1f + exp(2f * a));
     }
 
-    /** Vector forms; loaded only on the Vector API path. */
+    /** Small vector forms (C2 inlines them); loaded only on the Vector API path. */
     static final class Vec {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-        private static final VectorSpecies<Integer> I = S.withLanes(int.class);
 
         private Vec() {}
-
-        static FloatVector exp(FloatVector a) {
-            FloatVector x = a.max(LO).min(HI);
-            FloatVector t = x.fma(LOG2E, ROUND);  // round(x·log₂e) + ROUND: k sits in the low bits of t
-            FloatVector k = t.sub(ROUND);
-            FloatVector r = x.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
-            FloatVector p = r.mul(P0).add(P1).mul(r).add(P2).mul(r).add(P3).mul(r).add(P4).mul(r).add(P5);
-            FloatVector y = p.fma(r.mul(r), r).add(1f);
-            IntVector bits = (IntVector) t.reinterpretShape(I, 0);
-            return y.mul((FloatVector) bits.lanewise(VectorOperators.LSHL, 23).add(0x3F800000).reinterpretShape(S, 0));
-        }
-
-        static FloatVector sigmoid(FloatVector a) {
-            return FloatVector.broadcast(S, 1f).div(exp(a.neg()).add(1f));
-        }
-
-        static FloatVector tanh(FloatVector a) {
-            return FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(a.mul(2f)).add(1f)));
-        }
 
         /** {@code a·(1 - a)}: the slope of σ from its value. */
         static FloatVector slope(FloatVector a) {

@@ -35,10 +35,7 @@ public final class GruCell {
         for (int b = 0; b < batch; b++) {
             long ar = ao + 4L * hidden * b, gr = 3L * hidden * b, sr = (long) hidden * b;
             if (width == 8) forwardRowF64(act, ar, h, ho + sr, gi, gio + gr, gh, gho + gr, hPrev, hpo + sr, 0, hidden);
-            else {
-                int from = vector ? Vector.forwardRow(act, ar, h, ho + sr, gi, gio + gr, gh, gho + gr, hPrev, hpo + sr, hidden) : 0;
-                forwardRowF32(act, ar, h, ho + sr, gi, gio + gr, gh, gho + gr, hPrev, hpo + sr, from, hidden);
-            }
+            else forwardRowF32(act, ar, h, ho + sr, gi, gio + gr, gh, gho + gr, hPrev, hpo + sr, hidden, vector);
         }
     }
 
@@ -74,17 +71,25 @@ public final class GruCell {
         }
     }
 
+    /**
+     * One F32 row in passes: r and z from the summed products, the candidate's preactivation, its tanh in place, then
+     * the blend. Each pass is a vector body (when {@code vector}) and a scalar tail that rounds alike.
+     */
     static void forwardRowF32(MemorySegment act, long ar, MemorySegment h, long hr, MemorySegment gi, long gir, MemorySegment gh, long ghr,
-                              MemorySegment hPrev, long hp, int from, int hidden) {
+                              MemorySegment hPrev, long hp, int hidden, boolean vector) {
+        int from = vector ? Vector.sum(act, ar, gi, gir, gh, ghr, 2 * hidden) : 0;
+        for (int j = from; j < 2 * hidden; j++) act.setAtIndex(JAVA_FLOAT_UNALIGNED, ar + j, f(gi, gir + j) + f(gh, ghr + j));
+        Activate.sigmoid(act, ar, 2 * hidden, vector);  // r, z
+        MemorySegment.copy(gh, (ghr + 2L * hidden) << 2, act, (ar + 3L * hidden) << 2, (long) hidden << 2);  // gh_n, kept for backward
+        from = vector ? Vector.candidate(act, ar, gi, gir, hidden) : 0;
         for (int j = from; j < hidden; j++) {
-            float r = Cells.sigmoid(f(gi, gir + j) + f(gh, ghr + j));
-            float z = Cells.sigmoid(f(gi, gir + hidden + j) + f(gh, ghr + hidden + j));
-            float hn = f(gh, ghr + 2L * hidden + j), n = Cells.tanh(Math.fma(r, hn, f(gi, gir + 2L * hidden + j)));
-            act.setAtIndex(JAVA_FLOAT_UNALIGNED, ar + j, r);
-            act.setAtIndex(JAVA_FLOAT_UNALIGNED, ar + hidden + j, z);
-            act.setAtIndex(JAVA_FLOAT_UNALIGNED, ar + 2L * hidden + j, n);
-            act.setAtIndex(JAVA_FLOAT_UNALIGNED, ar + 3L * hidden + j, hn);
-            h.setAtIndex(JAVA_FLOAT_UNALIGNED, hr + j, Math.fma(z, f(hPrev, hp + j) - n, n));  // rounded as the vector lanes are
+            act.setAtIndex(JAVA_FLOAT_UNALIGNED, ar + 2L * hidden + j, Math.fma(f(act, ar + j), f(act, ar + 3L * hidden + j), f(gi, gir + 2L * hidden + j)));
+        }
+        Activate.tanh(act, ar + 2L * hidden, act, ar + 2L * hidden, hidden, vector);  // n
+        from = vector ? Vector.blend(h, hr, act, ar, hPrev, hp, hidden) : 0;
+        for (int j = from; j < hidden; j++) {
+            float z = f(act, ar + hidden + j), n = f(act, ar + 2L * hidden + j);
+            h.setAtIndex(JAVA_FLOAT_UNALIGNED, hr + j, Math.fma(z, f(hPrev, hp + j) - n, n));
         }
     }
 
@@ -120,7 +125,7 @@ public final class GruCell {
         }
     }
 
-    /** The Vector API path; loaded only when {@link Simd#ENABLED}. Returns the first column left for the scalar tail. */
+    /** The Vector API path's arithmetic passes; loaded only when {@link Simd#ENABLED}. Each returns where its scalar tail starts. */
     private static final class Vector {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
         private static final int L = S.length();
@@ -134,18 +139,27 @@ public final class GruCell {
             v.intoMemorySegment(s, i << 2, ORDER);
         }
 
-        static int forwardRow(MemorySegment act, long ar, MemorySegment h, long hr, MemorySegment gi, long gir, MemorySegment gh, long ghr,
-                              MemorySegment hPrev, long hp, int hidden) {
+        /** {@code out = a + b} over {@code n} values. */
+        static int sum(MemorySegment out, long oo, MemorySegment a, long ao, MemorySegment b, long bo, int n) {
+            int body = S.loopBound(n);
+            for (int j = 0; j < body; j += L) store(load(a, ao + j).add(load(b, bo + j)), out, oo + j);
+            return body;
+        }
+
+        /** The candidate's preactivation {@code gi_n + r·gh_n} into act's n slot. */
+        static int candidate(MemorySegment act, long ar, MemorySegment gi, long gir, int hidden) {
             int body = S.loopBound(hidden);
             for (int j = 0; j < body; j += L) {
-                FloatVector r = Cells.Vec.sigmoid(load(gi, gir + j).add(load(gh, ghr + j)));
-                FloatVector z = Cells.Vec.sigmoid(load(gi, gir + hidden + j).add(load(gh, ghr + hidden + j)));
-                FloatVector hn = load(gh, ghr + 2L * hidden + j);
-                FloatVector n = Cells.Vec.tanh(r.fma(hn, load(gi, gir + 2L * hidden + j)));
-                store(r, act, ar + j);
-                store(z, act, ar + hidden + j);
-                store(n, act, ar + 2L * hidden + j);
-                store(hn, act, ar + 3L * hidden + j);
+                store(load(act, ar + j).fma(load(act, ar + 3L * hidden + j), load(gi, gir + 2L * hidden + j)), act, ar + 2L * hidden + j);
+            }
+            return body;
+        }
+
+        /** {@code h = n + z·(h_prev - n)}. */
+        static int blend(MemorySegment h, long hr, MemorySegment act, long ar, MemorySegment hPrev, long hp, int hidden) {
+            int body = S.loopBound(hidden);
+            for (int j = 0; j < body; j += L) {
+                FloatVector z = load(act, ar + hidden + j), n = load(act, ar + 2L * hidden + j);
                 store(z.fma(load(hPrev, hp + j).sub(n), n), h, hr + j);
             }
             return body;

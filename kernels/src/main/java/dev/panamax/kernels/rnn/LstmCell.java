@@ -36,10 +36,7 @@ public final class LstmCell {
         for (int b = 0; b < batch; b++) {
             long gr = go + 4L * hidden * b, sr = (long) hidden * b;
             if (width == 8) forwardRowF64(gates, gr, cPrev, cpo + sr, c, co + sr, h, ho + sr, 0, hidden);
-            else {
-                int from = vector ? Vector.forwardRow(gates, gr, cPrev, cpo + sr, c, co + sr, h, ho + sr, hidden) : 0;
-                forwardRowF32(gates, gr, cPrev, cpo + sr, c, co + sr, h, ho + sr, from, hidden);
-            }
+            else forwardRowF32(gates, gr, cPrev, cpo + sr, c, co + sr, h, ho + sr, hidden, vector);
         }
     }
 
@@ -57,10 +54,11 @@ public final class LstmCell {
             if (width == 8) {
                 backwardRowF64(dgates, dgo + gr, dcPrev, dcpo + sr, dh, dho + sr, dc, dco + sr, gates, go + gr, cPrev, cpo + sr, c, co + sr, 0, hidden);
             } else {
+                // tanh(c) parked in da_o's slot, where the row pass reads it before writing da_o over it.
+                Activate.tanh(dgates, dgo + gr + 3L * hidden, c, co + sr, hidden, vector);
                 int from = vector ? Vector.backwardRow(dgates, dgo + gr, dcPrev, dcpo + sr, dh, dho + sr, dc, dco + sr, gates, go + gr,
-                        cPrev, cpo + sr, c, co + sr, hidden) : 0;
-                backwardRowF32(dgates, dgo + gr, dcPrev, dcpo + sr, dh, dho + sr, dc, dco + sr, gates, go + gr, cPrev, cpo + sr, c, co + sr,
-                        from, hidden);
+                        cPrev, cpo + sr, hidden) : 0;
+                backwardRowF32(dgates, dgo + gr, dcPrev, dcpo + sr, dh, dho + sr, dc, dco + sr, gates, go + gr, cPrev, cpo + sr, from, hidden);
             }
         }
     }
@@ -82,19 +80,22 @@ public final class LstmCell {
         }
     }
 
+    /**
+     * One F32 row in passes: the gate activations in place, the cell state, {@code tanh(c)} into h, then {@code h·o}.
+     * Each pass is a vector body (when {@code vector}) and a scalar tail that rounds alike.
+     */
     static void forwardRowF32(MemorySegment gates, long gr, MemorySegment cPrev, long cp, MemorySegment c, long cr, MemorySegment h, long hr,
-                              int from, int hidden) {
+                              int hidden, boolean vector) {
+        Activate.sigmoid(gates, gr, 2 * hidden, vector);  // i, f
+        Activate.tanh(gates, gr + 2L * hidden, gates, gr + 2L * hidden, hidden, vector);  // g
+        Activate.sigmoid(gates, gr + 3L * hidden, hidden, vector);  // o
+        int from = vector ? Vector.cellState(gates, gr, cPrev, cp, c, cr, hidden) : 0;
         for (int j = from; j < hidden; j++) {
-            float i = Cells.sigmoid(f(gates, gr + j)), fg = Cells.sigmoid(f(gates, gr + hidden + j));
-            float g = Cells.tanh(f(gates, gr + 2L * hidden + j)), o = Cells.sigmoid(f(gates, gr + 3L * hidden + j));
-            float cn = Math.fma(fg, f(cPrev, cp + j), i * g);
-            gates.setAtIndex(JAVA_FLOAT_UNALIGNED, gr + j, i);
-            gates.setAtIndex(JAVA_FLOAT_UNALIGNED, gr + hidden + j, fg);
-            gates.setAtIndex(JAVA_FLOAT_UNALIGNED, gr + 2L * hidden + j, g);
-            gates.setAtIndex(JAVA_FLOAT_UNALIGNED, gr + 3L * hidden + j, o);
-            c.setAtIndex(JAVA_FLOAT_UNALIGNED, cr + j, cn);
-            h.setAtIndex(JAVA_FLOAT_UNALIGNED, hr + j, o * Cells.tanh(cn));
+            c.setAtIndex(JAVA_FLOAT_UNALIGNED, cr + j, Math.fma(f(gates, gr + hidden + j), f(cPrev, cp + j), f(gates, gr + j) * f(gates, gr + 2L * hidden + j)));
         }
+        Activate.tanh(h, hr, c, cr, hidden, vector);
+        from = vector ? Vector.gateOutput(h, hr, gates, gr + 3L * hidden, hidden) : 0;
+        for (int j = from; j < hidden; j++) h.setAtIndex(JAVA_FLOAT_UNALIGNED, hr + j, f(gates, gr + 3L * hidden + j) * f(h, hr + j));
     }
 
     static void backwardRowF64(MemorySegment dgates, long dgr, MemorySegment dcPrev, long dcp, MemorySegment dh, long dhr, MemorySegment dc,
@@ -111,11 +112,12 @@ public final class LstmCell {
         }
     }
 
+    /** Columns {@code [from, hidden)} of one F32 row; {@code tanh(c)} waits in da_o's slot of {@code dgates}. */
     static void backwardRowF32(MemorySegment dgates, long dgr, MemorySegment dcPrev, long dcp, MemorySegment dh, long dhr, MemorySegment dc,
-                               long dcr, MemorySegment gates, long gr, MemorySegment cPrev, long cp, MemorySegment c, long cr, int from, int hidden) {
+                               long dcr, MemorySegment gates, long gr, MemorySegment cPrev, long cp, int from, int hidden) {
         for (int j = from; j < hidden; j++) {
             float i = f(gates, gr + j), fg = f(gates, gr + hidden + j), g = f(gates, gr + 2L * hidden + j), o = f(gates, gr + 3L * hidden + j);
-            float tc = Cells.tanh(f(c, cr + j)), dhj = f(dh, dhr + j);
+            float tc = f(dgates, dgr + 3L * hidden + j), dhj = f(dh, dhr + j);
             float dct = dhj * o * Cells.oneMinusSquare(tc) + f(dc, dcr + j);  // rounded as the vector lanes are
             dgates.setAtIndex(JAVA_FLOAT_UNALIGNED, dgr + j, dct * g * Cells.slope(i));
             dgates.setAtIndex(JAVA_FLOAT_UNALIGNED, dgr + hidden + j, dct * f(cPrev, cp + j) * Cells.slope(fg));
@@ -125,7 +127,7 @@ public final class LstmCell {
         }
     }
 
-    /** The Vector API path; loaded only when {@link Simd#ENABLED}. Returns the first column left for the scalar tail. */
+    /** The Vector API path's arithmetic passes; loaded only when {@link Simd#ENABLED}. Each returns where its scalar tail starts. */
     private static final class Vector {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
         private static final int L = S.length();
@@ -139,31 +141,30 @@ public final class LstmCell {
             v.intoMemorySegment(s, i << 2, ORDER);
         }
 
-        static int forwardRow(MemorySegment gates, long gr, MemorySegment cPrev, long cp, MemorySegment c, long cr, MemorySegment h, long hr,
-                              int hidden) {
+        /** {@code c = f·c_prev + i·g} from the activated gates. */
+        static int cellState(MemorySegment gates, long gr, MemorySegment cPrev, long cp, MemorySegment c, long cr, int hidden) {
             int body = S.loopBound(hidden);
             for (int j = 0; j < body; j += L) {
-                FloatVector i = Cells.Vec.sigmoid(load(gates, gr + j)), fg = Cells.Vec.sigmoid(load(gates, gr + hidden + j));
-                FloatVector g = Cells.Vec.tanh(load(gates, gr + 2L * hidden + j));
-                FloatVector o = Cells.Vec.sigmoid(load(gates, gr + 3L * hidden + j));
-                FloatVector cn = fg.fma(load(cPrev, cp + j), i.mul(g));
-                store(i, gates, gr + j);
-                store(fg, gates, gr + hidden + j);
-                store(g, gates, gr + 2L * hidden + j);
-                store(o, gates, gr + 3L * hidden + j);
-                store(cn, c, cr + j);
-                store(o.mul(Cells.Vec.tanh(cn)), h, hr + j);
+                FloatVector i = load(gates, gr + j), fg = load(gates, gr + hidden + j), g = load(gates, gr + 2L * hidden + j);
+                store(fg.fma(load(cPrev, cp + j), i.mul(g)), c, cr + j);
             }
             return body;
         }
 
+        /** {@code h = o·h} (h holds tanh(c)). */
+        static int gateOutput(MemorySegment h, long hr, MemorySegment o, long or, int hidden) {
+            int body = S.loopBound(hidden);
+            for (int j = 0; j < body; j += L) store(load(o, or + j).mul(load(h, hr + j)), h, hr + j);
+            return body;
+        }
+
         static int backwardRow(MemorySegment dgates, long dgr, MemorySegment dcPrev, long dcp, MemorySegment dh, long dhr, MemorySegment dc,
-                               long dcr, MemorySegment gates, long gr, MemorySegment cPrev, long cp, MemorySegment c, long cr, int hidden) {
+                               long dcr, MemorySegment gates, long gr, MemorySegment cPrev, long cp, int hidden) {
             int body = S.loopBound(hidden);
             for (int j = 0; j < body; j += L) {
                 FloatVector i = load(gates, gr + j), fg = load(gates, gr + hidden + j), g = load(gates, gr + 2L * hidden + j);
                 FloatVector o = load(gates, gr + 3L * hidden + j);
-                FloatVector tc = Cells.Vec.tanh(load(c, cr + j)), dhj = load(dh, dhr + j);
+                FloatVector tc = load(dgates, dgr + 3L * hidden + j), dhj = load(dh, dhr + j);
                 FloatVector dct = dhj.mul(o).mul(Cells.Vec.oneMinusSquare(tc)).add(load(dc, dcr + j));
                 store(dct.mul(g).mul(Cells.Vec.slope(i)), dgates, dgr + j);
                 store(dct.mul(load(cPrev, cp + j)).mul(Cells.Vec.slope(fg)), dgates, dgr + hidden + j);
