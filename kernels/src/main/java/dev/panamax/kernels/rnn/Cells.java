@@ -4,8 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * What the recurrent cells share: element reads and the gate nonlinearities. In F32 the nonlinearities are built
@@ -39,7 +37,7 @@ final class Cells {
         return 1 / (1 + Math.exp(-a));
     }
 
-    /** The scalar twin of {@link Vec#exp}, step for step. */
+    /** The scalar twin of the exp in {@code Activate}'s vector loops, step for step. */
     static float exp(float a) {
         float x = Math.min(Math.max(a, LO), HI);
         float t = Math.fma(x, LOG2E, ROUND);
@@ -66,22 +64,5 @@ final class Cells {
 
     static float tanh(float a) {
         return 1f - 2f / (1f + exp(2f * a));
-    }
-
-    /** Small vector forms (C2 inlines them); loaded only on the Vector API path. */
-    static final class Vec {
-        private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-
-        private Vec() {}
-
-        /** {@code a·(1 - a)}: the slope of σ from its value. */
-        static FloatVector slope(FloatVector a) {
-            return a.fma(a.neg(), a);
-        }
-
-        /** {@code 1 - a²}: the slope of tanh from its value. */
-        static FloatVector oneMinusSquare(FloatVector a) {
-            return a.neg().fma(a, FloatVector.broadcast(S, 1f));
-        }
     }
 }

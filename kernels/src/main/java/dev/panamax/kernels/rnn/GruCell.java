@@ -167,13 +167,15 @@ public final class GruCell {
 
         static int backwardRow(MemorySegment dgi, long dgir, MemorySegment dgh, long dghr, MemorySegment dhPrev, long dhp, MemorySegment dh,
                                long dhr, MemorySegment act, long ar, MemorySegment hPrev, long hp, int hidden) {
+            // The slopes are written out here, not in helpers: a vector passed to a method C2 does not inline is boxed.
+            FloatVector one = FloatVector.broadcast(S, 1f);
             int body = S.loopBound(hidden);
             for (int j = 0; j < body; j += L) {
                 FloatVector r = load(act, ar + j), z = load(act, ar + hidden + j), n = load(act, ar + 2L * hidden + j);
                 FloatVector hn = load(act, ar + 3L * hidden + j), g = load(dh, dhr + j);
-                FloatVector dan = g.sub(g.mul(z)).mul(Cells.Vec.oneMinusSquare(n));
-                FloatVector daz = g.mul(load(hPrev, hp + j).sub(n)).mul(Cells.Vec.slope(z));
-                FloatVector dar = dan.mul(hn).mul(Cells.Vec.slope(r));
+                FloatVector dan = g.sub(g.mul(z)).mul(n.neg().fma(n, one));
+                FloatVector daz = g.mul(load(hPrev, hp + j).sub(n)).mul(z.fma(z.neg(), z));
+                FloatVector dar = dan.mul(hn).mul(r.fma(r.neg(), r));
                 store(dar, dgi, dgir + j);
                 store(daz, dgi, dgir + hidden + j);
                 store(dan, dgi, dgir + 2L * hidden + j);

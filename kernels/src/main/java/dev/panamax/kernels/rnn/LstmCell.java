@@ -160,16 +160,18 @@ public final class LstmCell {
 
         static int backwardRow(MemorySegment dgates, long dgr, MemorySegment dcPrev, long dcp, MemorySegment dh, long dhr, MemorySegment dc,
                                long dcr, MemorySegment gates, long gr, MemorySegment cPrev, long cp, int hidden) {
+            // The slopes are written out here, not in helpers: a vector passed to a method C2 does not inline is boxed.
+            FloatVector one = FloatVector.broadcast(S, 1f);
             int body = S.loopBound(hidden);
             for (int j = 0; j < body; j += L) {
                 FloatVector i = load(gates, gr + j), fg = load(gates, gr + hidden + j), g = load(gates, gr + 2L * hidden + j);
                 FloatVector o = load(gates, gr + 3L * hidden + j);
                 FloatVector tc = load(dgates, dgr + 3L * hidden + j), dhj = load(dh, dhr + j);
-                FloatVector dct = dhj.mul(o).mul(Cells.Vec.oneMinusSquare(tc)).add(load(dc, dcr + j));
-                store(dct.mul(g).mul(Cells.Vec.slope(i)), dgates, dgr + j);
-                store(dct.mul(load(cPrev, cp + j)).mul(Cells.Vec.slope(fg)), dgates, dgr + hidden + j);
-                store(dct.mul(i).mul(Cells.Vec.oneMinusSquare(g)), dgates, dgr + 2L * hidden + j);
-                store(dhj.mul(tc).mul(Cells.Vec.slope(o)), dgates, dgr + 3L * hidden + j);
+                FloatVector dct = dhj.mul(o).mul(tc.neg().fma(tc, one)).add(load(dc, dcr + j));
+                store(dct.mul(g).mul(i.fma(i.neg(), i)), dgates, dgr + j);
+                store(dct.mul(load(cPrev, cp + j)).mul(fg.fma(fg.neg(), fg)), dgates, dgr + hidden + j);
+                store(dct.mul(i).mul(g.neg().fma(g, one)), dgates, dgr + 2L * hidden + j);
+                store(dhj.mul(tc).mul(o.fma(o.neg(), o)), dgates, dgr + 3L * hidden + j);
                 store(dct.mul(fg), dcPrev, dcp + j);
             }
             return body;
