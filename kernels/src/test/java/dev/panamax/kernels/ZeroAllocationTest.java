@@ -63,6 +63,13 @@ class ZeroAllocationTest {
             kernels.put("bias rows", () -> Fused.biasActRows(o, 0, a, 0, b, 0, 10, 100, false));
             kernels.put("bias act backward", () -> Fused.biasActBackwardRows(o, 0, a, 0, b, 0, c, 0, 10, 100, true));
             kernels.put("adam", () -> OptimizerUpdate.adam(o, a, b, c, 0, n, 1e-3f, 0.9f, 0.999f, 1e-7f, 3, 0f, 0f));
+            // Recurrent cells, batch 3 × hidden 33 (a vector tail): disjoint regions of o, c (2,054 floats each).
+            kernels.put("lstm cell", () -> dev.panamax.kernels.rnn.LstmCell.forward(4, o, 0, c, 0, c, 400, c, 500, 3, 33));
+            kernels.put("lstm cell backward", () -> dev.panamax.kernels.rnn.LstmCell.backward(4, o, 400, c, 600, c, 700, c, 600, o, 0, c, 0,
+                    c, 400, 3, 33));
+            kernels.put("gru cell", () -> dev.panamax.kernels.rnn.GruCell.forward(4, o, 0, c, 0, a, 0, b, 0, c, 200, 3, 33));
+            kernels.put("gru cell backward", () -> dev.panamax.kernels.rnn.GruCell.backward(4, o, 400, o, 800, c, 300, c, 300, o, 0, c, 200,
+                    3, 33));
             Runnable nothing = () -> { };
             StringBuilder failures = new StringBuilder();
             for (Map.Entry<String, Runnable> k : kernels.entrySet()) {

@@ -477,4 +477,41 @@ public interface Backend {
                                    AttentionSpec spec) {
         HostAttention.backward(dq, dk, dv, dout, q, k, v, out, lse, spec);
     }
+
+    // ------------------------------------------------------------------ recurrent layers (batch-first)
+
+    /**
+     * One LSTM layer in one direction over {@code x (B, T, I)} from {@code h0, c0 (B, H)}, PyTorch's layout and gate
+     * order (i, f, g, o): {@code wIh (4H, I)}, {@code wHh (4H, H)}, {@code bIh, bHh (4H)}. Returns {@code {y (B, T, H),
+     * hT, cT (B, H), gates (T, B, 4H), cs (T, B, H), hs (T, B, H)}}: the outputs, the final states (of the last step
+     * processed), and what {@link #lstmBackward} reads (the gate activations, cell and hidden states, time-major).
+     * {@code reverse} processes the steps from last to first. Per step: one GEMM for all four gates and the fused
+     * cell ({@code kernels.rnn.LstmCell}).
+     */
+    default Tensor[] lstm(Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh, boolean reverse) {
+        return HostRnn.lstm(this, x, h0, c0, wIh, wHh, bIh, bHh, reverse);
+    }
+
+    /**
+     * Backward through time of {@link #lstm} from the gradients of {@code y (B, T, H)}, {@code hT} and {@code cT}:
+     * {@code {dx, dh0, dc0, dwIh, dwHh, dbIh, dbHh}}.
+     */
+    default Tensor[] lstmBackward(Tensor dy, Tensor dhT, Tensor dcT, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor gates,
+                                  Tensor cs, Tensor hs, boolean reverse) {
+        return HostRnn.lstmBackward(this, dy, dhT, dcT, x, h0, c0, wIh, wHh, gates, cs, hs, reverse);
+    }
+
+    /**
+     * One GRU layer in one direction over {@code x (B, T, I)} from {@code h0 (B, H)}, PyTorch's layout and gate order
+     * (r, z, n): {@code wIh (3H, I)}, {@code wHh (3H, H)}, {@code bIh, bHh (3H)}. Returns {@code {y (B, T, H), hT (B, H),
+     * act (T, B, 4H), hs (T, B, H)}} ({@code act}: r, z, n and the hidden part of n's preactivation, for the backward).
+     */
+    default Tensor[] gru(Tensor x, Tensor h0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh, boolean reverse) {
+        return HostRnn.gru(this, x, h0, wIh, wHh, bIh, bHh, reverse);
+    }
+
+    /** Backward through time of {@link #gru}: {@code {dx, dh0, dwIh, dwHh, dbIh, dbHh}}. */
+    default Tensor[] gruBackward(Tensor dy, Tensor dhT, Tensor x, Tensor h0, Tensor wIh, Tensor wHh, Tensor act, Tensor hs, boolean reverse) {
+        return HostRnn.gruBackward(this, dy, dhT, x, h0, wIh, wHh, act, hs, reverse);
+    }
 }

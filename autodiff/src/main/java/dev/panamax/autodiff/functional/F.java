@@ -15,10 +15,12 @@ import dev.panamax.autodiff.op.Exp;
 import dev.panamax.autodiff.op.Expand;
 import dev.panamax.autodiff.op.Gather;
 import dev.panamax.autodiff.op.Gelu;
+import dev.panamax.autodiff.op.Gru;
 import dev.panamax.autodiff.op.Im2col;
 import dev.panamax.autodiff.op.IndexSelect;
 import dev.panamax.autodiff.op.LayerNorm;
 import dev.panamax.autodiff.op.Log;
+import dev.panamax.autodiff.op.Lstm;
 import dev.panamax.autodiff.op.MatMul;
 import dev.panamax.autodiff.op.Max;
 import dev.panamax.autodiff.op.MaxPool2d;
@@ -234,6 +236,42 @@ public final class F {
         long[] k = kernelShape(x, kernel);
         return new Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
                 padding, pool).apply1(x, kernel);
+    }
+
+    /**
+     * 1-D convolution over time: {@code x (B, T, C)}, {@code kernel (K, C, F)} (Keras' layout), taps {@code dilation}
+     * steps apart, result {@code (B, T', F)}. {@code causal}: the input is left-padded with {@code (K - 1)·dilation}
+     * zeros, so output {@code t} sees inputs {@code t, t - d, …, t - (K-1)·d} only and {@code T' = T} (WaveNet);
+     * otherwise 'valid', {@code T' = T - (K - 1)·dilation}. Composed, exactly: the zero padding is a concatenation and
+     * the convolution is {@link #conv2d} over a height-1 image, so it runs on the blocked im2col + GEMM engine.
+     */
+    public static Var conv1d(Var x, Var kernel, int dilation, boolean causal) {
+        long[] in = x.shape(), k = kernel.shape();
+        if (in.length != 3 || k.length != 3 || k[1] != in[2] || dilation < 1) {
+            throw new IllegalArgumentException("conv1d: input must be (B, T, C), kernel (K, C, F) with the same C and dilation >= 1, got "
+                    + Arrays.toString(in) + ", " + Arrays.toString(k) + ", dilation " + dilation);
+        }
+        long pad = causal ? (k[0] - 1) * dilation : 0;
+        Var padded = pad == 0 ? x : concat(1, Var.of(Tensor.zeros(x.value().dtype(), in[0], pad, in[2])), x);
+        long t = in[1] + pad - (k[0] - 1) * dilation;
+        if (t < 1) {
+            throw new IllegalArgumentException("conv1d: a series of " + in[1] + " steps is shorter than the kernel's reach of "
+                    + ((k[0] - 1) * dilation + 1) + " steps; use causal padding or a shorter kernel");
+        }
+        Var y = conv2d(reshape(padded, in[0], 1, in[1] + pad, in[2]), reshape(kernel, 1, k[0], k[1], k[2]), new int[] {1, 1},
+                new int[] {1, dilation}, Conv2dShape.Padding.VALID);
+        return reshape(y, in[0], t, k[2]);
+    }
+
+    // ---------------------------------------------------------------- recurrent layers (PyTorch's layouts)
+    /** One LSTM layer and direction over {@code x (B, T, I)}: {@code {y (B, T, H), hT, cT}} (see {@link Lstm}). */
+    public static Var[] lstm(Var x, Var h0, Var c0, Var wIh, Var wHh, Var bIh, Var bHh, boolean reverse) {
+        return Lstm.lstm(x, h0, c0, wIh, wHh, bIh, bHh, reverse);
+    }
+
+    /** One GRU layer and direction over {@code x (B, T, I)}: {@code {y (B, T, H), hT}} (see {@link Gru}). */
+    public static Var[] gru(Var x, Var h0, Var wIh, Var wHh, Var bIh, Var bHh, boolean reverse) {
+        return Gru.gru(x, h0, wIh, wHh, bIh, bHh, reverse);
     }
 
     /** The kernel's shape, checked against the input's channels: (KH, KW, C, F). */

@@ -245,6 +245,7 @@ public final class OpInfos {
                 false, 0.99, 1e-3), () -> one(r(1, 4, 3), r(2, 3), r(3, 3)), null));
         l.add(info("dropout (fixed seed)", v -> F.dropout(v[0], 0.3, true, new Rng(5)), unarySamples(same), null));
         AttentionOpInfos.addTo(l);
+        RnnOpInfos.addTo(l);
         return l;
     }
 }

@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.panamax.nn.Activation;
 import dev.panamax.nn.BatchNormalization;
+import dev.panamax.nn.Conv1D;
 import dev.panamax.nn.Conv2D;
 import dev.panamax.nn.Dense;
 import dev.panamax.nn.Dropout;
 import dev.panamax.nn.Embedding;
 import dev.panamax.nn.Flatten;
+import dev.panamax.nn.GRU;
 import dev.panamax.nn.GlobalAveragePooling2D;
+import dev.panamax.nn.LSTM;
 import dev.panamax.nn.Layer;
 import dev.panamax.nn.LayerNormalization;
 import dev.panamax.nn.MaxPooling2D;
@@ -93,6 +96,12 @@ final class SequentialConfig {
             case "LayerNormalization" -> new LayerNormalization(c.path("epsilon").asDouble(1e-3));
             case "BatchNormalization" -> new BatchNormalization(c.path("momentum").asDouble(0.99), c.path("epsilon").asDouble(1e-3));
             case "Dropout" -> new Dropout(c.path("rate").asDouble());
+            case "LSTM" -> new LSTM(c.path("units").asInt(), c.path("layers").asInt(1), c.path("bidirectional").asBoolean(false),
+                    c.path("return_sequences").asBoolean(false));
+            case "GRU" -> new GRU(c.path("units").asInt(), c.path("layers").asInt(1), c.path("bidirectional").asBoolean(false),
+                    c.path("return_sequences").asBoolean(false));
+            case "Conv1D" -> new Conv1D(c.path("filters").asInt(), c.path("kernel_size").asInt(), c.path("dilation_rate").asInt(1),
+                    c.path("padding").asText("causal"), c.path("activation").asText("linear"));
             default -> throw new IOException(cfg + ": unknown layer type '" + type + "'");
         };
     }
