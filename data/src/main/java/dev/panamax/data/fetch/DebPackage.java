@@ -1,12 +1,9 @@
 package dev.panamax.data.fetch;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Debian package that Panamax takes data files from: fetched once with {@code apt-get download} (no root, no
@@ -55,29 +52,6 @@ public record DebPackage(String name, String what, String offlineHint) {
     }
 
     private void run(Path dir, String... cmd) throws IOException {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IOException(what + " is not cached and '" + cmd[0] + "' could not be started (" + e.getMessage() + "). On Debian or "
-                    + "Ubuntu, apt-get and dpkg fetch it; elsewhere " + offlineHint + ".", e);
-        }
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try {
-            if (!p.waitFor(600, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + " timed out");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(what + " is not cached and '" + String.join(" ", cmd) + "' failed (exit " + p.exitValue() + "): "
-                    + out.strip().replace('\n', ' ') + ". When offline, " + offlineHint + ".");
-        }
+        FetchTool.run(dir, what, "On Debian or Ubuntu, apt-get and dpkg fetch it", offlineHint, cmd);
     }
 }

