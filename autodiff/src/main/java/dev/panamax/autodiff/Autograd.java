@@ -2,6 +2,7 @@ package dev.panamax.autodiff;
 
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.AllocationFailedException;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -65,7 +66,12 @@ final class Autograd {
                 gout[i] = out.runHooks(gout[i]);
             }
             long t0 = OpProfiler.ENABLED ? System.nanoTime() : 0;
-            Tensor[] gin = node.fn.backward(node.ctx, gout);
+            Tensor[] gin;
+            try {
+                gin = node.fn.backward(node.ctx, gout);
+            } catch (AllocationFailedException e) {
+                throw e.in("op " + node.fn.name() + " backward");
+            }
             if (OpProfiler.ENABLED) OpProfiler.record(node.fn.name() + " backward", System.nanoTime() - t0);
             if (gin.length != node.inputs.length) {
                 throw new IllegalStateException(node.fn.name() + ".backward returned " + gin.length + " gradients for "

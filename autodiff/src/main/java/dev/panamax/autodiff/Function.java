@@ -1,6 +1,7 @@
 package dev.panamax.autodiff;
 
 import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.AllocationFailedException;
 
 /**
  * A differentiable operation: forward and backward side by side. Framework builders extend it for custom
@@ -60,6 +61,8 @@ public abstract class Function {
         long t0 = OpProfiler.ENABLED ? System.nanoTime() : 0;
         try (GradMode.Switch off = GradMode.noGrad()) {
             out = forward(ctx, in);
+        } catch (AllocationFailedException e) {
+            throw e.in("op " + name() + " forward");
         }
         if (OpProfiler.ENABLED) OpProfiler.record(name() + " forward", System.nanoTime() - t0);
         Var[] result = new Var[out.length];

@@ -8,11 +8,13 @@ import java.util.Locale;
  */
 public final class AllocationFailedException extends IllegalStateException {
     private final long bytes;
+    private final String context;
 
     public AllocationFailedException(String context, long bytes, Throwable cause) {
         super(context + "cannot allocate " + human(bytes) + " (" + bytes + " bytes) of tensor memory: more than this process can get."
                 + " Use a smaller model or batch, or give the process more memory", cause);
         this.bytes = bytes;
+        this.context = context;
     }
 
     /** The size that could not be allocated. */
@@ -20,9 +22,12 @@ public final class AllocationFailedException extends IllegalStateException {
         return bytes;
     }
 
-    /** The same failure with what asked for the memory in front ("layer 'dense_1': "). */
+    /**
+     * The same failure with what asked for the memory in front, outermost first ("layer 'dense_1': op MatMul
+     * forward: cannot allocate …").
+     */
     public AllocationFailedException in(String what) {
-        return new AllocationFailedException(what + ": ", bytes, getCause());
+        return new AllocationFailedException(what + ": " + context, bytes, getCause());
     }
 
     /** {@code bytes} in the largest binary unit that keeps it at or above 1 ("4.6 TB"). */
