@@ -56,7 +56,8 @@ public final class OnnxModel implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such file");
         } catch (IllegalArgumentException e) {
-            throw e.getMessage().startsWith(file.toString()) ? e : new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            String m = oneLine(e.getMessage());
+            throw new IllegalArgumentException(m.startsWith(file.toString()) ? m : file + ": " + m, e);
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": " + describe(e));
         }
@@ -66,9 +67,16 @@ public final class OnnxModel implements AutoCloseable {
     public static OnnxModel load(byte[] bytes) {
         try {
             return new OnnxModel(read(new ByteArrayInputStream(bytes), ModelReader.Source.of(bytes), null));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(oneLine(e.getMessage()), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("the ONNX bytes: " + describe(e));
         }
+    }
+
+    /** A message on one line: names inside ONNX files (which the messages quote) may hold line breaks. */
+    private static String oneLine(String message) {
+        return String.valueOf(message).replace("\r", "\\r").replace("\n", "\\n");
     }
 
     private static Graph read(InputStream in, ModelReader.Source source, Path dir) throws IOException {

@@ -67,6 +67,7 @@ final class SequentialConfig {
         if (!FORMAT.equals(config.path("format").asText())) {
             throw new IOException(cfg + ": not a Panamax model config (format '" + config.path("format").asText() + "')");
         }
+        if (!config.path("layers").isArray() || config.path("layers").isEmpty()) throw new IOException(cfg + ": the model has no layers");
         Sequential model = new Sequential(config.path("seed").asLong(0));
         for (JsonNode n : config.path("layers")) model.add(layer(cfg, n.path("type").asText(), n.path("config")));
         long[] shape = new long[config.path("input_shape").size()];
