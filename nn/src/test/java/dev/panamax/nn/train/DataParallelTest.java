@@ -127,8 +127,9 @@ class DataParallelTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the job hung after a rank failed:\n" + out);
         assertTrue(p.exitValue() != 0, "a job with a failed rank must fail:\n" + out);
+        // Open MPI's own abort report is not asserted: under load its help text sometimes comes out as
+        // "ORTE_ERROR_LOG: Data unpack would read past end of buffer in show_help.c" instead (seen in CI).
         assertTrue(out.contains("panamax: rank 1 of 2 failed, stopping every rank: a failure made up by the test"), out);
-        assertTrue(out.contains("MPI_ABORT"), "Open MPI did not report the abort:\n" + out);
     }
 
     // ---------------------------------------------------------------- launching mpirun
