@@ -38,7 +38,8 @@ final class TokenizerJson {
         try {
             return build(root);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+            // The messages quote names from the file, which may hold line breaks: the error stays one line.
+            throw new IllegalArgumentException(source + ": " + String.valueOf(e.getMessage()).replace("\r", "\\r").replace("\n", "\\n"), e);
         }
     }
 
