@@ -106,10 +106,16 @@ public final class ModelIo {
         copyWeights(wts, model, "the model");
     }
 
+    /**
+     * Reads the weights file into {@code model}'s tensors: each becomes a view of the memory-mapped file (no copy;
+     * pages are read when first used and written copy-on-write), or is copied into when it cannot (see
+     * {@link Tensor#shareMemoryOf}). The mapping is released when the last weight viewing it is closed.
+     */
     private static void copyWeights(Path wts, Model model, String what) throws IOException {
-        Map<String, Tensor> saved = Safetensors.read(wts);
+        Map<String, Tensor> weights = model.weights();
+        Map<String, Tensor> saved = Safetensors.read(wts, weights.isEmpty() ? null : weights.values().iterator().next());
         try {
-            for (Map.Entry<String, Tensor> e : model.weights().entrySet()) {
+            for (Map.Entry<String, Tensor> e : weights.entrySet()) {
                 String key = e.getKey();
                 Tensor into = e.getValue(), w = saved.get(key);
                 if (w == null || !Arrays.equals(w.shape(), into.shape()) || w.dtype() != into.dtype()) {
@@ -118,7 +124,7 @@ public final class ModelIo {
                             + (w == null ? "no such tensor (present: " + saved.keySet() + ")" : w.dtype() + Arrays.toString(w.shape()))
                             + ". Was the weights file saved from another model?");
                 }
-                into.copyFrom(w);
+                if (!into.shareMemoryOf(w)) into.copyFrom(w);
             }
         } finally {
             saved.values().forEach(Tensor::close);

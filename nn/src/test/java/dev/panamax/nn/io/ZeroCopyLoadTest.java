@@ -1,0 +1,53 @@
+package dev.panamax.nn.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.panamax.nn.Models;
+import dev.panamax.nn.Sequential;
+import dev.panamax.tensors.DType;
+import dev.panamax.tensors.Rng;
+import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.MemoryScope;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A loaded model's weights are views of the memory-mapped weights file, not copies: every one of them sits in the
+ * one Arrow buffer of the mapping; the model predicts as the saved one did; writing to a weight (training) leaves
+ * the file alone; a later save over the folder leaves the loaded model alone; closing the model unmaps the file.
+ */
+class ZeroCopyLoadTest {
+    @Test
+    void loadedWeightsViewTheMappedFile(@TempDir Path dir) throws IOException {
+        Path saved = dir.resolve("model"), wts = saved.resolve(ModelIo.WEIGHTS);
+        Tensor x;
+        float[] want;
+        try (MemoryScope s = MemoryScope.open("save")) {
+            Sequential m = Models.tutorialCnn(42, 10).build(28, 28, 1);
+            ModelIo.save(m, saved);
+            x = s.keep(Tensor.rand(new Rng(2), DType.F32, 3, 28, 28, 1));
+            want = ModelIoTest.infer(m, x);
+        }
+        byte[] file = Files.readAllBytes(wts);
+        try (MemoryScope s = MemoryScope.open("load")) {
+            long base = s.allocator().getAllocatedMemory();
+            Sequential back = ModelIo.load(saved);
+            for (var e : back.weights().entrySet()) {
+                assertEquals(file.length, e.getValue().storage().arrowBuf().capacity(), e.getKey() + " was copied, not mapped");
+            }
+            assertEquals(file.length, s.allocator().getAllocatedMemory() - base, "the mapping alone, accounted once, holds the weights");
+            assertArrayEquals(want, ModelIoTest.infer(back, x));
+            back.weights().values().iterator().next().fill(0.5);  // as training writes weights in place
+            ModelIo.save(Models.tutorialCnn(7, 10).build(28, 28, 1), saved);  // replaces the file by a rename
+            assertEquals(file.length, Files.size(wts));
+            assertEquals(0.5, back.weights().values().iterator().next().getDouble(0, 0, 0, 0));
+        } finally {  // the scope's close frees the model and fails if the mapping outlives it
+
+            x.close();
+        }
+    }
+}
