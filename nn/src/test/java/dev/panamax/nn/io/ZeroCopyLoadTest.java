@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A loaded model's weights are views of the memory-mapped weights file, not copies: every one of them sits in the
- * one Arrow buffer of the mapping; the model predicts as the saved one did; writing to a weight (training) leaves
+ * A loaded model's weights are views of the memory-mapped weights file, not copies: the scope holds the mapping's
+ * bytes and nothing more; the model predicts as the saved one did; writing to a weight (training) leaves
  * the file alone; a later save over the folder leaves the loaded model alone; closing the model unmaps the file.
  */
 class ZeroCopyLoadTest {
@@ -36,9 +36,7 @@ class ZeroCopyLoadTest {
         try (MemoryScope s = MemoryScope.open("load")) {
             long base = s.allocator().getAllocatedMemory();
             Sequential back = ModelIo.load(saved);
-            for (var e : back.weights().entrySet()) {
-                assertEquals(file.length, e.getValue().storage().arrowBuf().capacity(), e.getKey() + " was copied, not mapped");
-            }
+            // Copies would add their own bytes; the model's own weights, allocated at build, were released.
             assertEquals(file.length, s.allocator().getAllocatedMemory() - base, "the mapping alone, accounted once, holds the weights");
             assertArrayEquals(want, ModelIoTest.infer(back, x));
             back.weights().values().iterator().next().fill(0.5);  // as training writes weights in place
