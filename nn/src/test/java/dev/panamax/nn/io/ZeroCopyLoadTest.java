@@ -8,6 +8,7 @@ import dev.panamax.nn.Sequential;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.Memory;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,10 +35,10 @@ class ZeroCopyLoadTest {
         }
         byte[] file = Files.readAllBytes(wts);
         try (MemoryScope s = MemoryScope.open("load")) {
-            long base = s.allocator().getAllocatedMemory();
+            long base = Memory.allocatedBytes();
             Sequential back = ModelIo.load(saved);
             // Copies would add their own bytes; the model's own weights, allocated at build, were released.
-            assertEquals(file.length, s.allocator().getAllocatedMemory() - base, "the mapping alone, accounted once, holds the weights");
+            assertEquals(file.length, Memory.allocatedBytes() - base, "the mapping alone, accounted once, holds the weights");
             assertArrayEquals(want, ModelIoTest.infer(back, x));
             back.weights().values().iterator().next().fill(0.5);  // as training writes weights in place
             ModelIo.save(Models.tutorialCnn(7, 10).build(28, 28, 1), saved);  // replaces the file by a rename
