@@ -41,7 +41,8 @@ public final class MappedFile implements AutoCloseable {
      * long as the tensors it will replace may), or to the current scope's when it is null. An empty file is refused.
      */
     public static MappedFile open(Path path, Tensor accountLike) throws IOException {
-        BufferAllocator allocator = accountLike != null ? accountLike.storage().allocator() : Memory.current();
+        // An empty tensor's storage is Arrow's shared empty buffer, whose allocator takes nothing: use the scope's.
+        BufferAllocator allocator = accountLike != null && accountLike.storage().byteSize() > 0 ? accountLike.storage().allocator() : Memory.current();
         Arena arena = Arena.ofShared();
         // Java maps a file copy-on-write only through a channel open for writing (nothing is written: the mapping is
         // private). A file this process may not write (read-only file or mount) is mapped read-only, and its tensors
@@ -51,12 +52,17 @@ public final class MappedFile implements AutoCloseable {
             long size = ch.size();
             if (size == 0) throw new IOException(path + ": the file is empty");
             MemorySegment all = ch.map(writable ? FileChannel.MapMode.PRIVATE : FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            ArrowBuf buf = allocator.wrapForeignAllocation(new ForeignAllocation(size, all.address()) {
-                @Override
-                protected void release0() {
-                    arena.close();  // unmaps: the last view of the file is gone
-                }
-            });
+            ArrowBuf buf;
+            try {
+                buf = allocator.wrapForeignAllocation(new ForeignAllocation(size, all.address()) {
+                    @Override
+                    protected void release0() {
+                        arena.close();  // unmaps: the last view of the file is gone
+                    }
+                });
+            } catch (org.apache.arrow.memory.OutOfMemoryException e) {
+                throw new IOException(path + ": cannot map its " + size + " bytes: " + e.getMessage(), e);  // an allocator's limit
+            }
             return new MappedFile(path, all, buf, writable);
         } catch (IOException | RuntimeException e) {
             arena.close();
