@@ -6,14 +6,12 @@ import dev.panamax.apps.image.GreyPixels;
 import dev.panamax.nn.Sequential;
 import dev.panamax.nn.io.ModelIo;
 import dev.panamax.tensors.memory.MemoryScope;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,13 +32,11 @@ final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         requireModel(model);
         if (!Files.isRegularFile(image)) throw new IOException(image + ": no such file");
-        BufferedImage src = ImageIO.read(image.toFile());
-        if (src == null) throw new IOException(image + ": not an image format Java can read (PNG, JPEG, GIF, BMP)");
         Path target = out != null ? out : image.resolveSibling(image.getFileName().toString().replaceFirst("\\.[^.]*$", "") + "-explained.png");
         try (MemoryScope scope = MemoryScope.open("explain"); Sequential m = ModelIo.load(model)) {
             long[] in = m.inputShape();
             int h = (int) in[0], w = (int) in[1];
-            float[] px = GreyPixels.of(src, h, w);
+            float[] px = GreyPixels.read(image, h, w);
             Explanations.Explanation e = Explanations.explain(m, px);
             ExplanationGrid.write(target, List.of(new ExplanationGrid.Row(px, e, -1)), h, w);
             System.out.printf(Locale.ROOT, "%s: class %d (p = %.4f); saliency and Grad-CAM in %s%n", image.getFileName(), e.predicted(), e.probability(), target);

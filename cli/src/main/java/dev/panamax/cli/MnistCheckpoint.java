@@ -65,14 +65,11 @@ final class MnistCheckpoint implements TrainingListener {
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
         history.record(new LinkedHashMap<>(logs));
         if ((epoch + 1) % every != 0 || epoch + 1 == settings.epochs()) return;  // the last epoch's state is the run itself
-        Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
         try {
-            AtomicFiles.deleteTree(tmp);
-            Files.createDirectory(tmp);
-            ModelIo.saveCheckpoint(trainer.model(), trainer.optimizer(), tmp, epoch + 1);
-            history.writeCsv(tmp.resolve(HISTORY));
-            AtomicFiles.write(tmp.resolve(SETTINGS), Reports.json(settings.asMap()));
-            AtomicFiles.replaceFolder(tmp, dir);
+            ModelIo.saveCheckpoint(trainer.model(), trainer.optimizer(), dir, epoch + 1, tmp -> {
+                history.writeCsv(tmp.resolve(HISTORY));
+                AtomicFiles.write(tmp.resolve(SETTINGS), Reports.json(settings.asMap()));
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("checkpoint to " + dir + " failed: " + e.getMessage(), e);
         }

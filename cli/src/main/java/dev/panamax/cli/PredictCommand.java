@@ -8,12 +8,10 @@ import dev.panamax.nn.train.Predictor;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -56,17 +54,8 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     private static Tensor image(Path file, long[] in) throws IOException {
-        BufferedImage src;
-        try {
-            src = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            // ImageIO's own words ("Error skipping PNG metadata") do not say that the file is damaged.
-            throw new IOException(file + ": a damaged or truncated image (" + e.getMessage() + ")", e);
-        }
-        if (src == null) throw new IOException(file + ": not an image format Java can read (PNG, JPEG, GIF, BMP)");
         int h = (int) in[0], w = (int) in[1];
-        float[] px = GreyPixels.of(src, h, w);
-        return Tensor.of(px, 1, h, w, 1);
+        return Tensor.of(GreyPixels.read(file, h, w), 1, h, w, 1);
     }
 
     private static Tensor idx(Path file, long[] in) throws IOException {

@@ -64,4 +64,25 @@ class PredictCommandTest {
         assertTrue(damaged.contains("cut.png: a damaged or truncated image") && !damaged.contains("\tat "), damaged);
         assertTrue(MainTest.capture(() -> Main.run("predict", png.toString(), png.toString()), 1).contains("whole.png is a file; the first argument is a model folder"));
     }
+
+    /**
+     * A PNG whose header claims 70,000 × 70,000 pixels (a 4.9 G-pixel raster): refused from the header, before any
+     * decoding allocates it (ImageIO alone ends in OutOfMemoryError).
+     */
+    @Test
+    void anImageClaimingBillionsOfPixelsIsRefusedFromItsHeader(@TempDir Path dir) throws Exception {
+        try (MemoryScope s = MemoryScope.open("t")) {
+            ModelIo.save(Models.tutorialCnn(3, 10).build(28, 28, 1), dir.resolve("model"));
+        }
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII))
+                .putInt(70_000).putInt(70_000).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(ihdr.array());
+        java.nio.ByteBuffer png = java.nio.ByteBuffer.allocate(8 + 4 + 17 + 4 + 12)
+                .put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}).putInt(13).put(ihdr.array()).putInt((int) crc.getValue())
+                .putInt(0).put("IEND".getBytes(StandardCharsets.US_ASCII)).putInt(0xae426082);
+        Path huge = java.nio.file.Files.write(dir.resolve("huge.png"), png.array());
+        String said = MainTest.capture(() -> Main.run("predict", dir.resolve("model").toString(), huge.toString()), 1);
+        assertTrue(said.contains("huge.png: an image of 70000 x 70000 pixels, more than the 67,108,864 this reads") && !said.contains("\tat "), said);
+    }
 }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * of the run (slowed by the test hook of {@link AtomicFiles}), between the two renames that publish it. After
  * each kill the output folder holds one complete, loadable, self-consistent run: the earlier one or the new one
  * (or, killed between the renames, none, with the earlier one beside it where the next run puts it back).
- * Then a real kill after a checkpoint and {@code --resume} end with the same bytes as a run never interrupted.
+ * Then a real kill after a checkpoint, or while one is written (mnist and gpt), and {@code --resume} end with the
+ * same bytes as a run never interrupted.
  */
 class TrainKillTest {
     private static final String[] TINY = {"--batch-size", "16"};
@@ -117,6 +118,40 @@ class TrainKillTest {
         assertEquals(new ObjectMapper().readTree(straight.resolve("metrics.json").toFile()).get("history"),
                 new ObjectMapper().readTree(resumed.resolve("metrics.json").toFile()).get("history"));
         assertFalse(Files.exists(checkpoint), "the checkpoint is deleted once the run is published");
+    }
+
+    @Test
+    void aGptRunKilledWhileWritingACheckpointResumesToTheSameBytes(@TempDir Path dir) throws Exception {
+        Path text = Files.writeString(dir.resolve("pride.txt"), TrainGptCommandTest.TEXT), straight = dir.resolve("straight");
+        String[] every = {"--checkpoint-every", "2"};
+        TrainProcess.finish(TrainProcess.start(List.of(), TrainGptCommandTest.args(straight, text, every)));
+        // The checkpoint after step 4 (the run's second): killed during each of its files and between its two renames
+        // (the first swap: the checkpoint after step 2 had nothing to swap with). What is left must resume from step 2.
+        List<String> points = new ArrayList<>();
+        for (String f : List.of(ModelIo.WEIGHTS, ModelIo.OPTIMIZER, "checkpoint.json", "config.json")) points.add("2 panamax-test: writing " + f);
+        points.add("1 panamax-test: swapping resumed.checkpoint");
+        for (String point : points) {
+            int occurrence = point.charAt(0) - '0';
+            String line0 = point.substring(2);
+            Path resumed = dir.resolve("resumed"), checkpoint = dir.resolve("resumed.checkpoint");
+            int[] seen = {0};
+            TrainProcess.killWhen(TrainProcess.start(List.of("-Dpanamax.test.writeDelayMs=150"), TrainGptCommandTest.args(resumed, text, every)),
+                    line -> line.startsWith(line0) && ++seen[0] == occurrence);
+            assertFalse(Files.exists(resumed), "a killed run published nothing");
+            String said = TrainProcess.finish(TrainProcess.start(List.of(), TrainGptCommandTest.args(resumed, text, "--checkpoint-every", "2", "--resume", checkpoint.toString())));
+            assertTrue(said.contains("steps 3 to 6"), point + ":\n" + said);
+            for (String f : List.of(ModelIo.WEIGHTS, ModelIo.OPTIMIZER)) {
+                assertArrayEquals(Files.readAllBytes(straight.resolve("model").resolve(f)), Files.readAllBytes(resumed.resolve("model").resolve(f)),
+                        f + " differs after a kill at '" + point + "'");
+            }
+            assertEquals(new ObjectMapper().readTree(straight.resolve("metrics.json").toFile()).get("history"),
+                    new ObjectMapper().readTree(resumed.resolve("metrics.json").toFile()).get("history"), "killed at '" + point + "'");
+            try (Stream<Path> left = Files.list(dir)) {
+                assertEquals(List.of("pride.txt", "resumed", "straight"), left.map(p -> p.getFileName().toString()).sorted().toList(),
+                        "stale staging or checkpoint folders after a kill at '" + point + "'");
+            }
+            AtomicFiles.deleteTree(resumed);
+        }
     }
 
     /** {@code run} holds every file of one run of {@code seed}, the model loads, and the report names its weights. */

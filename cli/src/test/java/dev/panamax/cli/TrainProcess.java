@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -19,6 +20,11 @@ final class TrainProcess {
 
     /** Starts {@code panamax args} with {@code properties} ("-Dname=value") added; output and errors merged. */
     static Process start(List<String> properties, String... args) throws IOException {
+        return start(Map.of(), properties, args);
+    }
+
+    /** {@link #start(List, String...)} with {@code env} added to the child's environment. */
+    static Process start(Map<String, String> env, List<String> properties, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -28,7 +34,9 @@ final class TrainProcess {
         cmd.addAll(properties);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        return pb.start();
     }
 
     /**

@@ -49,12 +49,14 @@ public final class NativeLibs {
     }
 
     /**
-     * Open MPI: {@code -Dpanamax.mpi=PATH}, {@code PANAMAX_MPI}, then the system library. Only a distributed run
-     * (under {@code mpirun}) needs it; a single process never loads it.
+     * Open MPI: {@code -Dpanamax.mpi=PATH}, {@code PANAMAX_MPI}, then the system library under the names in
+     * {@code -Dpanamax.mpi.names} (comma-separated; default {@code libmpi.so.40,libmpi.so}, Open MPI 4's). Only a
+     * distributed run (under {@code mpirun}) needs it; a single process never loads it.
      */
     public static Found mpi() {
+        List<String> names = List.of(System.getProperty("panamax.mpi.names", "libmpi.so.40,libmpi.so").split(","));
         return CACHE.computeIfAbsent("mpi", k -> find("Open MPI", "panamax.mpi", "PANAMAX_MPI",
-                List.of("libmpi.so.40", "libmpi.so"), "MPI_Init_thread",
+                names.stream().map(String::trim).filter(n -> !n.isEmpty()).toList(), "MPI_Init_thread",
                 "install Open MPI (apt-get install openmpi-bin libopenmpi-dev) or set -Dpanamax.mpi=/path/to/libmpi.so; "
                         + "a single process does not need it"));
     }

@@ -32,8 +32,9 @@ public final class Tensor implements AutoCloseable, Owned {
     private final DType dtype;
     private final long[] shape;
     private final long[] strides;
-    private final long offset;
-    private final Storage storage;
+    private long offset;
+    /** Replaced only by {@link #shareMemoryOf}, before the tensor is in use. */
+    private Storage storage;
     private volatile boolean closed;
     /** Who closed this tensor: "close()", or the name of the scope that did (the message is built only when needed). */
     private volatile String closedBy;
@@ -436,6 +437,30 @@ public final class Tensor implements AutoCloseable, Owned {
         }
         markModified();
         return this;
+    }
+
+    /**
+     * Makes this tensor a view of {@code source}'s memory instead of its own, which it releases: how weights loaded
+     * from a memory-mapped file ({@link MappedFile}) become a model's without a copy. Returns false and changes
+     * nothing unless both are open and contiguous with the same dtype and shape, this tensor's memory is its alone
+     * (no view of it exists, none comes from a step arena), and both memories are accounted to one allocator;
+     * the caller then copies. Only for a tensor not yet in use by other threads (a model being loaded).
+     */
+    public boolean shareMemoryOf(Tensor source) {
+        checkOpen("shareMemoryOf");
+        source.checkOpen("shareMemoryOf");
+        if (source.dtype != dtype || !Arrays.equals(source.shape, shape) || !isContiguous() || !source.isContiguous()
+                || storage.references() != 1 || storage.pool() != null || source.storage.pool() != null
+                || storage.allocator() != source.storage.allocator()) {
+            return false;
+        }
+        source.storage.retain();
+        Storage own = storage;
+        storage = source.storage;
+        offset = source.offset;
+        own.release();
+        markModified();
+        return true;
     }
 
     /** Copies {@code src} (broadcast to this shape, cast to this dtype) into this tensor, in place. */

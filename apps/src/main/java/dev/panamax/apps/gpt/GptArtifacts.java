@@ -31,9 +31,9 @@ import java.util.List;
  *   <li>{@code optimizer.safetensors} and {@value #CHECKPOINT}: AdamW's state, the steps done and the
  *       evaluations so far, so that {@code --resume} continues where the run stopped.</li>
  * </ul>
- * The folder is written whole into a temporary sibling and then renamed into place, so a reader finds either the
- * previous checkpoint or the new one, never a mixture; a crash between the two renames leaves the previous one
- * as {@code NAME.old}.
+ * The folder is written whole into a staging sibling and then renamed into place ({@link ModelIo#saveCheckpoint}),
+ * so a reader finds either the previous checkpoint or the new one, never a mixture; a crash between the two renames
+ * leaves the previous one aside ({@link AtomicFiles#previous}), where loading finds it.
  */
 public final class GptArtifacts {
     public static final String CONFIG = "config.json", VOCAB = "vocab.json", CHECKPOINT = "checkpoint.json";
@@ -116,12 +116,7 @@ public final class GptArtifacts {
     /** Writes the whole folder for {@code model} after {@code step} steps; see the class comment. */
     static void save(Path dir, Gpt model, TokenizerKind kind, Tokenizer tokenizer, Optimizer optimizer, int step, List<Evaluation> history)
             throws IOException {
-        Path target = dir.toAbsolutePath();
-        Path parent = Files.createDirectories(target.getParent());
-        // Created as any folder (the umask's permissions, not a temporary folder's 0700).
-        Path tmp = Files.createDirectory(parent.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(System.nanoTime())));
-        try {
-            ModelIo.saveCheckpoint(model, optimizer, tmp, step);
+        ModelIo.saveCheckpoint(model, optimizer, dir, step, tmp -> {
             if (tokenizer instanceof CharTokenizer chars) chars.save(tmp.resolve(VOCAB));
             ObjectMapper json = new ObjectMapper();
             ObjectNode cp = json.createObjectNode().put("step", step);
@@ -132,10 +127,7 @@ public final class GptArtifacts {
             ObjectNode config = json.createObjectNode().put("format", FORMAT).put("vocab", c.vocab()).put("context", c.context())
                     .put("layers", c.layers()).put("heads", c.heads()).put("dim", c.dim()).put("tanh_gelu", c.tanhGelu()).put("attention_dropout", c.attentionDropout()).put("tokenizer", kind.id());
             AtomicFiles.write(tmp.resolve(CONFIG), json.writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n");
-            AtomicFiles.replaceFolder(tmp, target);
-        } finally {
-            AtomicFiles.deleteTree(tmp);
-        }
+        });
     }
 
     private record Header(GptConfig config, TokenizerKind kind, Tokenizer tokenizer) {}

@@ -3,6 +3,13 @@ package dev.panamax.apps.image;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * An image as a one-channel model reads it (the MNIST CNN): converted to grey, scaled bilinearly to the model's height
@@ -10,6 +17,47 @@ import java.awt.image.BufferedImage;
  */
 public final class GreyPixels {
     private GreyPixels() {}
+
+    /** The most pixels an image file may have: 2^26 (a 256 MB raster at 4 bytes a pixel); its header is checked first. */
+    public static final long MAX_PIXELS = 1L << 26;
+
+    /**
+     * The image in {@code file} (PNG, JPEG, GIF, BMP) as {@link #of} gives it. A file that is not an image, a damaged
+     * or truncated one, or one whose header claims more than {@link #MAX_PIXELS} pixels gives an {@link IOException}
+     * with a one-line message naming the file.
+     */
+    public static float[] read(Path file, int h, int w) throws IOException {
+        BufferedImage src;
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) throw new IOException(file + ": not an image format Java can read (PNG, JPEG, GIF, BMP)");
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                // Checked before decoding: the header alone can ask for a raster far larger than memory.
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_PIXELS) {
+                    throw new IOException(String.format(Locale.ROOT, "%s: an image of %d x %d pixels, more than the %,d this reads; scale it down first",
+                            file, reader.getWidth(0), reader.getHeight(0), MAX_PIXELS));
+                }
+                src = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) throw e;
+            throw damaged(file, e);
+        } catch (RuntimeException e) {
+            throw damaged(file, e);
+        }
+        return of(src, h, w);
+    }
+
+    /** ImageIO's own words ("Error skipping PNG metadata") do not say that the file is damaged; this does, on one line. */
+    private static IOException damaged(Path file, Exception e) {
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replaceAll("\\s+", " ").trim();
+        return new IOException(file + ": a damaged or truncated image (" + why + ")", e);
+    }
 
     /** {@code h · w} values in [0, 1], row by row. */
     public static float[] of(BufferedImage src, int h, int w) {

@@ -44,7 +44,9 @@ public final class AllreduceBench {
                 Runnable op = direct ? () -> Mpi.MPI_Allreduce(Mpi.MPI_IN_PLACE, buf, count, f32, sum, comm)
                         : () -> group.allreduceSum(buf, DType.F32, count);
                 Runnable barrier = direct ? () -> Mpi.MPI_Barrier(comm) : group::barrier;
-                for (int i = 0; i < iters + 1; i++) op.run();  // warm-up: the JIT compiles the call path meanwhile
+                // Warm-up: the JIT compiles the call path meanwhile (WARMUP_ROUNDS rounds' worth, as the C program).
+                int warm = iters * Integer.parseInt(System.getenv().getOrDefault("WARMUP_ROUNDS", "1")) + 1;
+                for (int i = 0; i < warm; i++) op.run();
                 double[] t = new double[5];
                 for (int r = 0; r < 5; r++) {
                     barrier.run();
@@ -52,11 +54,12 @@ public final class AllreduceBench {
                     for (int i = 0; i < iters; i++) op.run();
                     t[r] = (System.nanoTime() - t0) / 1e9 / iters;
                 }
+                double[] rounds = t.clone();
                 Arrays.sort(t);
                 double busbw = bytes / t[2] * 2.0 * (size - 1) / size / 1e9;
                 if (rank == 0) {
-                    System.out.printf(Locale.ROOT, "{\"impl\": \"%s\", \"ranks\": %d, \"bytes\": %d, \"us\": %.1f, \"busbw_GBps\": %.3f}%n",
-                            direct ? "FFM" : "Collective", size, bytes, t[2] * 1e6, busbw);
+                    System.out.printf(Locale.ROOT, "{\"impl\": \"%s\", \"ranks\": %d, \"bytes\": %d, \"us\": %.1f, \"busbw_GBps\": %.3f, \"rounds_us\": [%.1f, %.1f, %.1f, %.1f, %.1f]}%n",
+                            direct ? "FFM" : "Collective", size, bytes, t[2] * 1e6, busbw, rounds[0] * 1e6, rounds[1] * 1e6, rounds[2] * 1e6, rounds[3] * 1e6, rounds[4] * 1e6);
                 }
             }
             if (direct) Mpi.MPI_Finalize();

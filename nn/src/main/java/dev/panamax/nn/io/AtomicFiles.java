@@ -84,6 +84,55 @@ public final class AtomicFiles {
         deleteTree(old);
     }
 
+    /** What fills a folder: writes its files into {@code dir}, a fresh empty folder. */
+    @FunctionalInterface
+    public interface FolderWriter {
+        void writeInto(Path dir) throws IOException;
+    }
+
+    /**
+     * Writes the folder {@code target} whole: {@code body} fills a fresh hidden sibling ({@link #isStaging}), which
+     * then takes {@code target}'s place through {@link #replaceFolder}. Readers find the previous folder or the new
+     * one, never a mixture. A kill leaves at most a staging sibling, which the next write of {@code target} deletes
+     * (one writer per folder), and the previous folder aside, which {@link #recover} puts back.
+     */
+    public static void writeFolder(Path target, FolderWriter body) throws IOException {
+        Path t = target.toAbsolutePath().normalize();
+        Path parent = Files.createDirectories(t.getParent());
+        recover(t);
+        String prefix = "." + t.getFileName() + STAGING;
+        try (Stream<Path> siblings = Files.list(parent)) {
+            for (Path stale : siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) deleteTree(stale);
+        }
+        // Created as any folder (the umask's permissions, not a temporary folder's 0700).
+        Path staging = Files.createDirectory(parent.resolve(prefix + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1)));
+        try {
+            body.writeInto(staging);
+            replaceFolder(staging, t);
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
+    private static final String STAGING = ".staging-";
+
+    /** Whether {@code dir} is a staging folder of {@link #writeFolder}: a write that has not finished, or never will. */
+    public static boolean isStaging(Path dir) {
+        Path name = dir.toAbsolutePath().normalize().getFileName();
+        return name != null && name.toString().startsWith(".") && name.toString().contains(STAGING);
+    }
+
+    /**
+     * The folder to read {@code target} from: itself, or, when a kill between the two renames of
+     * {@link #replaceFolder} left it missing, its previous version (read where it is: a reader never moves folders
+     * a writer may be moving).
+     */
+    public static Path readable(Path target) {
+        if (Files.exists(target)) return target;
+        Path old = previous(target);
+        return Files.isDirectory(old) ? old : target;
+    }
+
     /** Where {@link #replaceFolder} keeps {@code target}'s previous version during the swap: a hidden sibling. */
     public static Path previous(Path target) {
         Path t = target.toAbsolutePath().normalize();

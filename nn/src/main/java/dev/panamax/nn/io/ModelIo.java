@@ -9,15 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Saving and loading models. Every model's weights go to {@code model.safetensors}, named as
  * {@link Model#weights()} names them ({@code layer.kernel}, {@code layer.bias}…). A {@link Sequential}'s
  * architecture goes to {@code config.json} beside them, so {@link #load} rebuilds it from the folder alone;
  * any other model (a {@code FunctionalModel}, a user's own) is code, so it is rebuilt with that code and its
- * weights read back with {@link #loadWeights}. The weights are written first and the config last, each
- * atomically, so an existing model folder is never left with a half-written file.
+ * weights read back with {@link #loadWeights}. A save writes the whole folder beside its place and then renames
+ * it there, so a model folder always holds one complete save, whatever moment a crash or a kill comes.
  *
  * <p>Export to ONNX is {@code OnnxExporter.export(model, path)} in the onnx module (which depends on this one, so
  * it cannot be a method here): a {@link Sequential} of the layers the MNIST CNN and its relatives use, or a
@@ -30,18 +32,53 @@ public final class ModelIo {
 
     private ModelIo() {}
 
-    /** Writes {@code model}'s weights to {@code dir}, and its architecture too when it is a {@link Sequential}. */
+    /**
+     * Writes {@code model}'s weights to {@code dir}, and its architecture too when it is a {@link Sequential}. The
+     * folder is written whole and then put in place ({@link AtomicFiles#writeFolder}): it replaces an earlier
+     * saved model there, and a crash at any moment leaves the earlier model or the new one, never a mixture.
+     */
     public static void save(Model model, Path dir) throws IOException {
+        requireBuilt(model);
+        AtomicFiles.writeFolder(replaceable(dir), staging -> writeModel(model, staging));
+    }
+
+    private static void requireBuilt(Model model) {
         if (model.inputShape() == null) throw new IllegalStateException("save: the model is not built, so it has no weights yet");
-        Files.createDirectories(dir);
-        // A config left from an earlier save would describe another model than these weights.
-        if (!(model instanceof Sequential)) Files.deleteIfExists(dir.resolve(CONFIG));
+    }
+
+    private static void writeModel(Model model, Path dir) throws IOException {
         Safetensors.write(dir.resolve(WEIGHTS), model.weights(), Map.of("format", "pt", "producer", "panamax"));
         if (model instanceof Sequential s) AtomicFiles.write(dir.resolve(CONFIG), SequentialConfig.write(s));
     }
 
+    /** {@code dir}, when a save may replace it: absent, empty, or a saved model (never a folder of other files). */
+    private static Path replaceable(Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new IOException(dir + " is a file; save the model into a folder");
+        if (!Files.isDirectory(dir) || Files.exists(dir.resolve(WEIGHTS))) return dir;
+        try (Stream<Path> files = Files.list(dir)) {
+            List<String> other = files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().limit(3).toList();
+            if (!other.isEmpty()) {
+                throw new IOException(dir + " holds files that are not a saved model (" + String.join(", ", other)
+                        + "); a save replaces its folder whole, so save into a new or empty folder");
+            }
+        }
+        return dir;
+    }
+
+    /**
+     * The folder a model is read from: {@code dir}, or its previous version when a save was killed between its two
+     * renames; a staging folder (a save that did not finish) is refused.
+     */
+    private static Path savedFolder(Path dir) throws IOException {
+        if (AtomicFiles.isStaging(dir)) {
+            throw new IOException(dir + " is the staging folder of a save that did not finish; load the folder it was saving (beside it) instead");
+        }
+        return AtomicFiles.readable(dir);
+    }
+
     /** Rebuilds a {@link Sequential} from config.json and loads its weights; errors name the file and the mismatch. */
-    public static Sequential load(Path dir) throws IOException {
+    public static Sequential load(Path saved) throws IOException {
+        Path dir = savedFolder(saved);
         Path cfg = dir.resolve(CONFIG), wts = dir.resolve(WEIGHTS);
         if (Files.exists(wts) && !Files.exists(cfg)) {
             throw new IOException(dir + " holds the weights of a model defined in code (no " + CONFIG + "): build the model with"
@@ -64,15 +101,21 @@ public final class ModelIo {
         if (model.inputShape() == null) {
             throw new IllegalStateException("loadWeights: build the model first, with the code and input shape it was saved with");
         }
-        Path wts = dir.resolve(WEIGHTS);
+        Path wts = savedFolder(dir).resolve(WEIGHTS);
         if (!Files.exists(wts)) throw new IOException(dir + " has no " + WEIGHTS + " (written by ModelIo.save)");
         copyWeights(wts, model, "the model");
     }
 
+    /**
+     * Reads the weights file into {@code model}'s tensors: each becomes a view of the memory-mapped file (no copy;
+     * pages are read when first used and written copy-on-write), or is copied into when it cannot (see
+     * {@link Tensor#shareMemoryOf}). The mapping is released when the last weight viewing it is closed.
+     */
     private static void copyWeights(Path wts, Model model, String what) throws IOException {
-        Map<String, Tensor> saved = Safetensors.read(wts);
+        Map<String, Tensor> weights = model.weights();
+        Map<String, Tensor> saved = Safetensors.read(wts, weights.isEmpty() ? null : weights.values().iterator().next());
         try {
-            for (Map.Entry<String, Tensor> e : model.weights().entrySet()) {
+            for (Map.Entry<String, Tensor> e : weights.entrySet()) {
                 String key = e.getKey();
                 Tensor into = e.getValue(), w = saved.get(key);
                 if (w == null || !Arrays.equals(w.shape(), into.shape()) || w.dtype() != into.dtype()) {
@@ -81,7 +124,7 @@ public final class ModelIo {
                             + (w == null ? "no such tensor (present: " + saved.keySet() + ")" : w.dtype() + Arrays.toString(w.shape()))
                             + ". Was the weights file saved from another model?");
                 }
-                into.copyFrom(w);
+                if (!into.shareMemoryOf(w)) into.copyFrom(w);
             }
         } finally {
             saved.values().forEach(Tensor::close);
@@ -93,16 +136,28 @@ public final class ModelIo {
 
     /**
      * Saves a resumable checkpoint: the model as {@link #save} does, and {@code optimizer}'s state buffers, step
-     * count and learning rate with the finished epoch in {@value #OPTIMIZER}.
+     * count and learning rate with the finished epoch in {@value #OPTIMIZER}; written whole, as {@link #save}.
      */
     public static void saveCheckpoint(Model model, Optimizer optimizer, Path dir, int epochsDone) throws IOException {
-        save(model, dir);
+        saveCheckpoint(model, optimizer, dir, epochsDone, staging -> { });
+    }
+
+    /**
+     * {@link #saveCheckpoint(Model, Optimizer, Path, int)} with more files of the caller's (a training run's
+     * settings, its history…) written by {@code more} into the same folder before it is put in place.
+     */
+    public static void saveCheckpoint(Model model, Optimizer optimizer, Path dir, int epochsDone, AtomicFiles.FolderWriter more) throws IOException {
+        requireBuilt(model);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("optimizer", optimizer.getClass().getSimpleName());
         meta.put("iterations", Long.toString(optimizer.iterations()));
         meta.put("learning_rate", Double.toString(optimizer.learningRate()));
         meta.put("epoch", Integer.toString(epochsDone));
-        Safetensors.write(dir.resolve(OPTIMIZER), optimizer.stateTensors(model.params()), meta);
+        AtomicFiles.writeFolder(replaceable(dir), staging -> {
+            writeModel(model, staging);
+            Safetensors.write(staging.resolve(OPTIMIZER), optimizer.stateTensors(model.params()), meta);
+            more.writeInto(staging);
+        });
     }
 
     /** Loads a checkpoint of a {@link Sequential}, restoring {@code optimizer} (of the kind saved) to where it was. */
@@ -121,7 +176,7 @@ public final class ModelIo {
     }
 
     private static int restoreOptimizer(Model model, Path dir, Optimizer optimizer) throws IOException {
-        Path f = dir.resolve(OPTIMIZER);
+        Path f = savedFolder(dir).resolve(OPTIMIZER);
         if (!Files.exists(f)) throw new IOException(dir + " has no " + OPTIMIZER + ": it is a saved model, not a training checkpoint");
         Map<String, String> meta = Safetensors.metadata(f);
         if (!optimizer.getClass().getSimpleName().equals(meta.get("optimizer"))) {

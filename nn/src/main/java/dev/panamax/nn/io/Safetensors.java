@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.panamax.tensors.DType;
+import dev.panamax.tensors.MappedFile;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.AllocationFailedException;
 import java.io.IOException;
@@ -102,23 +103,26 @@ public final class Safetensors {
     }
 
     /**
-     * All tensors in the file, in header order (caller owns them). The file is memory-mapped, not read into one
-     * array, so files over 2 GB load. Checked as the format's reference reader checks: the header is a JSON
-     * object, every dtype known, every shape non-negative without overflow, and the tensors' data offsets in
-     * order, without gaps or overlaps, covering the data section exactly.
+     * All tensors in the file, in header order (caller owns them). The file is memory-mapped ({@link MappedFile}),
+     * not read into one array, so files over 2 GB load, and the tensors view the mapping without a copy (each
+     * whose data is aligned to its dtype, as this writer and the reference one align them). Checked as the
+     * format's reference reader checks: the header is a JSON object, every dtype known, every shape non-negative
+     * without overflow, and the tensors' data offsets in order, without gaps or overlaps, covering the data
+     * section exactly. The mapping is accounted to the current scope's allocator.
      */
     public static Map<String, Tensor> read(Path path) throws IOException {
+        return read(path, null);
+    }
+
+    /** {@link #read(Path)}, the mapping accounted with {@code accountLike}'s memory (null: the current scope's). */
+    public static Map<String, Tensor> read(Path path, Tensor accountLike) throws IOException {
         String file = path.toString();
-        try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            Layout layout = layout(file, all);
+        if (Files.isRegularFile(path) && Files.size(path) < 8) throw new IOException(file + ": too short for a safetensors file (" + Files.size(path) + " bytes)");
+        try (MappedFile mapped = MappedFile.open(path, accountLike)) {
+            Layout layout = layout(file, mapped.segment());
             Map<String, Tensor> out = new LinkedHashMap<>();
             try {
-                for (Entry e : layout.entries()) {
-                    Tensor t = allocate(file, e);
-                    MemorySegment.copy(all, layout.dataStart() + e.begin(), t.segment(), 0, e.end() - e.begin());
-                    out.put(e.name(), t);
-                }
+                for (Entry e : layout.entries()) out.put(e.name(), tensor(file, mapped, layout.dataStart(), e));
             } catch (IOException | RuntimeException ex) {
                 out.values().forEach(Tensor::close);
                 throw ex;
@@ -127,10 +131,10 @@ public final class Safetensors {
         }
     }
 
-    /** A tensor of {@code e}'s shape; the memory error already names the size, this adds the file and tensor. */
-    private static Tensor allocate(String file, Entry e) throws IOException {
+    /** {@code e}'s tensor, a view of the mapping (or a copy); a memory error already names the size, this adds the file and tensor. */
+    private static Tensor tensor(String file, MappedFile mapped, long dataStart, Entry e) throws IOException {
         try {
-            return Tensor.empty(e.dtype(), e.shape());
+            return mapped.tensor(e.dtype(), dataStart + e.begin(), e.shape());
         } catch (AllocationFailedException ex) {
             throw new IOException(file + ": tensor '" + e.name() + "' " + java.util.Arrays.toString(e.shape()) + " " + e.dtype() + ": " + ex.getMessage(), ex);
         }

@@ -96,20 +96,35 @@ public final class Trainer implements AutoCloseable {
      * averaged across them before the update, and the returned metrics are this process's own.
      */
     public Map<String, Double> trainOnBatch(Tensor x, Tensor y) {
-        buildFor(x);
-        Inputs.check("trainOnBatch", model, loss, x, y);
-        if (group().size() > 1 && batchParallel == null) {
-            // Several processes: each passes its own batch; the first call aligns the parameters, every step averages gradients.
-            batchParallel = new DataParallel(group(), model.params());
-            batchParallel.broadcastParameters();
-        }
-        parallel = batchParallel;
         try {
+            buildFor(x);
+            Inputs.check("trainOnBatch", model, loss, x, y);
+            if (group().size() > 1 && batchParallel == null) {
+                // Several processes: each passes its own batch; the first call aligns the parameters, every step averages gradients.
+                batchParallel = new DataParallel(group(), model.params());
+                batchParallel.broadcastParameters();
+            }
+            parallel = batchParallel;
             Step s = step(model.params(), x, y, l -> "trainOnBatch: the loss became " + l);
             return logs(s.loss(), s.correct() / x.dim(0));
+        } catch (RuntimeException e) {
+            throw stopEveryRank(e);
         } finally {
             parallel = null;
         }
+    }
+
+    /**
+     * On several processes a failed step would leave the others waiting forever in their next reduction: this ends
+     * them all (MPI_Abort), saying which one failed and why. In one process it returns {@code e} to rethrow.
+     */
+    private RuntimeException stopEveryRank(RuntimeException e) {
+        Collective g = group;
+        if (g != null && g.size() > 1) {
+            System.err.println("panamax: rank " + g.rank() + " of " + g.size() + " failed, stopping every rank: " + e.getMessage());
+            g.abort(1);
+        }
+        return e;
     }
 
     /**
@@ -181,12 +196,7 @@ public final class Trainer implements AutoCloseable {
             }
             if (dp != null) report(dp);
         } catch (RuntimeException e) {
-            // The other processes would wait forever in their next reduction: end them all, saying which one failed.
-            if (g.size() > 1) {
-                System.err.println("panamax: rank " + g.rank() + " of " + g.size() + " failed, stopping every rank: " + e.getMessage());
-                g.abort(1);
-            }
-            throw e;
+            throw stopEveryRank(e);
         } finally {
             parallel = null;
         }

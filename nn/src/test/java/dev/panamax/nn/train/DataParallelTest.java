@@ -132,6 +132,17 @@ class DataParallelTest {
         assertTrue(out.contains("panamax: rank 1 of 2 failed, stopping every rank: a failure made up by the test"), out);
     }
 
+    /** The same through {@code trainOnBatch} (the GPT's loop): a rank whose step fails aborts the job, naming itself. */
+    @Test
+    void aFailingTrainOnBatchAbortsTheJobNamingItsRank(@TempDir Path dir) throws Exception {
+        Process p = start(dir, "failbatch");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the job hung after a rank failed:\n" + out);
+        assertTrue(p.exitValue() != 0, "a job with a failed rank must fail:\n" + out);
+        assertTrue(out.contains("panamax: rank 1 of 2 failed, stopping every rank: trainOnBatch: the loss became NaN"), out);
+        assertTrue(!out.contains("of 2 done"), "a rank finished although the other failed:\n" + out);
+    }
+
     // ---------------------------------------------------------------- launching mpirun
 
     static String mpirun(Path dir, String mode, int timeoutSeconds) throws Exception {

@@ -8,6 +8,7 @@ import dev.panamax.nn.io.ModelIo;
 import dev.panamax.nn.loss.Loss;
 import dev.panamax.nn.optim.Adam;
 import dev.panamax.nn.optim.Sgd;
+import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.io.DataOutputStream;
@@ -22,7 +23,8 @@ import java.util.Map;
  * One process of the data-parallel tests, started by {@code mpirun} from {@link DataParallelTest}. Modes:
  * {@code steps OUT}: trains a small model one epoch with SGD and batches of 16, writing the parameters after every
  * step to {@code OUT/rank-R.bin}; {@code die OUT}: the same on more data, rank 1 kills itself with SIGKILL after 5
- * steps; {@code fail OUT}: the same, but rank 1 throws instead; {@code checkpoint OUT}: 2 epochs of Adam with a resumable checkpoint in {@code OUT/ckpt};
+ * steps; {@code fail OUT}: the same, but rank 1 throws instead; {@code failbatch OUT}: a loop of {@code trainOnBatch} whose
+ * fifth batch on rank 1 is NaN; {@code checkpoint OUT}: 2 epochs of Adam with a resumable checkpoint in {@code OUT/ckpt};
  * {@code resume OUT}: continues {@code OUT/ckpt} for one more epoch and writes the parameters to {@code OUT/rank-R.bin}.
  */
 public final class DataParallelWorker {
@@ -95,6 +97,20 @@ public final class DataParallelWorker {
                     new Trainer(m, new Sgd(0.1), LOSS).fit(d[0], d[1], FitOptions.builder().batchSize(GLOBAL_BATCH / world.size())
                             .callbacks(r).build());
                     write(out.resolve("rank-" + rank + ".bin"), r.steps);
+                }
+                case "failbatch" -> {
+                    // The GPT's way of training: its own loop over trainOnBatch. Rank 1's fifth batch is all NaN.
+                    Tensor[] d = data(STEPS * GLOBAL_BATCH * 200);
+                    int b = GLOBAL_BATCH / world.size();
+                    try (Trainer t = new Trainer(model(), new Sgd(0.1), LOSS)) {
+                        for (int step = 0; (long) (step + 1) * GLOBAL_BATCH <= d[0].dim(0); step++) {
+                            long from = (long) step * GLOBAL_BATCH + (long) rank * b;
+                            try (Tensor x = rank == 1 && step == 4 ? Tensor.full(DType.F32, Float.NaN, b, 2) : d[0].slice(0, from, from + b);
+                                 Tensor y = d[1].slice(0, from, from + b)) {
+                                t.trainOnBatch(x, y);
+                            }
+                        }
+                    }
                 }
                 case "checkpoint" -> {
                     Tensor[] d = data(STEPS * GLOBAL_BATCH);

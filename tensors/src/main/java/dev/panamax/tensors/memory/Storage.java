@@ -130,6 +130,11 @@ public final class Storage {
         return refs.get() <= 0;
     }
 
+    /** The number of tensor views holding this storage now. */
+    public int references() {
+        return refs.get();
+    }
+
     public void retain() {
         if (refs.getAndUpdate(r -> r <= 0 ? r : r + 1) <= 0) {
             throw new IllegalStateException("storage of " + bytes + " bytes was already released");
