@@ -21,9 +21,18 @@ import dev.panamax.tensors.memory.AllocationFailedException;
  * Var y = new Cube().apply(x)[0];
  * }</pre>
  *
- * Forward runs with recording off; backward returns one gradient per input, shaped like that input (null
+ * <h2>Temporaries</h2>
+ * Tensors made inside {@code forward} or {@code backward} that are neither returned nor saved are temporaries:
+ * close them with try-with-resources (as {@code try (Tensor x2 = x.square()) {...}}) so that the op frees them
+ * itself. One left open belongs to whichever {@link dev.panamax.tensors.memory.MemoryScope} is open when the op
+ * runs and dies when that scope closes; with no scope open it belongs to nothing and leaks (and a test's leak
+ * check names it). So: run custom ops inside a scope (a training step always is) and close temporaries anyway,
+ * because an op applied a thousand times in one step holds a thousand of them until the step ends.
+ * {@link Ctx#save} takes its own view, so a saved input or output needs no special care.
+ *
+ * <p>Forward runs with recording off; backward returns one gradient per input, shaped like that input (null
  * where {@link Ctx#needsInputGrad} is false). Gradients must already be reduced over broadcast dimensions;
- * {@code op.Grads.sumTo} helps.
+ * {@link dev.panamax.autodiff.functional.F#sumTo(Tensor, long...)} (or {@link Ctx#sumToInput}) does that.
  */
 public abstract class Function {
     protected abstract Tensor[] forward(Ctx ctx, Tensor... inputs);

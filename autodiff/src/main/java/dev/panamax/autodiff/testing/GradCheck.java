@@ -7,7 +7,7 @@ import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.util.Arrays;
-import java.util.function.Function;
+import dev.panamax.autodiff.VarFunction;
 
 /**
  * Finite-difference gradient check in float64, for framework builders' own ops as much as Panamax's.
@@ -19,10 +19,28 @@ public final class GradCheck {
     private GradCheck() {}
 
     /**
+     * {@link #check(String, VarFunction, Tensor[], double, double, double)} with PyTorch's {@code gradcheck}
+     * defaults: eps 1e-6, atol 1e-5, rtol 1e-3.
+     *
+     * @param fn the function under test; a lambda such as {@code v -> new Swish().apply1(v[0], v[1])}
+     * @param inputs F64 values of its inputs (perturbed and restored in place)
+     */
+    public static void check(VarFunction fn, Tensor... inputs) {
+        check("function", fn, inputs, 1e-6, 1e-5, 1e-3);
+    }
+
+    /**
      * Throws {@link AssertionError} naming the input, element, analytic and numeric values when
      * {@code |analytic - numeric| > atol + rtol·|numeric|} anywhere.
+     *
+     * @param name what the error messages call the function
+     * @param fn the function under test
+     * @param inputs F64 values of its inputs (perturbed and restored in place)
+     * @param eps the finite-difference step
+     * @param atol the absolute tolerance
+     * @param rtol the tolerance relative to the numeric derivative
      */
-    public static void check(String name, Function<Var[], Var> fn, Tensor[] inputs, double eps, double atol, double rtol) {
+    public static void check(String name, VarFunction fn, Tensor[] inputs, double eps, double atol, double rtol) {
         for (Tensor t : inputs) {
             if (t.dtype() != DType.F64) {
                 throw new IllegalArgumentException("gradcheck " + name + ": inputs must be F64, got " + t.dtype());
@@ -59,7 +77,7 @@ public final class GradCheck {
         }
     }
 
-    private static double weighted(Function<Var[], Var> fn, Tensor[] inputs, int which, long[] idx, double value, Tensor w) {
+    private static double weighted(VarFunction fn, Tensor[] inputs, int which, long[] idx, double value, Tensor w) {
         inputs[which].set(value, idx);
         try (GradMode.Switch off = GradMode.noGrad(); MemoryScope s = MemoryScope.open("gradcheck-eval")) {
             Var[] consts = new Var[inputs.length];
