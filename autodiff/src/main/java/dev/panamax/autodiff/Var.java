@@ -27,7 +27,7 @@ import java.util.function.UnaryOperator;
  */
 public final class Var {
     private final Tensor value;
-    private final boolean requiresGrad;
+    private boolean requiresGrad;
     final Node creator;
     final int index;
     private Tensor grad;
@@ -68,6 +68,27 @@ public final class Var {
 
     public boolean requiresGrad() {
         return requiresGrad;
+    }
+
+    /**
+     * Freezes ({@code false}) or unfreezes a parameter, as PyTorch's {@code requires_grad_}: ops applied to a frozen
+     * parameter record nothing for it, so backward gives it no gradient and optimizers leave it alone.
+     *
+     * @param requiresGrad whether the leaf collects a gradient
+     * @return this variable
+     * @throws IllegalStateException for a value an op produced (only leaves can be frozen), or to make an integer
+     *     leaf require grad
+     */
+    public Var setRequiresGrad(boolean requiresGrad) {
+        if (creator != null) {
+            throw new IllegalStateException("setRequiresGrad: only leaves (parameters, constants) can change it; this value came "
+                    + "from " + creator.fn.name() + ". Use detach() to cut it off the tape");
+        }
+        if (requiresGrad && !value.dtype().isFloating()) {
+            throw new IllegalStateException("setRequiresGrad: only F32/F64 tensors can have gradients, got " + value.dtype());
+        }
+        this.requiresGrad = requiresGrad;
+        return this;
     }
 
     /** True for variables no recorded op produced (parameters and constants). */

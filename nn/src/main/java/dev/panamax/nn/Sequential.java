@@ -133,6 +133,7 @@ public final class Sequential implements Model {
     @Override
     public Var forward(Var x, boolean training) {
         requireBuilt("forward");
+        if (hooked()) return layerByLayer(x, training);
         if (inferenceStack == null) inferenceStack = Fusion.rewrite(layers, null);
         return inferenceStack.forward(x, training, rng);
     }
@@ -141,10 +142,26 @@ public final class Sequential implements Model {
     @Override
     public OutputAndLoss forwardWithLoss(Var x, Tensor target, Loss loss, boolean training) {
         requireBuilt("forwardWithLoss");
+        if (hooked()) {
+            Var out = layerByLayer(x, training);
+            return new OutputAndLoss(out, loss.compute(out, target));
+        }
         if (loss != trainingLoss) {
             trainingStack = Fusion.rewrite(layers, loss);
             trainingLoss = loss;
         }
         return trainingStack.forwardWithLoss(x, target, training, rng);
+    }
+
+    /** A layer with forward hooks must be seen running alone, so a hooked stack runs unfused. */
+    private boolean hooked() {
+        for (Layer l : layers) if (l.hasForwardHooks()) return true;
+        return false;
+    }
+
+    private Var layerByLayer(Var x, boolean training) {
+        Var h = x;
+        for (Layer l : layers) h = l.call(h, training, rng);
+        return h;
     }
 }
