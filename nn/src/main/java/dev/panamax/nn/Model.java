@@ -62,6 +62,16 @@ public interface Model extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * How raw inputs are prepared for this model ({@link Preprocessing}); saved with it and applied by
+     * {@code Predictor}. {@link Preprocessing#NONE} unless the model records one.
+     *
+     * @return the model's preprocessing
+     */
+    default Preprocessing preprocessing() {
+        return Preprocessing.NONE;
+    }
+
     /** The layers whose weights this model holds, in a fixed order; empty for a model that holds its own. */
     default List<Layer> layers() {
         return List.of();

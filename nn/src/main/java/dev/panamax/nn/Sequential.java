@@ -27,6 +27,7 @@ public final class Sequential implements Model {
     private long[] inputShape;
     private FusedStack inferenceStack, trainingStack;
     private Loss trainingLoss;
+    private Preprocessing preprocessing = Preprocessing.NONE;
 
     public Sequential(long seed) {
         this("sequential", seed);
@@ -46,6 +47,22 @@ public final class Sequential implements Model {
     @Override
     public long seed() {
         return rng.seed();
+    }
+
+    /**
+     * Records how raw inputs are prepared for this model (saved in its config, applied by {@code Predictor}).
+     *
+     * @param p the preprocessing, e.g. {@link Preprocessing#pixels()}
+     * @return this model
+     */
+    public Sequential preprocessing(Preprocessing p) {
+        this.preprocessing = p == null ? Preprocessing.NONE : p;
+        return this;
+    }
+
+    @Override
+    public Preprocessing preprocessing() {
+        return preprocessing;
     }
 
     public Sequential add(Layer layer) {
