@@ -53,9 +53,10 @@ public final class Ctx {
         }
         Tensor t = saved.get(i);
         if (t.version() != versions.get(i)) {
-            throw new IllegalStateException(op + ": saved tensor " + i + " " + t.dtype() + java.util.Arrays.toString(t.shape())
-                    + " was modified in place after the forward pass (version " + versions.get(i) + " -> " + t.version()
-                    + "), so its gradient would be wrong. Clone it before modifying, or modify a copy.");
+            throw new IllegalStateException(op + ": a tensor needed for gradient computation was modified by an in-place operation: "
+                    + "saved tensor " + i + " " + t.dtype() + java.util.Arrays.toString(t.shape()) + " saved at version " + versions.get(i)
+                    + ", now " + t.version() + "; modify a copy (F.mul(x, 1.0) or value().copy()) instead, or do the in-place op "
+                    + "before this one uses the tensor");
         }
         return t;
     }

@@ -66,6 +66,27 @@ public final class Var {
         return value.shape();
     }
 
+    /**
+     * Where the value lives.
+     *
+     * @return the value's device
+     */
+    public dev.panamax.tensors.Device device() {
+        return value.device();
+    }
+
+    /**
+     * This variable on {@code target}: itself when it is already there (the only case in a CPU-only build).
+     *
+     * @param target the device
+     * @return this variable
+     * @throws IllegalStateException when {@code target} has no backend in this build
+     */
+    public Var to(dev.panamax.tensors.Device target) {
+        value.to(target);
+        return this;
+    }
+
     public boolean requiresGrad() {
         return requiresGrad;
     }
@@ -195,6 +216,90 @@ public final class Var {
     /** Backpropagates, keeping the graph's saved tensors so a second backward is possible when {@code retainGraph}. */
     public void backward(Tensor upstream, boolean retainGraph) {
         Autograd.backward(this, upstream, retainGraph);
+    }
+
+    // ---------------------------------------------------------------- in-place ops
+    /*
+     * PyTorch's x.add_(y) rewrites x's history; here a Var's history is fixed, so an in-place op returns a new Var
+     * for the new value, sharing this one's tensor: write x = x.addInPlace(y). The old Var still names the tensor
+     * (now changed), and any op that saved it fails in backward with the version error instead of a wrong gradient.
+     */
+
+    private void checkInPlace(String op) {
+        if (creator == null && requiresGrad && GradMode.isEnabled()) {
+            throw new IllegalStateException(op + ": a parameter (a leaf that requires grad) cannot be changed in place while "
+                    + "gradients are recorded; do it under GradMode.noGrad() (as optimizers do) or on a copy");
+        }
+    }
+
+    /**
+     * {@code this += other} in this variable's tensor, recorded for backward ({@code other} broadcasts to this
+     * shape); PyTorch's {@code add_}. Use the result: {@code x = x.addInPlace(y)}.
+     *
+     * @param other the addend
+     * @return the variable for the new value (the same tensor)
+     * @throws IllegalStateException for a parameter while gradients are recorded
+     */
+    public Var addInPlace(Var other) {
+        checkInPlace("addInPlace");
+        return new InPlace.AddInPlace().apply1(this, other);
+    }
+
+    /**
+     * {@code this += c}, recorded for backward.
+     *
+     * @param c the constant
+     * @return the variable for the new value (the same tensor)
+     */
+    public Var addInPlace(double c) {
+        checkInPlace("addInPlace");
+        return new InPlace.AffineInPlace(1, c).apply1(this);
+    }
+
+    /**
+     * {@code this *= other} in this variable's tensor, recorded for backward ({@code other} broadcasts to this
+     * shape); PyTorch's {@code mul_}. When {@code other} needs a gradient the old value is kept as a copy.
+     *
+     * @param other the factor
+     * @return the variable for the new value (the same tensor)
+     */
+    public Var mulInPlace(Var other) {
+        checkInPlace("mulInPlace");
+        return new InPlace.MulInPlace().apply1(this, other);
+    }
+
+    /**
+     * {@code this *= s}, recorded for backward.
+     *
+     * @param s the constant factor
+     * @return the variable for the new value (the same tensor)
+     */
+    public Var mulInPlace(double s) {
+        checkInPlace("mulInPlace");
+        return new InPlace.AffineInPlace(s, 0).apply1(this);
+    }
+
+    /**
+     * Clamps this variable's tensor to {@code [lo, hi]} in place, recorded for backward (gradient 1 where the old
+     * value lay inside, PyTorch's {@code clamp_}).
+     *
+     * @param lo the lower bound
+     * @param hi the upper bound (at least {@code lo})
+     * @return the variable for the new value (the same tensor)
+     */
+    public Var clampInPlace(double lo, double hi) {
+        checkInPlace("clampInPlace");
+        return new InPlace.ClampInPlace(lo, hi).apply1(this);
+    }
+
+    /**
+     * How many times this variable's tensor has been written in place (PyTorch's {@code _version}): what saved
+     * tensors are checked against.
+     *
+     * @return the version counter of the underlying storage
+     */
+    public long version() {
+        return value.version();
     }
 
     /**
