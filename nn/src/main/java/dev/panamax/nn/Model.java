@@ -198,6 +198,30 @@ public interface Model extends AutoCloseable {
         return new LoadResult(missing, unexpected);
     }
 
+    /**
+     * The device the weights live on (PyTorch's {@code next(model.parameters()).device}).
+     *
+     * @return the first parameter's device; the CPU for a model without parameters
+     */
+    default dev.panamax.tensors.Device device() {
+        List<Var> ps = params();
+        return ps.isEmpty() ? dev.panamax.tensors.Device.CPU : ps.get(0).value().device();
+    }
+
+    /**
+     * Moves every weight to {@code target}, as PyTorch's {@code model.to(device)}; returns this model. With the
+     * CPU as the only device, moving to it does nothing.
+     *
+     * @param target the device
+     * @return this model
+     * @throws IllegalStateException when {@code target} has no backend in this build
+     */
+    default Model to(dev.panamax.tensors.Device target) {
+        for (Var p : params()) p.value().to(target);
+        for (Tensor t : weights().values()) t.to(target);
+        return this;
+    }
+
     /** The number of trainable values. */
     default long paramCount() {
         return params().stream().mapToLong(p -> p.value().numel()).sum();

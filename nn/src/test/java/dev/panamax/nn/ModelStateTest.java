@@ -131,4 +131,17 @@ class ModelStateTest {
             assertEquals(2, seen.size());
         }
     }
+
+    @Test
+    void aModelMovesToTheCpuAndRefusesCudaInOneLine() {
+        try (MemoryScope s = MemoryScope.open("t")) {
+            Sequential m = mlp(1);
+            assertTrue(m.to(dev.panamax.tensors.Device.CPU) == m);
+            assertEquals(dev.panamax.tensors.Device.CPU, m.device());
+            Tensor before = m.params().get(0).value();
+            assertTrue(m.params().get(0).value() == before, "moving to the device it is on changes nothing");
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.to(dev.panamax.tensors.Device.of("cuda")));
+            assertTrue(e.getMessage().startsWith("Device.cuda(0): no CUDA device/library"), e.getMessage());
+        }
+    }
 }
