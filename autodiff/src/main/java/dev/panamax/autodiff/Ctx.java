@@ -125,6 +125,12 @@ public final class Ctx {
         return needsGrad[i];
     }
 
+    /** Throws as {@link #saved} would if any saved tensor was modified in place since it was saved. */
+    void checkSaved() {
+        if (released) return;
+        for (int i = 0; i < saved.size(); i++) saved(i);
+    }
+
     boolean isReleased() {
         return released;
     }

@@ -39,6 +39,27 @@ public abstract class Function {
 
     protected abstract Tensor[] backward(Ctx ctx, Tensor... gradOutputs);
 
+    /**
+     * Backward written with differentiable ops on variables, for higher-order gradients: a pass asked to create a
+     * graph ({@link Gradients#grad(Var, Var[], boolean)} with {@code createGraph}) calls this instead of
+     * {@link #backward}, so the gradients it returns are recorded and can be differentiated again (gradient
+     * penalties, Hessian-vector products, meta-learning). The inputs and outputs are the variables of this
+     * application; a gradient for an input that was broadcast must be summed back to its shape
+     * ({@link Ctx#sumToInput} has a differentiable twin in {@code F.sumTo(Var, long...)}).
+     *
+     * <p>The default returns null: the op has no differentiable backward, and a pass that creates a graph through
+     * it fails, naming it. Ops override it where their backward can be written with differentiable ops.
+     *
+     * @param ctx what forward kept (shapes, which inputs need gradients)
+     * @param inputs the variables the op was applied to
+     * @param outputs the variables it produced
+     * @param gradOutputs the gradient of each output (zeros where none flowed)
+     * @return one gradient per input (null where {@link Ctx#needsInputGrad} is false), or null when unsupported
+     */
+    protected Var[] backwardGraph(Ctx ctx, Var[] inputs, Var[] outputs, Var[] gradOutputs) {
+        return null;
+    }
+
     /** Name used in error messages and anomaly reports. */
     public String name() {
         return NAMES.get(getClass());

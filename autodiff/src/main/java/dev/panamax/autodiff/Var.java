@@ -137,6 +137,7 @@ public final class Var {
 
     /** Drops the gradient buffer (frees it). */
     public void clearGrad() {
+        gradGraph = null;
         if (grad != null) grad.close();
         grad = null;
         gradZeroed = false;
@@ -216,6 +217,55 @@ public final class Var {
     /** Backpropagates, keeping the graph's saved tensors so a second backward is possible when {@code retainGraph}. */
     public void backward(Tensor upstream, boolean retainGraph) {
         Autograd.backward(this, upstream, retainGraph);
+    }
+
+    /**
+     * Backpropagates; with {@code createGraph} the pass is recorded (PyTorch's {@code create_graph=True}): each
+     * parameter's {@link #grad()} gets the values as usual, and {@link #gradVar()} the gradient as a variable that
+     * can be differentiated again. The graph is kept. See {@link Gradients} for the ops that support it.
+     *
+     * @param upstream the gradient of this output (null for a scalar's 1)
+     * @param retainGraph whether to keep the saved tensors when not creating a graph (a created graph is always kept)
+     * @param createGraph whether to record the pass
+     */
+    public void backward(Tensor upstream, boolean retainGraph, boolean createGraph) {
+        if (!createGraph) {
+            Autograd.backward(this, upstream, retainGraph);
+            return;
+        }
+        List<Var> leaves = new ArrayList<>();
+        java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Set<Var> seenLeaves = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        ArrayDeque<Node> todo = new ArrayDeque<>();
+        if (creator != null) todo.add(creator);
+        else if (requiresGrad) leaves.add(this);
+        while (!todo.isEmpty()) {
+            Node n = todo.poll();
+            if (!seen.add(n)) continue;
+            for (Var in : n.inputs) {
+                if (!in.requiresGrad) continue;
+                if (in.creator != null) todo.add(in.creator);
+                else if (seenLeaves.add(in)) leaves.add(in);
+            }
+        }
+        Var[] g = Gradients.grad(this, upstream, leaves.toArray(new Var[0]), true);
+        for (int i = 0; i < g.length; i++) {
+            Var leaf = leaves.get(i);
+            leaf.accumulate(g[i].value());
+            leaf.gradGraph = leaf.gradGraph == null ? g[i] : Accumulate.add(leaf.gradGraph, g[i]);
+        }
+    }
+
+    private Var gradGraph;
+
+    /**
+     * The gradient from backward passes made with {@code createGraph}, as a variable that can be differentiated
+     * again (null when there was none); {@link #clearGrad()} forgets it.
+     *
+     * @return the differentiable gradient, or null
+     */
+    public Var gradVar() {
+        return gradGraph;
     }
 
     // ---------------------------------------------------------------- in-place ops

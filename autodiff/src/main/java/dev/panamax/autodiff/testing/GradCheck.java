@@ -1,13 +1,15 @@
 package dev.panamax.autodiff.testing;
 
 import dev.panamax.autodiff.GradMode;
+import dev.panamax.autodiff.Gradients;
 import dev.panamax.autodiff.Var;
+import dev.panamax.autodiff.VarFunction;
+import dev.panamax.autodiff.functional.F;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.util.Arrays;
-import dev.panamax.autodiff.VarFunction;
 
 /**
  * Finite-difference gradient check in float64, for framework builders' own ops as much as Panamax's.
@@ -74,6 +76,41 @@ public final class GradCheck {
                 }
                 params[i].clearGrad();
             }
+        }
+    }
+
+    /**
+     * Second derivatives: checks the gradient of {@code fn} (of its output weighted by fixed random numbers) with
+     * respect to every input, itself against finite differences, as PyTorch's {@code gradgradcheck}. The analytic
+     * side differentiates a gradient made with {@code createGraph}, so every op of {@code fn} needs a differentiable
+     * backward ({@link dev.panamax.autodiff.Function#backwardGraph}).
+     *
+     * @param name what the error messages call the function
+     * @param fn the function under test
+     * @param inputs F64 values of its inputs (perturbed and restored in place)
+     * @param eps the finite-difference step
+     * @param atol the absolute tolerance
+     * @param rtol the tolerance relative to the numeric derivative
+     */
+    public static void checkGradient(String name, VarFunction fn, Tensor[] inputs, double eps, double atol, double rtol) {
+        try (MemoryScope scope = MemoryScope.open("gradgradcheck " + name)) {
+            Tensor w;
+            try (GradMode.Switch off = GradMode.noGrad()) {
+                Var[] consts = new Var[inputs.length];
+                for (int i = 0; i < inputs.length; i++) consts[i] = Var.of(inputs[i]);
+                w = Tensor.uniform(new Rng(4321), 0.5, 1.5, DType.F64, fn.apply(consts).shape());
+            }
+            VarFunction gradient = v -> {
+                try (GradMode.Switch on = GradMode.enableGrad()) {
+                    Var[] q = new Var[v.length];  // finite differences pass constants: make them differentiable
+                    for (int i = 0; i < v.length; i++) q[i] = v[i].requiresGrad() ? v[i] : Var.param(v[i].value());
+                    Var[] g = Gradients.grad(F.sum(F.mul(fn.apply(q), Var.of(w))), q, true);
+                    Var[] flat = new Var[g.length];
+                    for (int i = 0; i < g.length; i++) flat[i] = F.reshape(g[i], g[i].value().numel());
+                    return flat.length == 1 ? flat[0] : F.concat(0, flat);
+                }
+            };
+            check(name + " (gradient)", gradient, inputs, eps, atol, rtol);
         }
     }
 
