@@ -144,4 +144,19 @@ class ModelStateTest {
             assertTrue(e.getMessage().startsWith("Device.cuda(0): no CUDA device/library"), e.getMessage());
         }
     }
+
+    @Test
+    void theTrainerFitsAroundAFrozenLayer() {
+        try (MemoryScope s = MemoryScope.open("t")) {
+            Sequential m = new Sequential(3).add(new Dense(8, "relu")).add(new Dense(1, "linear")).build(2);
+            m.layers().get(0).trainable(false);
+            Tensor frozenBefore = m.params().get(0).value().copy(), headBefore = m.params().get(2).value().copy();
+            Tensor x = Tensor.uniform(new Rng(4), -1, 1, DType.F32, 64, 2);
+            Tensor y = x.sum(new int[] {1}, true);
+            new dev.panamax.nn.train.Trainer(m, new dev.panamax.nn.optim.Adam(0.01), dev.panamax.nn.loss.Loss.byName("mse", false))
+                    .fit(x, y, dev.panamax.nn.train.FitOptions.builder().epochs(2).batchSize(16).build());
+            assertArrayEquals(frozenBefore.toFloatArray(), m.params().get(0).value().toFloatArray());
+            assertFalse(headBefore.allClose(m.params().get(2).value()));
+        }
+    }
 }
