@@ -53,9 +53,10 @@ public final class Ctx {
         }
         Tensor t = saved.get(i);
         if (t.version() != versions.get(i)) {
-            throw new IllegalStateException(op + ": saved tensor " + i + " " + t.dtype() + java.util.Arrays.toString(t.shape())
-                    + " was modified in place after the forward pass (version " + versions.get(i) + " -> " + t.version()
-                    + "), so its gradient would be wrong. Clone it before modifying, or modify a copy.");
+            throw new IllegalStateException(op + ": a tensor needed for gradient computation was modified by an in-place operation: "
+                    + "saved tensor " + i + " " + t.dtype() + java.util.Arrays.toString(t.shape()) + " saved at version " + versions.get(i)
+                    + ", now " + t.version() + "; modify a copy (F.mul(x, 1.0) or value().copy()) instead, or do the in-place op "
+                    + "before this one uses the tensor");
         }
         return t;
     }
@@ -68,6 +69,43 @@ public final class Ctx {
     @SuppressWarnings("unchecked")
     public <T> T get(String key) {
         return values == null ? null : (T) values.get(key);
+    }
+
+    /**
+     * {@code g} summed down to input {@code i}'s shape, undoing broadcasting: what a custom op's backward
+     * returns for an input that was broadcast in forward. See {@link #sumTo(Tensor, long[])}.
+     *
+     * @param g a gradient shaped like the (broadcast) output
+     * @param i the input's position
+     * @return a tensor shaped like input {@code i}, with its own reference
+     */
+    public Tensor sumToInput(Tensor g, int i) {
+        return sumTo(g, inputShapes[i]);
+    }
+
+    /**
+     * {@code g} summed down to {@code shape} (see {@link #sumToInput}); public for {@code F.sumTo} and the ops.
+     *
+     * @param g a gradient shaped like a broadcast output
+     * @param shape the shape to sum down to
+     * @return a tensor of exactly {@code shape} with its own reference
+     */
+    public static Tensor sumTo(Tensor g, long[] shape) {
+        long[] gs = g.shape();
+        if (java.util.Arrays.equals(gs, shape)) return g.reshape(gs);  // a new view: callers may close g
+        int lead = gs.length - shape.length;
+        if (lead < 0) {
+            throw new IllegalArgumentException("sumTo: a gradient of shape " + java.util.Arrays.toString(gs)
+                    + " cannot be summed to the larger rank of " + java.util.Arrays.toString(shape));
+        }
+        List<Integer> axes = new ArrayList<>();
+        for (int i = 0; i < gs.length; i++) {
+            if (i < lead || (shape[i - lead] == 1 && gs[i] != 1)) axes.add(i);
+        }
+        int[] ax = axes.stream().mapToInt(Integer::intValue).toArray();
+        try (Tensor s = ax.length == 0 ? g.reshape(gs) : g.sum(ax, true)) {
+            return s.reshape(shape);
+        }
     }
 
     public int inputCount() {
@@ -85,6 +123,12 @@ public final class Ctx {
     /** Whether input {@code i} needs a gradient (backward may skip the others and return null). */
     public boolean needsInputGrad(int i) {
         return needsGrad[i];
+    }
+
+    /** Throws as {@link #saved} would if any saved tensor was modified in place since it was saved. */
+    void checkSaved() {
+        if (released) return;
+        for (int i = 0; i < saved.size(); i++) saved(i);
     }
 
     boolean isReleased() {

@@ -21,14 +21,44 @@ import dev.panamax.tensors.memory.AllocationFailedException;
  * Var y = new Cube().apply(x)[0];
  * }</pre>
  *
- * Forward runs with recording off; backward returns one gradient per input, shaped like that input (null
+ * <h2>Temporaries</h2>
+ * Tensors made inside {@code forward} or {@code backward} that are neither returned nor saved are temporaries:
+ * close them with try-with-resources (as {@code try (Tensor x2 = x.square()) {...}}) so that the op frees them
+ * itself. One left open belongs to whichever {@link dev.panamax.tensors.memory.MemoryScope} is open when the op
+ * runs and dies when that scope closes; with no scope open it belongs to nothing and leaks (and a test's leak
+ * check names it). So: run custom ops inside a scope (a training step always is) and close temporaries anyway,
+ * because an op applied a thousand times in one step holds a thousand of them until the step ends.
+ * {@link Ctx#save} takes its own view, so a saved input or output needs no special care.
+ *
+ * <p>Forward runs with recording off; backward returns one gradient per input, shaped like that input (null
  * where {@link Ctx#needsInputGrad} is false). Gradients must already be reduced over broadcast dimensions;
- * {@code op.Grads.sumTo} helps.
+ * {@link dev.panamax.autodiff.functional.F#sumTo(Tensor, long...)} (or {@link Ctx#sumToInput}) does that.
  */
 public abstract class Function {
     protected abstract Tensor[] forward(Ctx ctx, Tensor... inputs);
 
     protected abstract Tensor[] backward(Ctx ctx, Tensor... gradOutputs);
+
+    /**
+     * Backward written with differentiable ops on variables, for higher-order gradients: a pass asked to create a
+     * graph ({@link Gradients#grad(Var, Var[], boolean)} with {@code createGraph}) calls this instead of
+     * {@link #backward}, so the gradients it returns are recorded and can be differentiated again (gradient
+     * penalties, Hessian-vector products, meta-learning). The inputs and outputs are the variables of this
+     * application; a gradient for an input that was broadcast must be summed back to its shape
+     * ({@link Ctx#sumToInput} has a differentiable twin in {@code F.sumTo(Var, long...)}).
+     *
+     * <p>The default returns null: the op has no differentiable backward, and a pass that creates a graph through
+     * it fails, naming it. Ops override it where their backward can be written with differentiable ops.
+     *
+     * @param ctx what forward kept (shapes, which inputs need gradients)
+     * @param inputs the variables the op was applied to
+     * @param outputs the variables it produced
+     * @param gradOutputs the gradient of each output (zeros where none flowed)
+     * @return one gradient per input (null where {@link Ctx#needsInputGrad} is false), or null when unsupported
+     */
+    protected Var[] backwardGraph(Ctx ctx, Var[] inputs, Var[] outputs, Var[] gradOutputs) {
+        return null;
+    }
 
     /** Name used in error messages and anomaly reports. */
     public String name() {

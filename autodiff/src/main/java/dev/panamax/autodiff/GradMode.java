@@ -33,6 +33,25 @@ public final class GradMode {
         return () -> d[0]--;
     }
 
+    /**
+     * Records on this thread until the returned switch is closed, even inside {@link #noGrad()} (PyTorch's
+     * {@code enable_grad}): for code that needs gradients of its own, such as a gradient penalty evaluated where
+     * the caller turned recording off.
+     *
+     * @return the switch that restores the previous state
+     */
+    public static Switch enableGrad() {
+        int[] d = DISABLED.get();
+        int before = d[0];
+        d[0] = 0;
+        return () -> d[0] = before;
+    }
+
+    /**
+     * Whether anomaly detection is on for this thread.
+     *
+     * @return true inside {@link #detectAnomaly()}
+     */
     public static boolean isAnomalyDetection() {
         return ANOMALY.get()[0] > 0;
     }

@@ -27,7 +27,7 @@ import java.util.function.UnaryOperator;
  */
 public final class Var {
     private final Tensor value;
-    private final boolean requiresGrad;
+    private boolean requiresGrad;
     final Node creator;
     final int index;
     private Tensor grad;
@@ -66,8 +66,50 @@ public final class Var {
         return value.shape();
     }
 
+    /**
+     * Where the value lives.
+     *
+     * @return the value's device
+     */
+    public dev.panamax.tensors.Device device() {
+        return value.device();
+    }
+
+    /**
+     * This variable on {@code target}: itself when it is already there (the only case in a CPU-only build).
+     *
+     * @param target the device
+     * @return this variable
+     * @throws IllegalStateException when {@code target} has no backend in this build
+     */
+    public Var to(dev.panamax.tensors.Device target) {
+        value.to(target);
+        return this;
+    }
+
     public boolean requiresGrad() {
         return requiresGrad;
+    }
+
+    /**
+     * Freezes ({@code false}) or unfreezes a parameter, as PyTorch's {@code requires_grad_}: ops applied to a frozen
+     * parameter record nothing for it, so backward gives it no gradient and optimizers leave it alone.
+     *
+     * @param requiresGrad whether the leaf collects a gradient
+     * @return this variable
+     * @throws IllegalStateException for a value an op produced (only leaves can be frozen), or to make an integer
+     *     leaf require grad
+     */
+    public Var setRequiresGrad(boolean requiresGrad) {
+        if (creator != null) {
+            throw new IllegalStateException("setRequiresGrad: only leaves (parameters, constants) can change it; this value came "
+                    + "from " + creator.fn.name() + ". Use detach() to cut it off the tape");
+        }
+        if (requiresGrad && !value.dtype().isFloating()) {
+            throw new IllegalStateException("setRequiresGrad: only F32/F64 tensors can have gradients, got " + value.dtype());
+        }
+        this.requiresGrad = requiresGrad;
+        return this;
     }
 
     /** True for variables no recorded op produced (parameters and constants). */
@@ -95,6 +137,7 @@ public final class Var {
 
     /** Drops the gradient buffer (frees it). */
     public void clearGrad() {
+        gradGraph = null;
         if (grad != null) grad.close();
         grad = null;
         gradZeroed = false;
@@ -174,6 +217,139 @@ public final class Var {
     /** Backpropagates, keeping the graph's saved tensors so a second backward is possible when {@code retainGraph}. */
     public void backward(Tensor upstream, boolean retainGraph) {
         Autograd.backward(this, upstream, retainGraph);
+    }
+
+    /**
+     * Backpropagates; with {@code createGraph} the pass is recorded (PyTorch's {@code create_graph=True}): each
+     * parameter's {@link #grad()} gets the values as usual, and {@link #gradVar()} the gradient as a variable that
+     * can be differentiated again. The graph is kept. See {@link Gradients} for the ops that support it.
+     *
+     * @param upstream the gradient of this output (null for a scalar's 1)
+     * @param retainGraph whether to keep the saved tensors when not creating a graph (a created graph is always kept)
+     * @param createGraph whether to record the pass
+     */
+    public void backward(Tensor upstream, boolean retainGraph, boolean createGraph) {
+        if (!createGraph) {
+            Autograd.backward(this, upstream, retainGraph);
+            return;
+        }
+        List<Var> leaves = new ArrayList<>();
+        java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Set<Var> seenLeaves = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        ArrayDeque<Node> todo = new ArrayDeque<>();
+        if (creator != null) todo.add(creator);
+        else if (requiresGrad) leaves.add(this);
+        while (!todo.isEmpty()) {
+            Node n = todo.poll();
+            if (!seen.add(n)) continue;
+            for (Var in : n.inputs) {
+                if (!in.requiresGrad) continue;
+                if (in.creator != null) todo.add(in.creator);
+                else if (seenLeaves.add(in)) leaves.add(in);
+            }
+        }
+        Var[] g = Gradients.grad(this, upstream, leaves.toArray(new Var[0]), true);
+        for (int i = 0; i < g.length; i++) {
+            Var leaf = leaves.get(i);
+            leaf.accumulate(g[i].value());
+            leaf.gradGraph = leaf.gradGraph == null ? g[i] : Accumulate.add(leaf.gradGraph, g[i]);
+        }
+    }
+
+    private Var gradGraph;
+
+    /**
+     * The gradient from backward passes made with {@code createGraph}, as a variable that can be differentiated
+     * again (null when there was none); {@link #clearGrad()} forgets it.
+     *
+     * @return the differentiable gradient, or null
+     */
+    public Var gradVar() {
+        return gradGraph;
+    }
+
+    // ---------------------------------------------------------------- in-place ops
+    /*
+     * PyTorch's x.add_(y) rewrites x's history; here a Var's history is fixed, so an in-place op returns a new Var
+     * for the new value, sharing this one's tensor: write x = x.addInPlace(y). The old Var still names the tensor
+     * (now changed), and any op that saved it fails in backward with the version error instead of a wrong gradient.
+     */
+
+    private void checkInPlace(String op) {
+        if (creator == null && requiresGrad && GradMode.isEnabled()) {
+            throw new IllegalStateException(op + ": a parameter (a leaf that requires grad) cannot be changed in place while "
+                    + "gradients are recorded; do it under GradMode.noGrad() (as optimizers do) or on a copy");
+        }
+    }
+
+    /**
+     * {@code this += other} in this variable's tensor, recorded for backward ({@code other} broadcasts to this
+     * shape); PyTorch's {@code add_}. Use the result: {@code x = x.addInPlace(y)}.
+     *
+     * @param other the addend
+     * @return the variable for the new value (the same tensor)
+     * @throws IllegalStateException for a parameter while gradients are recorded
+     */
+    public Var addInPlace(Var other) {
+        checkInPlace("addInPlace");
+        return new InPlace.AddInPlace().apply1(this, other);
+    }
+
+    /**
+     * {@code this += c}, recorded for backward.
+     *
+     * @param c the constant
+     * @return the variable for the new value (the same tensor)
+     */
+    public Var addInPlace(double c) {
+        checkInPlace("addInPlace");
+        return new InPlace.AffineInPlace(1, c).apply1(this);
+    }
+
+    /**
+     * {@code this *= other} in this variable's tensor, recorded for backward ({@code other} broadcasts to this
+     * shape); PyTorch's {@code mul_}. When {@code other} needs a gradient the old value is kept as a copy.
+     *
+     * @param other the factor
+     * @return the variable for the new value (the same tensor)
+     */
+    public Var mulInPlace(Var other) {
+        checkInPlace("mulInPlace");
+        return new InPlace.MulInPlace().apply1(this, other);
+    }
+
+    /**
+     * {@code this *= s}, recorded for backward.
+     *
+     * @param s the constant factor
+     * @return the variable for the new value (the same tensor)
+     */
+    public Var mulInPlace(double s) {
+        checkInPlace("mulInPlace");
+        return new InPlace.AffineInPlace(s, 0).apply1(this);
+    }
+
+    /**
+     * Clamps this variable's tensor to {@code [lo, hi]} in place, recorded for backward (gradient 1 where the old
+     * value lay inside, PyTorch's {@code clamp_}).
+     *
+     * @param lo the lower bound
+     * @param hi the upper bound (at least {@code lo})
+     * @return the variable for the new value (the same tensor)
+     */
+    public Var clampInPlace(double lo, double hi) {
+        checkInPlace("clampInPlace");
+        return new InPlace.ClampInPlace(lo, hi).apply1(this);
+    }
+
+    /**
+     * How many times this variable's tensor has been written in place (PyTorch's {@code _version}): what saved
+     * tensors are checked against.
+     *
+     * @return the version counter of the underlying storage
+     */
+    public long version() {
+        return value.version();
     }
 
     /**

@@ -45,7 +45,7 @@ class OpInfoTest {
                     Tensor want = op.reference().apply(in);
                     assertTrue(got.allClose(want, 1e-12, 1e-12), op.name() + ": forward " + got + " vs reference " + want);
                 }
-                GradCheck.check(op.name(), op.fn(), in, 1e-6, op.f64().atol(), op.f64().rtol());
+                GradCheck.check(op.name(), op.fn()::apply, in, 1e-6, op.f64().atol(), op.f64().rtol());
             }
         }
     }

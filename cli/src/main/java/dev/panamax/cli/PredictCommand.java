@@ -2,6 +2,7 @@ package dev.panamax.cli;
 
 import dev.panamax.apps.image.GreyPixels;
 import dev.panamax.data.Idx;
+import dev.panamax.nn.Preprocessing;
 import dev.panamax.nn.Sequential;
 import dev.panamax.nn.io.ModelIo;
 import dev.panamax.nn.train.Predictor;
@@ -41,7 +42,9 @@ final class PredictCommand implements Callable<Integer> {
         }
         try (MemoryScope scope = MemoryScope.open("predict"); Sequential m = ModelIo.load(model); Predictor predictor = new Predictor(m)) {
             long[] in = m.inputShape();
-            Tensor x = input.toString().matches("(?i).*\\.(png|jpe?g|gif|bmp)$") ? image(input, in) : idx(input, in);
+            boolean image = input.toString().matches("(?i).*\\.(png|jpe?g|gif|bmp)$");
+            // A model that records its preprocessing takes the raw bytes; an older one gets them divided by 255 here.
+            Tensor x = image ? image(input, in) : m.preprocessing().equals(Preprocessing.NONE) ? idx(input, in) : Idx.read(input);
             Tensor probs = predictor.predict(x, 500);
             long[] cls = probs.argmax(1, false).toLongArray();
             for (int i = 0; i < Math.min(cls.length, Math.max(1, show)); i++) {

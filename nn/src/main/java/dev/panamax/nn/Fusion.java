@@ -26,7 +26,7 @@ final class Fusion {
         for (int i = 0; i < layers.size(); ) {
             FusionRule.Rewrite r = match(layers, i, loss);
             switch (r) {
-                case null -> stages.add(layers.get(i)::forward);
+                case null -> stages.add(layers.get(i)::call);
                 case FusionRule.Inner inner -> stages.add(inner.stage());
                 case FusionRule.Tail tail -> {
                     if (loss == null || i + tail.length() != layers.size()) {

@@ -15,7 +15,57 @@ public final class Initializers {
 
     private Initializers() {}
 
+    /** A user initializer, registered with {@link #register}. */
+    @FunctionalInterface
+    public interface Initializer {
+        /**
+         * A new F32 tensor of initial values.
+         *
+         * @param rng the layer's random numbers
+         * @param fanIn the number of inputs feeding each output unit
+         * @param fanOut the number of outputs each input unit feeds
+         * @param shape the tensor's shape
+         * @return the values
+         */
+        Tensor create(Rng rng, long fanIn, long fanOut, long... shape);
+    }
+
+    private static final java.util.Map<String, Initializer> REGISTERED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Registers (or replaces) a user initializer under {@code name} (case-insensitive), so that
+     * {@code layer.kernelInitializer(name)} and saved models naming it find it. Register before use or load.
+     *
+     * @param name the name
+     * @param init makes the initial values
+     */
+    public static void register(String name, Initializer init) {
+        REGISTERED.put(name.toLowerCase(Locale.ROOT), init);
+    }
+
+    /**
+     * Removes a registration.
+     *
+     * @param name the name it was registered under
+     */
+    public static void unregister(String name) {
+        REGISTERED.remove(name.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Initial values by Keras name, or by a name registered with {@link #register}.
+     *
+     * @param name the initializer's name
+     * @param rng random numbers
+     * @param fanIn inputs per output unit
+     * @param fanOut outputs per input unit
+     * @param shape the tensor's shape
+     * @return a new F32 tensor
+     * @throws IllegalArgumentException for an unknown name, naming the registration call
+     */
     public static Tensor create(String name, Rng rng, long fanIn, long fanOut, long... shape) {
+        Initializer user = REGISTERED.get(name.toLowerCase(Locale.ROOT));
+        if (user != null) return user.create(rng, fanIn, fanOut, shape);
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "zeros" -> Tensor.zeros(DType.F32, shape);
             case "ones" -> Tensor.ones(DType.F32, shape);
@@ -29,7 +79,8 @@ public final class Initializers {
             case "lecun_uniform" -> uniform(rng, Math.sqrt(3.0 / fanIn), shape);
             case "lecun_normal" -> truncatedNormal(rng, Math.sqrt(1.0 / fanIn) / TRUNCATION, shape);
             default -> throw new IllegalArgumentException("unknown initializer '" + name + "'; known: zeros, ones, random_normal, "
-                    + "random_uniform, truncated_normal, glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal");
+                    + "random_uniform, truncated_normal, glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal; "
+                    + "register your own with Initializers.register(\"" + name + "\", (rng, fanIn, fanOut, shape) -> ...)");
         };
     }
 

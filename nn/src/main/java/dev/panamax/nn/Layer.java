@@ -85,6 +85,7 @@ public abstract class Layer {
         // A layer first called inside a training step must not lose its weights when the step's scope closes.
         for (Var p : params) if (p.value().owner() != home) MemoryScope.move(p.value(), home);
         for (Tensor b : buffers) if (b.owner() != home) MemoryScope.move(b, home);
+        if (!trainable) for (Var p : params) p.setRequiresGrad(false);
         built = true;
     }
 
@@ -108,7 +109,78 @@ public abstract class Layer {
     public Var apply(Var x, boolean training, Rng rng) {
         long[] s = x.shape();
         build(java.util.Arrays.copyOfRange(s, 1, s.length), rng);
-        return forward(x, training, rng);
+        return call(x, training, rng);
+    }
+
+    /**
+     * {@link #forward} with this layer's forward hooks around it: what models call, so that hooks see every run.
+     *
+     * @param x the input batch
+     * @param training the mode (see {@link #forward})
+     * @param rng randomness for dropout and the like
+     * @return the output, or a post-hook's replacement
+     */
+    public final Var call(Var x, boolean training, Rng rng) {
+        if (hooks.isEmpty()) return forward(x, training, rng);
+        Var in = hooks.before(this, x);
+        return hooks.after(this, in, forward(in, training, rng));
+    }
+
+    private final ForwardHooks hooks = new ForwardHooks();
+
+    /**
+     * Runs {@code hook} before every forward pass of this layer (PyTorch's {@code register_forward_pre_hook}). A
+     * {@link Sequential} with hooked layers runs its layers one by one, unfused, so every hook sees its layer.
+     *
+     * @param hook sees (and may replace) the input
+     * @return a handle that removes the hook
+     */
+    public ForwardHooks.Handle registerForwardPreHook(ForwardHooks.Pre hook) {
+        return hooks.add(hook);
+    }
+
+    /**
+     * Runs {@code hook} after every forward pass of this layer (PyTorch's {@code register_forward_hook}).
+     *
+     * @param hook sees the input and (and may replace) the output
+     * @return a handle that removes the hook
+     */
+    public ForwardHooks.Handle registerForwardHook(ForwardHooks.Post hook) {
+        return hooks.add(hook);
+    }
+
+    /**
+     * Whether any forward hook is registered.
+     *
+     * @return true when {@link #call} runs hooks
+     */
+    public boolean hasForwardHooks() {
+        return !hooks.isEmpty();
+    }
+
+    private boolean trainable = true;
+
+    /**
+     * Freezes ({@code false}) or unfreezes this layer's parameters, as Keras' {@code layer.trainable}: frozen
+     * parameters get no gradient and optimizers leave them alone. Applies to the parameters now and to those a
+     * later {@link #build} creates. Non-trainable state (batch normalisation's statistics) is not affected.
+     *
+     * @param trainable whether the parameters learn
+     * @return this layer
+     */
+    public Layer trainable(boolean trainable) {
+        this.trainable = trainable;
+        for (Var p : params) p.setRequiresGrad(trainable);
+        return this;
+    }
+
+    /**
+     * Whether the layer's parameters learn; see {@link #trainable(boolean)}.
+     *
+     * @return false when frozen
+     */
+    public boolean isTrainable() {
+        return trainable;
     }
 
     /** The batch's forward pass; {@code training} switches dropout and batch statistics. */

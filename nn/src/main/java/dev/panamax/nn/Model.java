@@ -62,6 +62,16 @@ public interface Model extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * How raw inputs are prepared for this model ({@link Preprocessing}); saved with it and applied by
+     * {@code Predictor}. {@link Preprocessing#NONE} unless the model records one.
+     *
+     * @return the model's preprocessing
+     */
+    default Preprocessing preprocessing() {
+        return Preprocessing.NONE;
+    }
+
     /** The layers whose weights this model holds, in a fixed order; empty for a model that holds its own. */
     default List<Layer> layers() {
         return List.of();
@@ -105,6 +115,111 @@ public interface Model extends AutoCloseable {
             for (int i = 0; i < l.buffers().size(); i++) w.put(l.name() + "." + buffers.get(i), l.buffers().get(i));
         }
         return w;
+    }
+
+    /**
+     * The trainable variables by name, in {@link #params()}'s order, named as {@link #weights()} names their values
+     * ({@code dense.kernel}, {@code dense.bias}…): PyTorch's {@code named_parameters()}.
+     *
+     * @return an ordered map from name to parameter
+     */
+    default Map<String, Var> namedParameters() {
+        Map<String, Var> named = new LinkedHashMap<>();
+        if (layers().isEmpty()) {
+            List<Var> ps = params();
+            for (int i = 0; i < ps.size(); i++) named.put("param" + i, ps.get(i));
+            return named;
+        }
+        for (Layer l : layers()) {
+            List<String> names = l.paramNames();
+            for (int i = 0; i < l.params().size(); i++) named.put(l.name() + "." + names.get(i), l.params().get(i));
+        }
+        return named;
+    }
+
+    /**
+     * Everything that defines the trained model, by name: PyTorch's {@code state_dict()}, the same map as
+     * {@link #weights()}. The tensors are the model's own (not copies): copy one to keep it past a later step.
+     *
+     * @return an ordered map from name to tensor
+     */
+    default Map<String, Tensor> stateDict() {
+        return weights();
+    }
+
+    /** What {@link #loadStateDict} did not match: keys the model has and the map lacks, and the other way round. */
+    record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {
+        /**
+         * Copies the lists.
+         *
+         * @param missingKeys names the model has that the loaded map lacks
+         * @param unexpectedKeys names in the loaded map the model does not have
+         */
+        public LoadResult {
+            missingKeys = List.copyOf(missingKeys);
+            unexpectedKeys = List.copyOf(unexpectedKeys);
+        }
+    }
+
+    /**
+     * Copies {@code state}'s tensors into the model's weights of the same name (PyTorch's
+     * {@code load_state_dict}). With {@code strict}, a key missing on either side is an error; without it they are
+     * skipped and reported. A shape that does not fit is always an error naming the key; types are converted. The model must be
+     * built, so that its weights exist.
+     *
+     * @param state tensors by name, as {@link #stateDict()} gives them (from this model, another, or a file)
+     * @param strict whether every key must match exactly
+     * @return the keys that did not match (both lists empty when strict)
+     * @throws IllegalArgumentException naming the first key whose shape differs, or the unmatched keys when strict
+     */
+    default LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
+        if (inputShape() == null && params().isEmpty()) {
+            throw new IllegalStateException("loadStateDict: build the model first (model.build(inputShape)) so its weights exist");
+        }
+        Map<String, Tensor> mine = weights();
+        List<String> missing = mine.keySet().stream().filter(k -> !state.containsKey(k)).toList();
+        List<String> unexpected = state.keySet().stream().filter(k -> !mine.containsKey(k)).toList();
+        if (strict && (!missing.isEmpty() || !unexpected.isEmpty())) {
+            throw new IllegalArgumentException("loadStateDict: missing keys " + missing + ", unexpected keys " + unexpected
+                    + "; pass strict = false to load the keys that match");
+        }
+        for (Map.Entry<String, Tensor> e : mine.entrySet()) {
+            Tensor src = state.get(e.getKey()), dst = e.getValue();
+            if (src == null) continue;
+            if (!java.util.Arrays.equals(src.shape(), dst.shape())) {
+                throw new IllegalArgumentException("loadStateDict: '" + e.getKey() + "' has shape " + java.util.Arrays.toString(src.shape())
+                        + " in the state dict but " + java.util.Arrays.toString(dst.shape()) + " in the model");
+            }
+        }
+        for (Map.Entry<String, Tensor> e : mine.entrySet()) {
+            Tensor src = state.get(e.getKey());
+            if (src != null) e.getValue().copyFrom(src);
+        }
+        return new LoadResult(missing, unexpected);
+    }
+
+    /**
+     * The device the weights live on (PyTorch's {@code next(model.parameters()).device}).
+     *
+     * @return the first parameter's device; the CPU for a model without parameters
+     */
+    default dev.panamax.tensors.Device device() {
+        List<Var> ps = params();
+        return ps.isEmpty() ? dev.panamax.tensors.Device.CPU : ps.get(0).value().device();
+    }
+
+    /**
+     * Moves every weight to {@code target}, as PyTorch's {@code model.to(device)}; returns this model. With the
+     * CPU as the only device, moving to it does nothing.
+     *
+     * @param target the device
+     * @return this model
+     * @throws IllegalStateException when {@code target} has no backend in this build
+     */
+    default Model to(dev.panamax.tensors.Device target) {
+        for (Var p : params()) p.value().to(target);
+        for (Tensor t : weights().values()) t.to(target);
+        return this;
     }
 
     /** The number of trainable values. */

@@ -27,6 +27,7 @@ public final class Sequential implements Model {
     private long[] inputShape;
     private FusedStack inferenceStack, trainingStack;
     private Loss trainingLoss;
+    private Preprocessing preprocessing = Preprocessing.NONE;
 
     public Sequential(long seed) {
         this("sequential", seed);
@@ -46,6 +47,22 @@ public final class Sequential implements Model {
     @Override
     public long seed() {
         return rng.seed();
+    }
+
+    /**
+     * Records how raw inputs are prepared for this model (saved in its config, applied by {@code Predictor}).
+     *
+     * @param p the preprocessing, e.g. {@link Preprocessing#pixels()}
+     * @return this model
+     */
+    public Sequential preprocessing(Preprocessing p) {
+        this.preprocessing = p == null ? Preprocessing.NONE : p;
+        return this;
+    }
+
+    @Override
+    public Preprocessing preprocessing() {
+        return preprocessing;
     }
 
     public Sequential add(Layer layer) {
@@ -133,6 +150,7 @@ public final class Sequential implements Model {
     @Override
     public Var forward(Var x, boolean training) {
         requireBuilt("forward");
+        if (hooked()) return layerByLayer(x, training);
         if (inferenceStack == null) inferenceStack = Fusion.rewrite(layers, null);
         return inferenceStack.forward(x, training, rng);
     }
@@ -141,10 +159,26 @@ public final class Sequential implements Model {
     @Override
     public OutputAndLoss forwardWithLoss(Var x, Tensor target, Loss loss, boolean training) {
         requireBuilt("forwardWithLoss");
+        if (hooked()) {
+            Var out = layerByLayer(x, training);
+            return new OutputAndLoss(out, loss.compute(out, target));
+        }
         if (loss != trainingLoss) {
             trainingStack = Fusion.rewrite(layers, loss);
             trainingLoss = loss;
         }
         return trainingStack.forwardWithLoss(x, target, training, rng);
+    }
+
+    /** A layer with forward hooks must be seen running alone, so a hooked stack runs unfused. */
+    private boolean hooked() {
+        for (Layer l : layers) if (l.hasForwardHooks()) return true;
+        return false;
+    }
+
+    private Var layerByLayer(Var x, boolean training) {
+        Var h = x;
+        for (Layer l : layers) h = l.call(h, training, rng);
+        return h;
     }
 }

@@ -225,6 +225,20 @@ public final class Tensor implements AutoCloseable, Owned {
         return Device.CPU;
     }
 
+    /**
+     * This tensor on {@code target}, as PyTorch's {@code tensor.to(device)}: the tensor itself when it is already
+     * there (no copy and no new reference, so close only one of them), else a copy on that device.
+     *
+     * @param target the device
+     * @return this tensor, or a copy on {@code target}
+     * @throws IllegalStateException when {@code target} has no backend in this build
+     */
+    public Tensor to(Device target) {
+        checkOpen("to");
+        if (target == device()) return this;
+        throw new IllegalStateException("to(" + target + "): no backend for that device in this build; Device.CPU is the only one");
+    }
+
     public DType dtype() {
         return dtype;
     }

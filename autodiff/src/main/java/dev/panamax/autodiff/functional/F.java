@@ -472,6 +472,46 @@ public final class F {
         return add(mul(xhat, gamma), beta);
     }
 
+    // ---------------------------------------------------------------- broadcasting helpers for custom ops
+    /**
+     * Sums a gradient of a broadcast result back to the shape of the input that was broadcast, for a custom
+     * {@link Function}'s backward: leading extra dimensions are summed away, and dimensions where the input had
+     * size 1 are summed with keepdim (PyTorch's {@code sum_to_size}).
+     *
+     * <pre>{@code
+     * protected Tensor[] backward(Ctx ctx, Tensor... g) {
+     *     try (Tensor full = g[0].mul(ctx.saved(1))) {             // shaped like the broadcast output
+     *         return new Tensor[] {F.sumTo(full, ctx.inputShape(0)), null};
+     *     }
+     * }
+     * }</pre>
+     *
+     * @param g the gradient of the broadcast output
+     * @param shape the shape of the input it flows to; must broadcast to {@code g}'s shape
+     * @return a tensor of exactly {@code shape} with its own reference (the caller may close {@code g})
+     */
+    public static Tensor sumTo(Tensor g, long... shape) {
+        return dev.panamax.autodiff.op.Grads.sumTo(g, shape);
+    }
+
+    /**
+     * The differentiable form of {@link #sumTo(Tensor, long...)}: {@code a} summed over the dimensions that
+     * broadcasting to {@code a}'s shape would have added or expanded from 1.
+     *
+     * @param a the broadcast value
+     * @param shape the shape to sum down to; must broadcast to {@code a}'s shape
+     * @return a variable of exactly {@code shape}
+     */
+    public static Var sumTo(Var a, long... shape) {
+        long[] as = a.shape();
+        if (Arrays.equals(as, shape)) return a;
+        int lead = as.length - shape.length;
+        if (lead < 0) throw new IllegalArgumentException("sumTo: cannot sum " + Arrays.toString(as) + " to the larger rank of " + Arrays.toString(shape));
+        int[] axes = java.util.stream.IntStream.range(0, as.length)
+                .filter(i -> i < lead || (shape[i - lead] == 1 && as[i] != 1)).toArray();
+        return reshape(axes.length == 0 ? a : sum(a, axes, true), shape);
+    }
+
     // ---------------------------------------------------------------- functional entry point
     /** Result of {@link #valueAndGrad}: the function's value and the gradient of each parameter. */
     public record ValueAndGrad(Tensor value, Tensor[] grads) {}
@@ -480,7 +520,7 @@ public final class F {
      * Evaluates the scalar {@code fn} at {@code params} and returns its value and gradients, leaving the
      * parameters' own accumulated gradients untouched (like {@code jax.value_and_grad}).
      */
-    public static ValueAndGrad valueAndGrad(java.util.function.Function<Var[], Var> fn, Tensor... params) {
+    public static ValueAndGrad valueAndGrad(dev.panamax.autodiff.VarFunction fn, Tensor... params) {
         Var[] vars = new Var[params.length];
         for (int i = 0; i < params.length; i++) vars[i] = Var.param(params[i]);
         Var out = fn.apply(vars);

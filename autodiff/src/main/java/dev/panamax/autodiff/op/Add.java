@@ -1,5 +1,6 @@
 package dev.panamax.autodiff.op;
 
+import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.Ctx;
 import dev.panamax.autodiff.Function;
 import dev.panamax.tensors.Tensor;
@@ -16,5 +17,11 @@ public final class Add extends Function {
         return new Tensor[] {
             ctx.needsInputGrad(0) ? Grads.sumTo(g[0], ctx.inputShape(0)) : null,
             ctx.needsInputGrad(1) ? Grads.sumTo(g[0], ctx.inputShape(1)) : null};
+    }
+
+    @Override
+    protected Var[] backwardGraph(Ctx ctx, Var[] in, Var[] out, Var[] g) {
+        return new Var[] {ctx.needsInputGrad(0) ? Grads.sumTo(g[0], ctx.inputShape(0)) : null,
+                          ctx.needsInputGrad(1) ? Grads.sumTo(g[0], ctx.inputShape(1)) : null};
     }
 }

@@ -1,5 +1,6 @@
 package dev.panamax.autodiff.op;
 
+import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.Ctx;
 import dev.panamax.autodiff.Function;
 import dev.panamax.tensors.Tensor;
@@ -27,5 +28,14 @@ public final class Div extends Function {
             }
         }
         return new Tensor[] {da, db};
+    }
+
+    /** d/da = g / b, d/db = -g·(a / b) / b, with a / b the recorded output. */
+    @Override
+    protected Var[] backwardGraph(Ctx ctx, Var[] in, Var[] out, Var[] g) {
+        Var da = ctx.needsInputGrad(0) ? Grads.sumTo(new Div().apply1(g[0], in[1]), ctx.inputShape(0)) : null;
+        Var db = ctx.needsInputGrad(1)
+                ? Grads.sumTo(new Neg().apply1(new Div().apply1(Grads.mul(g[0], out[0]), in[1])), ctx.inputShape(1)) : null;
+        return new Var[] {da, db};
     }
 }

@@ -1,5 +1,6 @@
 package dev.panamax.autodiff.op;
 
+import dev.panamax.autodiff.Var;
 import dev.panamax.tensors.Tensor;
 
 /** {@code exp(x)}; derivative exp(x) = y. */
@@ -12,5 +13,10 @@ public final class Exp extends Pointwise {
     @Override
     protected Tensor df(Tensor x, Tensor y) {
         return y.reshape(y.shape());
+    }
+
+    @Override
+    protected Var dfGraph(Var x, Var y) {
+        return y;
     }
 }

@@ -1,5 +1,6 @@
 package dev.panamax.autodiff.op;
 
+import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.Ctx;
 import dev.panamax.autodiff.Function;
 import dev.panamax.tensors.Backend;
@@ -67,5 +68,21 @@ public final class MatMul extends Function {
             }
         }
         return new Tensor[] {da, db};
+    }
+
+    /** {@code dA = g · Bᵀ}, {@code dB = Aᵀ · g}, recorded, each summed over the batch dimensions it was broadcast along. */
+    @Override
+    protected Var[] backwardGraph(Ctx ctx, Var[] in, Var[] out, Var[] g) {
+        Var da = ctx.needsInputGrad(0) ? Grads.sumTo(new MatMul().apply1(g[0], lastTwoSwapped(in[1])), ctx.inputShape(0)) : null;
+        Var db = ctx.needsInputGrad(1) ? Grads.sumTo(new MatMul().apply1(lastTwoSwapped(in[0]), g[0]), ctx.inputShape(1)) : null;
+        return new Var[] {da, db};
+    }
+
+    private static Var lastTwoSwapped(Var v) {
+        int r = v.shape().length;
+        int[] order = java.util.stream.IntStream.range(0, r).toArray();
+        order[r - 2] = r - 1;
+        order[r - 1] = r - 2;
+        return new Permute(order).apply1(v);
     }
 }

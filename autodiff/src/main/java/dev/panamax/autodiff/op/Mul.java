@@ -1,5 +1,6 @@
 package dev.panamax.autodiff.op;
 
+import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.Ctx;
 import dev.panamax.autodiff.Function;
 import dev.panamax.tensors.Tensor;
@@ -26,5 +27,11 @@ public final class Mul extends Function {
             }
         }
         return new Tensor[] {da, db};
+    }
+
+    @Override
+    protected Var[] backwardGraph(Ctx ctx, Var[] in, Var[] out, Var[] g) {
+        return new Var[] {ctx.needsInputGrad(0) ? Grads.sumTo(Grads.mul(g[0], in[1]), ctx.inputShape(0)) : null,
+                          ctx.needsInputGrad(1) ? Grads.sumTo(Grads.mul(g[0], in[0]), ctx.inputShape(1)) : null};
     }
 }

@@ -1,5 +1,6 @@
 package dev.panamax.autodiff.op;
 
+import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.Ctx;
 import dev.panamax.autodiff.Function;
 import dev.panamax.tensors.Tensor;
@@ -23,5 +24,13 @@ public final class Permute extends Function {
         int[] inverse = new int[r];
         for (int i = 0; i < r; i++) inverse[order[i] < 0 ? order[i] + r : order[i]] = i;
         return new Tensor[] {g[0].permute(inverse)};
+    }
+
+    @Override
+    protected Var[] backwardGraph(Ctx ctx, Var[] in, Var[] out, Var[] g) {
+        int r = order.length;
+        int[] inverse = new int[r];
+        for (int i = 0; i < r; i++) inverse[order[i] < 0 ? order[i] + r : order[i]] = i;
+        return new Var[] {new Permute(inverse).apply1(g[0])};
     }
 }

@@ -1,5 +1,6 @@
 package dev.panamax.autodiff.op;
 
+import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.Ctx;
 import dev.panamax.autodiff.Function;
 import dev.panamax.tensors.Tensor;
@@ -28,5 +29,16 @@ public final class Pow extends Function {
             }
         }
         return new Tensor[] {da, db};
+    }
+
+    @Override
+    protected Var[] backwardGraph(Ctx ctx, Var[] in, Var[] out, Var[] g) {
+        Var da = null, db = null;
+        if (ctx.needsInputGrad(0)) {
+            Var p = new Pow().apply1(in[0], new Sub().apply1(in[1], Grads.constant(1, in[1])));
+            da = Grads.sumTo(Grads.mul(g[0], Grads.mul(in[1], p)), ctx.inputShape(0));
+        }
+        if (ctx.needsInputGrad(1)) db = Grads.sumTo(Grads.mul(g[0], Grads.mul(out[0], new Log().apply1(in[0]))), ctx.inputShape(1));
+        return new Var[] {da, db};
     }
 }

@@ -1,5 +1,6 @@
 package dev.panamax.autodiff.op;
 
+import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.Ctx;
 import dev.panamax.autodiff.Function;
 import dev.panamax.tensors.Tensor;
@@ -20,5 +21,10 @@ public final class Reshape extends Function {
     @Override
     protected Tensor[] backward(Ctx ctx, Tensor... g) {
         return new Tensor[] {g[0].reshape(ctx.inputShape(0))};
+    }
+
+    @Override
+    protected Var[] backwardGraph(Ctx ctx, Var[] in, Var[] out, Var[] g) {
+        return new Var[] {new Reshape(ctx.inputShape(0)).apply1(g[0])};
     }
 }

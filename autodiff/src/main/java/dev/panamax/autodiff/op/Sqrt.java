@@ -1,5 +1,6 @@
 package dev.panamax.autodiff.op;
 
+import dev.panamax.autodiff.Var;
 import dev.panamax.tensors.Tensor;
 
 /** {@code sqrt(x)}; derivative 1/(2·sqrt(x)) = 0.5/y. */
@@ -12,5 +13,10 @@ public final class Sqrt extends Pointwise {
     @Override
     protected Tensor df(Tensor x, Tensor y) {
         try (Tensor r = y.reciprocal()) { return r.mul(0.5); }
+    }
+
+    @Override
+    protected Var dfGraph(Var x, Var y) {
+        return new Div().apply1(Grads.constant(0.5, y), y);
     }
 }

@@ -1,5 +1,6 @@
 package dev.panamax.autodiff.op;
 
+import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.Ctx;
 import dev.panamax.autodiff.Function;
 import dev.panamax.tensors.Tensor;
@@ -20,5 +21,11 @@ public final class Sub extends Function {
             }
         }
         return new Tensor[] {ctx.needsInputGrad(0) ? Grads.sumTo(g[0], ctx.inputShape(0)) : null, db};
+    }
+
+    @Override
+    protected Var[] backwardGraph(Ctx ctx, Var[] in, Var[] out, Var[] g) {
+        return new Var[] {ctx.needsInputGrad(0) ? Grads.sumTo(g[0], ctx.inputShape(0)) : null,
+                          ctx.needsInputGrad(1) ? Grads.sumTo(new Neg().apply1(g[0]), ctx.inputShape(1)) : null};
     }
 }

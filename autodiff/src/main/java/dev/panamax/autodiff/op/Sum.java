@@ -1,5 +1,6 @@
 package dev.panamax.autodiff.op;
 
+import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.Ctx;
 import dev.panamax.autodiff.Function;
 import dev.panamax.tensors.Tensor;
@@ -25,5 +26,11 @@ public final class Sum extends Function {
         try (Tensor kept = g[0].reshape(Reductions.keptShape(shape, axes)); Tensor e = kept.expand(shape)) {
             return new Tensor[] {e.contiguous()};
         }
+    }
+
+    @Override
+    protected Var[] backwardGraph(Ctx ctx, Var[] in, Var[] out, Var[] g) {
+        long[] shape = ctx.inputShape(0);
+        return new Var[] {new Expand(shape).apply1(new Reshape(Reductions.keptShape(shape, axes)).apply1(g[0]))};
     }
 }

@@ -1,13 +1,15 @@
 package dev.panamax.autodiff.testing;
 
 import dev.panamax.autodiff.GradMode;
+import dev.panamax.autodiff.Gradients;
 import dev.panamax.autodiff.Var;
+import dev.panamax.autodiff.VarFunction;
+import dev.panamax.autodiff.functional.F;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.util.Arrays;
-import java.util.function.Function;
 
 /**
  * Finite-difference gradient check in float64, for framework builders' own ops as much as Panamax's.
@@ -19,10 +21,28 @@ public final class GradCheck {
     private GradCheck() {}
 
     /**
+     * {@link #check(String, VarFunction, Tensor[], double, double, double)} with PyTorch's {@code gradcheck}
+     * defaults: eps 1e-6, atol 1e-5, rtol 1e-3.
+     *
+     * @param fn the function under test; a lambda such as {@code v -> new Swish().apply1(v[0], v[1])}
+     * @param inputs F64 values of its inputs (perturbed and restored in place)
+     */
+    public static void check(VarFunction fn, Tensor... inputs) {
+        check("function", fn, inputs, 1e-6, 1e-5, 1e-3);
+    }
+
+    /**
      * Throws {@link AssertionError} naming the input, element, analytic and numeric values when
      * {@code |analytic - numeric| > atol + rtol·|numeric|} anywhere.
+     *
+     * @param name what the error messages call the function
+     * @param fn the function under test
+     * @param inputs F64 values of its inputs (perturbed and restored in place)
+     * @param eps the finite-difference step
+     * @param atol the absolute tolerance
+     * @param rtol the tolerance relative to the numeric derivative
      */
-    public static void check(String name, Function<Var[], Var> fn, Tensor[] inputs, double eps, double atol, double rtol) {
+    public static void check(String name, VarFunction fn, Tensor[] inputs, double eps, double atol, double rtol) {
         for (Tensor t : inputs) {
             if (t.dtype() != DType.F64) {
                 throw new IllegalArgumentException("gradcheck " + name + ": inputs must be F64, got " + t.dtype());
@@ -59,7 +79,42 @@ public final class GradCheck {
         }
     }
 
-    private static double weighted(Function<Var[], Var> fn, Tensor[] inputs, int which, long[] idx, double value, Tensor w) {
+    /**
+     * Second derivatives: checks the gradient of {@code fn} (of its output weighted by fixed random numbers) with
+     * respect to every input, itself against finite differences, as PyTorch's {@code gradgradcheck}. The analytic
+     * side differentiates a gradient made with {@code createGraph}, so every op of {@code fn} needs a differentiable
+     * backward ({@link dev.panamax.autodiff.Function#backwardGraph}).
+     *
+     * @param name what the error messages call the function
+     * @param fn the function under test
+     * @param inputs F64 values of its inputs (perturbed and restored in place)
+     * @param eps the finite-difference step
+     * @param atol the absolute tolerance
+     * @param rtol the tolerance relative to the numeric derivative
+     */
+    public static void checkGradient(String name, VarFunction fn, Tensor[] inputs, double eps, double atol, double rtol) {
+        try (MemoryScope scope = MemoryScope.open("gradgradcheck " + name)) {
+            Tensor w;
+            try (GradMode.Switch off = GradMode.noGrad()) {
+                Var[] consts = new Var[inputs.length];
+                for (int i = 0; i < inputs.length; i++) consts[i] = Var.of(inputs[i]);
+                w = Tensor.uniform(new Rng(4321), 0.5, 1.5, DType.F64, fn.apply(consts).shape());
+            }
+            VarFunction gradient = v -> {
+                try (GradMode.Switch on = GradMode.enableGrad()) {
+                    Var[] q = new Var[v.length];  // finite differences pass constants: make them differentiable
+                    for (int i = 0; i < v.length; i++) q[i] = v[i].requiresGrad() ? v[i] : Var.param(v[i].value());
+                    Var[] g = Gradients.grad(F.sum(F.mul(fn.apply(q), Var.of(w))), q, true);
+                    Var[] flat = new Var[g.length];
+                    for (int i = 0; i < g.length; i++) flat[i] = F.reshape(g[i], g[i].value().numel());
+                    return flat.length == 1 ? flat[0] : F.concat(0, flat);
+                }
+            };
+            check(name + " (gradient)", gradient, inputs, eps, atol, rtol);
+        }
+    }
+
+    private static double weighted(VarFunction fn, Tensor[] inputs, int which, long[] idx, double value, Tensor w) {
         inputs[which].set(value, idx);
         try (GradMode.Switch off = GradMode.noGrad(); MemoryScope s = MemoryScope.open("gradcheck-eval")) {
             Var[] consts = new Var[inputs.length];

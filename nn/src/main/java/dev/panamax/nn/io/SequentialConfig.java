@@ -18,6 +18,7 @@ import dev.panamax.nn.LSTM;
 import dev.panamax.nn.Layer;
 import dev.panamax.nn.LayerNormalization;
 import dev.panamax.nn.MaxPooling2D;
+import dev.panamax.nn.Preprocessing;
 import dev.panamax.nn.Reshape;
 import dev.panamax.nn.Sequential;
 import java.io.IOException;
@@ -40,6 +41,12 @@ final class SequentialConfig {
         config.put("seed", model.seed());
         ArrayNode input = config.putArray("input_shape");
         for (long d : model.inputShape()) input.add(d);
+        if (!model.preprocessing().equals(Preprocessing.NONE)) {
+            ObjectNode p = config.putObject("preprocessing");
+            p.put("scale", model.preprocessing().scale());
+            p.put("offset", model.preprocessing().offset());
+            p.put("layout", model.preprocessing().layout());
+        }
         ArrayNode layers = config.putArray("layers");
         for (Layer l : model.layers()) {
             ObjectNode n = layers.addObject();
@@ -69,6 +76,14 @@ final class SequentialConfig {
         }
         if (!config.path("layers").isArray() || config.path("layers").isEmpty()) throw new IOException(cfg + ": the model has no layers");
         Sequential model = new Sequential(config.path("seed").asLong(0));
+        JsonNode p = config.path("preprocessing");
+        if (p.isObject()) {
+            try {
+                model.preprocessing(new Preprocessing(p.path("scale").asDouble(1), p.path("offset").asDouble(0), p.path("layout").asText("")));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(cfg + ": " + e.getMessage(), e);
+            }
+        }
         for (JsonNode n : config.path("layers")) model.add(layer(cfg, n.path("type").asText(), n.path("config")));
         long[] shape = new long[config.path("input_shape").size()];
         for (int i = 0; i < shape.length; i++) shape[i] = config.path("input_shape").get(i).asLong();
@@ -103,7 +118,13 @@ final class SequentialConfig {
                     c.path("return_sequences").asBoolean(false));
             case "Conv1D" -> new Conv1D(c.path("filters").asInt(), c.path("kernel_size").asInt(), c.path("dilation_rate").asInt(1),
                     c.path("padding").asText("causal"), c.path("activation").asText("linear"));
-            default -> throw new IOException(cfg + ": unknown layer type '" + type + "'");
+            default -> {
+                try {
+                    yield dev.panamax.nn.Layers.create(type, new dev.panamax.nn.LayerConfig(c));
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(cfg + ": " + e.getMessage(), e);
+                }
+            }
         };
     }
 }

@@ -27,7 +27,49 @@ public interface Loss {
         return null;
     }
 
+    /** Makes a user loss registered with {@link #register}. */
+    @FunctionalInterface
+    interface Factory {
+        /**
+         * The loss.
+         *
+         * @param fromLogits whether the model's outputs are logits rather than probabilities
+         * @return the loss
+         */
+        Loss create(boolean fromLogits);
+    }
+
+    /**
+     * Registers (or replaces) a user loss under {@code name} (case-insensitive), so that {@link #byName}, the
+     * trainer's options and saved training configs find it.
+     *
+     * @param name the name
+     * @param factory makes the loss
+     */
+    static void register(String name, Factory factory) {
+        LossRegistry.REGISTERED.put(name.toLowerCase(Locale.ROOT), factory);
+    }
+
+    /**
+     * Removes a registration.
+     *
+     * @param name the name it was registered under
+     */
+    static void unregister(String name) {
+        LossRegistry.REGISTERED.remove(name.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * A loss by Keras name, or by a name registered with {@link #register}.
+     *
+     * @param name the loss's name
+     * @param fromLogits whether the model's outputs are logits
+     * @return the loss
+     * @throws IllegalArgumentException for an unknown name, naming the registration call
+     */
     static Loss byName(String name, boolean fromLogits) {
+        Factory user = LossRegistry.REGISTERED.get(name.toLowerCase(Locale.ROOT));
+        if (user != null) return user.create(fromLogits);
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "sparse_categorical_crossentropy" -> new Loss() {
                 @Override
@@ -60,7 +102,8 @@ public interface Loss {
             case "mae", "mean_absolute_error" -> (out, y) -> F.mae(out, Var.of(y.to(out.value().dtype()).reshape(out.shape())));
             case "huber" -> (out, y) -> F.huber(out, Var.of(y.to(out.value().dtype()).reshape(out.shape())), 1.0);
             default -> throw new IllegalArgumentException("unknown loss '" + name + "'; known: sparse_categorical_crossentropy, "
-                    + "categorical_crossentropy, binary_crossentropy, mse, mae, huber");
+                    + "categorical_crossentropy, binary_crossentropy, mse, mae, huber; register your own with Loss.register(\""
+                    + name + "\", fromLogits -> ...)");
         };
     }
 

@@ -28,12 +28,17 @@ public class Adam extends Optimizer {
     }
 
     @Override
+    protected boolean supportsWeightDecay() {
+        return true;
+    }
+
+    @Override
     protected int stateBuffers() {
         return 2;
     }
 
     @Override
     protected void update(Tensor w, Tensor g, Tensor[] s, double lr) {
-        Backend.of(w).adam(w, g, s[0], s[1], (float) lr, beta1, beta2, eps, iterations, 0f, decaysCurrentParameter() ? weightDecay : 0f);
+        Backend.of(w).adam(w, g, s[0], s[1], (float) lr, beta1, beta2, eps, iterations, 0f, weightDecay(weightDecay));
     }
 }

@@ -19,7 +19,12 @@ import java.util.Set;
  */
 public abstract class Optimizer {
     private double learningRate;
+    /** The rate given at construction: a group's own rate is scaled by {@code learningRate() / baseLearningRate}. */
+    private final double baseLearningRate;
     private LearningRateSchedule schedule;
+    private final Map<Var, ParamGroup> groups = new IdentityHashMap<>();
+    /** The group of the parameter being updated, or null; read by {@link #weightDecay}. */
+    private ParamGroup currentGroup;
     private double clipValue, clipNorm, clipGlobalNorm;
     private final Map<Var, Tensor[]> state = new IdentityHashMap<>();
     protected long iterations;
@@ -27,6 +32,60 @@ public abstract class Optimizer {
     protected Optimizer(double learningRate) {
         if (!(learningRate > 0)) throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be positive, got " + learningRate);
         this.learningRate = learningRate;
+        this.baseLearningRate = learningRate;
+    }
+
+    /**
+     * Updates {@code group}'s parameters with its own learning rate and weight decay (PyTorch's
+     * {@code add_param_group}). A schedule or {@link #setLearningRate} scales a group's rate in proportion to the
+     * optimizer's: a group at a tenth of the rate stays at a tenth. A parameter belongs to at most one group.
+     *
+     * @param group the parameters and their settings
+     * @return this optimizer
+     * @throws IllegalArgumentException when a parameter is already in a group, or the group sets a weight decay
+     *     and this optimizer has none
+     */
+    public Optimizer addParamGroup(ParamGroup group) {
+        if (!Double.isNaN(group.weightDecay()) && group.weightDecay() != 0 && !supportsWeightDecay()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " has no weight decay; use Sgd or Adam for a "
+                    + "group with weightDecay(" + group.weightDecay() + ")");
+        }
+        for (Var p : group.params()) {
+            if (groups.containsKey(p)) throw new IllegalArgumentException("addParamGroup: a parameter " + p + " is already in a group");
+        }
+        for (Var p : group.params()) groups.put(p, group);
+        return this;
+    }
+
+    /**
+     * The groups added with {@link #addParamGroup}, each once, in no particular order.
+     *
+     * @return the groups
+     */
+    public List<ParamGroup> paramGroups() {
+        return groups.values().stream().distinct().toList();
+    }
+
+    /**
+     * Whether the optimizer has a weight decay that {@link #weightDecay} can switch per group; false unless a
+     * subclass says so.
+     *
+     * @return true when the update applies a weight decay
+     */
+    protected boolean supportsWeightDecay() {
+        return false;
+    }
+
+    /**
+     * Inside {@link #update}: the weight decay for the parameter being updated: its group's, else {@code own}
+     * unless the parameter is exempt ({@link #withoutWeightDecay}).
+     *
+     * @param own the optimizer's weight decay
+     * @return the decay to apply
+     */
+    protected final float weightDecay(float own) {
+        if (currentGroup != null && !Double.isNaN(currentGroup.weightDecay())) return (float) currentGroup.weightDecay();
+        return decayCurrent ? own : 0f;
     }
 
     /** The learning rate of the next step. */
@@ -84,18 +143,19 @@ public abstract class Optimizer {
         return decayCurrent;
     }
 
-    /** One update of every parameter that has a gradient. */
+    /** One update of every parameter that has a gradient and is not frozen ({@link Var#requiresGrad()} false). */
     public final void step(List<Var> params) {
         double lr = learningRate();
         iterations++;
         double global = 1;
         if (clipGlobalNorm > 0) {
             double sq = 0;
-            for (Var p : params) if (p.grad() != null) sq += squaredNorm(p.grad());
+            for (Var p : params) if (p.requiresGrad() && p.grad() != null) sq += squaredNorm(p.grad());
             double norm = Math.sqrt(sq);
             if (norm > clipGlobalNorm) global = clipGlobalNorm / norm;
         }
         for (Var p : params) {
+            if (!p.requiresGrad()) continue;  // frozen: a stale gradient from before freezing must not move it
             Tensor g = p.grad();
             if (g == null) continue;
             if (global != 1) g.mulInPlace(global);
@@ -113,7 +173,10 @@ public abstract class Optimizer {
                 throw new IllegalStateException(getClass().getSimpleName() + ": parameters must be contiguous F32");
             }
             decayCurrent = !exemptFromDecay.contains(p);
-            update(w, g, state.computeIfAbsent(p, k -> newState(w)), lr);
+            currentGroup = groups.get(p);
+            double plr = currentGroup == null || Double.isNaN(currentGroup.learningRate()) ? lr
+                    : currentGroup.learningRate() * (lr / baseLearningRate);
+            update(w, g, state.computeIfAbsent(p, k -> newState(w)), plr);
             w.markModified();
         }
     }

@@ -19,6 +19,12 @@ public final class Sgd extends Optimizer {
         this.nesterov = nesterov;
     }
 
+    /** Plain SGD has no decay of its own; a {@link ParamGroup} may give one (PyTorch's L2 {@code weight_decay}). */
+    @Override
+    protected boolean supportsWeightDecay() {
+        return true;
+    }
+
     @Override
     protected int stateBuffers() {
         return 1;
@@ -26,6 +32,6 @@ public final class Sgd extends Optimizer {
 
     @Override
     protected void update(Tensor w, Tensor g, Tensor[] s, double lr) {
-        Backend.of(w).sgd(w, g, s[0], (float) lr, momentum, 0f, 0f, nesterov, iterations == 1);
+        Backend.of(w).sgd(w, g, s[0], (float) lr, momentum, 0f, weightDecay(0f), nesterov, iterations == 1);
     }
 }

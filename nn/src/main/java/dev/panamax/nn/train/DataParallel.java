@@ -74,7 +74,7 @@ final class DataParallel implements AutoCloseable {
         }
         for (Bucket b : buckets) b.buffer = arena.allocate(b.count * b.dtype.byteSize(), 64);
         scalars = arena.allocate(ValueLayout.JAVA_DOUBLE, 8);
-        for (Var p : params) unhook.add(p.registerGradReadyHook(v -> ready(owner.get(v))));
+        for (Var p : params) if (p.requiresGrad()) unhook.add(p.registerGradReadyHook(v -> ready(owner.get(v))));  // frozen: finish() sends its bucket
     }
 
     /** Makes every process start from rank 0's parameters. */

@@ -3,6 +3,7 @@ package dev.panamax.nn.train;
 import dev.panamax.autodiff.GradMode;
 import dev.panamax.autodiff.Var;
 import dev.panamax.nn.Model;
+import dev.panamax.nn.Preprocessing;
 import dev.panamax.nn.Model.OutputAndLoss;
 import dev.panamax.nn.loss.Loss;
 import dev.panamax.tensors.DType;
@@ -29,9 +30,21 @@ public final class Predictor implements AutoCloseable {
         this.model = model;
     }
 
-    /** The model's outputs for {@code x} (caller owns the result). */
+    /**
+     * The model's outputs for {@code x} (caller owns the result). Raw inputs are prepared first as the model's
+     * {@link Model#preprocessing()} says (8-bit pixels divided by 255, laid out as the model's input shape).
+     */
     public Tensor predict(Tensor x, int batchSize) {
         Inputs.requireBuilt("predict", model);
+        if (!model.preprocessing().equals(Preprocessing.NONE)) {
+            try (Tensor prepared = model.preprocessing().apply(x, model.inputShape())) {
+                return predictPrepared(prepared, batchSize);
+            }
+        }
+        return predictPrepared(x, batchSize);
+    }
+
+    private Tensor predictPrepared(Tensor x, int batchSize) {
         Inputs.check("predict", model, null, x, null);
         long[] outShape = model.outputShape();
         long n = x.dim(0);
@@ -55,9 +68,18 @@ public final class Predictor implements AutoCloseable {
         return result;
     }
 
-    /** Mean {@code loss} and accuracy over ({@code x}, {@code y}). */
+    /** Mean {@code loss} and accuracy over ({@code x}, {@code y}); raw inputs are prepared as in {@link #predict}. */
     public Map<String, Double> evaluate(Tensor x, Tensor y, Loss loss, int batchSize) {
         Inputs.requireBuilt("evaluate", model);
+        if (!model.preprocessing().equals(Preprocessing.NONE)) {
+            try (Tensor prepared = model.preprocessing().apply(x, model.inputShape())) {
+                return evaluatePrepared(prepared, y, loss, batchSize);
+            }
+        }
+        return evaluatePrepared(x, y, loss, batchSize);
+    }
+
+    private Map<String, Double> evaluatePrepared(Tensor x, Tensor y, Loss loss, int batchSize) {
         Inputs.check("evaluate", model, loss, x, y);
         long n = x.dim(0);
         double lossSum = 0, correct = 0;

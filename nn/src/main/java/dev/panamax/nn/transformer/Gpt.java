@@ -121,8 +121,8 @@ public final class Gpt implements Model {
     /** The last hidden states after the final norm: {@code (B, T, C)}. */
     private Var hidden(Var ids, boolean training) {
         Var h = embed(ids.value(), 0);
-        for (TransformerBlock b : blocks) h = b.forward(h, training, rng);
-        return norm.forward(h, training, rng);
+        for (TransformerBlock b : blocks) h = b.call(h, training, rng);
+        return norm.call(h, training, rng);
     }
 
     /** Token plus position embeddings {@code (B, T, C)} of ids {@code (B, T)} at positions {@code start, start + T}. */

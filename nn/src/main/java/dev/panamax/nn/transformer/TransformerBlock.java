@@ -76,8 +76,8 @@ public final class TransformerBlock extends Layer {
 
     @Override
     public Var forward(Var x, boolean training, Rng rng) {
-        Var h = F.add(x, attention.forward(norm1.forward(x, training, rng), training, rng));
-        return F.add(h, mlp.forward(norm2.forward(h, training, rng), training, rng));
+        Var h = F.add(x, attention.call(norm1.call(x, training, rng), training, rng));
+        return F.add(h, mlp.call(norm2.call(h, training, rng), training, rng));
     }
 
     /** {@link #forward} for new positions of one sequence, attending over {@code cache}; see {@link MultiHeadAttention}. */
