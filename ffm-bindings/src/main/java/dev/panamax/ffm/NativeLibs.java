@@ -12,19 +12,38 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place that finds and loads native libraries. A missing library is never fatal: callers get an empty
- * result and a {@link Found#problem()} that says what was tried and how to fix it.
+ * result and a {@link Found#problem()} that says what was tried and how to fix it. A path given explicitly
+ * ({@code -Dpanamax.openblas=…}) that does not load is a configuration error, but still not fatal: it is logged
+ * as a WARNING and reported the same way, so the pure Java path keeps working.
  */
 public final class NativeLibs {
-    /** Result of looking for one library. */
+    /**
+     * Result of looking for one library.
+     *
+     * @param name what was looked for, e.g. "OpenBLAS"
+     * @param lookup its symbols when it loaded
+     * @param path the file it loaded from, or null
+     * @param problem why it is not available and how to fix that, or null when it is
+     */
     public record Found(String name, Optional<SymbolLookup> lookup, String path, String problem) {
+        /** Whether the library loaded. */
         public boolean available() {
             return lookup.isPresent();
         }
     }
 
     private static final ConcurrentHashMap<String, Found> CACHE = new ConcurrentHashMap<>();
+    private static final System.Logger LOG = System.getLogger(NativeLibs.class.getName());
 
     private NativeLibs() {}
+
+    /**
+     * Whether the library of this key ({@code "openblas"}, {@code "cudart"}, {@code "cublas"}, {@code "mpi"},
+     * {@code "cuda"}) has been looked for: its path is fixed for the life of the JVM from then on.
+     */
+    public static boolean wasSearched(String key) {
+        return CACHE.containsKey(key);
+    }
 
     /** OpenBLAS: {@code -Dpanamax.openblas=PATH}, {@code PANAMAX_OPENBLAS}, then the system library. */
     public static Found openblas() {
@@ -77,10 +96,12 @@ public final class NativeLibs {
                 SymbolLookup lookup = SymbolLookup.libraryLookup(p, Arena.global());
                 return new Found(what, Optional.of(lookup), p.toAbsolutePath().toString(), null);
             } catch (IllegalArgumentException e) {
-                // An explicit path that does not load is a configuration error worth stopping for.
-                throw new IllegalStateException(what + ": cannot load " + p + " (given by -D" + property + " or "
-                        + env + "): " + e.getMessage() + ". Check the path; `ldd " + p
-                        + "` shows missing dependencies.", e);
+                // A configuration error, but throwing here would fail the static initialiser of every class that
+                // binds the library, for the life of the JVM; reported instead, and the caller falls back.
+                String problem = what + ": cannot load " + p + " (given by -D" + property + " or " + env + "): "
+                        + e.getMessage() + "; check the path (`ldd " + p + "` shows missing dependencies)";
+                LOG.log(System.Logger.Level.WARNING, problem);
+                return new Found(what, Optional.empty(), null, problem);
             }
         }
         for (String name : systemNames) {

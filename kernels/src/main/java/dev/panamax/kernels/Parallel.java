@@ -100,15 +100,18 @@ public final class Parallel {
     private Parallel() {}
 
     private static int threads() {
-        String p = System.getProperty("panamax.threads", System.getenv("PANAMAX_THREADS"));
+        String p = Settings.get("panamax.threads", "PANAMAX_THREADS");
         int cores = Runtime.getRuntime().availableProcessors();
-        if (p == null || p.isBlank()) return cores;
+        if (p == null) return cores;
         try {
-            int n = Integer.parseInt(p.trim());
+            int n = Integer.parseInt(p);
             if (n < 1) throw new NumberFormatException();
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("panamax.threads must be a positive integer, got '" + p + "'");
+            // Not thrown: a failed static initialiser would break every kernel for the life of the JVM.
+            System.getLogger(Parallel.class.getName()).log(System.Logger.Level.WARNING, "panamax.threads must be a positive "
+                    + "integer, got '" + p + "'; using " + cores + " (the available cores)");
+            return cores;
         }
     }
 

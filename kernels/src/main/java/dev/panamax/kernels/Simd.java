@@ -15,8 +15,16 @@ public final class Simd {
             ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     /** True when the vector kernels are used. */
-    public static final boolean ENABLED =
-            MODULE_PRESENT && !"0".equals(System.getProperty("panamax.simd", "").trim());
+    public static final boolean ENABLED = MODULE_PRESENT && !"0".equals(Settings.get("panamax.simd", null));
+
+    static {
+        // Once per JVM, the first time any kernel runs: an embedding application otherwise never learns why it is slow.
+        if (!MODULE_PRESENT) {
+            System.getLogger(Simd.class.getName()).log(System.Logger.Level.WARNING,
+                    "Panamax: module jdk.incubator.vector is not loaded, so its kernels run on their scalar path (several "
+                            + "times slower); add --add-modules=jdk.incubator.vector to the java command");
+        }
+    }
 
     private Simd() {}
 

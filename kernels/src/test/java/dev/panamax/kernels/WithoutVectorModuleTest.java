@@ -30,12 +30,16 @@ class WithoutVectorModuleTest {
         assertTrue(p.waitFor(2, TimeUnit.MINUTES), "probe timed out: " + out);
         assertEquals(0, p.exitValue(), "probe failed:\n" + out);
         assertTrue(out.contains("vector module: false") && out.contains("all kernels agree"), out);
+        // One WARNING through System.Logger, naming the flag to add, however many kernels ran.
+        assertEquals(1, out.split("add --add-modules=jdk.incubator.vector to the java command", -1).length - 1, out);
+        assertTrue(out.contains("WARNING: Panamax: module jdk.incubator.vector is not loaded"), out);
     }
 
     /** Runs in the child JVM. */
     public static final class Probe {
         public static void main(String[] args) {
             System.out.println("vector module: " + Simd.MODULE_PRESENT);
+            System.out.println("vector module again: " + Simd.ENABLED + ", lanes " + Simd.floatLanes());
             SplittableRandom r = new SplittableRandom(3);
             Arena arena = Arena.ofAuto();
             for (int[] s : new int[][] {{1, 64, 40}, {2, 96, 17}, {13, 21, 17}, {16, 70, 130}}) {

@@ -7,7 +7,8 @@ import java.util.ServiceLoader;
 /**
  * The backend of each device, found once with {@link ServiceLoader}: the first provider of {@link Backend} per
  * device wins. A device without a provider on the class path gets the interface's host defaults (pure Java, no
- * native library), so a missing accelerator never stops Panamax.
+ * native library), so a missing accelerator never stops Panamax. A backend that was asked for by name and cannot
+ * serve does ({@link BackendRequest}).
  */
 final class BackendRegistry {
     private static final Map<Device, Backend> BY_DEVICE = load();
@@ -22,6 +23,7 @@ final class BackendRegistry {
     }
 
     static Backend of(Device d) {
+        BackendRequest.check();
         Backend b = BY_DEVICE.get(d);
         if (b == null) throw new IllegalStateException("no backend for device " + d + " on the class path");
         return b;

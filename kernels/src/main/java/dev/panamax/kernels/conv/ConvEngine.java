@@ -3,6 +3,7 @@ package dev.panamax.kernels.conv;
 import dev.panamax.kernels.BinaryOp;
 import dev.panamax.kernels.Elementwise;
 import dev.panamax.kernels.Parallel;
+import dev.panamax.kernels.Settings;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -33,9 +34,22 @@ public final class ConvEngine {
      * Image ranges, fixed rather than one per thread: block shapes, which decide the GEMM kernel a block takes,
      * and the order of the gradient sums must not follow the thread count.
      */
-    private static final int PARTS = Integer.getInteger("panamax.conv.parts", 8);
+    private static final int PARTS = parts();
 
     private ConvEngine() {}
+
+    private static int parts() {
+        String p = Settings.get("panamax.conv.parts", null);
+        try {
+            int n = p == null ? 8 : Integer.parseInt(p);
+            if (n < 1) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            System.getLogger(ConvEngine.class.getName()).log(System.Logger.Level.WARNING,
+                    "panamax.conv.parts must be a positive integer, got '" + p + "'; using 8");
+            return 8;
+        }
+    }
 
     /** {@code C = op(A)·op(B) (+ C when accumulate)}, row-major, offsets in elements, in the engine's precision. */
     @FunctionalInterface

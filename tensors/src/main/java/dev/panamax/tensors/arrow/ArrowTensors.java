@@ -109,30 +109,59 @@ public final class ArrowTensors {
 
     // ---------------------------------------------------------------- tensor → Arrow
 
-    /** A vector sharing {@code t}'s memory (a contiguous copy is made first when {@code t} is a strided view). */
+    /**
+     * {@code t} as an Arrow vector owned by {@code allocator}. When {@code allocator} shares Panamax's root
+     * ({@link Memory#root()} or one of its children) the vector shares {@code t}'s memory: the buffer is
+     * transferred, not copied (a strided view is made contiguous first). Any other allocator, such as an
+     * application's own {@code RootAllocator}, gets a copy, because Arrow cannot move a buffer between allocator
+     * trees; the copy is charged to {@code allocator}. Either way the vector and the tensor may be closed in any
+     * order, and a failure (e.g. {@code allocator}'s limit) leaves nothing allocated.
+     */
     public static FieldVector toVector(Tensor t, String name, BufferAllocator allocator) {
         if (t.rank() == 0) throw new IllegalArgumentException("toVector: a 0-d tensor has no Arrow vector form; reshape(1) first");
         try (Tensor c = t.contiguous()) {
-            ArrowBuf data = c.toArrowBuf();
-            int rows = Math.toIntExact(c.dim(0));
-            if (c.rank() == 1) {
-                BaseFixedWidthVector v = primitive(c.dtype(), name, allocator, Map.of());
-                v.loadFieldBuffers(new ArrowFieldNode(rows, 0), List.of(allocator.getEmpty(), data));
-                data.getReferenceManager().release();
-                return v;
+            ArrowBuf data = bufferIn(c, allocator);
+            FieldVector made = null;
+            try {
+                int rows = Math.toIntExact(c.dim(0));
+                if (c.rank() == 1) {
+                    BaseFixedWidthVector v = primitive(c.dtype(), name, allocator, Map.of());
+                    made = v;
+                    v.loadFieldBuffers(new ArrowFieldNode(rows, 0), List.of(allocator.getEmpty(), data));
+                    return v;
+                }
+                int width = Math.toIntExact(c.numel() / Math.max(1, rows));
+                String shape = Arrays.stream(c.shape()).mapToObj(Long::toString).collect(Collectors.joining(","));
+                FieldType listType = new FieldType(false, new ArrowType.FixedSizeList(width), null, Map.of(SHAPE_KEY, shape));
+                FixedSizeListVector list = new FixedSizeListVector(name, allocator, listType, null);
+                made = list;
+                list.addOrGetVector(FieldType.notNullable(arrowType(c.dtype())));
+                list.loadFieldBuffers(new ArrowFieldNode(rows, 0), List.of(allocator.getEmpty()));
+                ((BaseFixedWidthVector) list.getDataVector()).loadFieldBuffers(
+                        new ArrowFieldNode((long) rows * width, 0), List.of(allocator.getEmpty(), data));
+                list.getDataVector().setValueCount(rows * width);
+                list.setValueCount(rows);
+                return list;
+            } catch (RuntimeException e) {
+                if (made != null) made.close();
+                throw e;
+            } finally {
+                data.getReferenceManager().release(); // the vector holds its own reference
             }
-            int width = Math.toIntExact(c.numel() / Math.max(1, rows));
-            String shape = Arrays.stream(c.shape()).mapToObj(Long::toString).collect(Collectors.joining(","));
-            FieldType listType = new FieldType(false, new ArrowType.FixedSizeList(width), null, Map.of(SHAPE_KEY, shape));
-            FixedSizeListVector list = new FixedSizeListVector(name, allocator, listType, null);
-            list.addOrGetVector(FieldType.notNullable(arrowType(c.dtype())));
-            list.loadFieldBuffers(new ArrowFieldNode(rows, 0), List.of(allocator.getEmpty()));
-            ((BaseFixedWidthVector) list.getDataVector()).loadFieldBuffers(
-                    new ArrowFieldNode((long) rows * width, 0), List.of(allocator.getEmpty(), data));
-            list.getDataVector().setValueCount(rows * width);
-            list.setValueCount(rows);
-            data.getReferenceManager().release();
-            return list;
+        }
+    }
+
+    /** {@code c}'s bytes as a buffer {@code allocator} can own: a shared slice within one root, else a copy. */
+    private static ArrowBuf bufferIn(Tensor c, BufferAllocator allocator) {
+        ArrowBuf shared = c.toArrowBuf();
+        if (shared.getReferenceManager().getAllocator().getRoot() == allocator.getRoot()) return shared;
+        try {
+            long bytes = shared.capacity();
+            ArrowBuf copy = allocator.buffer(bytes);
+            copy.setBytes(0, shared, 0, bytes);
+            return copy;
+        } finally {
+            shared.getReferenceManager().release();
         }
     }
 

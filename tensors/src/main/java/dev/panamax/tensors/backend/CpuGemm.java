@@ -2,6 +2,7 @@ package dev.panamax.tensors.backend;
 
 import dev.panamax.ffm.openblas.Cblas;
 import dev.panamax.kernels.Parallel;
+import dev.panamax.kernels.Settings;
 import dev.panamax.kernels.gemm.Gemm;
 import dev.panamax.kernels.gemm.GemmConfig;
 import java.lang.foreign.MemorySegment;
@@ -25,10 +26,11 @@ public final class CpuGemm {
     public static final GemmImpl GEMM = requested();
     private static final boolean BLAS = Cblas.isAvailable() && GEMM != GemmImpl.JAVA;
 
+    /** Why a forced OpenBLAS cannot serve, or null: thrown at each product, never from this initialiser. */
+    private static final String FORCED_PROBLEM = GEMM == GemmImpl.OPENBLAS && !Cblas.isAvailable()
+            ? "panamax.gemm=openblas was given, but " + Cblas.library().problem() : null;
+
     static {
-        if (GEMM == GemmImpl.OPENBLAS && !Cblas.isAvailable()) {
-            throw new IllegalStateException("-Dpanamax.gemm=openblas was given, but " + Cblas.library().problem());
-        }
         if (BLAS) Cblas.openblas_set_num_threads(1);
         else if (GEMM == GemmImpl.AUTO) {
             LOG.log(System.Logger.Level.INFO, "OpenBLAS not found; large matrix products use Panamax's Java GEMM. "
@@ -39,22 +41,25 @@ public final class CpuGemm {
     private CpuGemm() {}
 
     private static GemmImpl requested() {
-        String p = System.getProperty("panamax.gemm", System.getenv("PANAMAX_GEMM"));
-        if (p == null || p.isBlank()) return GemmImpl.AUTO;
+        String p = Settings.get("panamax.gemm", "PANAMAX_GEMM");
+        if (p == null) return GemmImpl.AUTO;
         try {
-            return GemmImpl.valueOf(p.trim().toUpperCase(Locale.ROOT));
+            return GemmImpl.valueOf(p.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("panamax.gemm must be java, openblas or auto; got '" + p + "'");
+            LOG.log(System.Logger.Level.WARNING, "panamax.gemm must be java, openblas or auto, got '" + p + "'; using auto");
+            return GemmImpl.AUTO;
         }
     }
 
     /** Whether a product of {@code macs} multiply-adds goes to OpenBLAS. */
     public static boolean usesOpenBlas(long macs) {
+        if (FORCED_PROBLEM != null) throw new IllegalStateException(FORCED_PROBLEM);
         return BLAS && (GEMM == GemmImpl.OPENBLAS || macs >= GemmConfig.OPENBLAS_MIN_MACS);
     }
 
     /** Whether an {@code m}-row product of {@code macs} multiply-adds goes to OpenBLAS (few rows stay in Java). */
     public static boolean usesOpenBlas(int m, long macs) {
+        if (FORCED_PROBLEM != null) throw new IllegalStateException(FORCED_PROBLEM);
         return BLAS && (GEMM == GemmImpl.OPENBLAS || (macs >= GemmConfig.OPENBLAS_MIN_MACS && m >= GemmConfig.OPENBLAS_MIN_ROWS));
     }
 
@@ -62,7 +67,7 @@ public final class CpuGemm {
     public static String describe() {
         return switch (GEMM) {
             case JAVA -> "java (forced by -Dpanamax.gemm=java)";
-            case OPENBLAS -> "openblas (forced by -Dpanamax.gemm=openblas)";
+            case OPENBLAS -> FORCED_PROBLEM != null ? "none: " + FORCED_PROBLEM : "openblas (forced by -Dpanamax.gemm=openblas)";
             case AUTO -> BLAS ? "auto: OpenBLAS from " + GemmConfig.OPENBLAS_MIN_MACS + " multiply-adds and " + GemmConfig.OPENBLAS_MIN_ROWS
                     + " rows, Java below"
                     : "auto: Java (OpenBLAS not found)";

@@ -10,6 +10,7 @@ public final class AllocationFailedException extends IllegalStateException {
     private final long bytes;
     private final String context;
 
+    /** A failed request for {@code bytes} of tensor memory; {@code context} (may be empty) prefixes the message. */
     public AllocationFailedException(String context, long bytes, Throwable cause) {
         super(context + "cannot allocate " + human(bytes) + " (" + bytes + " bytes) of tensor memory: more than this process can get."
                 + " Use a smaller model or batch, or give the process more memory", cause);

@@ -139,6 +139,7 @@ public final class Memory {
     /** What was allocated at one moment, to check later that nothing new is left over. */
     public record Snapshot(long bytes, Set<Storage> live, int childAllocators) {}
 
+    /** The root allocator's bytes, live storages and child allocators now, to compare with a later snapshot in leak checks. */
     public static Snapshot snapshot() {
         return new Snapshot(ROOT.getAllocatedMemory(), Set.copyOf(LIVE.list()), ROOT.getChildAllocators().size());
     }

@@ -82,14 +82,17 @@ public final class MemoryScope implements AutoCloseable {
         if (s != null) s.add(o);
     }
 
+    /** The name given at {@link #open(String)}, used in leak reports. */
     public String name() {
         return name;
     }
 
+    /** This scope's Arrow child allocator: Arrow vectors made from it are checked for leaks when the scope closes. */
     public BufferAllocator allocator() {
         return allocator;
     }
 
+    /** Whether {@link #close()} has run. */
     public boolean isClosed() {
         return closed;
     }

@@ -5,6 +5,7 @@ public interface Owned {
     /** The storage this view holds a reference to. */
     Storage storage();
 
+    /** Whether this object's memory was already released. */
     boolean isClosed();
 
     /** Releases the view because {@code scope} is closing; a no-op when already closed. */

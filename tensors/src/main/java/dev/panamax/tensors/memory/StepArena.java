@@ -48,6 +48,7 @@ public final class StepArena implements AutoCloseable {
     private long fresh, reused, pooledBytes;
     private boolean closed;
 
+    /** An arena named {@code name} (in leak reports) under Panamax's root allocator, with no limit on the bytes it pools. */
     public StepArena(String name) {
         this(name, Memory.root(), Long.MAX_VALUE);
     }

@@ -90,10 +90,12 @@ public final class Storage {
         return new Storage(buf, offset, bytes);
     }
 
+    /** The bytes as a memory segment, valid until the storage is released. */
     public MemorySegment segment() {
         return segment;
     }
 
+    /** The size of the storage in bytes. */
     public long byteSize() {
         return bytes;
     }
@@ -113,6 +115,7 @@ public final class Storage {
         return bufOffset;
     }
 
+    /** The Arrow allocator the bytes are charged to. */
     public BufferAllocator allocator() {
         return buf.getReferenceManager().getAllocator();
     }
@@ -122,10 +125,12 @@ public final class Storage {
         return version.get();
     }
 
+    /** Records an in-place write, so that autodiff can tell a saved tensor was modified after it was saved. */
     public void bumpVersion() {
         version.incrementAndGet();
     }
 
+    /** Whether the last reference was released and the bytes returned. */
     public boolean isReleased() {
         return refs.get() <= 0;
     }
@@ -135,6 +140,7 @@ public final class Storage {
         return refs.get();
     }
 
+    /** Takes one more reference; throws {@link IllegalStateException} if the storage was already released. */
     public void retain() {
         if (refs.getAndUpdate(r -> r <= 0 ? r : r + 1) <= 0) {
             throw new IllegalStateException("storage of " + bytes + " bytes was already released");

@@ -14,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -22,6 +25,46 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ArrowTensorsTest {
+    @Test
+    void anApplicationsOwnAllocatorGetsACopyItOwns() {
+        try (RootAllocator app = new RootAllocator(); MemoryScope s = MemoryScope.open("t")) {
+            Tensor t = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2);
+            try (FieldVector v = ArrowTensors.toVector(t, "x", app)) {
+                assertTrue(app.getAllocatedMemory() >= 24, "the 24-byte copy is charged to the application's allocator");
+                assertTrue(t.segment().address() != ((FixedSizeListVector) v).getDataVector().getDataBuffer().memoryAddress());
+                t.set(-1, 0, 0);
+                t.close(); // the copy outlives the tensor
+                Float4Vector values = (Float4Vector) ((FixedSizeListVector) v).getDataVector();
+                assertEquals(1f, values.get(0));
+                assertEquals(6f, values.get(5));
+                assertEquals("3,2", v.getField().getMetadata().get(ArrowTensors.SHAPE_KEY));
+            }
+            try (Tensor t1 = Tensor.of(new float[] {7, 8}, 2); FieldVector v = ArrowTensors.toVector(t1, "y", app)) {
+                assertEquals(8f, ((Float4Vector) v).get(1));
+            }
+            assertEquals(0, app.getAllocatedMemory());
+        } // both close with nothing left: no leak on either side
+    }
+
+    @Test
+    void aFailedCopyLeavesNothingBehind() {
+        try (RootAllocator app = new RootAllocator(16); MemoryScope s = MemoryScope.open("t")) {
+            Tensor t = Tensor.of(new float[100], 100);
+            assertThrows(OutOfMemoryException.class, () -> ArrowTensors.toVector(t, "x", app));
+            assertEquals(0, app.getAllocatedMemory());
+            t.close();
+        } // MemoryScope.close and RootAllocator.close both throw on a leaked buffer
+    }
+
+    @Test
+    void aChildOfPanamaxsRootSharesMemory() {
+        try (BufferAllocator child = Memory.root().newChildAllocator("app", 0, Long.MAX_VALUE);
+             Tensor t = Tensor.of(new float[] {1, 2}, 2);
+             FieldVector v = ArrowTensors.toVector(t, "x", child)) {
+            assertEquals(t.segment().address(), v.getDataBuffer().memoryAddress(), "transferred, not copied");
+        }
+    }
+
     @Test
     void float4VectorAndTensorShareMemoryBothWays() {
         try (Float4Vector v = new Float4Vector("x", Memory.root())) {
