@@ -22,7 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A DCGAN (Radford, Metz & Chintala 2016) for 28 × 28 digits, trained as the paper says: Adam with learning rate
+ * A DCGAN (Radford, Metz and Chintala 2016) for 28 × 28 digits, trained as the paper says: Adam with learning rate
  * 2e-4 and β1 = 0.5 for both networks, batch normalisation and ReLU-family activations in the generator, strided
  * convolutions with leaky ReLU (slope 0.2) in the discriminator, tanh output in [-1, 1].
  * <pre>
