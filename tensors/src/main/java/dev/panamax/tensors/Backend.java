@@ -375,6 +375,15 @@ public interface Backend {
         return HostConv.backward(this, s, g, x, kernel, y, argmax, relu, hasBias, pool, wantDx, wantDk, wantDb);
     }
 
+    /**
+     * {@code y (N, s.h, s.w, s.c)}, the transposed convolution of {@code x (N, s.oh, s.ow, s.f)}: the adjoint of
+     * {@link #conv2d} over {@code s} (its input gradient with {@code x} as the upstream gradient), so each input pixel
+     * scatters {@code kernel (KH, KW, C, F)} times its value into the larger output.
+     */
+    default Tensor conv2dTranspose(Conv2dShape s, Tensor x, Tensor kernel) {
+        return HostConv.transpose(this, s, x, kernel);
+    }
+
     // ------------------------------------------------------------------ optimizer updates (in place, F32, contiguous)
 
     /**

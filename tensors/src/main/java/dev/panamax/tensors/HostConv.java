@@ -61,6 +61,22 @@ final class HostConv {
         return new Tensor[] {dx, dk, db};
     }
 
+    /** The engine's input-gradient pass alone (no weight gradient, so the convolution's input is never read). */
+    static Tensor transpose(Backend b, Conv2dShape s, Tensor x, Tensor kernel) {
+        DType t = x.dtype();
+        int width = t.byteSize();
+        Tensor y = Tensor.empty(t, s.n(), s.h(), s.w(), s.c());
+        try (Tensor xc = x.contiguous(); Tensor kc = kernel.contiguous();
+             Tensor scratch = Tensor.empty(t, Math.max(1, ConvEngine.backwardScratch(s, width, null, false)))) {
+            ConvEngine.backward(s, width, null, false, false, gemm(b, width), y.segment(), 0, null, 0, null, 0,
+                    xc.segment(), xc.offset(), null, 0, kc.segment(), kc.offset(), null, 0, null, 0, scratch.segment(), null);
+        } catch (RuntimeException e) {
+            y.close();
+            throw e;
+        }
+        return y;
+    }
+
     private static MemorySegment seg(Tensor t) {
         return t == null ? null : t.segment();
     }

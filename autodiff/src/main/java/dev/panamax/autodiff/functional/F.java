@@ -10,6 +10,7 @@ import dev.panamax.autodiff.op.BiasGelu;
 import dev.panamax.autodiff.op.Clamp;
 import dev.panamax.autodiff.op.Concat;
 import dev.panamax.autodiff.op.Conv2d;
+import dev.panamax.autodiff.op.Conv2dTranspose;
 import dev.panamax.autodiff.op.Div;
 import dev.panamax.autodiff.op.Exp;
 import dev.panamax.autodiff.op.Expand;
@@ -236,6 +237,34 @@ public final class F {
         long[] k = kernelShape(x, kernel);
         return new Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
                 padding, pool).apply1(x, kernel);
+    }
+
+    /**
+     * Transposed 2-D convolution (Keras' Conv2DTranspose, PyTorch's ConvTranspose2d): {@code x (N, H, W, C)},
+     * {@code kernel (KH, KW, F, C)}, result {@code (N, OH, OW, F)} with 'valid' {@code OH = H·s + max(KH - s, 0)},
+     * 'same' {@code OH = H·s} (see {@link Conv2dTranspose}).
+     */
+    public static Var conv2dTranspose(Var x, Var kernel, int[] strides, Conv2dShape.Padding padding) {
+        long[] k = kernel.shape();
+        if (k.length != 4) {
+            throw new IllegalArgumentException("conv2d_transpose: kernel must be (KH, KW, F, C), got " + Arrays.toString(k));
+        }
+        return new Conv2dTranspose((int) k[0], (int) k[1], strides[0], strides[1], padding).apply1(x, kernel);
+    }
+
+    /**
+     * Nearest-neighbour upsampling by integer factors: {@code x (N, H, W, C) → (N, H·fh, W·fw, C)}, each pixel
+     * repeated in an {@code fh × fw} block. Composed: a broadcast over two new unit axes, so the backward is the
+     * broadcast's sum over each block.
+     */
+    public static Var upSampling2d(Var x, int fh, int fw) {
+        long[] s = x.shape();
+        if (s.length != 4 || fh < 1 || fw < 1) {
+            throw new IllegalArgumentException("up_sampling2d: input must be (N, H, W, C) and factors >= 1, got "
+                    + Arrays.toString(s) + ", factors " + fh + "x" + fw);
+        }
+        Var blocks = expand(reshape(x, s[0], s[1], 1, s[2], 1, s[3]), s[0], s[1], fh, s[2], fw, s[3]);
+        return reshape(blocks, s[0], s[1] * fh, s[2] * fw, s[3]);
     }
 
     /**

@@ -246,6 +246,7 @@ public final class OpInfos {
         l.add(info("dropout (fixed seed)", v -> F.dropout(v[0], 0.3, true, new Rng(5)), unarySamples(same), null));
         AttentionOpInfos.addTo(l);
         RnnOpInfos.addTo(l);
+        ConvTransposeOpInfos.addTo(l);
         return l;
     }
 }

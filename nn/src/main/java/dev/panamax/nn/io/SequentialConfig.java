@@ -8,6 +8,7 @@ import dev.panamax.nn.Activation;
 import dev.panamax.nn.BatchNormalization;
 import dev.panamax.nn.Conv1D;
 import dev.panamax.nn.Conv2D;
+import dev.panamax.nn.Conv2DTranspose;
 import dev.panamax.nn.Dense;
 import dev.panamax.nn.Dropout;
 import dev.panamax.nn.Embedding;
@@ -17,10 +18,12 @@ import dev.panamax.nn.GlobalAveragePooling2D;
 import dev.panamax.nn.LSTM;
 import dev.panamax.nn.Layer;
 import dev.panamax.nn.LayerNormalization;
+import dev.panamax.nn.LeakyReLU;
 import dev.panamax.nn.MaxPooling2D;
 import dev.panamax.nn.Preprocessing;
 import dev.panamax.nn.Reshape;
 import dev.panamax.nn.Sequential;
+import dev.panamax.nn.UpSampling2D;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -118,6 +121,12 @@ final class SequentialConfig {
                     c.path("return_sequences").asBoolean(false));
             case "Conv1D" -> new Conv1D(c.path("filters").asInt(), c.path("kernel_size").asInt(), c.path("dilation_rate").asInt(1),
                     c.path("padding").asText("causal"), c.path("activation").asText("linear"));
+            case "Conv2DTranspose" -> new Conv2DTranspose(c.path("filters").asInt(), c.path("kernel_size").path(0).asInt(),
+                    c.path("kernel_size").path(1).asInt(), c.path("strides").asInt(1), c.path("padding").asText("valid"),
+                    c.path("use_bias").asBoolean(true), c.path("activation").asText("linear"))
+                    .kernelInitializer(c.path("kernel_initializer").asText("glorot_uniform")).biasInitializer(c.path("bias_initializer").asText("zeros"));
+            case "UpSampling2D" -> new UpSampling2D(c.path("size").path(0).asInt(2), c.path("size").path(1).asInt(2));
+            case "LeakyReLU" -> new LeakyReLU(c.path("alpha").asDouble(0.3));
             default -> {
                 try {
                     yield dev.panamax.nn.Layers.create(type, new dev.panamax.nn.LayerConfig(c));

@@ -17,7 +17,10 @@ import dev.panamax.nn.GlobalAveragePooling2D;
 import dev.panamax.nn.LayerNormalization;
 import dev.panamax.nn.MaxPooling2D;
 import dev.panamax.nn.Model;
+import dev.panamax.nn.Conv2DTranspose;
+import dev.panamax.nn.LeakyReLU;
 import dev.panamax.nn.Models;
+import dev.panamax.nn.UpSampling2D;
 import dev.panamax.nn.Reshape;
 import dev.panamax.nn.Sequential;
 import dev.panamax.tensors.DType;
@@ -73,6 +76,23 @@ class ModelIoTest {
             ModelIo.save(m, dir);
             Sequential back = ModelIo.load(dir);
             assertTrue(back.layers().get(1).buffers().get(0).allClose(m.layers().get(1).buffers().get(0), 0, 0), "running mean");
+            assertArrayEquals(infer(m, x), infer(back, x), 1e-6f);
+        }
+    }
+
+    /** The generator's layers round-trip: transposed convolutions with and without bias, upsampling, leaky ReLU's slope. */
+    @Test
+    void generatorLayersSaveAndLoad(@TempDir Path dir) throws IOException {
+        try (MemoryScope s = MemoryScope.open("t")) {
+            Sequential m = new Sequential(6)
+                    .add(new Dense(36, "linear")).add(new Reshape(3, 3, 4))
+                    .add(new Conv2DTranspose(3, 4, 4, 2, "same", false, "linear")).add(new BatchNormalization()).add(new LeakyReLU(0.2))
+                    .add(new UpSampling2D(2)).add(new Conv2DTranspose(1, 3, 3, 1, "valid", true, "tanh"))
+                    .build(5);
+            assertArrayEquals(new long[] {14, 14, 1}, m.outputShape());
+            Tensor x = Tensor.rand(new Rng(3), DType.F32, 4, 5);
+            ModelIo.save(m, dir);
+            Sequential back = ModelIo.load(dir);
             assertArrayEquals(infer(m, x), infer(back, x), 1e-6f);
         }
     }
