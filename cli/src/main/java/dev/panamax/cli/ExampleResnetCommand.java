@@ -73,7 +73,8 @@ final class ExampleResnetCommand implements Callable<Integer> {
              Dataset train = FashionMnist.read(dir, true, o.trainLimit());
              Dataset test = FashionMnist.read(dir, false, o.testLimit())) {
             System.out.printf(Locale.ROOT, "Fashion-MNIST: %,d training and %,d test images; %d epochs per model, batches of %d, Adam %.0e with cosine decay, "
-                    + "random shifts of up to %d pixels and horizontal flips%n", train.size(), test.size(), o.epochs(), o.batchSize(), o.lr(), o.maxShift());
+                    + "random horizontal flips%s%n", train.size(), test.size(), o.epochs(), o.batchSize(), o.lr(),
+                    o.maxShift() > 0 ? " and shifts of up to " + o.maxShift() + " pixels" : "");
             r = ResnetExample.run(train, test, o, new Progress(System.out), System.out::println);
         }
         for (Run run : List.of(r.resnet(), r.plainCnn())) {

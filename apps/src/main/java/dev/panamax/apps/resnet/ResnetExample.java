@@ -44,12 +44,12 @@ public final class ResnetExample {
 
         /** The full run. */
         public static Options full(long seed) {
-            return new Options(16, new int[] {32, 64}, 2, 8, 64, 2e-3, 2, 0.5, 0, 0, seed);
+            return new Options(16, new int[] {32, 64}, 2, 8, 64, 2e-3, 0, 0.5, 0, 0, seed);
         }
 
         /** A short run for a first look: one block per stage, 2 epochs on 10,000 training images. */
         public static Options quick(long seed) {
-            return new Options(16, new int[] {32, 64}, 1, 2, 64, 2e-3, 2, 0.5, 10_000, 0, seed);
+            return new Options(16, new int[] {32, 64}, 1, 2, 64, 2e-3, 0, 0.5, 10_000, 0, seed);
         }
 
         public Options withEpochs(int e) {
