@@ -214,14 +214,6 @@ public final class OpInfos {
                 () -> one(r(13, 2, 3, 4), r(14, 3, 4), r(15, 3, 4)), null));
         l.add(info("batch_norm", v -> F.batchNorm(v[0], v[1], v[2], Tensor.zeros(DType.F64, 3), Tensor.ones(DType.F64, 3), true, 0.99, 1e-3),
                 () -> one(r(1, 4, 2, 3), r(2, 3), r(3, 3)), null));
-        // The fused kernel against its composite: channels past the last whole vector (37), more rows than one block of
-        // column sums (600), a non-contiguous input, one channel, one row.
-        l.add(info("batch_norm fused vs composite", v -> F.batchNorm(v[0], v[1], v[2], Tensor.zeros(v[0].value().dtype(), v[1].shape()[0]),
-                Tensor.ones(v[0].value().dtype(), v[1].shape()[0]), true, 0.9, 1e-3), () -> List.of(new Tensor[] {r(21, 4, 2, 37), r(22, 37), r(23, 37)},
-                new Tensor[] {r(24, 600, 3), r(25, 3), r(26, 3)}, new Tensor[] {nc(27, 5, 4), r(28, 4), r(29, 4)},
-                new Tensor[] {r(30, 6, 1), r(31, 1), r(32, 1)}, new Tensor[] {r(33, 1, 3), r(34, 3), r(35, 3)}),
-                t -> F.batchNormComposite(Var.of(t[0]), Var.of(t[1]), Var.of(t[2]), Tensor.zeros(t[0].dtype(), t[1].dim(0)),
-                        Tensor.ones(t[0].dtype(), t[1].dim(0)), 0.9, 1e-3).value()));
         int[] one1 = {1, 1}, strided = {2, 1}, dilated = {1, 2};
         Conv2dShape.Padding valid = Conv2dShape.Padding.VALID,
                 samePad = Conv2dShape.Padding.SAME;
