@@ -16,6 +16,7 @@ import dev.panamax.kernels.conv.MaxPool;
 import dev.panamax.kernels.gemm.Gemm;
 import dev.panamax.kernels.gemm.GemmConfig;
 import dev.panamax.kernels.gemm.PackedB;
+import dev.panamax.kernels.norm.BatchNorm;
 import dev.panamax.kernels.norm.LayerNorm;
 import dev.panamax.kernels.norm.RmsNorm;
 import java.lang.foreign.MemorySegment;
@@ -429,6 +430,34 @@ public interface Backend {
         try (Tensor gc = g.contiguous(); Tensor xc = x.contiguous(); Tensor wc = gamma.contiguous(); Tensor mc = mean.contiguous();
              Tensor rc = rstd.contiguous()) {
             LayerNorm.backward(x.dtype().byteSize(), dx.segment(), 0, dg.segment(), 0, db.segment(), 0, gc.segment(), gc.offset(),
+                    xc.segment(), xc.offset(), wc.segment(), wc.offset(), mc.segment(), mc.offset(), rc.segment(), rc.offset(), rows, cols);
+        }
+        return new Tensor[] {dx, dg, db};
+    }
+
+    /**
+     * Batch normalisation in training mode over every axis but the last (channels): {@code {y, mean, var, rstd}} with
+     * the batch's per-channel {@code mean}, biased {@code var} and {@code rstd = 1/sqrt(var + eps)} (each of shape
+     * {@code (C)}) and {@code y = (x - mean)·rstd·gamma + beta}.
+     */
+    default Tensor[] batchNorm(Tensor x, Tensor gamma, Tensor beta, double eps) {
+        long cols = x.dim(x.rank() - 1), rows = x.numel() / Math.max(1, cols);
+        Tensor y = Tensor.empty(x.dtype(), x.shape()), mean = Tensor.empty(x.dtype(), cols), var = Tensor.empty(x.dtype(), cols),
+                rstd = Tensor.empty(x.dtype(), cols);
+        try (Tensor xc = x.contiguous(); Tensor gc = gamma.contiguous(); Tensor bc = beta.contiguous()) {
+            BatchNorm.forward(x.dtype().byteSize(), y.segment(), 0, mean.segment(), 0, var.segment(), 0, rstd.segment(), 0,
+                    xc.segment(), xc.offset(), gc.segment(), gc.offset(), bc.segment(), bc.offset(), rows, cols, eps);
+        }
+        return new Tensor[] {y, mean, var, rstd};
+    }
+
+    /** {@code {dx, dgamma, dbeta}} of {@link #batchNorm} from the upstream gradient {@code g} and the saved statistics. */
+    default Tensor[] batchNormBackward(Tensor g, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
+        long cols = x.dim(x.rank() - 1), rows = x.numel() / Math.max(1, cols);
+        Tensor dx = Tensor.empty(x.dtype(), x.shape()), dg = Tensor.empty(x.dtype(), cols), db = Tensor.empty(x.dtype(), cols);
+        try (Tensor gc = g.contiguous(); Tensor xc = x.contiguous(); Tensor wc = gamma.contiguous(); Tensor mc = mean.contiguous();
+             Tensor rc = rstd.contiguous()) {
+            BatchNorm.backward(x.dtype().byteSize(), dx.segment(), 0, dg.segment(), 0, db.segment(), 0, gc.segment(), gc.offset(),
                     xc.segment(), xc.offset(), wc.segment(), wc.offset(), mc.segment(), mc.offset(), rc.segment(), rc.offset(), rows, cols);
         }
         return new Tensor[] {dx, dg, db};

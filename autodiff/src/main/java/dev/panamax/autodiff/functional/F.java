@@ -19,6 +19,7 @@ import dev.panamax.autodiff.op.Gelu;
 import dev.panamax.autodiff.op.Gru;
 import dev.panamax.autodiff.op.Im2col;
 import dev.panamax.autodiff.op.IndexSelect;
+import dev.panamax.autodiff.op.BatchNorm;
 import dev.panamax.autodiff.op.LayerNorm;
 import dev.panamax.autodiff.op.Log;
 import dev.panamax.autodiff.op.Lstm;
@@ -482,12 +483,19 @@ public final class F {
      */
     public static Var batchNorm(Var x, Var gamma, Var beta, Tensor runningMean, Tensor runningVar, boolean training,
                                 double momentum, double eps) {
-        int r = x.shape().length;
-        int[] axes = java.util.stream.IntStream.range(0, r - 1).toArray();
         if (!training) {
             Var xhat = div(sub(x, Var.of(runningMean)), Var.of(runningVar.add(eps).sqrt()));
             return add(mul(xhat, gamma), beta);
         }
+        if (gamma.shape().length == 1 && beta.shape().length == 1) {
+            return new BatchNorm(eps, momentum, runningMean, runningVar).apply1(x, gamma, beta);  // the fused kernel
+        }
+        return batchNormComposite(x, gamma, beta, runningMean, runningVar, momentum, eps);
+    }
+
+    /** {@link #batchNorm} in training mode composed from reductions and elementwise ops: the fused op's reference. */
+    public static Var batchNormComposite(Var x, Var gamma, Var beta, Tensor runningMean, Tensor runningVar, double momentum, double eps) {
+        int[] axes = java.util.stream.IntStream.range(0, x.shape().length - 1).toArray();
         Var mu = mean(x, axes, true);
         Var v = var(x, axes, true, 0);
         try (GradMode.Switch off = GradMode.noGrad();
