@@ -11,7 +11,7 @@ import java.util.Set;
  * uint32, uint64) without a kernel for each: the inputs are widened to their {@link DType#compute()} type, the
  * kernel runs as usual, and each output of that type is narrowed back to the storage type of the first such input
  * (a C-style wrap for integers, round-to-nearest-even for halves: what computing in the narrow type gives). Cast and
- * CastLike see the real types, and outputs that are always int64 (indices, shapes) or whose type an attribute
+ * CastLike (and the kernels that take any value) see the real types, and outputs that are always int64 (indices, shapes) or whose type an attribute
  * names are left alone.
  */
 public final class StorageTypes {
@@ -23,7 +23,7 @@ public final class StorageTypes {
 
     /** {@code k} for {@code node}, made to accept storage-type inputs (or {@code k} itself where it sees them as they are). */
     public static Kernel wrap(Node node, Kernel k) {
-        if (!node.domain().isEmpty() || node.opType().equals("Cast") || node.opType().equals("CastLike")) return k;
+        if (k instanceof ValueKernel || !node.domain().isEmpty() || node.opType().equals("Cast") || node.opType().equals("CastLike")) return k;
         Set<Integer> keep = node.attributes().has("dtype") ? null : INDEX_OUTPUTS.getOrDefault(node.opType(), Set.of());
         return in -> run(k, keep, in);
     }

@@ -118,8 +118,9 @@ public final class Program implements AutoCloseable {
         java.util.Arrays.fill(last, -1);
         boolean[] computed = new boolean[values];
         for (int k = 0; k < steps.length; k++) {
-            if (foldable[k]) continue;
+            // A folded step reads its inputs on the first run (a Shape of a value nothing else reads, say): it counts.
             for (int id : steps[k].in()) if (id >= 0) last[id] = k;
+            if (foldable[k]) continue;
             for (int id : steps[k].out()) {
                 if (id >= 0) {
                     computed[id] = true;
