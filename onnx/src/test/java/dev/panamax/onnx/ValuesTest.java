@@ -100,7 +100,7 @@ class ValuesTest {
             Tensor z = a.runSingle(Map.of("x", Tensor.of(new double[] {1, 1}, 2).to(DType.F16), "y", Tensor.of(new double[] {0x1p-11, 0x1p-10}, 2).to(DType.F16)));
             assertEquals(DType.F16, z.dtype());
             assertArrayEquals(new double[] {1, 1 + 0x1p-10}, z.toDoubleArray());
-            Tensor w = b.runSingle(Map.of("x", Tensor.of(new long[] {100}).to(DType.I8), "y", Tensor.of(new long[] {100}).to(DType.I8)));
+            Tensor w = b.runSingle(Map.of("x", Tensor.of(new long[] {100}, 1).to(DType.I8), "y", Tensor.of(new long[] {100}, 1).to(DType.I8)));
             assertEquals(DType.I8, w.dtype());
             assertArrayEquals(new long[] {-56}, w.toLongArray());
         }
