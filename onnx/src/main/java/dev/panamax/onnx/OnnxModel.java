@@ -3,6 +3,10 @@ package dev.panamax.onnx;
 import dev.panamax.onnx.graph.Graph;
 import dev.panamax.onnx.graph.ModelReader;
 import dev.panamax.onnx.graph.ValueInfo;
+import dev.panamax.onnx.ops.OptionalValue;
+import dev.panamax.onnx.ops.Sequence;
+import dev.panamax.onnx.ops.StringTensor;
+import dev.panamax.onnx.ops.Values;
 import dev.panamax.onnx.runtime.Program;
 import dev.panamax.onnx.runtime.Session;
 import dev.panamax.tensors.Tensor;
@@ -136,9 +140,28 @@ public final class OnnxModel implements AutoCloseable {
     /**
      * Runs the model. Every declared input must be given, with its declared element type (integer inputs of
      * another integer type are converted) and a shape that fits the declaration. The outputs are new tensors of the
-     * caller's current scope, by name in the model's order.
+     * caller's current scope, by name in the model's order. A model with sequence, optional or string inputs or
+     * outputs runs with {@link #runValues}.
      */
     public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+        Map<String, Tensor> result = new LinkedHashMap<>();
+        runValues(inputs).forEach((name, v) -> {
+            if (v instanceof Tensor t) {
+                result.put(name, t);
+            } else {
+                result.values().forEach(Tensor::close);
+                throw new IllegalArgumentException("output '" + name + "' is " + Values.kind(v) + ", not a numeric tensor; run the model with runValues");
+            }
+        });
+        return result;
+    }
+
+    /**
+     * {@link #run} for any ONNX values: a {@code Tensor} for a numeric tensor input, a {@link StringTensor},
+     * {@link Sequence} or {@link OptionalValue} for the others, as the model declares them; the outputs likewise
+     * (their tensors belong to the caller's current scope).
+     */
+    public Map<String, Object> runValues(Map<String, ?> inputs) {
         List<ValueInfo> decl = inputs();
         for (String name : inputs.keySet()) {
             if (decl.stream().noneMatch(v -> v.name().equals(name))) {
@@ -146,30 +169,48 @@ public final class OnnxModel implements AutoCloseable {
                         + decl.stream().map(ValueInfo::name).toList());
             }
         }
-        Tensor[] in = new Tensor[decl.size()];
+        Object[] in = new Object[decl.size()];
         Tensor[] converted = new Tensor[decl.size()];
         try {
             for (int i = 0; i < in.length; i++) {
                 ValueInfo v = decl.get(i);
-                Tensor t = inputs.get(v.name());
-                if (t == null) throw new IllegalArgumentException("input '" + v.name() + "' " + v.describeShape() + " is missing");
-                v.checkShape(t.shape());
-                if (t.dtype() != v.dtype()) {
-                    if (t.dtype().isFloating() || v.dtype().isFloating()) {
-                        throw new IllegalArgumentException("input '" + v.name() + "' is " + t.dtype() + " but the model expects " + v.dtype()
-                                + "; convert it with tensor.to(DType." + v.dtype() + ")");
+                Object given = inputs.get(v.name());
+                if (given == null) throw new IllegalArgumentException("input '" + v.name() + "' " + v.describeShape() + " is missing");
+                in[i] = switch (v.kind()) {
+                    case TENSOR -> {
+                        Tensor t = checkTensor(v, given);
+                        if (t != given) converted[i] = t;
+                        yield t;
                     }
-                    t = converted[i] = t.to(v.dtype());
-                }
-                in[i] = t;
+                    case STRINGS -> given instanceof StringTensor s ? s : wrongKind(v, given, "a StringTensor");
+                    case SEQUENCE -> given instanceof Sequence s ? s : wrongKind(v, given, "a Sequence");
+                    case OPTIONAL -> given instanceof OptionalValue o ? o : wrongKind(v, given, "an OptionalValue");
+                };
             }
-            Tensor[] out = session.run(in);
-            Map<String, Tensor> result = new LinkedHashMap<>();
+            Object[] out = session.runValues(in);
+            Map<String, Object> result = new LinkedHashMap<>();
             for (int i = 0; i < out.length; i++) result.put(outputs().get(i).name(), out[i]);
             return result;
         } finally {
             for (Tensor c : converted) if (c != null) c.close();
         }
+    }
+
+    /** {@code given} as the tensor input {@code v} declares: shape checked, integers converted (a new tensor). */
+    private static Tensor checkTensor(ValueInfo v, Object given) {
+        if (!(given instanceof Tensor t)) return wrongKind(v, given, "a Tensor");
+        v.checkShape(t.shape());
+        if (t.dtype() == v.dtype()) return t;
+        if (t.dtype().isFloating() || v.dtype().isFloating()) {
+            throw new IllegalArgumentException("input '" + v.name() + "' is " + t.dtype() + " but the model expects " + v.dtype()
+                    + "; convert it with tensor.to(DType." + v.dtype() + ")");
+        }
+        return t.to(v.dtype());
+    }
+
+    private static <T> T wrongKind(ValueInfo v, Object given, String wanted) {
+        throw new IllegalArgumentException("input '" + v.name() + "' is " + Values.kind(given) + " but the model declares " + v.describe()
+                + "; pass " + wanted);
     }
 
     /** Runs a model with one output and returns it. */

@@ -5,9 +5,16 @@ import java.lang.foreign.ValueLayout;
 /**
  * Element types. F32 is the working type; F64 exists for gradient checks; I32 and I64 hold labels and
  * indices; U8 holds raw image bytes and the 0/1 masks that comparisons return.
+ *
+ * <p>The rest are <em>storage types</em>, for data that arrives in them (ONNX models and their test data): they
+ * are read, written, copied and converted ({@link Tensor#to}), and nothing computes in them. A caller that needs
+ * math converts to the {@link #compute()} type, which holds every value exactly (F16 and BF16 in F32; I8, I16 and
+ * U16 in I32; U32 in I64; U64 in I64 as the same 64 bits, so values from 2⁶³ read as negative), and back.
+ * Conversions into F16 and BF16 round to nearest, ties to even, keeping NaN and infinities.
  */
 public enum DType {
-    U8(1, false), I32(4, false), I64(8, false), F32(4, true), F64(8, true);
+    U8(1, false), I32(4, false), I64(8, false), F32(4, true), F64(8, true),
+    I8(1, false), I16(2, false), U16(2, false), U32(4, false), U64(8, false), F16(2, true), BF16(2, true);
 
     private final int byteSize;
     private final boolean floating;
@@ -25,11 +32,27 @@ public enum DType {
         return floating;
     }
 
+    /** Whether this is a storage type: kernels never see it (see the class comment). */
+    public boolean isStorageOnly() {
+        return ordinal() > F64.ordinal();
+    }
+
+    /** The type that computes on this one's values exactly: itself for the compute types. */
+    public DType compute() {
+        return switch (this) {
+            case U8, I32, I64, F32, F64 -> this;
+            case I8, I16, U16 -> I32;
+            case U32, U64 -> I64;
+            case F16, BF16 -> F32;
+        };
+    }
+
     public ValueLayout layout() {
         return switch (this) {
-            case U8 -> ValueLayout.JAVA_BYTE;
-            case I32 -> ValueLayout.JAVA_INT;
-            case I64 -> ValueLayout.JAVA_LONG;
+            case U8, I8 -> ValueLayout.JAVA_BYTE;
+            case I16, U16, F16, BF16 -> ValueLayout.JAVA_SHORT;
+            case I32, U32 -> ValueLayout.JAVA_INT;
+            case I64, U64 -> ValueLayout.JAVA_LONG;
             case F32 -> ValueLayout.JAVA_FLOAT;
             case F64 -> ValueLayout.JAVA_DOUBLE;
         };
@@ -37,9 +60,12 @@ public enum DType {
 
     /**
      * NumPy/PyTorch promotion for two tensors: the wider of two integer or two floating types; a floating
-     * type wins over any integer type (so I64 with F32 gives F32, as in PyTorch).
+     * type wins over any integer type (so I64 with F32 gives F32, as in PyTorch). Storage types promote as
+     * their compute types.
      */
     public static DType promote(DType a, DType b) {
+        a = a.compute();
+        b = b.compute();
         if (a.floating != b.floating) return a.floating ? a : b;
         return a.ordinal() >= b.ordinal() ? a : b;
     }

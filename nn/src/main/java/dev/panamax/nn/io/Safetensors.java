@@ -41,6 +41,7 @@ public final class Safetensors {
             case I32 -> "I32";
             case I64 -> "I64";
             case U8 -> "U8";
+            default -> throw new IllegalArgumentException("safetensors: Panamax writes F32, F64, I32, I64 and U8 tensors, not " + t + "; convert it first");
         };
     }
 

@@ -1,5 +1,9 @@
 package dev.panamax.onnx.conformance;
 
+import dev.panamax.onnx.ops.OptionalValue;
+import dev.panamax.onnx.ops.Sequence;
+import dev.panamax.onnx.ops.StringTensor;
+import dev.panamax.onnx.ops.Values;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;
 import java.util.Arrays;
@@ -14,6 +18,33 @@ final class Comparison {
     static final double RTOL = 1e-3, ATOL = 1e-7;
 
     private Comparison() {}
+
+    /**
+     * {@link #mismatch(String, Tensor, Tensor)} for any values: string tensors equal exactly, sequences item by item,
+     * optionals when both are empty or their values match.
+     */
+    static String mismatch(String name, Object expected, Object got) {
+        return switch (expected) {
+            case Tensor e -> got instanceof Tensor g ? mismatch(name, e, g) : name + ": " + Values.kind(got) + ", expected a tensor";
+            case StringTensor e -> e.equals(got) ? null : name + ": " + got + ", expected " + e;
+            case Sequence e -> {
+                if (!(got instanceof Sequence g)) yield name + ": " + Values.kind(got) + ", expected a sequence";
+                if (g.items().size() != e.items().size()) yield name + ": " + g.items().size() + " items, expected " + e.items().size();
+                for (int i = 0; i < e.items().size(); i++) {
+                    String m = mismatch(name + "{" + i + "}", e.items().get(i), g.items().get(i));
+                    if (m != null) yield m;
+                }
+                yield null;
+            }
+            case OptionalValue e -> {
+                if (!(got instanceof OptionalValue g)) yield name + ": " + Values.kind(got) + ", expected an optional";
+                if (e.value() == null || g.value() == null) yield e.value() == g.value() ? null : name + ": " + (g.value() == null ? "empty" : "not empty")
+                        + ", expected " + (e.value() == null ? "empty" : "a value");
+                yield mismatch(name, e.value(), g.value());
+            }
+            default -> name + ": cannot compare " + expected;
+        };
+    }
 
     /** Null when {@code got} matches {@code expected}, else one line naming the worst element. */
     static String mismatch(String name, Tensor expected, Tensor got) {

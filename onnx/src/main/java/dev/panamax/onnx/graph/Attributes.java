@@ -70,6 +70,12 @@ public final class Attributes {
         return v;
     }
 
+    /** A string-list attribute (UTF-8), or null when absent. */
+    public List<String> strings(String name) {
+        AttributeProto a = get(name, AttributeProto.AttributeType.STRINGS);
+        return a == null ? null : a.getStringsList().stream().map(b -> b.toStringUtf8()).toList();
+    }
+
     /** A tensor attribute, or null when absent. */
     public TensorProto t(String name) {
         AttributeProto a = get(name, AttributeProto.AttributeType.TENSOR);

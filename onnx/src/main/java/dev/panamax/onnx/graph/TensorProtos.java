@@ -21,7 +21,11 @@ import java.nio.file.Path;
 public final class TensorProtos {
     private TensorProtos() {}
 
-    /** Panamax's element type for an ONNX {@code TensorProto.DataType}; bool is stored as U8 0/1. */
+    /**
+     * Panamax's element type for an ONNX {@code TensorProto.DataType}; bool is stored as U8 0/1. The narrow and
+     * half-precision types are storage types ({@link DType#isStorageOnly()}): the runtime computes in their
+     * {@link DType#compute()} type. Strings are not numbers: they are not tensors.
+     */
     public static DType dtype(int onnxType, String what) {
         return switch (TensorProto.DataType.forNumber(onnxType)) {
             case FLOAT -> DType.F32;
@@ -29,9 +33,16 @@ public final class TensorProtos {
             case INT32 -> DType.I32;
             case INT64 -> DType.I64;
             case UINT8, BOOL -> DType.U8;
+            case INT8 -> DType.I8;
+            case INT16 -> DType.I16;
+            case UINT16 -> DType.U16;
+            case UINT32 -> DType.U32;
+            case UINT64 -> DType.U64;
+            case FLOAT16 -> DType.F16;
+            case BFLOAT16 -> DType.BF16;
             case null -> throw new IllegalArgumentException(what + ": unknown ONNX data type " + onnxType + "; the file may be corrupt");
             case TensorProto.DataType t -> throw new IllegalArgumentException(what + ": data type " + t
-                    + " is not supported (Panamax computes in float32/float64 with int32/int64/uint8/bool indices and masks)");
+                    + " is not supported (Panamax holds real numbers, integers, booleans and strings, not complex numbers)");
         };
     }
 
@@ -43,6 +54,13 @@ public final class TensorProtos {
             case I32 -> TensorProto.DataType.INT32;
             case I64 -> TensorProto.DataType.INT64;
             case U8 -> TensorProto.DataType.UINT8;
+            case I8 -> TensorProto.DataType.INT8;
+            case I16 -> TensorProto.DataType.INT16;
+            case U16 -> TensorProto.DataType.UINT16;
+            case U32 -> TensorProto.DataType.UINT32;
+            case U64 -> TensorProto.DataType.UINT64;
+            case F16 -> TensorProto.DataType.FLOAT16;
+            case BF16 -> TensorProto.DataType.BFLOAT16;
         };
     }
 
@@ -109,12 +127,17 @@ public final class TensorProtos {
         }
     }
 
+    /**
+     * The typed fields, as onnx.proto assigns them: the types of 32 bits or fewer in {@code int32_data} (float16
+     * and bfloat16 as their bit patterns), uint32 and uint64 in {@code uint64_data}.
+     */
     private static void copyTyped(TensorProto p, DType dt, long n, MemorySegment dst, String what) {
         int count = switch (dt) {
             case F32 -> p.getFloatDataCount();
             case F64 -> p.getDoubleDataCount();
             case I64 -> p.getInt64DataCount();
-            case I32, U8 -> p.getInt32DataCount();
+            case U32, U64 -> p.getUint64DataCount();
+            case I32, U8, I8, I16, U16, F16, BF16 -> p.getInt32DataCount();
         };
         if (count != n) {
             throw new IllegalArgumentException(what + ": " + count + " values for " + n + " elements; the file is corrupt");
@@ -124,8 +147,11 @@ public final class TensorProtos {
                 case F32 -> dst.setAtIndex(ValueLayout.JAVA_FLOAT, i, p.getFloatData(i));
                 case F64 -> dst.setAtIndex(ValueLayout.JAVA_DOUBLE, i, p.getDoubleData(i));
                 case I64 -> dst.setAtIndex(ValueLayout.JAVA_LONG, i, p.getInt64Data(i));
+                case U64 -> dst.setAtIndex(ValueLayout.JAVA_LONG, i, p.getUint64Data(i));
+                case U32 -> dst.setAtIndex(ValueLayout.JAVA_INT, i, (int) p.getUint64Data(i));
                 case I32 -> dst.setAtIndex(ValueLayout.JAVA_INT, i, p.getInt32Data(i));
-                case U8 -> dst.set(ValueLayout.JAVA_BYTE, i, (byte) p.getInt32Data(i));
+                case U8, I8 -> dst.set(ValueLayout.JAVA_BYTE, i, (byte) p.getInt32Data(i));
+                case I16, U16, F16, BF16 -> dst.setAtIndex(ValueLayout.JAVA_SHORT, i, (short) p.getInt32Data(i));
             }
         }
     }

@@ -6,21 +6,34 @@ import dev.panamax.tensors.DType;
 import java.util.Arrays;
 
 /**
- * A graph input or output as the file declares it: element type and shape, {@code -1} for a dimension that is
- * symbolic ({@code dimNames[i]} then names it, such as "batch_size") or unknown; {@code shape} is null when the
- * file gives no shape at all.
+ * A graph input or output as the file declares it: its kind, element type and shape, {@code -1} for a dimension
+ * that is symbolic ({@code dimNames[i]} then names it, such as "batch_size") or unknown; {@code shape} is null when
+ * the file gives no shape at all. Only numeric tensors have a {@code dtype}; string tensors, sequences and optionals
+ * have none (null).
  */
-public record ValueInfo(String name, DType dtype, long[] shape, String[] dimNames) {
+public record ValueInfo(String name, DType dtype, long[] shape, String[] dimNames, Kind kind) {
+    /** What a value is: a numeric tensor, a string tensor, a sequence or an optional. */
+    public enum Kind { TENSOR, STRINGS, SEQUENCE, OPTIONAL }
+
+    /** A numeric tensor's declaration. */
+    public ValueInfo(String name, DType dtype, long[] shape, String[] dimNames) {
+        this(name, dtype, shape, dimNames, Kind.TENSOR);
+    }
 
     /** The declared type and shape of a graph input or output. */
     public static ValueInfo of(ValueInfoProto p) {
         String what = "graph value '" + p.getName() + "'";
-        if (!p.getType().hasTensorType()) {
-            throw new IllegalArgumentException(what + ": only tensor inputs and outputs are supported (not sequences or maps)");
+        var type = p.getType();
+        if (type.hasSequenceType()) return new ValueInfo(p.getName(), null, null, null, Kind.SEQUENCE);
+        if (type.hasOptionalType()) return new ValueInfo(p.getName(), null, null, null, Kind.OPTIONAL);
+        if (!type.hasTensorType()) {
+            throw new IllegalArgumentException(what + ": only tensors, sequences and optionals are supported as inputs and outputs (not maps)");
         }
-        var tt = p.getType().getTensorType();
-        DType dt = TensorProtos.dtype(tt.getElemType(), what);
-        if (!tt.hasShape()) return new ValueInfo(p.getName(), dt, null, null);
+        var tt = type.getTensorType();
+        boolean strings = tt.getElemType() == dev.panamax.onnx.proto.OnnxProto.TensorProto.DataType.STRING_VALUE;
+        DType dt = strings ? null : TensorProtos.dtype(tt.getElemType(), what);
+        Kind kind = strings ? Kind.STRINGS : Kind.TENSOR;
+        if (!tt.hasShape()) return new ValueInfo(p.getName(), dt, null, null, kind);
         int r = tt.getShape().getDimCount();
         long[] shape = new long[r];
         String[] names = new String[r];
@@ -29,7 +42,7 @@ public record ValueInfo(String name, DType dtype, long[] shape, String[] dimName
             shape[i] = d.hasDimValue() ? d.getDimValue() : -1;
             names[i] = d.hasDimParam() ? d.getDimParam() : d.hasDimValue() ? null : "?";
         }
-        return new ValueInfo(p.getName(), dt, shape, names);
+        return new ValueInfo(p.getName(), dt, shape, names, kind);
     }
 
     /** Checks that {@code actual} fits the declared shape; the message names the input and both shapes. */
@@ -45,7 +58,12 @@ public record ValueInfo(String name, DType dtype, long[] shape, String[] dimName
 
     /** Name, ONNX element type and shape, e.g. {@code input_ids int64 [batch_size, sequence_length]}. */
     public String describe() {
-        return name + " " + TensorProtos.onnxType(dtype).name().toLowerCase(java.util.Locale.ROOT) + " " + describeShape();
+        return switch (kind) {
+            case TENSOR -> name + " " + TensorProtos.onnxType(dtype).name().toLowerCase(java.util.Locale.ROOT) + " " + describeShape();
+            case STRINGS -> name + " string " + describeShape();
+            case SEQUENCE -> name + " sequence";
+            case OPTIONAL -> name + " optional";
+        };
     }
 
     /** The declared shape with symbolic dimensions by name, e.g. {@code [batch_size, sequence_length, 384]}. */

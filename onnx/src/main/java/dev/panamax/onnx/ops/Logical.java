@@ -16,9 +16,15 @@ final class Logical {
             String dir = node.attributes().s("direction", "");
             if (!dir.equals("LEFT") && !dir.equals("RIGHT")) throw new IllegalArgumentException(node.describe() + ": direction '" + dir + "' must be LEFT or RIGHT");
             boolean left = dir.equals("LEFT");
+            // ONNX shifts unsigned types only: uint8 here, the wider ones widened by StorageTypes (uint16 in I32, uint32
+            // and uint64 in I64, never negative but for uint64's top bit, which >>> shifts as unsigned) and narrowed back.
             return in -> {
-                if (in[0].dtype() != DType.U8) throw new IllegalArgumentException("BitShift of " + in[0].dtype() + " is not supported (unsigned types only)");
-                return new Tensor[] {Ref.zipLongs(in[0], in[1], DType.U8, (a, b) -> (left ? a << b : a >>> b) & 0xff)};
+                DType t = in[0].dtype();
+                if (t != DType.U8 && t != DType.I32 && t != DType.I64) {
+                    throw new IllegalArgumentException("BitShift of " + t + " is not supported (unsigned types only)");
+                }
+                long mask = t == DType.U8 ? 0xff : -1;
+                return new Tensor[] {Ref.zipLongs(in[0], in[1], t, (a, b) -> b >= 64 ? 0 : (left ? a << b : a >>> b) & mask)};
             };
         });
         ops.put("Mod", (node, opset) -> {

@@ -38,6 +38,8 @@ public final class Operators {
         Spectral.register(STANDARD);
         Regions.register(STANDARD);
         Text.register(STANDARD);
+        SequenceOps.register(STANDARD);
+        StringNormalizer.register(STANDARD);
         Fused.register(PANAMAX);
     }
 

@@ -26,7 +26,7 @@ final class Shapes {
             };
         });
         ops.put("Size", (node, opset) -> in -> new Tensor[] {Tensor.of(new long[] {in[0].numel()})});
-        ops.put("Identity", (node, opset) -> in -> new Tensor[] {same(in[0])});
+        ops.put("Identity", (node, opset) -> (ValueKernel) in -> new Object[] {in[0] instanceof Tensor t ? same(t) : Values.copy(in[0])});
         ops.put("Dropout", (node, opset) -> {
             node.attributes().ignore("seed");
             node.attributes().ignore("ratio");  // opsets before 12; inference ignores it
@@ -138,13 +138,14 @@ final class Shapes {
             }
         });
         ops.put("Cast", (node, opset) -> {
-            DType to = TensorProtos.dtype((int) node.attributes().i("to", 0), node.describe());
+            int to = (int) node.attributes().i("to", 0);
+            DType dt = to == Strings.ONNX_STRING ? null : TensorProtos.dtype(to, node.describe());
             node.attributes().ignore("saturate");
-            return in -> new Tensor[] {in[0].to(to)};
+            return (ValueKernel) in -> new Object[] {Strings.cast(in[0], dt)};
         });
         ops.put("CastLike", (node, opset) -> {
             node.attributes().ignore("saturate");
-            return in -> new Tensor[] {in[0].to(in[1].dtype())};
+            return (ValueKernel) in -> new Object[] {Strings.cast(in[0], in[1] instanceof Tensor like ? like.dtype() : null)};
         });
         ops.put("ConstantOfShape", (node, opset) -> {
             var p = node.attributes().t("value");

@@ -4,6 +4,9 @@ import dev.panamax.onnx.graph.Attributes;
 import dev.panamax.onnx.graph.Graph;
 import dev.panamax.onnx.graph.Node;
 import dev.panamax.onnx.ops.Kernel;
+import dev.panamax.onnx.ops.Sequence;
+import dev.panamax.onnx.ops.ValueKernel;
+import dev.panamax.onnx.ops.Values;
 import dev.panamax.onnx.proto.OnnxProto.GraphProto;
 import dev.panamax.tensors.Tensor;
 import java.util.ArrayList;
@@ -24,7 +27,7 @@ final class ControlFlow {
 
     /** Whether {@code n} is one of the control-flow operators this class runs. */
     static boolean handles(Node n) {
-        return n.domain().isEmpty() && Set.of("If", "Loop", "Scan").contains(n.opType());
+        return n.domain().isEmpty() && Set.of("If", "Loop", "Scan", "SequenceMap").contains(n.opType());
     }
 
     /** A body and the enclosing values it reads. */
@@ -35,12 +38,20 @@ final class ControlFlow {
         }
 
         /** Runs the body on {@code inputs}, then its outer values from {@code scope}; the outputs belong to the caller's scope. */
-        Tensor[] run(List<Tensor> inputs, Map<String, Tensor> scope) {
+        Tensor[] run(List<Tensor> inputs, Map<String, Object> scope) {
+            Object[] out = runValues(new ArrayList<>(inputs), scope);
+            Tensor[] t = new Tensor[out.length];
+            for (int i = 0; i < t.length; i++) t[i] = Values.tensor(out[i], "body output " + i);
+            return t;
+        }
+
+        /** {@link #run} for bodies whose values may be sequences or optionals. */
+        Object[] runValues(List<Object> inputs, Map<String, Object> scope) {
             try (Graph g = Graph.body(proto, opset, outer); Program p = new Program(g); Session s = new Session(p)) {
-                Tensor[] in = new Tensor[inputs.size() + outer.size()];
+                Object[] in = new Object[inputs.size() + outer.size()];
                 for (int i = 0; i < inputs.size(); i++) in[i] = inputs.get(i);
                 for (int i = 0; i < outer.size(); i++) in[inputs.size() + i] = scope.get(outer.get(i));
-                return s.run(in);
+                return s.runValues(in);
             }
         }
     }
@@ -58,6 +69,7 @@ final class ControlFlow {
         Kernel k = switch (node.opType()) {
             case "If" -> ifKernel(node, Body.of(a.g("then_branch"), opset), Body.of(a.g("else_branch"), opset));
             case "Loop" -> loop(node, Body.of(a.g("body"), opset));
+            case "SequenceMap" -> sequenceMap(node, Body.of(a.g("body"), opset));
             default -> scan(node, Body.of(a.g("body"), opset), opset);
         };
         List<String> unread = a.unread();
@@ -73,59 +85,96 @@ final class ControlFlow {
     }
 
     /** The enclosing values by name: the inputs after the node's own. */
-    private static Map<String, Tensor> scope(Node node, Tensor[] in, int own) {
-        Map<String, Tensor> m = new HashMap<>();
+    private static Map<String, Object> scope(Node node, Object[] in, int own) {
+        Map<String, Object> m = new HashMap<>();
         for (int i = own; i < in.length; i++) m.put(node.inputs().get(i), in[i]);
         return m;
     }
 
     private static Kernel ifKernel(Node node, Body then, Body otherwise) {
         int own = own(node, then, otherwise);
-        return in -> {
-            boolean cond = in[0].toLongArray()[0] != 0;
-            return (cond ? then : otherwise).run(List.of(), scope(node, in, own));
+        return (ValueKernel) in -> {
+            boolean cond = Values.tensor(in[0], "If's condition").toLongArray()[0] != 0;
+            return (cond ? then : otherwise).runValues(List.of(), scope(node, in, own));
         };
     }
 
+    /** The loop-carried values may be sequences or optionals; the scan outputs are tensors, stacked. */
     private static Kernel loop(Node node, Body body) {
         int own = own(node, body);
-        return in -> {
-            Map<String, Tensor> scope = scope(node, in, own);
-            long max = in[0] == null ? Long.MAX_VALUE : in[0].toLongArray()[0];
-            boolean cond = in.length < 2 || in[1] == null || in[1].toLongArray()[0] != 0;
+        return (ValueKernel) in -> {
+            Map<String, Object> scope = scope(node, in, own);
+            long max = in[0] == null ? Long.MAX_VALUE : Values.tensor(in[0], "Loop's M").toLongArray()[0];
+            boolean cond = in.length < 2 || in[1] == null || Values.tensor(in[1], "Loop's cond").toLongArray()[0] != 0;
             int carried = own - 2;
-            Tensor[] state = new Tensor[carried];
-            for (int i = 0; i < carried; i++) state[i] = in[2 + i].copy();
+            Object[] state = new Object[carried];
+            for (int i = 0; i < carried; i++) state[i] = Values.copy(in[2 + i]);
             List<List<Tensor>> scans = new ArrayList<>();
             try {
                 for (long it = 0; it < max && cond; it++) {
-                    List<Tensor> args = new ArrayList<>();
+                    List<Object> args = new ArrayList<>();
                     try (Tensor iter = Tensor.of(new long[] {it}); Tensor i0 = iter.reshape(); Tensor c = Tensor.ofBytes(new byte[] {1})) {
                         try (Tensor c0 = c.reshape()) {
                             args.add(i0);
                             args.add(c0);
                             args.addAll(Arrays.asList(state));
-                            Tensor[] out = body.run(args, scope);
-                            cond = out[0].toLongArray()[0] != 0;
-                            out[0].close();
+                            Object[] out = body.runValues(args, scope);
+                            cond = Values.tensor(out[0], "Loop body's cond").toLongArray()[0] != 0;
+                            Values.close(out[0]);
                             for (int i = 0; i < carried; i++) {
-                                state[i].close();
+                                Values.close(state[i]);
                                 state[i] = out[1 + i];
                             }
                             for (int i = 1 + carried; i < out.length; i++) {
                                 while (scans.size() <= i - 1 - carried) scans.add(new ArrayList<>());
-                                scans.get(i - 1 - carried).add(out[i]);
+                                scans.get(i - 1 - carried).add(Values.tensor(out[i], "Loop's scan output"));
                             }
                         }
                     }
                 }
-                Tensor[] result = new Tensor[carried + scans.size()];
+                Object[] result = new Object[carried + scans.size()];
                 System.arraycopy(state, 0, result, 0, carried);
                 for (int i = 0; i < scans.size(); i++) result[carried + i] = Tensor.stack(0, scans.get(i).toArray(Tensor[]::new));
                 return result;
             } finally {
                 for (List<Tensor> l : scans) l.forEach(Tensor::close);
             }
+        };
+    }
+
+    /**
+     * SequenceMap: the body once per item of the first input sequence, given the items at that position of every
+     * sequence input and the tensor inputs whole; each body output collected into a sequence.
+     */
+    private static Kernel sequenceMap(Node node, Body body) {
+        int own = own(node, body);
+        return (ValueKernel) in -> {
+            Map<String, Object> scope = scope(node, in, own);
+            if (!(in[0] instanceof Sequence first)) throw new IllegalArgumentException("SequenceMap's first input must be a sequence, not " + Values.kind(in[0]));
+            int n = first.items().size();
+            List<List<Object>> outs = new ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    List<Object> args = new ArrayList<>();
+                    for (int j = 0; j < own; j++) {
+                        if (in[j] instanceof Sequence s && s.items().size() != n) {
+                            throw new IllegalArgumentException("SequenceMap's sequences differ in length: " + n + " and " + s.items().size());
+                        }
+                        args.add(in[j] instanceof Sequence s ? s.items().get(i) : in[j]);
+                    }
+                    Object[] out = body.runValues(args, scope);
+                    for (int j = 0; j < out.length; j++) {
+                        while (outs.size() <= j) outs.add(new ArrayList<>());
+                        outs.get(j).add(out[j]);
+                    }
+                }
+            } catch (RuntimeException e) {
+                outs.forEach(l -> l.forEach(Values::close));
+                throw e;
+            }
+            Object[] result = new Object[Math.max(outs.size(), node.outputs().size())];
+            for (int j = 0; j < result.length; j++) result[j] = new Sequence(j < outs.size() ? outs.get(j) : List.of());
+            return result;
         };
     }
 
@@ -137,7 +186,7 @@ final class ControlFlow {
         if (outDirs != null && Arrays.stream(outDirs).anyMatch(d -> d != 0)) throw new IllegalArgumentException(node.describe() + ": reversed scan outputs are not supported");
         int own = own(node, body);
         return in -> {
-            Map<String, Tensor> scope = scope(node, in, own);
+            Map<String, Object> scope = scope(node, in, own);
             if (opset >= 9) return scan9(body, Arrays.copyOf(in, own), scanInputs, inAxes, inDirs, outAxes, scope);
             // Opset 8: a batch axis first (and an optional sequence_lens input, here only all-full sequences).
             if (in[0] != null) throw new IllegalArgumentException("Scan's sequence_lens is not supported");
@@ -166,7 +215,7 @@ final class ControlFlow {
         };
     }
 
-    private static Tensor[] scan9(Body body, Tensor[] in, int scanInputs, long[] inAxes, long[] inDirs, long[] outAxes, Map<String, Tensor> scope) {
+    private static Tensor[] scan9(Body body, Tensor[] in, int scanInputs, long[] inAxes, long[] inDirs, long[] outAxes, Map<String, Object> scope) {
         int states = in.length - scanInputs;
         Tensor[] state = new Tensor[states];
         for (int i = 0; i < states; i++) state[i] = in[i].copy();

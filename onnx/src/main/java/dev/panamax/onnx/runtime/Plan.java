@@ -1,5 +1,7 @@
 package dev.panamax.onnx.runtime;
 
+import dev.panamax.onnx.ops.ValueKernel;
+import dev.panamax.onnx.ops.Values;
 import dev.panamax.onnx.runtime.Program.Step;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
@@ -16,19 +18,19 @@ import java.util.List;
 public final class Plan implements AutoCloseable {
     private final Program program;
     /** By value number: constants and folded values (the latter owned here); null for values computed per run. */
-    private final Tensor[] statics;
-    private final List<Tensor> folded = new ArrayList<>();
+    private final Object[] statics;
+    private final List<Object> folded = new ArrayList<>();
 
     private Plan(Program program) {
         this.program = program;
-        this.statics = program.constants.clone();
+        this.statics = java.util.Arrays.copyOf(program.constants, program.constants.length, Object[].class);
     }
 
     /**
      * Runs {@code program} once on {@code inputs} (inside the caller's arena scope), folding what it can;
      * {@code results} receives the run's outputs (tensors of the current scope).
      */
-    static Plan trace(Program program, Tensor[] inputs, Tensor[] results) {
+    static Plan trace(Program program, Object[] inputs, Object[] results) {
         Plan plan = new Plan(program);
         try {
             System.arraycopy(plan.execute(inputs, true), 0, results, 0, results.length);
@@ -40,36 +42,37 @@ public final class Plan implements AutoCloseable {
     }
 
     /** Runs the plan on {@code inputs} in the current (arena) scope; returns the outputs, which that scope owns. */
-    Tensor[] run(Tensor[] inputs) {
+    Object[] run(Object[] inputs) {
         return execute(inputs, false);
     }
 
-    private Tensor[] execute(Tensor[] inputs, boolean tracing) {
-        Tensor[] env = new Tensor[program.values];
+    /** Values are tensors but for the sequences, optionals and strings of the few operators that take them ({@link ValueKernel}). */
+    private Object[] execute(Object[] inputs, boolean tracing) {
+        Object[] env = new Object[program.values];
         for (int i = 0; i < inputs.length; i++) env[program.inputIds[i]] = inputs[i];
         Step[] steps = program.steps;
         for (int k = 0; k < steps.length; k++) {
             boolean fold = program.foldable[k];
-            if (fold && !tracing) continue;
+            if (fold && !tracing) {
+                release(env, k);
+                continue;
+            }
             Step s = steps[k];
-            Tensor[] out = invoke(s, args(s, env));
+            Object[] out = invoke(s, args(s, env));
             for (int j = 0; j < s.out().length; j++) {
                 int id = s.out()[j];
                 if (id < 0) continue;
                 if (fold) {
-                    Tensor kept = MemoryScope.move(out[j], null);  // outlives this run's scope: the plan owns it
+                    Object kept = Values.move(out[j], null);  // outlives this run's scope: the plan owns it
                     folded.add(kept);
                     statics[id] = kept;
                 } else {
                     env[id] = out[j];
                 }
             }
-            for (int id : program.release[k]) {
-                env[id].close();
-                env[id] = null;
-            }
+            release(env, k);
         }
-        Tensor[] results = new Tensor[program.outputIds.length];
+        Object[] results = new Object[program.outputIds.length];
         for (int i = 0; i < results.length; i++) {
             int id = program.outputIds[i];
             results[i] = statics[id] != null ? statics[id] : env[id];
@@ -77,21 +80,32 @@ public final class Plan implements AutoCloseable {
         return results;
     }
 
-    private Tensor[] args(Step s, Tensor[] env) {
-        Tensor[] a = new Tensor[s.in().length];
+    /** Closes the computed values whose last reader is step {@code k}. */
+    private void release(Object[] env, int k) {
+        for (int id : program.release[k]) {
+            Values.close(env[id]);
+            env[id] = null;
+        }
+    }
+
+    /** The step's inputs: a {@code Tensor[]} (each checked to be a tensor) unless its kernel takes any value. */
+    private Object[] args(Step s, Object[] env) {
+        boolean values = s.kernel() instanceof ValueKernel;
+        Object[] a = values ? new Object[s.in().length] : new Tensor[s.in().length];
         for (int j = 0; j < a.length; j++) {
             int id = s.in()[j];
-            a[j] = id < 0 ? null : statics[id] != null ? statics[id] : env[id];
+            Object v = id < 0 ? null : statics[id] != null ? statics[id] : env[id];
+            a[j] = values ? v : Values.tensor(v, s.node().describe() + ": input " + j);
         }
         return a;
     }
 
     /** Runs one kernel; its errors come back naming the node. */
-    private static Tensor[] invoke(Step s, Tensor[] args) {
-        Tensor[] out;
+    private static Object[] invoke(Step s, Object[] args) {
+        Object[] out;
         long t0 = Profile.enabled ? System.nanoTime() : 0;
         try {
-            out = s.kernel().run(args);
+            out = s.kernel() instanceof ValueKernel v ? v.runValues(args) : s.kernel().run((Tensor[]) args);
             if (Profile.enabled) Profile.add(s.node().opType(), System.nanoTime() - t0);
         } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException | ArithmeticException e) {
             throw new IllegalArgumentException(s.node().describe() + ": " + e.getMessage(), e);
@@ -101,13 +115,13 @@ public final class Plan implements AutoCloseable {
                 throw new IllegalArgumentException(s.node().describe() + ": output " + j + " is not supported (only " + out.length + ")");
             }
         }
-        for (int j = s.out().length; j < out.length; j++) out[j].close();
+        for (int j = s.out().length; j < out.length; j++) Values.close(out[j]);
         return out;
     }
 
     @Override
     public void close() {
-        folded.forEach(Tensor::close);
+        folded.forEach(Values::close);
         folded.clear();
     }
 }

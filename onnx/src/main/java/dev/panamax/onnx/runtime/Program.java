@@ -7,6 +7,7 @@ import dev.panamax.onnx.ops.Constants;
 import dev.panamax.onnx.ops.Kernel;
 import dev.panamax.onnx.ops.Operators;
 import dev.panamax.onnx.ops.PreparesConstants;
+import dev.panamax.onnx.ops.StorageTypes;
 import dev.panamax.tensors.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,7 +79,11 @@ public final class Program implements AutoCloseable {
             for (int i = 0; i < steps.length; i++) {
                 Node n = nodes.get(i);
                 Kernel k = ControlFlow.handles(n) ? ControlFlow.create(n, graph.opset()) : Operators.create(n, graph.opset());
-                if (k instanceof PreparesConstants p) k = p.prepare(n.inputs().stream().map(consts::get).toArray(Tensor[]::new));
+                Tensor[] known = n.inputs().stream().map(consts::get).toArray(Tensor[]::new);
+                // Constants of a storage type reach the kernel widened, per call: nothing to prepare them for.
+                boolean storage = java.util.Arrays.stream(known).anyMatch(t -> t != null && t.dtype().isStorageOnly());
+                if (k instanceof PreparesConstants p && !storage) k = p.prepare(known);
+                if (!ControlFlow.handles(n)) k = StorageTypes.wrap(n, k);
                 steps[i] = new Step(n, k, n.inputs().stream().mapToInt(s -> s.isEmpty() ? -1 : ids.get(s)).toArray(),
                         n.outputs().stream().mapToInt(s -> s.isEmpty() ? -1 : ids.get(s)).toArray());
             }
@@ -113,8 +118,9 @@ public final class Program implements AutoCloseable {
         java.util.Arrays.fill(last, -1);
         boolean[] computed = new boolean[values];
         for (int k = 0; k < steps.length; k++) {
-            if (foldable[k]) continue;
+            // A folded step reads its inputs on the first run (a Shape of a value nothing else reads, say): it counts.
             for (int id : steps[k].in()) if (id >= 0) last[id] = k;
+            if (foldable[k]) continue;
             for (int id : steps[k].out()) {
                 if (id >= 0) {
                     computed[id] = true;

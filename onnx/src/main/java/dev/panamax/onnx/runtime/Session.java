@@ -1,6 +1,8 @@
 package dev.panamax.onnx.runtime;
 
 import dev.panamax.onnx.graph.ValueInfo;
+import dev.panamax.onnx.ops.ValueKernel;
+import dev.panamax.onnx.ops.Values;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
 import dev.panamax.tensors.memory.StepArena;
@@ -27,8 +29,8 @@ public final class Session implements AutoCloseable {
         this.program = program;
     }
 
-    /** The input shapes of one call, the key of its plan. */
-    private record ShapeKey(long[][] shapes) {
+    /** The input shapes of one call, the key of its plan (nested for sequences: {@link Values#shapeKey}). */
+    private record ShapeKey(Object[] shapes) {
         @Override
         public boolean equals(Object o) {
             return o instanceof ShapeKey k && Arrays.deepEquals(shapes, k.shapes);
@@ -45,17 +47,28 @@ public final class Session implements AutoCloseable {
      * belong to the caller's current scope (or to the caller, outside any scope).
      */
     public Tensor[] run(Tensor[] inputs) {
+        Object[] out = runValues(inputs);
+        Tensor[] t = new Tensor[out.length];
+        for (int i = 0; i < t.length; i++) t[i] = (Tensor) out[i];
+        return t;
+    }
+
+    /**
+     * {@link #run(Tensor[])} for models whose inputs or outputs may be sequences, optionals or string tensors
+     * ({@link ValueKernel}'s values).
+     */
+    public Object[] runValues(Object[] inputs) {
         if (closed) throw new IllegalStateException("the ONNX model was closed");
-        long[][] shapes = new long[inputs.length][];
-        for (int i = 0; i < inputs.length; i++) shapes[i] = inputs[i].shape();
+        Object[] shapes = new Object[inputs.length];
+        for (int i = 0; i < inputs.length; i++) shapes[i] = Values.shapeKey(inputs[i]);
         ShapeKey key = new ShapeKey(shapes);
         MemoryScope caller = MemoryScope.current();
         StepArena arena = borrow();
         try (MemoryScope scope = MemoryScope.open("onnx run", arena)) {
             Plan plan = plans.get(key);
-            Tensor[] results;
+            Object[] results;
             if (plan == null) {
-                results = new Tensor[program.outputIds.length];
+                results = new Object[program.outputIds.length];
                 synchronized (this) {
                     plan = plans.get(key);
                     if (plan == null) {
@@ -67,9 +80,9 @@ public final class Session implements AutoCloseable {
             } else {
                 results = plan.run(inputs);
             }
-            Tensor[] out = new Tensor[results.length];
+            Object[] out = new Object[results.length];
             try (MemoryScope unpooled = MemoryScope.openUnpooled("onnx outputs")) {  // outputs leave: keep the arena whole
-                for (int i = 0; i < out.length; i++) out[i] = MemoryScope.move(results[i].copy(), caller);
+                for (int i = 0; i < out.length; i++) out[i] = Values.move(Values.copy(results[i]), caller);
             }
             return out;
         } finally {

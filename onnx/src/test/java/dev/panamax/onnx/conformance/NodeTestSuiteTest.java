@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class NodeTestSuiteTest {
     /** What the suite passed when this was last raised; fewer passes is a regression. */
-    private static final int PASSED_AT_LEAST = 832;
+    private static final int PASSED_AT_LEAST = 910;
 
     @Test
     void everyFailureIsAKnownDeviation() throws IOException {

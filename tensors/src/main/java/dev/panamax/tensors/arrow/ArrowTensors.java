@@ -172,6 +172,7 @@ public final class ArrowTensors {
             case I32 -> new ArrowType.Int(32, true);
             case I64 -> new ArrowType.Int(64, true);
             case U8 -> new ArrowType.Int(8, false);
+            default -> throw new IllegalArgumentException("Arrow: Panamax writes F32, F64, I32, I64 and U8 columns, not " + dt + "; convert it first");
         };
     }
 
@@ -183,6 +184,7 @@ public final class ArrowTensors {
             case I32 -> new IntVector(name, ft, a);
             case I64 -> new BigIntVector(name, ft, a);
             case U8 -> new UInt1Vector(name, ft, a);
+            default -> throw new IllegalArgumentException("Arrow: Panamax writes F32, F64, I32, I64 and U8 columns, not " + dt + "; convert it first");
         };
     }
 
