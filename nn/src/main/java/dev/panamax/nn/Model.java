@@ -227,12 +227,15 @@ public interface Model extends AutoCloseable {
         return params().stream().mapToLong(p -> p.value().numel()).sum();
     }
 
-    /** Frees the weights that belong to no memory scope, and every gradient. */
+    /** Frees the weights and layer state (batch-norm statistics…) that belong to no memory scope, and every gradient. */
     @Override
     default void close() {
         for (Var p : params()) {
             p.clearGrad();
             if (p.value().owner() == null) p.value().close();
+        }
+        for (Layer l : layers()) {
+            for (Tensor b : l.buffers()) if (b.owner() == null && !b.isClosed()) b.close();
         }
     }
 }

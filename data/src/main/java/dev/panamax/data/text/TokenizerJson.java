@@ -83,8 +83,9 @@ final class TokenizerJson {
         Map<String, Integer> ids = new HashMap<>(vocab);
         for (JsonNode t : root.path("added_tokens")) {
             String content = t.path("content").asText();
-            int id = t.path("id").asInt(-1);
-            if (id < 0) throw new IllegalArgumentException("added token \"" + content + "\" has no id ≥ 0");
+            JsonNode idNode = t.path("id");
+            int id = idNode.canConvertToInt() ? idNode.asInt() : -1;
+            if (id < 0) throw new IllegalArgumentException("added token \"" + content + "\" has id " + idNode + "; ids must be integers ≥ 0");
             if (t.path("single_word").asBoolean(false)) {
                 throw new IllegalArgumentException("added token \"" + content + "\" has single_word: true, which is not implemented; set it to false");
             }
@@ -94,6 +95,13 @@ final class TokenizerJson {
                     t.path("lstrip").asBoolean(false), t.path("rstrip").asBoolean(false), norm));
             ids.putIfAbsent(content, id);
             maxId = Math.max(maxId, id);
+        }
+        // The id → token table has one slot per id up to the largest: ids far beyond the number of tokens would make it
+        // a needless gigabyte array (a fuzzed file with one id near 2^31 ran the JVM out of memory).
+        long listed = vocab.size() + raw.size() + normalized.size();
+        if (maxId > 2 * listed + 1024) {
+            throw new IllegalArgumentException("the largest token id is " + maxId + " but the file lists only " + listed
+                    + " tokens; a tokenizer numbers its tokens 0, 1, 2, ... without large gaps");
         }
         String[] tokens = new String[maxId + 1];
         boolean[] special = new boolean[maxId + 1];

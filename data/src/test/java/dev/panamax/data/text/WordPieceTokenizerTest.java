@@ -125,6 +125,11 @@ class WordPieceTokenizerTest {
                 TINY.replace("\"truncation\": null", "\"truncation\": {\"direction\": \"Left\", \"max_length\": 64, \"strategy\": \"LongestFirst\", \"stride\": 0}"));
         refused("truncation strategy OnlySecond",
                 TINY.replace("\"truncation\": null", "\"truncation\": {\"direction\": \"Right\", \"max_length\": 64, \"strategy\": \"OnlySecond\", \"stride\": 0}"));
+        // Ids beyond int, or far beyond the tokens listed, would size the id table past memory (a Jazzer finding).
+        refused("added token \"[PAD]\" has id 77777777777777777777; ids must be integers ≥ 0",
+                TINY.replaceFirst("\"id\": 0,", "\"id\": 77777777777777777777,"));
+        refused("the largest token id is 2000000000 but the file lists only",
+                TINY.replace("\"[UNK]\": 1,", "\"[UNK]\": 1, \"far\": 2000000000,"));
     }
 
     private static void refused(String expected, String json) {
