@@ -9,6 +9,7 @@ import dev.panamax.onnx.ops.StringTensor;
 import dev.panamax.onnx.ops.Values;
 import dev.panamax.onnx.runtime.Program;
 import dev.panamax.onnx.runtime.Session;
+import dev.panamax.tensors.OneLine;
 import dev.panamax.tensors.Tensor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -60,7 +61,7 @@ public final class OnnxModel implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such file");
         } catch (IllegalArgumentException e) {
-            String m = oneLine(e.getMessage());
+            String m = OneLine.of(e.getMessage());
             throw new IllegalArgumentException(m.startsWith(file.toString()) ? m : file + ": " + m, e);
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": " + describe(e));
@@ -72,15 +73,10 @@ public final class OnnxModel implements AutoCloseable {
         try {
             return new OnnxModel(read(new ByteArrayInputStream(bytes), ModelReader.Source.of(bytes), null));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(oneLine(e.getMessage()), e);
+            throw new IllegalArgumentException(OneLine.of(e.getMessage()), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("the ONNX bytes: " + describe(e));
         }
-    }
-
-    /** A message on one line: names inside ONNX files (which the messages quote) may hold line breaks. */
-    private static String oneLine(String message) {
-        return String.valueOf(message).replace("\r", "\\r").replace("\n", "\\n");
     }
 
     private static Graph read(InputStream in, ModelReader.Source source, Path dir) throws IOException {

@@ -2,6 +2,7 @@ package dev.panamax.data.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.panamax.tensors.OneLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ final class TokenizerJson {
             return build(root);
         } catch (IllegalArgumentException e) {
             // The messages quote names from the file, which may hold line breaks: the error stays one line.
-            throw new IllegalArgumentException(source + ": " + String.valueOf(e.getMessage()).replace("\r", "\\r").replace("\n", "\\n"), e);
+            throw new IllegalArgumentException(source + ": " + OneLine.of(e.getMessage()), e);
         }
     }
 

@@ -24,6 +24,7 @@ import dev.panamax.nn.Preprocessing;
 import dev.panamax.nn.Reshape;
 import dev.panamax.nn.Sequential;
 import dev.panamax.nn.UpSampling2D;
+import dev.panamax.tensors.OneLine;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -75,7 +76,7 @@ final class SequentialConfig {
         }
         if (config == null || !config.isObject()) throw new IOException(cfg + ": not a JSON object");
         if (!FORMAT.equals(config.path("format").asText())) {
-            throw new IOException(cfg + ": not a Panamax model config (format '" + config.path("format").asText() + "')");
+            throw new IOException(cfg + ": not a Panamax model config (format '" + OneLine.of(config.path("format").asText()) + "')");
         }
         if (!config.path("layers").isArray() || config.path("layers").isEmpty()) throw new IOException(cfg + ": the model has no layers");
         Sequential model = new Sequential(config.path("seed").asLong(0));
@@ -84,13 +85,25 @@ final class SequentialConfig {
             try {
                 model.preprocessing(new Preprocessing(p.path("scale").asDouble(1), p.path("offset").asDouble(0), p.path("layout").asText("")));
             } catch (IllegalArgumentException e) {
-                throw new IOException(cfg + ": " + e.getMessage(), e);
+                throw new IOException(cfg + ": " + OneLine.of(e.getMessage()), e);
             }
         }
-        for (JsonNode n : config.path("layers")) model.add(layer(cfg, n.path("type").asText(), n.path("config")));
-        long[] shape = new long[config.path("input_shape").size()];
-        for (int i = 0; i < shape.length; i++) shape[i] = config.path("input_shape").get(i).asLong();
-        return model.build(shape);
+        // Names from the file reach the messages (an unknown layer type or activation): kept on one line.
+        try {
+            for (JsonNode n : config.path("layers")) model.add(layer(cfg, n.path("type").asText(), n.path("config")));
+            long[] shape = new long[config.path("input_shape").size()];
+            for (int i = 0; i < shape.length; i++) {
+                JsonNode d = config.path("input_shape").get(i);
+                // asLong() would wrap a number beyond long into an arbitrary size (a Jazzer finding)
+                if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < 1) {
+                    throw new IOException(cfg + ": input_shape[" + i + "] is " + d + "; dimensions are whole numbers ≥ 1");
+                }
+                shape[i] = d.asLong();
+            }
+            return model.build(shape);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(cfg + ": " + OneLine.of(e.getMessage()), e);
+        }
     }
 
     private static Layer layer(Path cfg, String type, JsonNode c) throws IOException {
@@ -127,13 +140,7 @@ final class SequentialConfig {
                     .kernelInitializer(c.path("kernel_initializer").asText("glorot_uniform")).biasInitializer(c.path("bias_initializer").asText("zeros"));
             case "UpSampling2D" -> new UpSampling2D(c.path("size").path(0).asInt(2), c.path("size").path(1).asInt(2));
             case "LeakyReLU" -> new LeakyReLU(c.path("alpha").asDouble(0.3));
-            default -> {
-                try {
-                    yield dev.panamax.nn.Layers.create(type, new dev.panamax.nn.LayerConfig(c));
-                } catch (IllegalArgumentException e) {
-                    throw new IOException(cfg + ": " + e.getMessage(), e);
-                }
-            }
+            default -> dev.panamax.nn.Layers.create(type, new dev.panamax.nn.LayerConfig(c));
         };
     }
 }
