@@ -2,7 +2,9 @@ package dev.panamax.data.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.panamax.tensors.OneLine;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,20 +64,42 @@ public final class BpeTokenizer implements Tokenizer {
                 throw new IOException("--vocab " + dir + ": missing " + f + "; a BPE vocabulary folder needs " + ENCODER_JSON + " and " + MERGES);
             }
         }
-        JsonNode json = new ObjectMapper().readTree(dir.resolve(ENCODER_JSON).toFile());
-        if (json == null || !json.isObject()) throw new IOException(dir.resolve(ENCODER_JSON) + ": not a JSON object of symbol → id");
+        Path encoder = dir.resolve(ENCODER_JSON), mergesFile = dir.resolve(MERGES);
+        JsonNode json;
+        try {
+            json = new ObjectMapper().readTree(encoder.toFile());
+        } catch (IOException e) {
+            // Jackson's message continues with the location on a second line
+            throw new IOException(encoder + ": not valid JSON (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")", e);
+        }
+        if (json == null || !json.isObject()) throw new IOException(encoder + ": not a JSON object of symbol → id");
         Map<String, Integer> ids = new HashMap<>();
-        for (var e : json.properties()) ids.put(e.getKey(), e.getValue().asInt());
+        for (var e : json.properties()) {
+            if (!e.getValue().isIntegralNumber() || !e.getValue().canConvertToInt()) {
+                throw new IOException(encoder + ": the id of '" + OneLine.of(e.getKey()) + "' is " + OneLine.of(e.getValue().toString())
+                        + "; ids are whole numbers");
+            }
+            ids.put(e.getKey(), e.getValue().asInt());
+        }
         List<String[]> merges = new ArrayList<>();
-        List<String> lines = Files.readAllLines(dir.resolve(MERGES), StandardCharsets.UTF_8);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(mergesFile, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new IOException(mergesFile + ": not UTF-8 text", e);
+        }
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || i == 0 && line.startsWith("#version")) continue;
             String[] pair = line.split("\\s+");
-            if (pair.length != 2) throw new IOException(dir.resolve(MERGES) + ":" + (i + 1) + ": expected two symbols, got '" + line + "'");
+            if (pair.length != 2) throw new IOException(mergesFile + ":" + (i + 1) + ": expected two symbols, got '" + OneLine.of(line) + "'");
             merges.add(pair);
         }
-        return new BpeTokenizer(ids, merges);
+        try {
+            return new BpeTokenizer(ids, merges);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(encoder + ": " + OneLine.of(e.getMessage()), e);
+        }
     }
 
     @Override
@@ -99,7 +123,11 @@ public final class BpeTokenizer implements Tokenizer {
         int[] out = new int[word.size()];
         for (int i = 0; i < out.length; i++) {
             Integer id = ids.get(word.get(i));
-            if (id == null) throw new IllegalStateException("BpeTokenizer: merged symbol '" + word.get(i) + "' is not in the vocabulary");
+            if (id == null) {
+                // A damaged vocabulary: GPT-2's has every byte's symbol and every merge's result.
+                throw new IllegalArgumentException("BpeTokenizer: symbol '" + OneLine.of(word.get(i)) + "' is not in the vocabulary; "
+                        + ENCODER_JSON + " needs a symbol for every byte and for every merge's result");
+            }
             out[i] = id;
         }
         if (cache.size() >= CACHE_LIMIT) cache.clear();
@@ -148,7 +176,7 @@ public final class BpeTokenizer implements Tokenizer {
         byte[] bytes = new byte[chars.length()];
         for (int i = 0; i < bytes.length; i++) {
             int b = ByteLevel.decode(chars.charAt(i));
-            if (b < 0) throw new IllegalStateException("BpeTokenizer: vocabulary symbol character U+" + Integer.toHexString(chars.charAt(i)) + " stands for no byte");
+            if (b < 0) throw new IllegalArgumentException("BpeTokenizer: vocabulary symbol character U+" + Integer.toHexString(chars.charAt(i)) + " stands for no byte");
             bytes[i] = (byte) b;
         }
         return new String(bytes, StandardCharsets.UTF_8);
