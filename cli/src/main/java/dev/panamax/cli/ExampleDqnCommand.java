@@ -56,7 +56,7 @@ final class ExampleDqnCommand implements Callable<Integer> {
     @Option(names = "--buffer", defaultValue = "50000", description = "Replay buffer capacity (default: ${DEFAULT-VALUE}).")
     int buffer;
 
-    @Option(names = "--threads", description = "Kernel threads (default: all cores).")
+    @Option(names = "--threads", converter = Ranges.Positive.class, description = "Kernel threads (default: all cores).")
     Integer threads;
 
     @Option(names = "--quick", description = "A short run: 200 episodes, learning from step 500 at every step, ε decaying over 4,000 steps.")

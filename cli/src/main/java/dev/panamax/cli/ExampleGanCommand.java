@@ -59,7 +59,7 @@ final class ExampleGanCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Folder with the MNIST IDX files (raw or .gz); default: fetched into the cache.")
     Path data;
 
-    @Option(names = "--threads", description = "Kernel threads (default: all cores).")
+    @Option(names = "--threads", converter = Ranges.Positive.class, description = "Kernel threads (default: all cores).")
     Integer threads;
 
     @Option(names = "--quick", description = "A short run: one epoch on the first 6,000 digits, 200 scored samples.")

@@ -1,14 +1,13 @@
 package dev.panamax.apps.explain;
 
+import dev.panamax.nn.io.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -63,15 +62,9 @@ public final class ExplanationGrid {
             g.drawImage(scaled(heat(normalised(e.gradCam()), row.pixels(), h, w)), PAD + 2 * (cell + PAD), y, null);
         }
         g.dispose();
-        Path dir = png.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, png.getFileName().toString(), ".tmp");
-        try {
-            if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer in this Java runtime");
-            Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(png, out -> {
+            if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer in this Java runtime");
+        });
     }
 
     /** {@code map} divided by its maximum (all zeros stay zeros). */
