@@ -1,16 +1,15 @@
 package dev.panamax.autodiff;
 
 import dev.panamax.autodiff.functional.F;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.panamax.autodiff.op.Conv2d;
-import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /**
  * The blocked F32 convolution op against the whole-batch composite (patches, then one product), forward and
@@ -22,19 +21,19 @@ import org.junit.jupiter.api.Test;
 class Conv2dOpTest {
     private enum Epilogue { NONE, BIAS, BIAS_RELU, MAX_POOL }
 
-    private static final Conv2d.MaxPool POOL_2X2 = new Conv2d.MaxPool(2, 2, 2, 2, Conv2dShape.Padding.VALID);
+    private static final Conv2d.MaxPool POOL_2X2 = new Conv2d.MaxPool(2, 2, 2, 2, Padding.VALID);
 
-    private static void check(String what, Tensor x, long[] kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding) {
+    private static void check(String what, Tensor x, long[] kernel, int[] strides, int[] dilation, Padding padding) {
         check(what, x, kernel, strides, dilation, padding, Epilogue.NONE);
     }
 
-    private static void check(String what, Tensor x, long[] kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding,
+    private static void check(String what, Tensor x, long[] kernel, int[] strides, int[] dilation, Padding padding,
                               Epilogue epilogue) {
         check(what, x, kernel, strides, dilation, padding, epilogue, POOL_2X2);
     }
 
     /** {@code pool} is used by the MAX_POOL epilogue only. */
-    private static void check(String what, Tensor x, long[] kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding,
+    private static void check(String what, Tensor x, long[] kernel, int[] strides, int[] dilation, Padding padding,
                               Epilogue epilogue, Conv2d.MaxPool pool) {
         Tensor k = Tensor.uniform(new Rng(7), -0.2, 0.2, DType.F32, kernel);
         Tensor bias = Tensor.uniform(new Rng(9), -0.5, 0.5, DType.F32, kernel[3]);
@@ -70,28 +69,28 @@ class Conv2dOpTest {
         try (MemoryScope s = MemoryScope.open("conv")) {
             Rng rng = new Rng(3);
             check("MNIST conv2, 7 images", Tensor.uniform(rng, -1, 1, DType.F32, 7, 13, 13, 32), new long[] {3, 3, 32, 64},
-                    one, one, Conv2dShape.Padding.VALID);
+                    one, one, Padding.VALID);
             check("MNIST conv1, 1 image", Tensor.uniform(rng, 0, 1, DType.F32, 1, 28, 28, 1), new long[] {3, 3, 1, 32},
-                    one, one, Conv2dShape.Padding.VALID);
+                    one, one, Padding.VALID);
             check("strided, dilated, same", Tensor.uniform(rng, -1, 1, DType.F32, 3, 11, 9, 5), new long[] {3, 2, 5, 4},
-                    new int[] {2, 3}, new int[] {2, 1}, Conv2dShape.Padding.SAME);
+                    new int[] {2, 3}, new int[] {2, 1}, Padding.SAME);
             check("MNIST conv2 with bias and ReLU, 7 images", Tensor.uniform(rng, -1, 1, DType.F32, 7, 13, 13, 32),
-                    new long[] {3, 3, 32, 64}, one, one, Conv2dShape.Padding.VALID, Epilogue.BIAS_RELU);
+                    new long[] {3, 3, 32, 64}, one, one, Padding.VALID, Epilogue.BIAS_RELU);
             check("MNIST conv3 with bias, 5 images", Tensor.uniform(rng, -1, 1, DType.F32, 5, 5, 5, 64),
-                    new long[] {3, 3, 64, 64}, one, one, Conv2dShape.Padding.VALID, Epilogue.BIAS);
+                    new long[] {3, 3, 64, 64}, one, one, Padding.VALID, Epilogue.BIAS);
             check("MNIST conv1 with bias and ReLU, 9 images", Tensor.uniform(rng, 0, 1, DType.F32, 9, 28, 28, 1),
-                    new long[] {3, 3, 1, 32}, one, one, Conv2dShape.Padding.VALID, Epilogue.BIAS_RELU);
+                    new long[] {3, 3, 1, 32}, one, one, Padding.VALID, Epilogue.BIAS_RELU);
             check("strided, dilated, 2 channels, with bias", Tensor.uniform(rng, -1, 1, DType.F32, 3, 11, 10, 2),
-                    new long[] {2, 3, 2, 16}, new int[] {2, 1}, new int[] {1, 2}, Conv2dShape.Padding.VALID, Epilogue.BIAS);
+                    new long[] {2, 3, 2, 16}, new int[] {2, 1}, new int[] {1, 2}, Padding.VALID, Epilogue.BIAS);
             check("MNIST conv1 + max pool, 9 images", Tensor.uniform(rng, 0, 1, DType.F32, 9, 28, 28, 1),
-                    new long[] {3, 3, 1, 32}, one, one, Conv2dShape.Padding.VALID, Epilogue.MAX_POOL);
+                    new long[] {3, 3, 1, 32}, one, one, Padding.VALID, Epilogue.MAX_POOL);
             check("MNIST conv2 + max pool (11 → 5 drops a row), 7 images", Tensor.uniform(rng, -1, 1, DType.F32, 7, 13, 13, 32),
-                    new long[] {3, 3, 32, 64}, one, one, Conv2dShape.Padding.VALID, Epilogue.MAX_POOL);
+                    new long[] {3, 3, 32, 64}, one, one, Padding.VALID, Epilogue.MAX_POOL);
             check("strided conv + 3 × 3 'same' max pool, 1 image", Tensor.uniform(rng, -1, 1, DType.F32, 1, 12, 11, 3),
-                    new long[] {2, 2, 3, 8}, new int[] {1, 2}, one, Conv2dShape.Padding.SAME, Epilogue.MAX_POOL,
-                    new Conv2d.MaxPool(3, 3, 2, 2, Conv2dShape.Padding.SAME));
+                    new long[] {2, 2, 3, 8}, new int[] {1, 2}, one, Padding.SAME, Epilogue.MAX_POOL,
+                    new Conv2d.MaxPool(3, 3, 2, 2, Padding.SAME));
             Tensor wide = Tensor.uniform(rng, -1, 1, DType.F32, 3, 8, 9, 6);
-            check("non-contiguous input", wide.transpose(1, 2), new long[] {3, 3, 6, 8}, one, one, Conv2dShape.Padding.VALID);
+            check("non-contiguous input", wide.transpose(1, 2), new long[] {3, 3, 6, 8}, one, one, Padding.VALID);
         }
     }
 
@@ -100,7 +99,7 @@ class Conv2dOpTest {
         try (MemoryScope s = MemoryScope.open("conv")) {
             Var x = Var.param(Tensor.zeros(DType.F32, 0, 5, 5, 2));
             Var k = Var.param(Tensor.ones(DType.F32, 3, 3, 2, 4));
-            Var y = F.conv2d(x, k, new int[] {1, 1}, new int[] {1, 1}, Conv2dShape.Padding.VALID);
+            Var y = F.conv2d(x, k, new int[] {1, 1}, new int[] {1, 1}, Padding.VALID);
             assertEquals("[0, 3, 3, 4]", java.util.Arrays.toString(y.value().shape()));
             y.backward(Tensor.zeros(DType.F32, 0, 3, 3, 4));
             assertTrue(k.grad().allClose(Tensor.zeros(DType.F32, 3, 3, 2, 4), 0, 0));
@@ -113,7 +112,7 @@ class Conv2dOpTest {
             Var x = Var.of(Tensor.zeros(DType.F32, 1, 5, 5, 2));
             Var k = Var.of(Tensor.zeros(DType.F32, 3, 3, 3, 4));
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> F.conv2d(x, k, new int[] {1, 1}, new int[] {1, 1}, Conv2dShape.Padding.VALID));
+                    () -> F.conv2d(x, k, new int[] {1, 1}, new int[] {1, 1}, Padding.VALID));
             assertTrue(e.getMessage().contains("[3, 3, 3, 4]"), e.getMessage());
         }
     }

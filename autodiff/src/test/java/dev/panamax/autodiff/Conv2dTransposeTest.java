@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.testing.ConvTransposeOpInfos;
-import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
@@ -26,7 +25,7 @@ class Conv2dTransposeTest {
         long seed = 0;
         for (int stride : new int[] {1, 2}) {
             for (int k : new int[] {3, 4, 5}) {
-                for (Conv2dShape.Padding pad : Conv2dShape.Padding.values()) {
+                for (Padding pad : Padding.values()) {
                     for (int i = 0; i < inputs.length; i++) {
                         try (MemoryScope s = MemoryScope.open("conv2d_transpose")) {
                             long[] in = inputs[i];
@@ -49,7 +48,7 @@ class Conv2dTransposeTest {
         try (MemoryScope s = MemoryScope.open("conv2d_transpose error")) {
             Var x = Var.of(Tensor.zeros(DType.F32, 1, 3, 3, 4)), k = Var.of(Tensor.zeros(DType.F32, 3, 3, 2, 5));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> F.conv2dTranspose(x, k, new int[] {2, 2}, Conv2dShape.Padding.SAME));
+                    () -> F.conv2dTranspose(x, k, new int[] {2, 2}, Padding.SAME));
             assertTrue(e.getMessage().contains("kernel (3, 3, F, C) with the input's C") && !e.getMessage().contains("\n"), e.getMessage());
         }
     }

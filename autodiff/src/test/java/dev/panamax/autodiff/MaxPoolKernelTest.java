@@ -1,23 +1,22 @@
 package dev.panamax.autodiff;
 
 import dev.panamax.autodiff.functional.F;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /** The F32 max-pooling kernel op against the composite reference, forward and backward, valid and same. */
 class MaxPoolKernelTest {
     @Test
     void kernelOpMatchesTheComposite() {
-        for (Conv2dShape.Padding padding : Conv2dShape.Padding.values()) {
+        for (Padding padding : Padding.values()) {
             try (MemoryScope s = MemoryScope.open("t")) {
                 Tensor x = Tensor.uniform(new Rng(4), -1, 1, DType.F32, 2, 7, 6, 5);
-                Tensor up = Tensor.uniform(new Rng(5), -1, 1, DType.F32, 2, padding == Conv2dShape.Padding.SAME ? 4 : 3, 3, 5);
+                Tensor up = Tensor.uniform(new Rng(5), -1, 1, DType.F32, 2, padding == Padding.SAME ? 4 : 3, 3, 5);
                 Var a = Var.param(x.copy()), b = Var.param(x.copy());
                 Var ya = F.maxPool2d(a, new int[] {3, 2}, new int[] {2, 2}, padding);
                 Var yb = F.maxPool2dComposite(b, new int[] {3, 2}, new int[] {2, 2}, padding);

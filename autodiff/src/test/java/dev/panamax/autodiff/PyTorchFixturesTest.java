@@ -1,14 +1,10 @@
 package dev.panamax.autodiff;
 
 import dev.panamax.autodiff.functional.F;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.panamax.autodiff.testing.Npz;
 import dev.panamax.autodiff.testing.OpInfo;
 import dev.panamax.autodiff.testing.OpInfos;
 import dev.panamax.kernels.OptimizerUpdate;
-import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.io.IOException;
@@ -19,6 +15,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /**
  * Panamax against PyTorch 1.13, tensor by tensor: every op's output and input gradients on the inputs the
@@ -108,7 +107,7 @@ class PyTorchFixturesTest {
             Map<String, Tensor> fx = load("net_cnn.npz");
             Map<String, Var> p = new java.util.LinkedHashMap<>();
             for (String k : List.of("k", "kb", "w", "b")) p.put(k, Var.param(fx.get(k).copy()));
-            Var conv = F.conv2d(Var.of(fx.get("x")), p.get("k"), new int[] {1, 1}, new int[] {1, 1}, Conv2dShape.Padding.VALID);
+            Var conv = F.conv2d(Var.of(fx.get("x")), p.get("k"), new int[] {1, 1}, new int[] {1, 1}, Padding.VALID);
             Var h = F.relu(F.add(conv, p.get("kb")));
             Var pooled = F.maxPool2d(h, new int[] {2, 2}, new int[] {2, 2});
             Var logits = F.add(F.matmul(F.reshape(pooled, 4, 36), p.get("w")), p.get("b"));

@@ -1,7 +1,8 @@
 package dev.panamax.nn;
 
-import dev.panamax.autodiff.functional.F;
+import dev.panamax.autodiff.Padding;
 import dev.panamax.autodiff.Var;
+import dev.panamax.autodiff.functional.F;
 import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.tensors.Rng;
 import java.util.Locale;
@@ -10,7 +11,7 @@ import java.util.function.UnaryOperator;
 /** 2-D convolution over NHWC input (Keras' default layout) with a (KH, KW, C, F) kernel and a bias per filter. */
 public final class Conv2D extends Layer {
     private final int filters, kh, kw, stride, dilation;
-    private final Conv2dShape.Padding padding;
+    private final Padding padding;
     private final String activation;
     private final UnaryOperator<Var> act;
 
@@ -28,7 +29,7 @@ public final class Conv2D extends Layer {
         this.kw = kw;
         this.stride = stride;
         this.dilation = dilation;
-        this.padding = Conv2dShape.Padding.valueOf(padding.toUpperCase(Locale.ROOT));
+        this.padding = Padding.of(padding);
         this.activation = activation == null ? "linear" : activation;
         this.act = Activations.byName(this.activation);
     }
@@ -39,7 +40,7 @@ public final class Conv2D extends Layer {
             throw new IllegalArgumentException(name() + ": Conv2D expects (height, width, channels) input, got "
                     + java.util.Arrays.toString(in) + "; reshape images to (H, W, C)");
         }
-        return Conv2dShape.of(1, (int) in[0], (int) in[1], (int) in[2], kh, kw, filters, stride, stride, dilation, dilation, padding);
+        return Conv2dShape.of(1, (int) in[0], (int) in[1], (int) in[2], kh, kw, filters, stride, stride, dilation, dilation, Conv2dShape.Padding.valueOf(padding.name()));
     }
 
     @Override

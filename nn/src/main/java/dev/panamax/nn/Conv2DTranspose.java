@@ -1,5 +1,6 @@
 package dev.panamax.nn;
 
+import dev.panamax.autodiff.Padding;
 import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.op.Conv2dTranspose;
@@ -16,7 +17,7 @@ import java.util.function.UnaryOperator;
  */
 public final class Conv2DTranspose extends Layer {
     private final int filters, kh, kw, stride;
-    private final Conv2dShape.Padding padding;
+    private final Padding padding;
     private final boolean useBias;
     private final String activation;
     private final UnaryOperator<Var> act;
@@ -35,8 +36,8 @@ public final class Conv2DTranspose extends Layer {
         this.kw = kw;
         this.stride = stride;
         this.padding = switch (padding.toLowerCase(Locale.ROOT)) {
-            case "same" -> Conv2dShape.Padding.SAME;
-            case "valid" -> Conv2dShape.Padding.VALID;
+            case "same" -> Padding.SAME;
+            case "valid" -> Padding.VALID;
             default -> throw new IllegalArgumentException("Conv2DTranspose: padding must be 'same' or 'valid', got '" + padding + "'");
         };
         this.useBias = useBias;
@@ -50,8 +51,8 @@ public final class Conv2DTranspose extends Layer {
             throw new IllegalArgumentException(name() + ": Conv2DTranspose expects (height, width, channels) input, got "
                     + Arrays.toString(in) + "; add a Reshape before it");
         }
-        return new long[] {Conv2dTranspose.outputSize((int) in[0], kh, stride, padding),
-            Conv2dTranspose.outputSize((int) in[1], kw, stride, padding), filters};
+        Conv2dShape.Padding p = Conv2dShape.Padding.valueOf(padding.name());
+        return new long[] {Conv2dTranspose.outputSize((int) in[0], kh, stride, p), Conv2dTranspose.outputSize((int) in[1], kw, stride, p), filters};
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.panamax.nn;
 
+import dev.panamax.autodiff.Padding;
 import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.op.Conv2d;
@@ -10,7 +11,7 @@ import java.util.Locale;
 /** Max (or, with {@code average}, mean) over {@code pool × pool} windows; strides default to the pool size. */
 public final class MaxPooling2D extends Layer {
     private final int pool, stride;
-    private final Conv2dShape.Padding padding;
+    private final Padding padding;
     private final boolean average;
 
     public MaxPooling2D(int pool) {
@@ -22,7 +23,7 @@ public final class MaxPooling2D extends Layer {
         if (pool <= 0 || stride <= 0) throw new IllegalArgumentException("pooling: size and stride must be positive");
         this.pool = pool;
         this.stride = stride;
-        this.padding = Conv2dShape.Padding.valueOf(padding.toUpperCase(Locale.ROOT));
+        this.padding = Padding.of(padding);
         this.average = average;
     }
 
@@ -47,7 +48,7 @@ public final class MaxPooling2D extends Layer {
         if (in.length != 3) {
             throw new IllegalArgumentException(name() + ": pooling expects (height, width, channels) input, got " + java.util.Arrays.toString(in));
         }
-        return Conv2dShape.of(1, (int) in[0], (int) in[1], (int) in[2], pool, pool, 0, stride, stride, 1, 1, padding);
+        return Conv2dShape.of(1, (int) in[0], (int) in[1], (int) in[2], pool, pool, 0, stride, stride, 1, 1, Conv2dShape.Padding.valueOf(padding.name()));
     }
 
     @Override

@@ -2,9 +2,11 @@ package dev.panamax.autodiff.functional;
 
 import dev.panamax.autodiff.Function;
 import dev.panamax.autodiff.GradMode;
+import dev.panamax.autodiff.Padding;
 import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.op.Abs;
 import dev.panamax.autodiff.op.Add;
+import dev.panamax.autodiff.op.BatchNorm;
 import dev.panamax.autodiff.op.BiasAct;
 import dev.panamax.autodiff.op.BiasGelu;
 import dev.panamax.autodiff.op.Clamp;
@@ -19,7 +21,6 @@ import dev.panamax.autodiff.op.Gelu;
 import dev.panamax.autodiff.op.Gru;
 import dev.panamax.autodiff.op.Im2col;
 import dev.panamax.autodiff.op.IndexSelect;
-import dev.panamax.autodiff.op.BatchNorm;
 import dev.panamax.autodiff.op.LayerNorm;
 import dev.panamax.autodiff.op.Log;
 import dev.panamax.autodiff.op.Lstm;
@@ -212,32 +213,32 @@ public final class F {
      * {@code (N, OH, OW, F)}: patches times the flattened kernel, a few images at a time (see
      * {@link Conv2d}).
      */
-    public static Var conv2d(Var x, Var kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding) {
+    public static Var conv2d(Var x, Var kernel, int[] strides, int[] dilation, Padding padding) {
         long[] k = kernelShape(x, kernel);
         return new Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
-                padding).apply1(x, kernel);
+                kernelPadding(padding)).apply1(x, kernel);
     }
 
     /**
      * A Conv2D layer's forward in one op: {@link #conv2d} then {@code + bias (F)}, then {@code max(·, 0)} when
      * {@code relu}; the epilogue runs on each block of images while it is in cache.
      */
-    public static Var conv2dBiasAct(Var x, Var kernel, Var bias, int[] strides, int[] dilation, Conv2dShape.Padding padding,
+    public static Var conv2dBiasAct(Var x, Var kernel, Var bias, int[] strides, int[] dilation, Padding padding,
                                     boolean relu) {
         long[] k = kernelShape(x, kernel);
         return new Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
-                padding, relu).apply1(x, kernel, bias);
+                kernelPadding(padding), relu).apply1(x, kernel, bias);
     }
 
     /**
      * {@link #conv2d} then max pooling with {@code pool}'s window, strides and padding, in one op: each block of
      * images is pooled while its convolution output is in cache, so the full-size output is never stored.
      */
-    public static Var conv2dMaxPool(Var x, Var kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding,
+    public static Var conv2dMaxPool(Var x, Var kernel, int[] strides, int[] dilation, Padding padding,
                                     Conv2d.MaxPool pool) {
         long[] k = kernelShape(x, kernel);
         return new Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
-                padding, pool).apply1(x, kernel);
+                kernelPadding(padding), pool).apply1(x, kernel);
     }
 
     /**
@@ -245,12 +246,12 @@ public final class F {
      * {@code kernel (KH, KW, F, C)}, result {@code (N, OH, OW, F)} with 'valid' {@code OH = H·s + max(KH - s, 0)},
      * 'same' {@code OH = H·s} (see {@link Conv2dTranspose}).
      */
-    public static Var conv2dTranspose(Var x, Var kernel, int[] strides, Conv2dShape.Padding padding) {
+    public static Var conv2dTranspose(Var x, Var kernel, int[] strides, Padding padding) {
         long[] k = kernel.shape();
         if (k.length != 4) {
             throw new IllegalArgumentException("conv2d_transpose: kernel must be (KH, KW, F, C), got " + Arrays.toString(k));
         }
-        return new Conv2dTranspose((int) k[0], (int) k[1], strides[0], strides[1], padding).apply1(x, kernel);
+        return new Conv2dTranspose((int) k[0], (int) k[1], strides[0], strides[1], kernelPadding(padding)).apply1(x, kernel);
     }
 
     /**
@@ -289,7 +290,7 @@ public final class F {
                     + ((k[0] - 1) * dilation + 1) + " steps; use causal padding or a shorter kernel");
         }
         Var y = conv2d(reshape(padded, in[0], 1, in[1] + pad, in[2]), reshape(kernel, 1, k[0], k[1], k[2]), new int[] {1, 1},
-                new int[] {1, dilation}, Conv2dShape.Padding.VALID);
+                new int[] {1, dilation}, Padding.VALID);
         return reshape(y, in[0], t, k[2]);
     }
 
@@ -318,10 +319,10 @@ public final class F {
      * Convolution composed from differentiable patches and one matrix product over the whole batch: the
      * readable reference the {@code Conv2d} op is tested against.
      */
-    public static Var conv2dComposite(Var x, Var kernel, int[] strides, int[] dilation, Conv2dShape.Padding padding) {
+    public static Var conv2dComposite(Var x, Var kernel, int[] strides, int[] dilation, Padding padding) {
         long[] k = kernelShape(x, kernel);
         Im2col unfold = new Im2col((int) k[0], (int) k[1], strides[0], strides[1],
-                dilation[0], dilation[1], padding);
+                dilation[0], dilation[1], kernelPadding(padding));
         Conv2dShape s = unfold.shapeFor(x.shape());
         Var cols = unfold.apply1(x);
         Var y = matmul(cols, reshape(kernel, k[0] * k[1] * k[2], k[3]));
@@ -329,8 +330,8 @@ public final class F {
     }
 
     /** Max pooling over {@code size} windows with {@code strides}; 'same' padding never lets the edge win. */
-    public static Var maxPool2d(Var x, int[] size, int[] strides, Conv2dShape.Padding padding) {
-        return new MaxPool2d(size[0], size[1], strides[0], strides[1], padding).apply1(x);
+    public static Var maxPool2d(Var x, int[] size, int[] strides, Padding padding) {
+        return new MaxPool2d(size[0], size[1], strides[0], strides[1], kernelPadding(padding)).apply1(x);
     }
 
     /**
@@ -338,33 +339,38 @@ public final class F {
      * {@code MaxPool2d} kernel op is tested against (it shares the gradient among tied maxima instead of
      * giving it to the first).
      */
-    public static Var maxPool2dComposite(Var x, int[] size, int[] strides, Conv2dShape.Padding padding) {
+    public static Var maxPool2dComposite(Var x, int[] size, int[] strides, Padding padding) {
         return pool(x, size, strides, padding, true);
     }
 
     /** Average pooling; with 'same' padding each window averages only its in-bounds pixels (Keras' rule). */
-    public static Var avgPool2d(Var x, int[] size, int[] strides, Conv2dShape.Padding padding) {
+    public static Var avgPool2d(Var x, int[] size, int[] strides, Padding padding) {
         return pool(x, size, strides, padding, false);
     }
 
     public static Var maxPool2d(Var x, int[] size, int[] strides) {
-        return maxPool2d(x, size, strides, Conv2dShape.Padding.VALID);
+        return maxPool2d(x, size, strides, Padding.VALID);
     }
 
     public static Var avgPool2d(Var x, int[] size, int[] strides) {
-        return avgPool2d(x, size, strides, Conv2dShape.Padding.VALID);
+        return avgPool2d(x, size, strides, Padding.VALID);
     }
 
-    private static Var pool(Var x, int[] size, int[] strides, Conv2dShape.Padding padding, boolean max) {
+    /** The kernels' own padding type, which stays out of F's signatures. */
+    private static Conv2dShape.Padding kernelPadding(Padding padding) {
+        return Conv2dShape.Padding.valueOf(padding.name());
+    }
+
+    private static Var pool(Var x, int[] size, int[] strides, Padding padding, boolean max) {
         Im2col unfold = new Im2col(size[0], size[1], strides[0], strides[1], 1, 1,
-                padding, max ? Double.NEGATIVE_INFINITY : 0.0);
+                kernelPadding(padding), max ? Double.NEGATIVE_INFINITY : 0.0);
         Conv2dShape s = unfold.shapeFor(x.shape());
         long taps = (long) size[0] * size[1];
         Var windows = reshape(unfold.apply1(x), s.patches(), taps, s.c());
         Var pooled;
         if (max) {
             pooled = max(windows, new int[] {1}, false);
-        } else if (padding == Conv2dShape.Padding.VALID) {
+        } else if (padding == Padding.VALID) {
             pooled = mean(windows, new int[] {1}, false);
         } else {
             // In-bounds pixels per window: the same unfolding applied to ones, a constant.
@@ -372,7 +378,7 @@ public final class F {
             try (GradMode.Switch off = GradMode.noGrad();
                  Tensor ones = Tensor.ones(x.value().dtype(), 1, s.h(), s.w(), 1)) {
                 Im2col countUnfold = new Im2col(size[0], size[1], strides[0],
-                        strides[1], 1, 1, padding, 0.0);
+                        strides[1], 1, 1, kernelPadding(padding), 0.0);
                 Tensor c = countUnfold.apply1(Var.of(ones)).value();
                 counts = c.sum(new int[] {1}, false).reshape(1, (long) s.oh() * s.ow(), 1);
             }

@@ -3,6 +3,7 @@ package dev.panamax.autodiff.op;
 import dev.panamax.autodiff.Ctx;
 import dev.panamax.autodiff.Function;
 import dev.panamax.autodiff.Modes;
+import dev.panamax.autodiff.Padding;
 import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.tensors.Backend;
 import dev.panamax.tensors.Tensor;
@@ -26,10 +27,10 @@ public final class Conv2d extends Function {
     private final MaxPool pool;
 
     /** Max pooling applied to the convolution's output: window, strides, padding. */
-    public record MaxPool(int kh, int kw, int sh, int sw, Conv2dShape.Padding padding) {
+    public record MaxPool(int kh, int kw, int sh, int sw, Padding padding) {
         /** The pooling geometry over {@code n} images of a convolution's output. */
         Conv2dShape over(Conv2dShape conv, int n) {
-            return Conv2dShape.of(n, conv.oh(), conv.ow(), conv.f(), kh, kw, 0, sh, sw, 1, 1, padding);
+            return Conv2dShape.of(n, conv.oh(), conv.ow(), conv.f(), kh, kw, 0, sh, sw, 1, 1, Conv2dShape.Padding.valueOf(padding.name()));
         }
     }
 

@@ -1,7 +1,8 @@
 package dev.panamax.bench.jmh;
 
-import dev.panamax.autodiff.functional.F;
+import dev.panamax.autodiff.Padding;
 import dev.panamax.autodiff.Var;
+import dev.panamax.autodiff.functional.F;
 import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.kernels.conv.Im2col;
 import dev.panamax.kernels.gemm.Gemm;
@@ -85,8 +86,8 @@ public class ConvBench {
         int[] one = {1, 1};
         try (MemoryScope step = MemoryScope.open("step")) {
             Var x = Var.param(input), k = Var.param(kernel);
-            Var y = composite ? F.conv2dComposite(x, k, one, one, Conv2dShape.Padding.VALID)
-                    : F.conv2d(x, k, one, one, Conv2dShape.Padding.VALID);
+            Var y = composite ? F.conv2dComposite(x, k, one, one, Padding.VALID)
+                    : F.conv2d(x, k, one, one, Padding.VALID);
             y.backward(Tensor.ones(DType.F32, y.shape()));
             return k.grad().getDouble(0, 0, 0, 0);
         }

@@ -1,10 +1,10 @@
 package dev.panamax.autodiff.testing;
 
-import dev.panamax.autodiff.functional.F;
+import dev.panamax.autodiff.Padding;
 import dev.panamax.autodiff.Var;
+import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.op.Conv2d;
 import dev.panamax.autodiff.op.RmsNorm;
-import dev.panamax.kernels.conv.Conv2dShape;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
@@ -215,8 +215,7 @@ public final class OpInfos {
         l.add(info("batch_norm", v -> F.batchNorm(v[0], v[1], v[2], Tensor.zeros(DType.F64, 3), Tensor.ones(DType.F64, 3), true, 0.99, 1e-3),
                 () -> one(r(1, 4, 2, 3), r(2, 3), r(3, 3)), null));
         int[] one1 = {1, 1}, strided = {2, 1}, dilated = {1, 2};
-        Conv2dShape.Padding valid = Conv2dShape.Padding.VALID,
-                samePad = Conv2dShape.Padding.SAME;
+        Padding valid = Padding.VALID, samePad = Padding.SAME;
         // Five images: split between the threads, so the per-thread weight-gradient sums are exercised.
         l.add(info("conv2d valid", v -> F.conv2d(v[0], v[1], one1, one1, valid),
                 () -> List.of(new Tensor[] {r(1, 2, 5, 4, 3), r(2, 3, 2, 3, 2)}, new Tensor[] {r(3, 5, 4, 4, 2), r(4, 2, 2, 2, 3)}),
@@ -234,11 +233,11 @@ public final class OpInfos {
         l.add(info("max_pool2d", v -> F.maxPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}),
                 () -> one(r(1, 2, 4, 5, 3)), null));
         l.add(info("max_pool2d composite", v -> F.maxPool2dComposite(v[0], new int[] {2, 2}, new int[] {2, 2},
-                Conv2dShape.Padding.VALID), () -> one(r(1, 2, 4, 5, 3)), null));
+                Padding.VALID), () -> one(r(1, 2, 4, 5, 3)), null));
         l.add(info("avg_pool2d", v -> F.avgPool2d(v[0], new int[] {2, 2}, new int[] {1, 2}), () -> one(r(1, 2, 3, 4, 2)), null));
-        l.add(info("max_pool2d same", v -> F.maxPool2d(v[0], new int[] {3, 3}, new int[] {2, 2}, Conv2dShape.Padding.SAME),
+        l.add(info("max_pool2d same", v -> F.maxPool2d(v[0], new int[] {3, 3}, new int[] {2, 2}, Padding.SAME),
                 () -> one(r(1, 1, 5, 4, 2)), null));
-        l.add(info("avg_pool2d same", v -> F.avgPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}, Conv2dShape.Padding.SAME),
+        l.add(info("avg_pool2d same", v -> F.avgPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}, Padding.SAME),
                 () -> one(r(1, 2, 5, 3, 2)), null));
         l.add(info("squeeze/unsqueeze", v -> F.squeeze(F.unsqueeze(v[0], 1), 0), () -> one(r(1, 1, 4)), null));
         l.add(info("batch_norm inference", v -> F.batchNorm(v[0], v[1], v[2], Tensor.full(v[0].value().dtype(), 0.5, 3), Tensor.full(v[0].value().dtype(), 2, 3),

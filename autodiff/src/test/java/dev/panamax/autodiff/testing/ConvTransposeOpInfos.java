@@ -2,6 +2,7 @@ package dev.panamax.autodiff.testing;
 
 import static dev.panamax.autodiff.testing.OpInfos.r;
 
+import dev.panamax.autodiff.Padding;
 import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.op.Conv2dTranspose;
 import dev.panamax.kernels.conv.Conv2dShape;
@@ -19,7 +20,7 @@ public final class ConvTransposeOpInfos {
     private ConvTransposeOpInfos() {}
 
     static void addTo(List<OpInfo> l) {
-        Conv2dShape.Padding valid = Conv2dShape.Padding.VALID, same = Conv2dShape.Padding.SAME;
+        Padding valid = Padding.VALID, same = Padding.SAME;
         l.add(transpose("conv2d_transpose valid", new int[] {2, 2}, valid, () -> List.<Tensor[]>of(new Tensor[] {r(71, 2, 3, 2, 3), r(72, 3, 3, 2, 3)},
                 new Tensor[] {r(73, 1, 1, 1, 1), r(74, 4, 4, 1, 1)}, new Tensor[] {r(75, 3, 2, 4, 2).permute(0, 2, 1, 3), r(76, 3, 3, 4, 2)})));
         l.add(transpose("conv2d_transpose same strided", new int[] {2, 2}, same, () -> List.<Tensor[]>of(new Tensor[] {r(77, 2, 3, 4, 2), r(78, 5, 5, 3, 2)},
@@ -32,7 +33,7 @@ public final class ConvTransposeOpInfos {
                         new Tensor[] {r(87, 2, 3, 2, 2).permute(0, 2, 1, 3)}), t -> upSamplingReference(t[0], 2, 3)));
     }
 
-    private static OpInfo transpose(String name, int[] strides, Conv2dShape.Padding padding, Supplier<List<Tensor[]>> samples) {
+    private static OpInfo transpose(String name, int[] strides, Padding padding, Supplier<List<Tensor[]>> samples) {
         return OpInfos.info(name, v -> F.conv2dTranspose(v[0], v[1], strides, padding), samples,
                 t -> transposeReference(t[0], t[1], strides[0], strides[1], padding));
     }
@@ -41,10 +42,11 @@ public final class ConvTransposeOpInfos {
      * {@code y[n, iy·sh + ky - top, ix·sw + kx - left, f] += x[n, iy, ix, c] · k[ky, kx, f, c]}, positions outside the
      * output dropped; {@code top}, {@code left} are half the rows 'same' crops (the smaller half first, as TensorFlow).
      */
-    public static Tensor transposeReference(Tensor x, Tensor k, int sh, int sw, Conv2dShape.Padding padding) {
+    public static Tensor transposeReference(Tensor x, Tensor k, int sh, int sw, Padding padding) {
         long[] xs = x.shape(), ks = k.shape();
         int n = (int) xs[0], h = (int) xs[1], w = (int) xs[2], c = (int) xs[3], kh = (int) ks[0], kw = (int) ks[1], f = (int) ks[2];
-        int oh = Conv2dTranspose.outputSize(h, kh, sh, padding), ow = Conv2dTranspose.outputSize(w, kw, sw, padding);
+        Conv2dShape.Padding p = Conv2dShape.Padding.valueOf(padding.name());
+        int oh = Conv2dTranspose.outputSize(h, kh, sh, p), ow = Conv2dTranspose.outputSize(w, kw, sw, p);
         int top = Math.max((h - 1) * sh + kh - oh, 0) / 2, left = Math.max((w - 1) * sw + kw - ow, 0) / 2;
         double[] xv = x.toDoubleArray(), kv = k.toDoubleArray(), y = new double[n * oh * ow * f];
         for (int b = 0; b < n; b++) {
