@@ -177,7 +177,8 @@ public final class Tensor implements AutoCloseable, Owned {
      * A new F32 tensor holding a copy of {@code data}, row-major.
      *
      * @param data  the elements, row-major; {@code numel(shape)} of them
-     * @param shape the dimensions; none for a 1-D tensor of {@code data.length}
+     * @param shape the dimensions; none for a 1-D tensor of {@code data.length} (a 0-d tensor when
+     *              {@code data} holds one value)
      * @return a new contiguous tensor owned by the caller (or its scope)
      * @throws IllegalArgumentException when the element count does not match the shape
      */
@@ -191,7 +192,8 @@ public final class Tensor implements AutoCloseable, Owned {
      * A new F64 tensor holding a copy of {@code data}, row-major.
      *
      * @param data  the elements, row-major; {@code numel(shape)} of them
-     * @param shape the dimensions; none for a 1-D tensor of {@code data.length}
+     * @param shape the dimensions; none for a 1-D tensor of {@code data.length} (a 0-d tensor when
+     *              {@code data} holds one value)
      * @return a new contiguous tensor owned by the caller (or its scope)
      * @throws IllegalArgumentException when the element count does not match the shape
      */
@@ -205,7 +207,8 @@ public final class Tensor implements AutoCloseable, Owned {
      * A new I32 tensor holding a copy of {@code data}, row-major.
      *
      * @param data  the elements, row-major; {@code numel(shape)} of them
-     * @param shape the dimensions; none for a 1-D tensor of {@code data.length}
+     * @param shape the dimensions; none for a 1-D tensor of {@code data.length} (a 0-d tensor when
+     *              {@code data} holds one value)
      * @return a new contiguous tensor owned by the caller (or its scope)
      * @throws IllegalArgumentException when the element count does not match the shape
      */
@@ -219,7 +222,8 @@ public final class Tensor implements AutoCloseable, Owned {
      * A new I64 tensor holding a copy of {@code data}, row-major.
      *
      * @param data  the elements, row-major; {@code numel(shape)} of them
-     * @param shape the dimensions; none for a 1-D tensor of {@code data.length}
+     * @param shape the dimensions; none for a 1-D tensor of {@code data.length} (a 0-d tensor when
+     *              {@code data} holds one value)
      * @return a new contiguous tensor owned by the caller (or its scope)
      * @throws IllegalArgumentException when the element count does not match the shape
      */
@@ -233,7 +237,8 @@ public final class Tensor implements AutoCloseable, Owned {
      * U8 tensor from raw bytes (values 0..255).
      *
      * @param data  the elements, row-major
-     * @param shape the dimensions; none for a 1-D tensor of {@code data.length}
+     * @param shape the dimensions; none for a 1-D tensor of {@code data.length} (a 0-d tensor when
+     *              {@code data} holds one value)
      * @return a new contiguous tensor owned by the caller (or its scope)
      * @throws IllegalArgumentException when the element count does not match the shape
      */

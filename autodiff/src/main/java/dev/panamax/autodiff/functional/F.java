@@ -392,12 +392,13 @@ public final class F {
 
     // ---------------------------------------------------------------- linear algebra and shapes
     /**
-     * Matrix product over the last two axes: {@code (..., M, K) × (..., K, N) → (..., M, N)}, leading axes broadcast
-     * (a rank-1 operand is a vector, as in NumPy).
+     * Matrix product over the last two axes: {@code (..., M, K) × (..., K, N) → (..., M, N)}, leading axes broadcast.
+     * Both operands need at least two dimensions (reshape a vector to (1, n) or (n, 1)).
      *
      * @param a the left matrix or batch of matrices
      * @param b the right matrix or batch of matrices; its {@code K} must match {@code a}'s
      * @return the product
+     * @throws IllegalArgumentException when an operand has fewer than two dimensions
      */
     public static Var matmul(Var a, Var b) { return new MatMul().apply1(a, b); }
     /**
