@@ -37,7 +37,11 @@ public final class Ctx {
         needsGrad = needs;
     }
 
-    /** Keeps tensors for backward (each as its own view, so the caller may close theirs). */
+    /**
+     * Keeps tensors for backward (each as its own view, so the caller may close theirs).
+     *
+     * @param tensors the tensors backward will read, by position in {@link #saved}
+     */
     public void save(Tensor... tensors) {
         for (Tensor t : tensors) {
             saved.add(t.reshape(t.shape()));
@@ -45,7 +49,14 @@ public final class Ctx {
         }
     }
 
-    /** Saved tensor {@code i}; throws if it was modified in place after it was saved. */
+    /**
+     * Saved tensor {@code i}; throws if it was modified in place after it was saved.
+     *
+     * @param i the position among the saved tensors, in the order saved
+     * @return the saved view; valid until backward ends, not to be closed by the op
+     * @throws IllegalStateException when it was modified in place after saving, or freed by an earlier backward
+     *                               without retainGraph
+     */
     public Tensor saved(int i) {
         if (released) {
             throw new IllegalStateException(op + ": its saved tensors were freed by an earlier backward; call "
@@ -61,11 +72,24 @@ public final class Ctx {
         return t;
     }
 
+    /**
+     * Keeps a non-tensor value for backward (an index, a flag, a computed shape).
+     *
+     * @param key   the name backward asks {@link #get} for
+     * @param value any object; replaces an earlier value under the key
+     */
     public void put(String key, Object value) {
         if (values == null) values = new HashMap<>();
         values.put(key, value);
     }
 
+    /**
+     * A value kept with {@link #put}.
+     *
+     * @param key the name it was put under
+     * @param <T> the type it was put as (unchecked)
+     * @return the value, or null when none was put
+     */
     @SuppressWarnings("unchecked")
     public <T> T get(String key) {
         return values == null ? null : (T) values.get(key);
@@ -108,19 +132,37 @@ public final class Ctx {
         }
     }
 
+    /** {@return how many inputs the op was applied to} */
     public int inputCount() {
         return inputShapes.length;
     }
 
+    /**
+     * The shape input {@code i} had in forward, for shaping its gradient.
+     *
+     * @param i the input's position
+     * @return a copy of the shape
+     */
     public long[] inputShape(int i) {
         return inputShapes[i].clone();
     }
 
+    /**
+     * The element type input {@code i} had in forward.
+     *
+     * @param i the input's position
+     * @return its dtype
+     */
     public DType inputType(int i) {
         return inputTypes[i];
     }
 
-    /** Whether input {@code i} needs a gradient (backward may skip the others and return null). */
+    /**
+     * Whether input {@code i} needs a gradient (backward may skip the others and return null).
+     *
+     * @param i the input's position
+     * @return true when backward must return a gradient for it
+     */
     public boolean needsInputGrad(int i) {
         return needsGrad[i];
     }

@@ -35,8 +35,26 @@ import dev.panamax.tensors.memory.AllocationFailedException;
  * {@link dev.panamax.autodiff.functional.F#sumTo(Tensor, long...)} (or {@link Ctx#sumToInput}) does that.
  */
 public abstract class Function {
+    /** For subclasses: an op holds its configuration (axes, flags) in fields set by its own constructor. */
+    public Function() {}
+
+    /**
+     * Computes the outputs from the inputs' values, with recording off. Keep with {@link Ctx#save} what backward
+     * needs.
+     *
+     * @param ctx    where to keep what backward needs
+     * @param inputs the inputs' values; not to be closed or modified
+     * @return the outputs, new tensors (or views) the op hands to its caller
+     */
     protected abstract Tensor[] forward(Ctx ctx, Tensor... inputs);
 
+    /**
+     * Computes the gradient of each input from the gradients of the outputs.
+     *
+     * @param ctx         what forward kept
+     * @param gradOutputs the gradient of each output, shaped like it (zeros where none flowed)
+     * @return one gradient per input, shaped like that input, or null where {@link Ctx#needsInputGrad} is false
+     */
     protected abstract Tensor[] backward(Ctx ctx, Tensor... gradOutputs);
 
     /**
@@ -60,7 +78,10 @@ public abstract class Function {
         return null;
     }
 
-    /** Name used in error messages and anomaly reports. */
+    /**
+     * {@return the name used in error messages, anomaly reports and profiles: the class's simple name unless a mode
+     * overrides it}
+     */
     public String name() {
         return NAMES.get(getClass());
     }
@@ -73,7 +94,13 @@ public abstract class Function {
         }
     };
 
-    /** Runs forward on the inputs' values and, if any input requires grad and recording is on, records it. */
+    /**
+     * Runs forward on the inputs' values and, if any input requires grad and recording is on, records it.
+     *
+     * @param inputs the variables to apply the op to, none null
+     * @return the outputs, recorded on the tape when any input requires grad and recording is on
+     * @throws IllegalArgumentException when an input is null (and whatever forward throws for bad shapes)
+     */
     public final Var[] apply(Var... inputs) {
         Tensor[] in = new Tensor[inputs.length];
         boolean[] needs = new boolean[inputs.length];
@@ -102,7 +129,12 @@ public abstract class Function {
         return result;
     }
 
-    /** {@link #apply} for single-output functions. */
+    /**
+     * {@link #apply} for single-output functions.
+     *
+     * @param inputs the variables to apply the op to
+     * @return the only (or first) output
+     */
     public final Var apply1(Var... inputs) {
         return apply(inputs)[0];
     }

@@ -21,12 +21,16 @@ public final class GradMode {
 
     private GradMode() {}
 
-    /** True when ops on this thread record onto the tape. */
+    /** {@return true when ops on this thread record onto the tape} */
     public static boolean isEnabled() {
         return DISABLED.get()[0] == 0;
     }
 
-    /** Stops recording on this thread until the returned switch is closed (nests). */
+    /**
+     * Stops recording on this thread until the returned switch is closed (nests).
+     *
+     * @return the switch that restores recording when closed (use try-with-resources)
+     */
     public static Switch noGrad() {
         int[] d = DISABLED.get();
         d[0]++;
@@ -56,7 +60,11 @@ public final class GradMode {
         return ANOMALY.get()[0] > 0;
     }
 
-    /** Checks every gradient computed on this thread for NaN/Inf until closed. */
+    /**
+     * Checks every gradient computed on this thread for NaN/Inf until closed.
+     *
+     * @return the switch that turns the check off again when closed
+     */
     public static Switch detectAnomaly() {
         int[] a = ANOMALY.get();
         a[0]++;

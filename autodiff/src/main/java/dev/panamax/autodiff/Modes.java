@@ -15,6 +15,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 public @interface Modes {
-    /** Every value {@link Function#name()} can return for this class. */
+    /** {@return every value {@link Function#name()} can return for this class} */
     String[] value();
 }

@@ -24,7 +24,12 @@ public final class OpProfiler {
 
     private OpProfiler() {}
 
-    /** Adds {@code nanos} to {@code op}'s row (for work outside ops: optimizer steps, gradient accumulation). */
+    /**
+     * Adds {@code nanos} to {@code op}'s row (for work outside ops: optimizer steps, gradient accumulation).
+     *
+     * @param op    the row's name
+     * @param nanos elapsed time in nanoseconds
+     */
     public static void record(String op, long nanos) {
         Cell c = CELLS.computeIfAbsent(op, k -> new Cell(new LongAdder(), new LongAdder()));
         c.nanos.add(nanos);
@@ -36,7 +41,7 @@ public final class OpProfiler {
         CELLS.clear();
     }
 
-    /** The table so far: op, calls, total ms, share of the timed total; slowest first. */
+    /** {@return the table so far: op, calls, total ms, share of the timed total; slowest first} */
     public static String report() {
         long total = CELLS.values().stream().mapToLong(c -> c.nanos.sum()).sum();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-28s %10s %12s %7s%n", "op", "calls", "ms", "share"));

@@ -45,12 +45,23 @@ public final class Var {
         this.index = index;
     }
 
-    /** A constant: no gradient flows into it. */
+    /**
+     * A constant: no gradient flows into it.
+     *
+     * @param value the value; the variable does not own it
+     * @return a variable that does not require grad
+     */
     public static Var of(Tensor value) {
         return new Var(value, false, null, 0);
     }
 
-    /** A leaf that collects a gradient (a parameter). */
+    /**
+     * A leaf that collects a gradient (a parameter).
+     *
+     * @param value the parameter's value, F32 or F64; updated in place by optimizers
+     * @return a leaf that requires grad
+     * @throws IllegalArgumentException when the value is not floating point
+     */
     public static Var param(Tensor value) {
         if (!value.dtype().isFloating()) {
             throw new IllegalArgumentException("param: only F32/F64 tensors can have gradients, got " + value.dtype());
@@ -58,10 +69,12 @@ public final class Var {
         return new Var(value, true, null, 0);
     }
 
+    /** {@return the tensor this variable holds (not a copy; do not close it while the variable is used)} */
     public Tensor value() {
         return value;
     }
 
+    /** {@return the value's shape} */
     public long[] shape() {
         return value.shape();
     }
@@ -87,6 +100,10 @@ public final class Var {
         return this;
     }
 
+    /**
+     * {@return whether gradients flow into this variable (a parameter, or a value computed from one with recording
+     * on)}
+     */
     public boolean requiresGrad() {
         return requiresGrad;
     }
@@ -112,12 +129,12 @@ public final class Var {
         return this;
     }
 
-    /** True for variables no recorded op produced (parameters and constants). */
+    /** {@return true for variables no recorded op produced (parameters and constants)} */
     public boolean isLeaf() {
         return creator == null;
     }
 
-    /** The accumulated gradient of a leaf, or null before the first backward. */
+    /** {@return the accumulated gradient of a leaf, or null before the first backward; owned by the variable} */
     public Tensor grad() {
         if (gradZeroed) {
             grad.fill(0);
@@ -143,7 +160,7 @@ public final class Var {
         gradZeroed = false;
     }
 
-    /** The same value, cut off from the tape: no gradient flows through it. */
+    /** {@return the same value, cut off from the tape: no gradient flows through it} */
     public Var detach() {
         return new Var(value, false, null, 0);
     }
@@ -151,6 +168,10 @@ public final class Var {
     /**
      * Runs {@code hook} on this variable's gradient during backward; it may return a replacement (clipping,
      * logging, reduction across workers). On a leaf it sees each incoming contribution before accumulation.
+     *
+     * @param hook receives each gradient; returns a replacement, or null to keep it
+     * @return this variable
+     * @throws IllegalStateException when this variable does not require grad
      */
     public Var registerHook(UnaryOperator<Tensor> hook) {
         if (!requiresGrad) throw new IllegalStateException("registerHook: this variable does not require grad");
@@ -173,6 +194,10 @@ public final class Var {
      * the pass will add has been accumulated (PyTorch's {@code register_post_accumulate_grad_hook}). Data-parallel
      * training starts reducing a parameter's gradient across processes from here while backward goes on with the
      * layers below. The returned action removes the hook.
+     *
+     * @param hook called with this variable when its gradient is complete
+     * @return the action that removes the hook
+     * @throws IllegalStateException when this is not a parameter (a leaf that requires grad)
      */
     public Runnable registerGradReadyHook(Consumer<Var> hook) {
         if (!requiresGrad || creator != null) throw new IllegalStateException("registerGradReadyHook: only parameters (leaves that require grad) have one");
@@ -204,17 +229,36 @@ public final class Var {
         }
     }
 
-    /** Backpropagates from this scalar. */
+    /**
+     * Backpropagates from this scalar: every parameter it depends on gets the gradient of this value added to its
+     * {@link #grad()}. The saved tensors are freed afterwards.
+     *
+     * @throws IllegalStateException when this does not require grad or the graph was already backpropagated without
+     *                               retainGraph
+     * @throws IllegalArgumentException when this is not a scalar (pass an upstream gradient)
+     */
     public void backward() {
         Autograd.backward(this, null, false);
     }
 
-    /** Backpropagates with an explicit upstream gradient (same shape as this value). */
+    /**
+     * Backpropagates with an explicit upstream gradient (same shape as this value).
+     *
+     * @param upstream the gradient of some scalar with respect to this value (vector-Jacobian product); null for a
+     *                 scalar's 1
+     *
+     * @throws IllegalArgumentException when {@code upstream} is not shaped like this value
+     */
     public void backward(Tensor upstream) {
         Autograd.backward(this, upstream, false);
     }
 
-    /** Backpropagates, keeping the graph's saved tensors so a second backward is possible when {@code retainGraph}. */
+    /**
+     * Backpropagates, keeping the graph's saved tensors so a second backward is possible when {@code retainGraph}.
+     *
+     * @param upstream    the gradient of this output; null for a scalar's 1
+     * @param retainGraph whether to keep the saved tensors for another backward
+     */
     public void backward(Tensor upstream, boolean retainGraph) {
         Autograd.backward(this, upstream, retainGraph);
     }
@@ -356,6 +400,8 @@ public final class Var {
      * The names ({@link Function#name()}) of the recorded ops this value was computed from, each once, in
      * recording order: which ops and modes a model or a composite actually runs. Empty for a leaf or when nothing
      * was recorded.
+     *
+     * @return the op names, each once, oldest first
      */
     public List<String> ops() {
         TreeMap<Long, String> bySeq = new TreeMap<>();

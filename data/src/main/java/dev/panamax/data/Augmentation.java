@@ -7,21 +7,41 @@ import dev.panamax.tensors.Rng;
  * pixels in each direction, a rotation of up to {@code maxDegrees} about the centre (bilinear), and a
  * horizontal flip with probability {@code flipProbability}. Pixels that come from outside the image are 0.
  * Draws come from an explicit generator, so a seed reproduces the same augmented epoch.
+ *
+ * @param maxShift        the largest shift in pixels, in each direction (0 = none)
+ * @param maxDegrees      the largest rotation in degrees, either way (0 = none)
+ * @param flipProbability the probability of a horizontal flip, in [0, 1]
  */
 public record Augmentation(int maxShift, double maxDegrees, double flipProbability) {
+    /** No augmentation: images pass through unchanged. */
     public static final Augmentation NONE = new Augmentation(0, 0, 0);
 
+    /**
+     * Checks the ranges.
+     *
+     * @throws IllegalArgumentException when the shift or rotation is negative or the flip probability is outside [0, 1]
+     */
     public Augmentation {
         if (maxShift < 0 || maxDegrees < 0 || flipProbability < 0 || flipProbability > 1) {
             throw new IllegalArgumentException("augmentation: shift and rotation must be >= 0 and the flip probability in [0, 1]");
         }
     }
 
+    /** {@return whether this changes nothing (every amount 0), so a loader can skip the copy} */
     public boolean isNone() {
         return maxShift == 0 && maxDegrees == 0 && flipProbability == 0;
     }
 
-    /** Writes the augmented {@code src} into {@code dst} (both h·w·c floats). */
+    /**
+     * Writes the augmented {@code src} into {@code dst} (both h·w·c floats).
+     *
+     * @param src the image (H, W, C), row-major; not changed
+     * @param dst where the augmented image goes, same layout; must not alias {@code src}
+     * @param h   the image height H
+     * @param w   the image width W
+     * @param c   the channel count C
+     * @param rng the source of this image's shift, angle and flip
+     */
     public void apply(float[] src, float[] dst, int h, int w, int c, Rng rng) {
         double dx = maxShift == 0 ? 0 : rng.nextInt(2 * maxShift + 1) - maxShift;
         double dy = maxShift == 0 ? 0 : rng.nextInt(2 * maxShift + 1) - maxShift;

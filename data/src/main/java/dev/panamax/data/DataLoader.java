@@ -23,7 +23,13 @@ import java.util.concurrent.BlockingQueue;
  * }</pre>
  */
 public final class DataLoader implements AutoCloseable {
-    /** One batch: views of the loader's buffers, {@code size} examples long. */
+    /**
+     * One batch: views of the loader's buffers, {@code size} examples long.
+     *
+     * @param images the examples (size, ...), F32; valid until the next batch is taken
+     * @param labels the targets (size, ...); valid until the next batch is taken
+     * @param size   the number of examples, {@code batchSize} except for a shorter last batch
+     */
     public record Batch(Tensor images, Tensor labels, int size) {}
 
     private final Tensor x, y;
@@ -35,6 +41,16 @@ public final class DataLoader implements AutoCloseable {
     private final long exampleFloats, targetElements;
     private final int h, w, c;
 
+    /**
+     * Batches of {@code data}'s images and labels; see {@link #DataLoader(Tensor, Tensor, int, boolean, long, Augmentation)}.
+     *
+     * @param data         the images and labels; must stay open while the loader is used
+     * @param batchSize    examples per batch, positive
+     * @param shuffle      whether each epoch visits the examples in a new random order
+     * @param seed         the seed of the shuffles and augmentations (same seed, same epochs)
+     * @param augmentation what to do to each image, or {@link Augmentation#NONE}
+     * @throws IllegalArgumentException when the batch size is not positive or the data does not fit (see the other constructor)
+     */
     public DataLoader(Dataset data, int batchSize, boolean shuffle, long seed, Augmentation augmentation) {
         this(data.images(), data.labels(), batchSize, shuffle, seed, augmentation);
     }
@@ -42,6 +58,16 @@ public final class DataLoader implements AutoCloseable {
     /**
      * Batches of examples {@code x} (contiguous F32, any shape (N, ...)) and targets {@code y} (contiguous, (N, ...),
      * any dtype). Augmentation needs images (N, H, W, C).
+     *
+     * @param x            the examples (N, ...), contiguous F32; must stay open while the loader is used
+     * @param y            the targets (N, ...), contiguous, any dtype
+     * @param batchSize    examples per batch, positive
+     * @param shuffle      whether each epoch visits the examples in a new random order
+     * @param seed         the seed of the shuffles and augmentations (same seed, same epochs)
+     * @param augmentation what to do to each image, or {@link Augmentation#NONE}
+     * @throws IllegalArgumentException when the batch size is not positive, {@code x} is not contiguous F32 of rank
+     *                                  2 or more, {@code y} is not contiguous with as many rows, or augmentation is
+     *                                  asked for data that is not (N, H, W, C)
      */
     public DataLoader(Tensor x, Tensor y, int batchSize, boolean shuffle, long seed, Augmentation augmentation) {
         if (batchSize <= 0) throw new IllegalArgumentException("DataLoader: batch size must be positive");
@@ -70,11 +96,17 @@ public final class DataLoader implements AutoCloseable {
         }
     }
 
+    /** {@return the number of batches in one epoch, ceil(N / batchSize)} */
     public int steps() {
         return (int) ((x.dim(0) + batchSize - 1) / batchSize);
     }
 
-    /** The batches of epoch {@code epoch}, prepared one ahead on a background thread. */
+    /**
+     * The batches of epoch {@code epoch}, prepared one ahead on a background thread.
+     *
+     * @param epoch the epoch number, which with the seed picks the shuffle and augmentations
+     * @return the epoch's batches, to iterate once
+     */
     public Iterable<Batch> epoch(int epoch) {
         int n = (int) x.dim(0);
         int[] order = shuffle ? new Rng(seed * 1_000_003L + epoch).permutation(n) : java.util.stream.IntStream.range(0, n).toArray();
@@ -84,6 +116,11 @@ public final class DataLoader implements AutoCloseable {
     /**
      * The batches that visit the examples in {@code order}: a permutation of 0..N-1, or a part of one (one process's
      * share of an epoch in data-parallel training), {@code ceil(order.length / batchSize)} batches.
+     *
+     * @param order the example indices to visit, in order, each below N
+     * @param epoch the epoch number, which with the seed picks the augmentations
+     * @return the batches, to iterate once
+     * @throws IllegalArgumentException when {@code order} is longer than the data set
      */
     public Iterable<Batch> batches(int[] order, int epoch) {
         int n = order.length;

@@ -10,15 +10,31 @@ import java.nio.file.Path;
  * Images and labels that belong together: normalised F32 images {@code (N, H, W, 1)} and I64 labels {@code (N)}.
  * Shuffling permutes both with the same permutation (the tutorial's code shuffled them separately, which
  * pairs every image with a random label).
+ *
+ * @param images the images (N, H, W, 1), F32; the data set owns them (closing it closes them)
+ * @param labels the class indices (N), I64; the data set owns them
  */
 public record Dataset(Tensor images, Tensor labels) implements AutoCloseable {
+    /**
+     * Checks that images and labels pair up.
+     *
+     * @throws IllegalArgumentException when they hold different numbers of examples
+     */
     public Dataset {
         if (images.dim(0) != labels.dim(0)) {
             throw new IllegalArgumentException("dataset: " + images.dim(0) + " images but " + labels.dim(0) + " labels");
         }
     }
 
-    /** Reads an IDX image/label pair and scales pixels to [0, 1]; {@code limit} > 0 keeps the first examples. */
+    /**
+     * Reads an IDX image/label pair and scales pixels to [0, 1]; {@code limit} > 0 keeps the first examples.
+     *
+     * @param images the IDX image file (N, H, W) of unsigned bytes, raw or gzipped
+     * @param labels the IDX label file (N) of unsigned bytes, raw or gzipped
+     * @param limit  how many examples to keep from the start; 0 or less keeps all
+     * @return the images (n, H, W, 1) in [0, 1] and the labels (n) as I64; the caller owns them
+     * @throws IOException when a file cannot be read, is not IDX, has the wrong rank, or the counts differ
+     */
     public static Dataset readIdx(Path images, Path labels, int limit) throws IOException {
         try (Tensor raw = Idx.read(images); Tensor lab = Idx.read(labels)) {
             if (raw.rank() != 3) throw new IOException(images + ": expected 3-D image data (N, H, W), got " + java.util.Arrays.toString(raw.shape()));
@@ -34,6 +50,7 @@ public record Dataset(Tensor images, Tensor labels) implements AutoCloseable {
         }
     }
 
+    /** {@return the number of examples N} */
     public long size() {
         return labels.dim(0);
     }
@@ -41,6 +58,10 @@ public record Dataset(Tensor images, Tensor labels) implements AutoCloseable {
     /**
      * Checks that every label is a class index below {@code classes}; a corrupt label file would otherwise
      * silently grow the model's output layer. The error names {@code file}, the first bad label and where it is.
+     *
+     * @param classes the number of classes; labels must lie in 0 to classes - 1
+     * @param file    the label file, named in the error
+     * @throws IOException when a label is out of range
      */
     public void requireLabelsBelow(int classes, Path file) throws IOException {
         long[] all = labels.toLongArray();
@@ -52,21 +73,28 @@ public record Dataset(Tensor images, Tensor labels) implements AutoCloseable {
         }
     }
 
-    /** Number of classes: the largest label + 1. */
+    /** {@return the number of classes: the largest label + 1} */
     public int classes() {
         try (Tensor m = labels.max()) {
             return (int) m.item() + 1;
         }
     }
 
-    /** Mean and standard deviation of every pixel, for {@link #standardized}. */
+    /** {@return the mean and (population) standard deviation of every pixel, for {@link #standardized}, as {mean, std}} */
     public double[] meanStd() {
         try (Tensor m = images.mean(); Tensor v = images.var(new int[0], false, 0)) {
             return new double[] {m.item(), Math.sqrt(v.item())};
         }
     }
 
-    /** A copy with pixels shifted and scaled to {@code (x - mean) / std} (use the training set's statistics). */
+    /**
+     * A copy with pixels shifted and scaled to {@code (x - mean) / std} (use the training set's statistics).
+     *
+     * @param mean subtracted from every pixel
+     * @param std  every shifted pixel is divided by it; positive
+     * @return a new data set the caller owns; this one is unchanged
+     * @throws IllegalArgumentException when {@code std} is not positive
+     */
     public Dataset standardized(double mean, double std) {
         if (!(std > 0)) throw new IllegalArgumentException("standardized: std must be positive, got " + std);
         try (Tensor c = images.sub(mean)) {
@@ -74,7 +102,12 @@ public record Dataset(Tensor images, Tensor labels) implements AutoCloseable {
         }
     }
 
-    /** A copy with examples and labels permuted together by {@code rng}. */
+    /**
+     * A copy with examples and labels permuted together by {@code rng}.
+     *
+     * @param rng draws the permutation
+     * @return a new data set the caller owns; this one is unchanged
+     */
     public Dataset shuffled(Rng rng) {
         int[] perm = rng.permutation((int) size());
         try (Tensor idx = Tensor.of(perm, perm.length)) {

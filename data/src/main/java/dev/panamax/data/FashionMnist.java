@@ -39,6 +39,11 @@ public final class FashionMnist {
     /**
      * The folder holding the four IDX files (raw or {@code .gz}): {@code dataDir} when given, else the cache,
      * fetched with apt when missing. Cached files are verified by SHA-256 before every use.
+     *
+     * @param dataDir a folder the user gave, or null to use (and fill) the cache
+     * @return the folder holding the files
+     * @throws IOException when {@code dataDir} lacks a file, or the fetch fails or is offline with nothing cached (the
+     *                     message says what to do)
      */
     public static Path locate(Path dataDir) throws IOException {
         if (dataDir != null) {
@@ -58,6 +63,12 @@ public final class FashionMnist {
     /**
      * The training ({@code train = true}) or test images of {@code dir}, pixels in [0, 1], the first {@code limit}
      * (all when 0); a label outside 0..9 is refused with the file's name.
+     *
+     * @param dir   the folder from {@link #locate}
+     * @param train the training set (60,000 images) when true, the test set (10,000) when false
+     * @param limit how many examples to keep from the start; 0 keeps all
+     * @return images (n, 28, 28, 1) in [0, 1] and I64 labels (n); the caller owns them
+     * @throws IOException when a file is missing, corrupt, not 28 × 28, or has a label outside 0..9
      */
     public static Dataset read(Path dir, boolean train, int limit) throws IOException {
         String prefix = train ? "train" : "t10k";

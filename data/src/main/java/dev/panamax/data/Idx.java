@@ -22,7 +22,14 @@ public final class Idx {
 
     private Idx() {}
 
-    /** The file's contents as a U8 tensor of the shape in its header (caller owns it). */
+    /**
+     * The file's contents as a U8 tensor of the shape in its header (caller owns it).
+     *
+     * @param path an IDX file, raw or gzip-compressed
+     * @return the data, shaped as the header says
+     * @throws IOException when the file cannot be read, its magic number or type is not supported, or its length
+     *                     does not match the header
+     */
     public static Tensor read(Path path) throws IOException {
         try (InputStream raw = Files.newInputStream(path)) {
             InputStream in = new BufferedInputStream(raw, 1 << 16);

@@ -9,13 +9,19 @@ public final class Activation extends Layer {
     private final String activation;
     private final UnaryOperator<Var> act;
 
+    /**
+     * An activation layer.
+     *
+     * @param activation the activation's name (see {@link Activations})
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
     public Activation(String activation) {
         super("activation");
         this.activation = activation;
         this.act = Activations.byName(activation);
     }
 
-    /** The activation's name, as given (see {@link Activations}). */
+    /** {@return the activation's name, as given (see {@link Activations})} */
     public String activation() {
         return activation;
     }

@@ -12,10 +12,17 @@ import dev.panamax.tensors.Rng;
 public final class BatchNormalization extends Layer {
     private final double momentum, eps;
 
+    /** Keras' defaults: momentum 0.99, ε 1e-3. */
     public BatchNormalization() {
         this(0.99, 1e-3);
     }
 
+    /**
+     * Batch normalisation with the given constants.
+     *
+     * @param momentum the weight of the old running statistics in each update, in [0, 1)
+     * @param eps      added to the variance before the square root, positive
+     */
     public BatchNormalization(double momentum, double eps) {
         super("batch_normalization");
         this.momentum = momentum;
@@ -35,7 +42,7 @@ public final class BatchNormalization extends Layer {
         buffers.add(Initializers.constant(1, c));
     }
 
-    /** The ε added to the variance. */
+    /** {@return the ε added to the variance} */
     public double epsilon() {
         return eps;
     }

@@ -17,6 +17,17 @@ public final class Conv1D extends Layer {
     private final String activation;
     private final UnaryOperator<Var> act;
 
+    /**
+     * A 1-D convolution layer over (T, C) inputs.
+     *
+     * @param filters    output channels F, positive
+     * @param kernelSize taps K, positive
+     * @param dilation   steps between taps, positive
+     * @param padding    "causal" or "valid"
+     * @param activation an activation name (see {@link Activations}); null or "linear" for none
+     * @throws IllegalArgumentException when a size is not positive, the padding is neither, or the activation is
+     *                                  unknown
+     */
     public Conv1D(int filters, int kernelSize, int dilation, String padding, String activation) {
         super("conv1d");
         if (filters <= 0 || kernelSize <= 0 || dilation <= 0) {

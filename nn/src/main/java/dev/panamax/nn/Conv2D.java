@@ -15,10 +15,31 @@ public final class Conv2D extends Layer {
     private final String activation;
     private final UnaryOperator<Var> act;
 
+    /**
+     * A square-kernel convolution, stride 1, 'valid' padding, no dilation.
+     *
+     * @param filters    output channels F, positive
+     * @param kernelSize the kernel's height and width, positive
+     * @param activation an activation name (see {@link Activations}); null or "linear" for none
+     * @throws IllegalArgumentException when a size is not positive or the activation is unknown
+     */
     public Conv2D(int filters, int kernelSize, String activation) {
         this(filters, kernelSize, kernelSize, 1, "valid", 1, activation);
     }
 
+    /**
+     * A convolution with every option.
+     *
+     * @param filters    output channels F, positive
+     * @param kh         kernel height, positive
+     * @param kw         kernel width, positive
+     * @param stride     the step in both directions, positive
+     * @param padding    "valid" or "same" (any case)
+     * @param dilation   the spacing of kernel taps, positive; 1 is dense
+     * @param activation an activation name (see {@link Activations}); null or "linear" for none
+     * @throws IllegalArgumentException when a size is not positive, the padding is neither, or the activation is
+     *                                  unknown
+     */
     public Conv2D(int filters, int kh, int kw, int stride, String padding, int dilation, String activation) {
         super("conv2d");
         if (filters <= 0 || kh <= 0 || kw <= 0 || stride <= 0 || dilation <= 0) {
@@ -34,7 +55,12 @@ public final class Conv2D extends Layer {
         this.act = Activations.byName(this.activation);
     }
 
-    /** The convolution's geometry (padding, output size) over one input of shape {@code (H, W, C)}: what an exporter writes. */
+    /**
+     * The convolution's geometry (padding, output size) over one input of shape {@code (H, W, C)}: what an exporter writes.
+     *
+     * @param in one example's shape (H, W, C)
+     * @return the geometry for a batch of one
+     */
     public Conv2dShape geometry(long[] in) {
         if (in.length != 3) {
             throw new IllegalArgumentException(name() + ": Conv2D expects (height, width, channels) input, got "
@@ -64,16 +90,23 @@ public final class Conv2D extends Layer {
         return relu ? y : act.apply(y);
     }
 
-    /** The convolution (without bias) followed by {@code pool}, in one op that pools each block while it is in cache. */
+    /**
+     * The convolution (without bias) followed by {@code pool}, in one op that pools each block while it is in cache.
+     *
+     * @param x    the input (N, H, W, C)
+     * @param pool a max-pooling layer (not average)
+     * @return the pooled convolution (N, PH, PW, F), without bias or activation
+     */
     public Var convolveAndPool(Var x, MaxPooling2D pool) {
         return F.conv2dMaxPool(x, params.get(0), new int[] {stride, stride}, new int[] {dilation, dilation}, padding, pool.asConvStage());
     }
 
-    /** The bias, one value per filter. */
+    /** {@return the bias (F), one value per filter; the layer must be built} */
     public Var bias() {
         return params.get(1);
     }
 
+    /** {@return the activation's name ("linear" when none was given)} */
     public String activation() {
         return activation;
     }

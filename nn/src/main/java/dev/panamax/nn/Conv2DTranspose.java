@@ -22,10 +22,32 @@ public final class Conv2DTranspose extends Layer {
     private final String activation;
     private final UnaryOperator<Var> act;
 
+    /**
+     * A square-kernel transposed convolution with a bias and no activation.
+     *
+     * @param filters    output channels F, positive
+     * @param kernelSize the kernel's height and width, positive
+     * @param stride     the upsampling step, positive
+     * @param padding    "same" or "valid"
+     * @throws IllegalArgumentException when a size is not positive or the padding is neither
+     */
     public Conv2DTranspose(int filters, int kernelSize, int stride, String padding) {
         this(filters, kernelSize, kernelSize, stride, padding, true, "linear");
     }
 
+    /**
+     * A transposed convolution with every option.
+     *
+     * @param filters    output channels F, positive
+     * @param kh         kernel height, positive
+     * @param kw         kernel width, positive
+     * @param stride     the upsampling step in both directions, positive
+     * @param padding    "same" or "valid" (any case)
+     * @param useBias    whether to add a bias per filter
+     * @param activation an activation name (see {@link Activations}); null or "linear" for none
+     * @throws IllegalArgumentException when a size is not positive, the padding is neither, or the activation is
+     *                                  unknown
+     */
     public Conv2DTranspose(int filters, int kh, int kw, int stride, String padding, boolean useBias, String activation) {
         super("conv2d_transpose");
         if (filters <= 0 || kh <= 0 || kw <= 0 || stride <= 0) {

@@ -14,6 +14,13 @@ public final class Dense extends Layer {
     private final String activation;
     private final UnaryOperator<Var> act;
 
+    /**
+     * A fully connected layer.
+     *
+     * @param units      output features, positive
+     * @param activation an activation name (see {@link Activations}); null or "linear" for none
+     * @throws IllegalArgumentException when {@code units} is not positive or the activation is unknown
+     */
     public Dense(int units, String activation) {
         super("dense");
         if (units <= 0) throw new IllegalArgumentException("Dense: units must be positive, got " + units);
@@ -44,11 +51,17 @@ public final class Dense extends Layer {
         return act.apply(logits(x));
     }
 
-    /** The pre-activation output {@code x · kernel + bias}. */
+    /**
+     * The pre-activation output {@code x · kernel + bias}.
+     *
+     * @param x the input (..., in)
+     * @return the pre-activation output (..., units)
+     */
     public Var logits(Var x) {
         return F.biasAdd(F.matmul(x, params.get(0)), params.get(1));
     }
 
+    /** {@return the activation's name ("linear" when none was given)} */
     public String activation() {
         return activation;
     }

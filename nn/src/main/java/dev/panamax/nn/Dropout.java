@@ -8,6 +8,12 @@ import dev.panamax.tensors.Rng;
 public final class Dropout extends Layer {
     private final double rate;
 
+    /**
+     * A dropout layer.
+     *
+     * @param rate the fraction of activations zeroed in training, in [0, 1)
+     * @throws IllegalArgumentException when {@code rate} is outside [0, 1)
+     */
     public Dropout(double rate) {
         super("dropout");
         if (rate < 0 || rate >= 1) throw new IllegalArgumentException("Dropout: rate must be in [0, 1), got " + rate);

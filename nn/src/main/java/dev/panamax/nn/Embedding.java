@@ -10,6 +10,13 @@ import dev.panamax.tensors.Tensor;
 public final class Embedding extends Layer {
     private final int vocabulary, dim;
 
+    /**
+     * An embedding table.
+     *
+     * @param vocabulary the number of ids; inputs must lie in [0, vocabulary)
+     * @param dim        the vector length per id
+     * @throws IllegalArgumentException when a size is not positive
+     */
     public Embedding(int vocabulary, int dim) {
         super("embedding");
         if (vocabulary <= 0 || dim <= 0) throw new IllegalArgumentException("Embedding: sizes must be positive");

@@ -6,6 +6,7 @@ import dev.panamax.tensors.Rng;
 
 /** Flattens everything but the batch dimension. */
 public final class Flatten extends Layer {
+    /** A flatten layer: (d1, d2, …) → (d1·d2·…) per example. */
     public Flatten() {
         super("flatten");
     }

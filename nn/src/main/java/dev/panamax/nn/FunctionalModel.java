@@ -32,7 +32,12 @@ import java.util.function.BiFunction;
  * which is what ties saved weights to them: keep the order.
  */
 public final class FunctionalModel implements Model {
-    /** What the body needs besides the input: the mode and the generator for dropout. */
+    /**
+     * What the body needs besides the input: the mode and the generator for dropout.
+     *
+     * @param training whether the model runs in training mode (dropout on, batch statistics)
+     * @param rng      the model's generator, for dropout and the like
+     */
     public record Context(boolean training, Rng rng) {}
 
     private final List<Layer> layers;
@@ -40,6 +45,13 @@ public final class FunctionalModel implements Model {
     private final Rng rng;
     private long[] inputShape, outputShape;
 
+    /**
+     * A model whose forward pass is {@code body}.
+     *
+     * @param seed   the seed of the weights' initialisation and of dropout
+     * @param layers every layer {@code body} uses, in a fixed order (it names them and ties saved weights to them)
+     * @param body   the forward pass: the input batch and the context to the output batch
+     */
     public FunctionalModel(long seed, List<Layer> layers, BiFunction<Var, Context, Var> body) {
         this.layers = List.copyOf(layers);
         this.body = body;

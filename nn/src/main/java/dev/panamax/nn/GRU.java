@@ -10,10 +10,26 @@ import java.util.List;
  * bidirectional as {@link RecurrentLayer} says. Each layer and direction is one {@code Gru} op.
  */
 public final class GRU extends RecurrentLayer {
+    /**
+     * One forward GRU layer that returns its final hidden state.
+     *
+     * @param units the hidden size H, positive
+     * @throws IllegalArgumentException when {@code units} is not positive
+     */
     public GRU(int units) {
         this(units, 1, false, false);
     }
 
+    /**
+     * A stack of GRU layers.
+     *
+     * @param units           the hidden size H, positive
+     * @param layers          how many layers are stacked, positive
+     * @param bidirectional   whether each layer also runs backward in time (outputs side by side)
+     * @param returnSequences whether the output is the top layer's whole sequence (T, D·units) or its final states
+     *                        (D·units)
+     * @throws IllegalArgumentException when {@code units} or {@code layers} is not positive
+     */
     public GRU(int units, int layers, boolean bidirectional, boolean returnSequences) {
         super("gru", units, layers, bidirectional, returnSequences);
     }

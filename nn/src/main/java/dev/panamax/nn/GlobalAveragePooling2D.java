@@ -6,6 +6,7 @@ import dev.panamax.tensors.Rng;
 
 /** The mean over height and width of NHWC input: (H, W, C) → (C). */
 public final class GlobalAveragePooling2D extends Layer {
+    /** A global average pooling layer. */
     public GlobalAveragePooling2D() {
         super("global_average_pooling2d");
     }

@@ -84,6 +84,13 @@ public final class Initializers {
         };
     }
 
+    /**
+     * A tensor filled with one value (Keras' {@code Constant} initialiser).
+     *
+     * @param value the fill value
+     * @param shape the tensor's shape
+     * @return a new F32 tensor the caller owns
+     */
     public static Tensor constant(double value, long... shape) {
         return Tensor.full(DType.F32, value, shape);
     }

@@ -10,10 +10,26 @@ import java.util.List;
  * layer and direction is one {@code Lstm} op: per step one GEMM for the four gates and a fused cell kernel.
  */
 public final class LSTM extends RecurrentLayer {
+    /**
+     * One forward LSTM layer that returns its final hidden state.
+     *
+     * @param units the hidden size H, positive
+     * @throws IllegalArgumentException when {@code units} is not positive
+     */
     public LSTM(int units) {
         this(units, 1, false, false);
     }
 
+    /**
+     * A stack of LSTM layers.
+     *
+     * @param units           the hidden size H, positive
+     * @param layers          how many layers are stacked, positive
+     * @param bidirectional   whether each layer also runs backward in time (outputs side by side)
+     * @param returnSequences whether the output is the top layer's whole sequence (T, D·units) or its final states
+     *                        (D·units)
+     * @throws IllegalArgumentException when {@code units} or {@code layers} is not positive
+     */
     public LSTM(int units, int layers, boolean bidirectional, boolean returnSequences) {
         super("lstm", units, layers, bidirectional, returnSequences);
     }

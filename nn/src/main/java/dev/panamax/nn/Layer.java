@@ -15,37 +15,61 @@ import java.util.List;
 public abstract class Layer {
     private String name;
     private boolean built;
+    /** The trainable variables, filled by {@link #createParams} (kernel first, then bias, by convention). */
     protected final List<Var> params = new ArrayList<>();
     private Regularizer kernelRegularizer, biasRegularizer;
     /** Initialisers by Keras name for the kernel and the bias; see {@link Initializers}. */
     protected String kernelInit = "glorot_uniform", biasInit = "zeros";
 
-    /** Chooses the kernel's initialiser (Keras name, e.g. "he_normal"); applies when the layer is built. */
+    /**
+     * Chooses the kernel's initialiser (Keras name, e.g. "he_normal"); applies when the layer is built.
+     *
+     * @param name the initialiser's Keras name (see {@link Initializers})
+     * @return this layer
+     * @throws IllegalArgumentException for an unknown name
+     */
     public Layer kernelInitializer(String name) {
         Initializers.create(name, new Rng(0), 1, 1, 1).close();  // rejects unknown names now
         this.kernelInit = name;
         return this;
     }
 
+    /**
+     * Chooses the bias's initialiser (Keras name, e.g. "zeros"); applies when the layer is built.
+     *
+     * @param name the initialiser's Keras name (see {@link Initializers})
+     * @return this layer
+     * @throws IllegalArgumentException for an unknown name
+     */
     public Layer biasInitializer(String name) {
         Initializers.create(name, new Rng(0), 1, 1, 1).close();
         this.biasInit = name;
         return this;
     }
 
-    /** Adds {@code r}'s penalty on this layer's kernel (its first parameter) to the training loss. */
+    /**
+     * Adds {@code r}'s penalty on this layer's kernel (its first parameter) to the training loss.
+     *
+     * @param r the penalty, or null for none
+     * @return this layer
+     */
     public Layer kernelRegularizer(Regularizer r) {
         this.kernelRegularizer = r;
         return this;
     }
 
-    /** Adds {@code r}'s penalty on this layer's bias (its second parameter) to the training loss. */
+    /**
+     * Adds {@code r}'s penalty on this layer's bias (its second parameter) to the training loss.
+     *
+     * @param r the penalty, or null for none
+     * @return this layer
+     */
     public Layer biasRegularizer(Regularizer r) {
         this.biasRegularizer = r;
         return this;
     }
 
-    /** The layer's weight penalty for the current parameters, or null. */
+    /** {@return the layer's weight penalty for the current parameters (a scalar), or null when it has none} */
     public Var regularization() {
         Var total = null;
         if (kernelRegularizer != null && !params.isEmpty()) total = kernelRegularizer.penalty(params.get(0));
@@ -62,10 +86,16 @@ public abstract class Layer {
     /** The scope that was open when the layer was made: its weights live there, wherever build happens. */
     private final MemoryScope home = MemoryScope.current();
 
+    /**
+     * A layer of the given default name (Keras' snake-case type name; models make names unique).
+     *
+     * @param name the layer's name, e.g. "dense"
+     */
     protected Layer(String name) {
         this.name = name;
     }
 
+    /** {@return the layer's name, unique within its model once added (e.g. "dense_1")} */
     public String name() {
         return name;
     }
@@ -74,10 +104,23 @@ public abstract class Layer {
         this.name = n;
     }
 
-    /** The output shape (without the batch dimension) for an input shape; throws for incompatible input. */
+    /**
+     * The output shape (without the batch dimension) for an input shape; throws for incompatible input.
+     *
+     * @param inputShape one example's shape (no batch dimension)
+     * @return one output example's shape
+     * @throws IllegalArgumentException when the layer cannot take that input (the message names the layer and the
+     *                                  shape)
+     */
     public abstract long[] outputShape(long[] inputShape);
 
-    /** Creates the weights for {@code inputShape} (once). */
+    /**
+     * Creates the weights for {@code inputShape} (once).
+     *
+     * @param inputShape one example's shape (no batch dimension)
+     * @param rng        draws the initial weights
+     * @throws IllegalArgumentException when the layer cannot take that input
+     */
     public final void build(long[] inputShape, Rng rng) {
         if (built) return;
         outputShape(inputShape);  // validates
@@ -89,15 +132,27 @@ public abstract class Layer {
         built = true;
     }
 
+    /**
+     * Creates the layer's weights into {@link #params} (and state into {@link #buffers}); the default creates none.
+     *
+     * @param inputShape one example's shape, already validated by {@link #outputShape}
+     * @param rng        draws the initial weights
+     */
     protected void createParams(long[] inputShape, Rng rng) {}
 
-    /** γ (ones) and β (zeros) over the last axis: the learned scale and shift of the normalisation layers. */
+    /**
+     * γ (ones) and β (zeros) over the last axis: the learned scale and shift of the normalisation layers.
+     *
+     * @param inputShape one example's shape; the last axis is the channels
+     * @param rng        unused by these constant initialisers, passed through
+     */
     protected void addScaleAndShift(long[] inputShape, Rng rng) {
         long c = inputShape[inputShape.length - 1];
         params.add(Var.param(Initializers.create("ones", rng, 0, 0, c)));
         params.add(Var.param(Initializers.create("zeros", rng, 0, 0, c)));
     }
 
+    /** {@return whether the weights exist (after {@link #build} or the first {@link #apply})} */
     public boolean isBuilt() {
         return built;
     }
@@ -105,6 +160,11 @@ public abstract class Layer {
     /**
      * Calls the layer as a function, Keras-style: builds it from {@code x}'s shape on first use (batch dimension
      * excluded). Lets layers be composed freely for models that are not a stack (see {@link FunctionalModel}).
+     *
+     * @param x        the input batch (N, ...)
+     * @param training the mode (see {@link #forward})
+     * @param rng      draws initial weights on first use, and randomness for dropout and the like
+     * @return the output batch
      */
     public Var apply(Var x, boolean training, Rng rng) {
         long[] s = x.shape();
@@ -183,45 +243,66 @@ public abstract class Layer {
         return trainable;
     }
 
-    /** The batch's forward pass; {@code training} switches dropout and batch statistics. */
+    /**
+     * The batch's forward pass; {@code training} switches dropout and batch statistics.
+     *
+     * @param x        the input batch (N, ...)
+     * @param training true in training (dropout on, batch statistics used and updated)
+     * @param rng      randomness for dropout and the like
+     * @return the output batch (N, ...outputShape)
+     */
     public abstract Var forward(Var x, boolean training, Rng rng);
 
-    /** Trainable variables, in a fixed order (saved and loaded in this order). */
+    /** {@return the trainable variables, in a fixed order (saved and loaded in this order); the live list} */
     public List<Var> params() {
         return params;
     }
 
-    /** Names of {@link #params()} in the saved weights file (Keras' names where they exist). */
+    /**
+     * Names of {@link #params()} in the saved weights file (Keras' names where they exist).
+     *
+     * @return one name per parameter, in order
+     */
     public java.util.List<String> paramNames() {
         java.util.List<String> n = new java.util.ArrayList<>();
         for (int i = 0; i < params.size(); i++) n.add(i == 0 ? "kernel" : i == 1 ? "bias" : "param" + i);
         return n;
     }
 
+    /**
+     * {@return the non-trainable state saved with the weights (batch normalisation's running statistics); the live
+     * list}
+     */
     public List<Tensor> buffers() {
         return buffers;
     }
 
-    /** Names of {@link #buffers()} in the saved weights file. */
+    /**
+     * Names of {@link #buffers()} in the saved weights file.
+     *
+     * @return one name per buffer, in order
+     */
     public List<String> bufferNames() {
         List<String> n = new ArrayList<>();
         for (int i = 0; i < buffers.size(); i++) n.add("buffer" + i);
         return n;
     }
 
+    /** {@return the number of elements in the buffers (non-trainable state)} */
     public long nonTrainableCount() {
         return buffers.stream().mapToLong(Tensor::numel).sum();
     }
 
+    /** {@return the number of trainable elements, as Keras' summary counts them} */
     public long paramCount() {
         return params.stream().mapToLong(p -> p.value().numel()).sum();
     }
 
-    /** The layer's class name for summaries and configs ("Dense", "Conv2D", ...). */
+    /** {@return the layer's class name for summaries and configs ("Dense", "Conv2D", ...)} */
     public String type() {
         return getClass().getSimpleName();
     }
 
-    /** Constructor arguments as a small JSON object, so a saved model can be rebuilt. */
+    /** {@return the constructor arguments as a small JSON object, so a saved model can be rebuilt} */
     public abstract String configJson();
 }

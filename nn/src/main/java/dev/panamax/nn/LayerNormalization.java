@@ -8,10 +8,16 @@ import dev.panamax.tensors.Rng;
 public final class LayerNormalization extends Layer {
     private final double eps;
 
+    /** Keras' default ε, 1e-3. */
     public LayerNormalization() {
         this(1e-3);
     }
 
+    /**
+     * Layer normalisation with the given ε.
+     *
+     * @param eps added to the variance before the square root, positive
+     */
     public LayerNormalization(double eps) {
         super("layer_normalization");
         this.eps = eps;
@@ -27,7 +33,7 @@ public final class LayerNormalization extends Layer {
         addScaleAndShift(in, rng);
     }
 
-    /** The ε added to the variance. */
+    /** {@return the ε added to the variance} */
     public double epsilon() {
         return eps;
     }

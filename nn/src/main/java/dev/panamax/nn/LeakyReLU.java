@@ -9,10 +9,17 @@ import java.util.Locale;
 public final class LeakyReLU extends Layer {
     private final double alpha;
 
+    /** Keras' default negative slope, 0.3. */
     public LeakyReLU() {
         this(0.3);
     }
 
+    /**
+     * A leaky ReLU with the given negative slope.
+     *
+     * @param alpha the slope for negative inputs, finite and at least 0
+     * @throws IllegalArgumentException when {@code alpha} is negative, NaN or infinite
+     */
     public LeakyReLU(double alpha) {
         super("leaky_re_lu");
         if (!(alpha >= 0) || Double.isInfinite(alpha)) {

@@ -14,10 +14,25 @@ public final class MaxPooling2D extends Layer {
     private final Padding padding;
     private final boolean average;
 
+    /**
+     * Max pooling over {@code pool × pool} windows, stride {@code pool}, 'valid' padding.
+     *
+     * @param pool the window's height and width, positive
+     * @throws IllegalArgumentException when {@code pool} is not positive
+     */
     public MaxPooling2D(int pool) {
         this(pool, pool, "valid", false);
     }
 
+    /**
+     * Max or average pooling with every option.
+     *
+     * @param pool    the window's height and width, positive
+     * @param stride  the step between windows, positive
+     * @param padding "valid" or "same" (any case)
+     * @param average average pooling (Keras' AveragePooling2D) when true, max when false
+     * @throws IllegalArgumentException when a size is not positive or the padding is neither
+     */
     public MaxPooling2D(int pool, int stride, String padding, boolean average) {
         super(average ? "average_pooling2d" : "max_pooling2d");
         if (pool <= 0 || stride <= 0) throw new IllegalArgumentException("pooling: size and stride must be positive");
@@ -27,13 +42,17 @@ public final class MaxPooling2D extends Layer {
         this.average = average;
     }
 
-    /** The pooling as the convolution op's fused stage (max pooling only). */
+    /**
+     * The pooling as the convolution op's fused stage (max pooling only).
+     *
+     * @return the window, strides and padding as {@link Conv2D#convolveAndPool} takes them
+     */
     public Conv2d.MaxPool asConvStage() {
         if (average) throw new IllegalStateException("average pooling has no fused convolution stage");
         return new Conv2d.MaxPool(pool, pool, stride, stride, padding);
     }
 
-    /** Max (not average) pooling. */
+    /** {@return true for max pooling, false for average pooling} */
     public boolean isMax() {
         return !average;
     }
@@ -43,7 +62,12 @@ public final class MaxPooling2D extends Layer {
         return average ? "AveragePooling2D" : "MaxPooling2D";
     }
 
-    /** The window's geometry (padding, output size) over one input of shape {@code (H, W, C)}: what an exporter writes. */
+    /**
+     * The window's geometry (padding, output size) over one input of shape {@code (H, W, C)}: what an exporter writes.
+     *
+     * @param in one example's shape (H, W, C)
+     * @return the geometry for a batch of one
+     */
     public Conv2dShape geometry(long[] in) {
         if (in.length != 3) {
             throw new IllegalArgumentException(name() + ": pooling expects (height, width, channels) input, got " + java.util.Arrays.toString(in));

@@ -34,30 +34,47 @@ import java.util.Map;
  * </ul>
  */
 public interface Model extends AutoCloseable {
-    /** The model's output for a batch and the loss on it, in one forward pass. */
+    /**
+     * The model's output for a batch and the loss on it, in one forward pass.
+     *
+     * @param output the model's output for the batch
+     * @param loss   the scalar training loss on it
+     */
     record OutputAndLoss(Var output, Var loss) {}
 
-    /** Creates the weights for inputs of {@code inputShape} (without the batch dimension); returns this model. */
+    /**
+     * Creates the weights for inputs of {@code inputShape} (without the batch dimension); returns this model.
+     *
+     * @param inputShape one example's shape, e.g. 28, 28, 1
+     * @return this model
+     * @throws IllegalArgumentException when a layer cannot take the shape
+     */
     Model build(long... inputShape);
 
-    /** The input shape without the batch dimension, or null before {@link #build}. */
+    /** {@return the input shape without the batch dimension, or null before {@link #build}} */
     long[] inputShape();
 
-    /** The output shape without the batch dimension, or null before {@link #build}. */
+    /** {@return the output shape without the batch dimension, or null before {@link #build}} */
     long[] outputShape();
 
-    /** The outputs for batch {@code x} in training ({@code true}) or inference mode; see the class comment. */
+    /**
+     * The outputs for batch {@code x} in training ({@code true}) or inference mode; see the class comment.
+     *
+     * @param x        the input batch (N, ...inputShape)
+     * @param training true in training (dropout on, batch statistics used and updated)
+     * @return the output batch (N, ...outputShape)
+     */
     Var forward(Var x, boolean training);
 
-    /** The trainable variables, in a fixed order. */
+    /** {@return the trainable variables, in a fixed order} */
     List<Var> params();
 
-    /** A name for summaries and for the memory the model's inference uses. */
+    /** {@return a name for summaries and for the memory the model's inference uses} */
     default String name() {
         return "model";
     }
 
-    /** The seed of the trainer's shuffling and augmentation. */
+    /** {@return the seed of the trainer's shuffling and augmentation} */
     default long seed() {
         return 0;
     }
@@ -72,7 +89,7 @@ public interface Model extends AutoCloseable {
         return Preprocessing.NONE;
     }
 
-    /** The layers whose weights this model holds, in a fixed order; empty for a model that holds its own. */
+    /** {@return the layers whose weights this model holds, in a fixed order; empty for a model that holds its own} */
     default List<Layer> layers() {
         return List.of();
     }
@@ -81,13 +98,21 @@ public interface Model extends AutoCloseable {
      * The output and the training loss against {@code target}. The default applies {@code loss} to
      * {@link #forward}'s output; a model may compute the same loss a cheaper or more exact way (see
      * {@link Sequential}, which trains a final softmax on its logits).
+     *
+     * @param x        the input batch
+     * @param target   the targets, as {@code loss} takes them
+     * @param loss     the training loss
+     * @param training the mode (see {@link #forward})
+     * @return the output and the scalar loss
      */
     default OutputAndLoss forwardWithLoss(Var x, Tensor target, Loss loss, boolean training) {
         Var out = forward(x, training);
         return new OutputAndLoss(out, loss.compute(out, target));
     }
 
-    /** The weight penalty added to the training loss (every layer's regularizers), or null when there is none. */
+    /**
+     * {@return the weight penalty added to the training loss (every layer's regularizers), or null when there is none}
+     */
     default Var regularization() {
         Var total = null;
         for (Layer l : layers()) {
@@ -101,6 +126,8 @@ public interface Model extends AutoCloseable {
      * Every tensor that defines the trained model, by the name it is saved under: each layer's parameters and
      * state as {@code layer.kernel}, {@code layer.bias}, {@code batch_normalization.moving_mean}…; for a model
      * without layers its parameters as {@code param0}, {@code param1}…
+     *
+     * @return an ordered map from name to the model's own tensor (not a copy)
      */
     default Map<String, Tensor> weights() {
         Map<String, Tensor> w = new LinkedHashMap<>();
@@ -147,7 +174,12 @@ public interface Model extends AutoCloseable {
         return weights();
     }
 
-    /** What {@link #loadStateDict} did not match: keys the model has and the map lacks, and the other way round. */
+    /**
+     * What {@link #loadStateDict} did not match: keys the model has and the map lacks, and the other way round.
+     *
+     * @param missingKeys    names the model has that the loaded map lacks
+     * @param unexpectedKeys names in the loaded map the model does not have
+     */
     record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {
         /**
          * Copies the lists.
@@ -222,7 +254,7 @@ public interface Model extends AutoCloseable {
         return this;
     }
 
-    /** The number of trainable values. */
+    /** {@return the number of trainable values} */
     default long paramCount() {
         return params().stream().mapToLong(p -> p.value().numel()).sum();
     }

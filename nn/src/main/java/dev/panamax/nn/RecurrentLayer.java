@@ -19,12 +19,30 @@ import java.util.List;
  * forward direction after the last step, the backward one after the first, as Keras' Bidirectional).
  */
 public abstract class RecurrentLayer extends Layer {
+    /** The hidden size H and the number of stacked layers L. */
     protected final int units, layers;
+    /** Whether each layer also runs backward in time, and whether the output is the whole sequence. */
     protected final boolean bidirectional, returnSequences;
 
-    /** The outputs {@code (B, T, D·units)} and every layer's and direction's final states, PyTorch's {@code (L·D, B, H)} order. */
+    /**
+     * The outputs {@code (B, T, D·units)} and every layer's and direction's final states, PyTorch's {@code (L·D, B, H)} order.
+     *
+     * @param sequence the top layer's outputs (B, T, D·units)
+     * @param hidden   each layer's and direction's final hidden state (B, units), layer-major
+     * @param cell     the same for the cell state (an LSTM), else empty
+     */
     public record Output(Var sequence, List<Var> hidden, List<Var> cell) {}
 
+    /**
+     * For {@link LSTM} and {@link GRU}.
+     *
+     * @param name            the layer type's name, e.g. "lstm"
+     * @param units           the hidden size, positive
+     * @param layers          how many layers are stacked, positive
+     * @param bidirectional   whether each layer also runs backward in time
+     * @param returnSequences whether the output is the whole sequence or the final states
+     * @throws IllegalArgumentException when {@code units} or {@code layers} is not positive
+     */
     protected RecurrentLayer(String name, int units, int layers, boolean bidirectional, boolean returnSequences) {
         super(name);
         if (units <= 0 || layers <= 0) {
@@ -36,13 +54,22 @@ public abstract class RecurrentLayer extends Layer {
         this.returnSequences = returnSequences;
     }
 
-    /** Gates per cell: 4 for an LSTM, 3 for a GRU. */
+    /** {@return the gates per cell: 4 for an LSTM, 3 for a GRU} */
     protected abstract int gates();
 
-    /** One layer and direction over {@code x (B, T, I)} from {@code h0} (and {@code c0}): {@code {y, hT[, cT]}}. */
+    /**
+     * One layer and direction over {@code x (B, T, I)} from {@code h0} (and {@code c0}): {@code {y, hT[, cT]}}.
+     *
+     * @param x       the layer's input (B, T, I)
+     * @param h0      the initial hidden state (B, H)
+     * @param c0      the initial cell state (B, H), or null without one
+     * @param p       this layer and direction's parameters: weight_ih, weight_hh, bias_ih, bias_hh
+     * @param reverse whether to run from the last step to the first
+     * @return the outputs (B, T, H), the final hidden state, and the final cell state if any
+     */
     protected abstract Var[] cell(Var x, Var h0, Var c0, List<Var> p, boolean reverse);
 
-    /** Whether the cell has a second state (the LSTM's c). */
+    /** {@return whether the cell has a second state (the LSTM's c)} */
     protected abstract boolean hasCellState();
 
     int directions() {
@@ -89,6 +116,12 @@ public abstract class RecurrentLayer extends Layer {
     /**
      * The whole stack over {@code x (B, T, I)} from initial states {@code h0} (and {@code c0} for an LSTM), each
      * {@code (L·D, B, units)} as in PyTorch, or null for zeros.
+     *
+     * @param x  the input (B, T, I)
+     * @param h0 the initial hidden states, or null for zeros
+     * @param c0 the initial cell states (LSTM), or null for zeros
+     * @return the output sequence and every final state
+     * @throws IllegalArgumentException when {@code x} is not 3-D or a state has the wrong shape
      */
     public Output run(Var x, Var h0, Var c0) {
         long[] s = x.shape();

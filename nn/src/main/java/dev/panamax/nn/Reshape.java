@@ -9,6 +9,11 @@ import java.util.Arrays;
 public final class Reshape extends Layer {
     private final long[] target;
 
+    /**
+     * A reshape layer.
+     *
+     * @param target each example's new shape, same element count; one entry may be -1 (inferred)
+     */
     public Reshape(long... target) {
         super("reshape");
         this.target = target.clone();

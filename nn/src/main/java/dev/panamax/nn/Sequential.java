@@ -29,10 +29,21 @@ public final class Sequential implements Model {
     private Loss trainingLoss;
     private Preprocessing preprocessing = Preprocessing.NONE;
 
+    /**
+     * An empty stack named "sequential".
+     *
+     * @param seed the seed of weight initialisation, dropout, shuffling and augmentation
+     */
     public Sequential(long seed) {
         this("sequential", seed);
     }
 
+    /**
+     * An empty stack.
+     *
+     * @param name the model's name in summaries
+     * @param seed the seed of weight initialisation, dropout, shuffling and augmentation
+     */
     public Sequential(String name, long seed) {
         this.name = name;
         this.rng = new Rng(seed);
@@ -65,6 +76,14 @@ public final class Sequential implements Model {
         return preprocessing;
     }
 
+    /**
+     * Appends a layer, renaming it when its name is taken ({@code dense}, {@code dense_1}, …).
+     *
+     * @param layer the next layer; its input is the previous layer's output
+     * @return this model
+     *
+     * @throws IllegalStateException when the model is already built
+     */
     public Sequential add(Layer layer) {
         if (inputShape != null) throw new IllegalStateException("add: the model is already built; add layers before build()");
         names.claim(layer);
@@ -120,7 +139,7 @@ public final class Sequential implements Model {
         return p;
     }
 
-    /** Keras' summary table: layer (type), output shape, parameter count, totals. */
+    /** {@return Keras' summary table: layer (type), output shape, parameter count, totals; the model must be built} */
     public String summary() {
         requireBuilt("summary");
         String line = "_".repeat(65);

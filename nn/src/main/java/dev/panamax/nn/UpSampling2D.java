@@ -10,10 +10,23 @@ import java.util.Locale;
 public final class UpSampling2D extends Layer {
     private final int fh, fw;
 
+    /**
+     * Upsampling by the same factor in both directions.
+     *
+     * @param size the factor, at least 1
+     * @throws IllegalArgumentException when {@code size} is below 1
+     */
     public UpSampling2D(int size) {
         this(size, size);
     }
 
+    /**
+     * Upsampling by separate factors.
+     *
+     * @param fh the height factor, at least 1
+     * @param fw the width factor, at least 1
+     * @throws IllegalArgumentException when a factor is below 1
+     */
     public UpSampling2D(int fh, int fw) {
         super("up_sampling2d");
         if (fh < 1 || fw < 1) throw new IllegalArgumentException("UpSampling2D: size must be positive integers, got " + fh + "x" + fw);

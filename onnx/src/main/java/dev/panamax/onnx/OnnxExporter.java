@@ -49,7 +49,7 @@ public final class OnnxExporter {
      * @param outputs the graph's outputs with their shapes
      */
     public record Summary(Path file, int opset, int nodes, int weights, long bytes, List<ValueInfo> inputs, List<ValueInfo> outputs) {
-        /** One line for a person: what was written where, its size, and its inputs and outputs. */
+        /** {@return one line for a person: what was written where, its size, and its inputs and outputs} */
         public String describe() {
             return String.format(Locale.ROOT, "%s: %d nodes, opset %d, %d initializers, %,d bytes; inputs %s; outputs %s", file, nodes, opset, weights,
                     bytes, describe(inputs), describe(outputs));
@@ -60,7 +60,14 @@ public final class OnnxExporter {
         }
     }
 
-    /** Writes {@code model} to {@code file} (atomically, replacing it); see the class comment for what is supported. */
+    /**
+     * Writes {@code model} to {@code file} (atomically, replacing it); see the class comment for what is supported.
+     *
+     * @param model the model to export, built (its weights exist)
+     * @param file  the {@code .onnx} file to write; missing parent folders are created
+     * @return what was written: opset, node and initializer counts, size, and the graph's inputs and outputs
+     * @throws IOException when the file cannot be written (the old file, if any, is left as it was)
+     */
     public static Summary export(Model model, Path file) throws IOException {
         ModelProto proto = ModelExport.of(model);
         Path target = file.toAbsolutePath();
@@ -79,7 +86,12 @@ public final class OnnxExporter {
                 g.getInputList().stream().map(ValueInfo::of).toList(), g.getOutputList().stream().map(ValueInfo::of).toList());
     }
 
-    /** {@code model} as the bytes of an ONNX file, e.g. for {@link OnnxModel#load(byte[])}. */
+    /**
+     * {@code model} as the bytes of an ONNX file, e.g. for {@link OnnxModel#load(byte[])}.
+     *
+     * @param model the model to export, built (its weights exist)
+     * @return the serialized {@code ModelProto}, weights included
+     */
     public static byte[] toBytes(Model model) {
         return ModelExport.of(model).toByteArray();
     }

@@ -52,7 +52,14 @@ public final class OnnxModel implements AutoCloseable {
         this.session = new Session(program);
     }
 
-    /** Loads {@code file}; external data files are looked up beside it. */
+    /**
+     * Loads {@code file}; external data files are looked up beside it.
+     *
+     * @param file an ONNX model file
+     * @return the model, ready to run; close it to free its weights
+     * @throws IllegalArgumentException when the file is missing, unreadable, not ONNX, or uses an operator or type
+     *                                  Panamax does not run (one line naming the file and the problem)
+     */
     public static OnnxModel load(Path file) {
         // Read as a stream (ModelReader): weights go from the file straight into tensor memory, never onto the heap,
         // and no mapped file counts against the process while they are copied.
@@ -68,7 +75,13 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
-    /** Loads a model held in memory (it cannot refer to external data). */
+    /**
+     * Loads a model held in memory (it cannot refer to external data).
+     *
+     * @param bytes the contents of an ONNX file
+     * @return the model, ready to run; close it to free its weights
+     * @throws IllegalArgumentException when the bytes are not a valid ONNX model or use what Panamax does not run
+     */
     public static OnnxModel load(byte[] bytes) {
         try {
             return new OnnxModel(read(new ByteArrayInputStream(bytes), ModelReader.Source.of(bytes), null));
@@ -95,32 +108,32 @@ public final class OnnxModel implements AutoCloseable {
                 : "cannot read (" + e.getMessage() + ")";
     }
 
-    /** The inputs a call needs, in the model's order. */
+    /** {@return the inputs a call needs, in the model's order} */
     public List<ValueInfo> inputs() {
         return session.inputs();
     }
 
-    /** The outputs a call returns, in the model's order. */
+    /** {@return the outputs a call returns, in the model's order} */
     public List<ValueInfo> outputs() {
         return session.outputs();
     }
 
-    /** The ONNX opset the model was exported with. */
+    /** {@return the ONNX opset the model was exported with} */
     public int opset() {
         return graph.opset();
     }
 
-    /** How many patterns of each kind were fused into one kernel, e.g. {@code {Linear=36, Gelu=6, LayerNorm=13, Attention=6}}. */
+    /** {@return how many patterns of each kind were fused into one kernel, e.g. {@code {Linear=36, Gelu=6, LayerNorm=13, Attention=6}}} */
     public Map<String, Integer> fusedPatterns() {
         return program.fusedPatterns();
     }
 
-    /** Nodes left to run after fusion and pruning (before per-shape folding). */
+    /** {@return the number of nodes left to run after fusion and pruning (before per-shape folding)} */
     public int nodeCount() {
         return program.nodeCount();
     }
 
-    /** Nodes a call executes once the shape arithmetic is folded (the first call with each input shape runs all). */
+    /** {@return the number of nodes a call executes once the shape arithmetic is folded (the first call with each input shape runs all)} */
     public int stepsPerRun() {
         return program.stepsPerRun();
     }
@@ -128,6 +141,8 @@ public final class OnnxModel implements AutoCloseable {
     /**
      * How many buffers this model's step arenas have allocated since it was loaded: it stops growing once each
      * thread has run each input shape once (what the zero-allocation tests watch).
+     *
+     * @return the count of arena buffers allocated so far
      */
     public long arenaAllocations() {
         return session.freshAllocations();
@@ -138,6 +153,11 @@ public final class OnnxModel implements AutoCloseable {
      * another integer type are converted) and a shape that fits the declaration. The outputs are new tensors of the
      * caller's current scope, by name in the model's order. A model with sequence, optional or string inputs or
      * outputs runs with {@link #runValues}.
+     *
+     * @param inputs every declared input by name
+     * @return the outputs by name, in the model's order; the caller owns them (or their scope does)
+     * @throws IllegalArgumentException when an input is missing, unknown, of the wrong type or shape, or an output is
+     *                                  not a numeric tensor
      */
     public Map<String, Tensor> run(Map<String, Tensor> inputs) {
         Map<String, Tensor> result = new LinkedHashMap<>();
@@ -156,6 +176,10 @@ public final class OnnxModel implements AutoCloseable {
      * {@link #run} for any ONNX values: a {@code Tensor} for a numeric tensor input, a {@link StringTensor},
      * {@link Sequence} or {@link OptionalValue} for the others, as the model declares them; the outputs likewise
      * (their tensors belong to the caller's current scope).
+     *
+     * @param inputs every declared input by name, each of the kind the model declares
+     * @return the outputs by name, in the model's order
+     * @throws IllegalArgumentException when an input is missing, unknown, or of the wrong kind, type or shape
      */
     public Map<String, Object> runValues(Map<String, ?> inputs) {
         List<ValueInfo> decl = inputs();
@@ -209,7 +233,13 @@ public final class OnnxModel implements AutoCloseable {
                 + "; pass " + wanted);
     }
 
-    /** Runs a model with one output and returns it. */
+    /**
+     * Runs a model with one output and returns it.
+     *
+     * @param inputs every declared input by name
+     * @return the model's only output, owned by the caller (or its scope)
+     * @throws IllegalStateException when the model has more than one output
+     */
     public Tensor runSingle(Map<String, Tensor> inputs) {
         if (outputs().size() != 1) throw new IllegalStateException("the model has " + outputs().size() + " outputs; use run()");
         return run(inputs).values().iterator().next();

@@ -12,12 +12,18 @@ package dev.panamax.tensors;
  *                   regenerates the forward's (see {@code kernels.attention.DropoutMask})
  */
 public record AttentionSpec(boolean causal, int[] keyLengths, double scale, double dropout, long seed) {
+    /**
+     * Checks the settings and copies {@code keyLengths}.
+     *
+     * @throws IllegalArgumentException when {@code scale} is not finite or {@code dropout} is outside [0, 1)
+     */
     public AttentionSpec {
         if (!Double.isFinite(scale)) throw new IllegalArgumentException("attention: scale must be finite, got " + scale);
         if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("attention: dropout must be in [0, 1), got " + dropout);
         keyLengths = keyLengths == null ? null : keyLengths.clone();
     }
 
+    /** {@return a copy of the valid key length per batch row, or null when every key is valid} */
     @Override
     public int[] keyLengths() {
         return keyLengths == null ? null : keyLengths.clone();

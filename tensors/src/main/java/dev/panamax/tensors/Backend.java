@@ -45,37 +45,104 @@ import java.util.Arrays;
  * </ul>
  */
 public interface Backend {
-    /** The backend serving tensors on {@code device}. */
+    /**
+     * The backend serving tensors on {@code device}.
+     *
+     * @param device the device
+     * @return its backend
+     */
     static Backend forDevice(Device device) {
         return BackendRegistry.of(device);
     }
 
-    /** The backend serving {@code t}'s device. */
+    /**
+     * The backend serving {@code t}'s device.
+     *
+     * @param t a tensor
+     * @return the backend of the tensor's device
+     */
     static Backend of(Tensor t) {
         return BackendRegistry.of(t.device());
     }
 
-    /** The device whose memory this backend computes on. */
+    /** {@return the device whose memory this backend computes on} */
     Device device();
 
-    /** A short name for {@code panamax doctor} and benchmark reports. */
+    /** {@return a short name for {@code panamax doctor} and benchmark reports} */
     String name();
 
     // ------------------------------------------------------------------ matrix products (raw memory)
 
-    /** {@code C = alpha·op(A)·op(B) + beta·C}, F32, row-major; C is not read when {@code beta == 0}. */
+    /**
+     * {@code C = alpha·op(A)·op(B) + beta·C}, F32, row-major; C is not read when {@code beta == 0}.
+     *
+     * @param transA whether A is read transposed (op(A) = Aᵀ)
+     * @param transB whether B is read transposed
+     * @param m      rows of op(A) and C
+     * @param n      columns of op(B) and C
+     * @param k      columns of op(A), rows of op(B)
+     * @param alpha  the product's factor
+     * @param a      A's memory
+     * @param aOff   A's first element, in elements
+     * @param lda    A's leading dimension (row stride), in elements
+     * @param b      B's memory
+     * @param bOff   B's first element, in elements
+     * @param ldb    B's leading dimension, in elements
+     * @param beta   C's factor; 0 means C is only written
+     * @param c      C's memory
+     * @param cOff   C's first element, in elements
+     * @param ldc    C's leading dimension, in elements
+     */
     default void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOff, long lda,
                        MemorySegment b, long bOff, long ldb, float beta, MemorySegment c, long cOff, long ldc) {
         Gemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
-    /** {@link #sgemm} in F64. */
+    /**
+     * {@link #sgemm} in F64.
+     *
+     * @param transA whether A is read transposed (op(A) = Aᵀ)
+     * @param transB whether B is read transposed
+     * @param m      rows of op(A) and C
+     * @param n      columns of op(B) and C
+     * @param k      columns of op(A), rows of op(B)
+     * @param alpha  the product's factor
+     * @param a      A's memory
+     * @param aOff   A's first element, in elements
+     * @param lda    A's leading dimension (row stride), in elements
+     * @param b      B's memory
+     * @param bOff   B's first element, in elements
+     * @param ldb    B's leading dimension, in elements
+     * @param beta   C's factor; 0 means C is only written
+     * @param c      C's memory
+     * @param cOff   C's first element, in elements
+     * @param ldc    C's leading dimension, in elements
+     */
     default void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, MemorySegment a, long aOff, long lda,
                        MemorySegment b, long bOff, long ldb, double beta, MemorySegment c, long cOff, long ldc) {
         Gemm.dgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
-    /** Independent F32 products of one shape at the given offsets (repeated A/B offsets broadcast; C offsets distinct). */
+    /**
+     * Independent F32 products of one shape at the given offsets (repeated A/B offsets broadcast; C offsets distinct).
+     *
+     * @param transA whether A is read transposed (op(A) = Aᵀ)
+     * @param transB whether B is read transposed
+     * @param m      rows of op(A) and C
+     * @param n      columns of op(B) and C
+     * @param k      columns of op(A), rows of op(B)
+     * @param alpha  the product's factor
+     * @param a      A's memory
+     * @param aOffs  A's first element for each product
+     * @param lda    A's leading dimension (row stride), in elements
+     * @param b      B's memory
+     * @param bOffs  B's first element for each product
+     * @param ldb    B's leading dimension, in elements
+     * @param beta   C's factor; 0 means C is only written
+     * @param c      C's memory
+     * @param cOffs  C's first element for each product, all distinct
+     * @param ldc    C's leading dimension, in elements
+     */
     default void sgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long[] aOffs,
                               long lda, MemorySegment b, long[] bOffs, long ldb, float beta, MemorySegment c, long[] cOffs, long ldc) {
         Gemm.sgemmBatched(transA, transB, m, n, k, alpha, a, aOffs, lda, b, bOffs, ldb, beta, c, cOffs, ldc);
@@ -86,6 +153,13 @@ public interface Backend {
      * {@code {dA = g·bᵀ, dB = aᵀ·g}}, each only when wanted (null otherwise); any layouts. The two products are
      * independent: the host runs them side by side, one per core, when both are wanted (F32, operands readable in
      * place), instead of each split across the cores in turn.
+     *
+     * @param g     the upstream gradient (M, N)
+     * @param a     the forward's left operand (M, K)
+     * @param b     the forward's right operand (K, N)
+     * @param wantA whether dA is needed
+     * @param wantB whether dB is needed
+     * @return {@code {dA, dB}}, new tensors owned by the caller (null where not wanted)
      */
     default Tensor[] matmulGradients(Tensor g, Tensor a, Tensor b, boolean wantA, boolean wantB) {
         return LinalgOps.matmulGradients(g, a, b, wantA, wantB);
@@ -93,39 +167,94 @@ public interface Backend {
 
     // ------------------------------------------------------------------ elementwise and reductions (contiguous runs)
 
-    /** {@code out[i] = op(a[i], b[i])} for {@code i < n}; {@code out} may alias {@code a} or {@code b}. */
+    /**
+     * {@code out[i] = op(a[i], b[i])} for {@code i < n}; {@code out} may alias {@code a} or {@code b}.
+     *
+     * @param op  the operation
+     * @param t   the element type (F32 or F64)
+     * @param out the output memory
+     * @param o   the output's first element
+     * @param a   the first operand's memory
+     * @param ao  its first element
+     * @param b   the second operand's memory
+     * @param bo  its first element
+     * @param n   how many elements
+     */
     default void binary(BinaryOp op, DType t, MemorySegment out, long o, MemorySegment a, long ao, MemorySegment b, long bo, long n) {
         if (t == DType.F32) Elementwise.binaryF32(op, out, o, a, ao, b, bo, n);
         else if (t == DType.F64) Elementwise.binaryF64(op, out, o, a, ao, b, bo, n);
         else throw new IllegalArgumentException(op + ": floating-point kernels only, got " + t);
     }
 
-    /** {@code out[i] = op(a[i])} for {@code i < n}; {@code out} may alias {@code a}. */
+    /**
+     * {@code out[i] = op(a[i])} for {@code i < n}; {@code out} may alias {@code a}.
+     *
+     * @param op  the operation
+     * @param t   the element type (F32 or F64)
+     * @param out the output memory
+     * @param o   the output's first element
+     * @param a   the operand's memory
+     * @param ao  its first element
+     * @param n   how many elements
+     */
     default void unary(UnaryOp op, DType t, MemorySegment out, long o, MemorySegment a, long ao, long n) {
         if (t == DType.F32) Elementwise.unaryF32(op, out, o, a, ao, n);
         else if (t == DType.F64) Elementwise.unaryF64(op, out, o, a, ao, n);
         else throw new IllegalArgumentException(op + ": floating-point kernels only, got " + t);
     }
 
-    /** {@code op} over {@code a[off, off + n)}. */
+    /**
+     * {@code op} over {@code a[off, off + n)}.
+     *
+     * @param op  the operation
+     * @param t   the element type (F32 or F64)
+     * @param a   the memory
+     * @param off the first element, in elements
+     * @param n   how many elements
+     * @return the result
+     */
     default double reduce(ReduceOp op, DType t, MemorySegment a, long off, long n) {
         return t == DType.F32 ? Reduce.reduceF32(op, a, off, n) : Reduce.reduceF64(op, a, off, n);
     }
 
-    /** {@code Σ a[i]²} over {@code a[off, off + n)} in one pass (F32 or F64): a squared norm without temporaries. */
+    /**
+     * {@code Σ a[i]²} over {@code a[off, off + n)} in one pass (F32 or F64): a squared norm without temporaries.
+     *
+     * @param t   the element type (F32 or F64)
+     * @param a   the memory
+     * @param off the first element, in elements
+     * @param n   how many elements
+     * @return the sum
+     */
     default double sumOfSquares(DType t, MemorySegment a, long off, long n) {
         if (!t.isFloating()) throw new IllegalArgumentException("sumOfSquares: floating-point kernels only, got " + t);
         return Reduce.sumOfSquares(t.byteSize(), a, off, n);
     }
 
-    /** Index (from {@code off}) of the first maximum ({@code max}) or minimum of {@code a[off, off + n)}; NaN wins. */
+    /**
+     * Index (from {@code off}) of the first maximum ({@code max}) or minimum of {@code a[off, off + n)}; NaN wins.
+     *
+     * @param max the maximum when true, the minimum when false
+     * @param t   the element type (F32 or F64)
+     * @param a   the memory
+     * @param off the first element, in elements
+     * @param n   how many elements
+     * @return the index, relative to {@code off}
+     */
     default long argReduce(boolean max, DType t, MemorySegment a, long off, long n) {
         return t == DType.F32 ? Reduce.argF32(max, a, off, n) : Reduce.argF64(max, a, off, n);
     }
 
     // ------------------------------------------------------------------ softmax
 
-    /** Softmax (or log-softmax when {@code log}) along {@code axis}, max-shifted so large inputs cannot overflow. */
+    /**
+     * Softmax (or log-softmax when {@code log}) along {@code axis}, max-shifted so large inputs cannot overflow.
+     *
+     * @param x    the input
+     * @param axis the axis; negative counts from the end
+     * @param log  log-softmax instead of softmax
+     * @return a new tensor owned by the caller
+     */
     default Tensor softmax(Tensor x, int axis, boolean log) {
         if (x.dtype() == DType.F32 && x.isContiguous() && x.rank() > 0 && (axis == -1 || axis == x.rank() - 1)) {
             // Rows of the last axis: the fused kernels, one pass per row instead of five tensor ops.
@@ -144,7 +273,15 @@ public interface Backend {
         }
     }
 
-    /** From the output {@code y} of {@link #softmax}: {@code y·(g - Σ g·y)}, or {@code g - exp(y)·Σ g} when {@code log}. */
+    /**
+     * From the output {@code y} of {@link #softmax}: {@code y·(g - Σ g·y)}, or {@code g - exp(y)·Σ g} when {@code log}.
+     *
+     * @param g    the upstream gradient, shaped like the forward output
+     * @param y    the forward output
+     * @param axis the axis; negative counts from the end
+     * @param log  log-softmax instead of softmax
+     * @return a new tensor owned by the caller
+     */
     default Tensor softmaxBackward(Tensor g, Tensor y, int axis, boolean log) {
         int[] ax = {axis};
         if (log) {
@@ -162,6 +299,10 @@ public interface Backend {
      * gradient: {@code {loss (a 0-d tensor) = mean_r(logsumexp(z_r) - z_r[label_r]), dlogits (N, C) = (softmax(z) -
      * onehot(labels))/N}}. F32 and contiguous: one pass per row ({@code kernels.SoftmaxCrossEntropy}); otherwise
      * max-shifted tensor ops in the logits' precision. Labels outside {@code [0, C)} are refused.
+     *
+     * @param logits the scores (N, C)
+     * @param labels the class indices (N), integer
+     * @return the results listed above, new tensors owned by the caller
      */
     default Tensor[] softmaxCrossEntropy(Tensor logits, Tensor labels) {
         long n = logits.dim(0), c = logits.dim(1);
@@ -186,6 +327,10 @@ public interface Backend {
      * of fewer than {@code GemmConfig.OPENBLAS_MIN_ROWS} rows (one sentence through a transformer) read {@code w}
      * from a copy packed once for the Java GEMM ({@code kernels.gemm.PackedB}), which saves packing it on every
      * call; everything else is {@link Tensor#matmul} of {@code x}'s rows by {@code w}.
+     *
+     * @param x the input (…, k)
+     * @param w the weight matrix (k, n), wrapped for reuse
+     * @return a new tensor owned by the caller
      */
     default Tensor matmul(Tensor x, PackedWeights w) {
         Tensor wt = w.weights();
@@ -215,7 +360,13 @@ public interface Backend {
 
     // ------------------------------------------------------------------ activations
 
-    /** GELU of every element: exact ({@code x·Φ(x)}) or, when {@code tanh}, the tanh approximation. */
+    /**
+     * GELU of every element: exact ({@code x·Φ(x)}) or, when {@code tanh}, the tanh approximation.
+     *
+     * @param x    the input
+     * @param tanh the tanh approximation instead of the exact form
+     * @return a new tensor owned by the caller
+     */
     default Tensor gelu(Tensor x, boolean tanh) {
         Tensor y = Tensor.empty(x.dtype(), x.shape());
         try (Tensor xc = x.contiguous()) {
@@ -224,7 +375,14 @@ public interface Backend {
         return y;
     }
 
-    /** {@code g·gelu'(x)} for the form of {@link #gelu}. */
+    /**
+     * {@code g·gelu'(x)} for the form of {@link #gelu}.
+     *
+     * @param g    the upstream gradient, shaped like the forward output
+     * @param x    the forward input
+     * @param tanh the tanh approximation instead of the exact form
+     * @return a new tensor owned by the caller
+     */
     default Tensor geluBackward(Tensor g, Tensor x, boolean tanh) {
         Tensor dx = Tensor.empty(x.dtype(), x.shape());
         try (Tensor gc = g.contiguous(); Tensor xc = x.contiguous()) {
@@ -237,6 +395,11 @@ public interface Backend {
      * {@code gelu(x + bias)} (exact, or the tanh form when {@code tanh}), the bias over the last axis: contiguous
      * tensors in one pass ({@code kernels.activation.BiasGelu}), the biased sum never stored; otherwise a bias add,
      * then {@link #gelu}.
+     *
+     * @param x    the input (…, C)
+     * @param bias the bias over the last axis (C)
+     * @param tanh the tanh approximation instead of the exact form
+     * @return a new tensor owned by the caller
      */
     default Tensor biasGelu(Tensor x, Tensor bias, boolean tanh) {
         if (x.isContiguous() && bias.isContiguous() && x.rank() > 0) {
@@ -254,6 +417,12 @@ public interface Backend {
     /**
      * {@code {dx, dbias}} of {@link #biasGelu} from the upstream gradient {@code g}: {@code dx = g·gelu'(x + bias)} and
      * {@code dbias} its sum over every axis but the last, recomputing the biased sum instead of storing it.
+     *
+     * @param g    the upstream gradient, shaped like the forward output
+     * @param x    the forward input
+     * @param bias the bias over the last axis (C)
+     * @param tanh the tanh approximation instead of the exact form
+     * @return the results listed above, new tensors owned by the caller
      */
     default Tensor[] biasGeluBackward(Tensor g, Tensor x, Tensor bias, boolean tanh) {
         long cols = x.dim(x.rank() - 1);
@@ -275,7 +444,14 @@ public interface Backend {
 
     // ------------------------------------------------------------------ bias + activation
 
-    /** {@code x + bias} over the last axis, then {@code max(·, 0)} when {@code relu}. */
+    /**
+     * {@code x + bias} over the last axis, then {@code max(·, 0)} when {@code relu}.
+     *
+     * @param x    the input (…, C)
+     * @param bias the bias over the last axis (C)
+     * @param relu whether ReLU follows the bias
+     * @return a new tensor owned by the caller
+     */
     default Tensor biasAct(Tensor x, Tensor bias, boolean relu) {
         if (x.dtype() == DType.F32 && x.isContiguous() && bias.isContiguous()) {
             long cols = x.dim(x.rank() - 1);
@@ -293,6 +469,12 @@ public interface Backend {
      * Backward of {@link #biasAct}: {@code {dx, dbias}} with {@code dx = g·[y > 0]} ({@code relu}; a new view of g
      * without) and {@code dbias} the sum of dx over every axis but the last. {@code y} is the forward output
      * (read only when {@code relu}); {@code xShape} the input's shape.
+     *
+     * @param g      the upstream gradient, shaped like the forward output
+     * @param y      the forward output
+     * @param xShape the forward input's shape
+     * @param relu   whether ReLU follows the bias
+     * @return the results listed above, new tensors owned by the caller
      */
     default Tensor[] biasActBackward(Tensor g, Tensor y, long[] xShape, boolean relu) {
         long cols = xShape[xShape.length - 1], rows = Shape.numel(xShape) / Math.max(1, cols);
@@ -320,7 +502,14 @@ public interface Backend {
 
     // ------------------------------------------------------------------ patches and pooling (NHWC)
 
-    /** Patches {@code (N·OH·OW, KH·KW·C)} of {@code x (N, H, W, C)}; {@code pad} where a window hangs over the edge. */
+    /**
+     * Patches {@code (N·OH·OW, KH·KW·C)} of {@code x (N, H, W, C)}; {@code pad} where a window hangs over the edge.
+     *
+     * @param s   the convolution or window geometry
+     * @param x   the input (N, H, W, C)
+     * @param pad the value of pixels outside the image
+     * @return a new tensor owned by the caller
+     */
     default Tensor im2col(Conv2dShape s, Tensor x, double pad) {
         Tensor cols = Tensor.empty(x.dtype(), s.patches(), s.patchSize());
         try (Tensor xc = x.contiguous()) {
@@ -329,7 +518,13 @@ public interface Backend {
         return cols;
     }
 
-    /** The patch gradient folded back onto {@code (N, H, W, C)}; overlapping windows add up. */
+    /**
+     * The patch gradient folded back onto {@code (N, H, W, C)}; overlapping windows add up.
+     *
+     * @param s     the convolution or window geometry
+     * @param dcols the patch gradient (N·OH·OW, KH·KW·C)
+     * @return a new tensor owned by the caller
+     */
     default Tensor col2im(Conv2dShape s, Tensor dcols) {
         Tensor dx = Tensor.empty(dcols.dtype(), s.n(), s.h(), s.w(), s.c());
         try (Tensor gc = dcols.contiguous()) {
@@ -338,7 +533,13 @@ public interface Backend {
         return dx;
     }
 
-    /** {@code {y (N, OH, OW, C), argmax}}: argmax (I32) is each winner's flat index into x; first maximum wins, NaN wins. */
+    /**
+     * {@code {y (N, OH, OW, C), argmax}}: argmax (I32) is each winner's flat index into x; first maximum wins, NaN wins.
+     *
+     * @param s the convolution or window geometry
+     * @param x the input (N, H, W, C)
+     * @return the results listed above, new tensors owned by the caller
+     */
     default Tensor[] maxPool2d(Conv2dShape s, Tensor x) {
         Tensor y = Tensor.empty(x.dtype(), s.n(), s.oh(), s.ow(), s.c());
         Tensor arg = Tensor.empty(DType.I32, s.n(), s.oh(), s.ow(), s.c());
@@ -348,7 +549,14 @@ public interface Backend {
         return new Tensor[] {y, arg};
     }
 
-    /** {@code dx (N, H, W, C)}: each output gradient routed to its window's winner. */
+    /**
+     * {@code dx (N, H, W, C)}: each output gradient routed to its window's winner.
+     *
+     * @param s      the convolution or window geometry
+     * @param g      the upstream gradient (N, OH, OW, C)
+     * @param argmax the forward's record of each window's winner
+     * @return a new tensor owned by the caller
+     */
     default Tensor maxPool2dBackward(Conv2dShape s, Tensor g, Tensor argmax) {
         Tensor dx = Tensor.empty(g.dtype(), s.n(), s.h(), s.w(), s.c());
         try (Tensor gc = g.contiguous(); Tensor ac = argmax.contiguous()) {
@@ -362,6 +570,14 @@ public interface Backend {
     /**
      * {@code {y, argmax}}: {@code y = conv(x, kernel)}, then {@code act(y + bias)} with a bias, or max-pooled over
      * the {@code pool} geometry ({@code argmax} per pooled output, else null). See {@code kernels.conv.ConvEngine}.
+     *
+     * @param s      the convolution or window geometry
+     * @param x      the input (N, H, W, C)
+     * @param kernel the kernel (KH, KW, C, F)
+     * @param bias   the bias (F), or null
+     * @param relu   whether ReLU follows the bias
+     * @param pool   the max-pooling geometry over the output, or null
+     * @return the results listed above, new tensors owned by the caller
      */
     default Tensor[] conv2d(Conv2dShape s, Tensor x, Tensor kernel, Tensor bias, boolean relu, Conv2dShape pool) {
         return HostConv.forward(this, s, x, kernel, bias, relu, pool);
@@ -370,6 +586,20 @@ public interface Backend {
     /**
      * {@code {dx, dkernel, dbias}} of {@link #conv2d} from the upstream gradient {@code g}; each only when wanted
      * (null otherwise). {@code y} is the forward output (read with {@code relu}), {@code argmax} its pooling record.
+     *
+     * @param s       the convolution or window geometry
+     * @param g       the upstream gradient, shaped like the forward output
+     * @param x       the forward input
+     * @param kernel  the kernel (KH, KW, C, F)
+     * @param y       the forward output
+     * @param argmax  the forward's record of each window's winner
+     * @param relu    whether ReLU follows the bias
+     * @param hasBias whether the forward had a bias
+     * @param pool    the forward's pooling geometry, or null
+     * @param wantDx  whether dx is needed
+     * @param wantDk  whether dkernel is needed
+     * @param wantDb  whether dbias is needed
+     * @return the results listed above, new tensors owned by the caller
      */
     default Tensor[] conv2dBackward(Conv2dShape s, Tensor g, Tensor x, Tensor kernel, Tensor y, Tensor argmax, boolean relu,
                                     boolean hasBias, Conv2dShape pool, boolean wantDx, boolean wantDk, boolean wantDb) {
@@ -380,6 +610,11 @@ public interface Backend {
      * {@code y (N, s.h, s.w, s.c)}, the transposed convolution of {@code x (N, s.oh, s.ow, s.f)}: the adjoint of
      * {@link #conv2d} over {@code s} (its input gradient with {@code x} as the upstream gradient), so each input pixel
      * scatters {@code kernel (KH, KW, C, F)} times its value into the larger output.
+     *
+     * @param s      the convolution or window geometry
+     * @param x      the input (N, s.oh, s.ow, s.f)
+     * @param kernel the kernel (KH, KW, C, F)
+     * @return a new tensor owned by the caller
      */
     default Tensor conv2dTranspose(Conv2dShape s, Tensor x, Tensor kernel) {
         return HostConv.transpose(this, s, x, kernel);
@@ -391,6 +626,18 @@ public interface Backend {
      * One Adam(W) step on {@code param} with moments {@code m}, {@code v}: {@code l2} adds {@code l2·p} to the
      * gradient (Adam's weight decay), {@code decoupledDecay} shrinks {@code p} by {@code lr·decay} (AdamW);
      * {@code step} counts from 1.
+     *
+     * @param param          the parameter, updated in place
+     * @param grad           its gradient
+     * @param m              the first-moment average, updated in place
+     * @param v              the second-moment average, updated in place
+     * @param lr             the learning rate
+     * @param beta1          the first moment's decay
+     * @param beta2          the second moment's decay
+     * @param eps            added to the second moment's root
+     * @param step           the step number, from 1 (bias correction)
+     * @param l2             the L2 factor added to the gradient (0 for none)
+     * @param decoupledDecay AdamW's decay factor (0 for none)
      */
     default void adam(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, long step,
                       float l2, float decoupledDecay) {
@@ -399,7 +646,19 @@ public interface Backend {
                 step, l2, decoupledDecay);
     }
 
-    /** One SGD step with optional (Nesterov) momentum in {@code buf}, PyTorch's rules; {@code l2} as in {@link #adam}. */
+    /**
+     * One SGD step with optional (Nesterov) momentum in {@code buf}, PyTorch's rules; {@code l2} as in {@link #adam}.
+     *
+     * @param param     the parameter, updated in place
+     * @param grad      its gradient
+     * @param buf       the momentum buffer, updated in place
+     * @param lr        the learning rate
+     * @param momentum  the velocity's decay (0 for none)
+     * @param dampening the share of the gradient withheld from the velocity
+     * @param l2        the L2 factor added to the gradient (0 for none)
+     * @param nesterov  whether to use Nesterov momentum
+     * @param firstStep whether this is the first step (the buffer starts as the gradient)
+     */
     default void sgd(Tensor param, Tensor grad, Tensor buf, float lr, float momentum, float dampening, float l2, boolean nesterov,
                      boolean firstStep) {
         OptimizerUpdate.sgd(param.segment().asSlice(param.offset() * 4), grad.segment().asSlice(grad.offset() * 4),
@@ -411,6 +670,12 @@ public interface Backend {
     /**
      * LayerNorm over the last axis: {@code {y, mean, rstd}} with {@code mean} and {@code rstd = 1/sqrt(var + eps)}
      * per row (biased variance; shape: x's without the last axis) and {@code y = (x - mean)·rstd·gamma + beta}.
+     *
+     * @param x     the input (…, C)
+     * @param gamma the scale (C)
+     * @param beta  the shift (C)
+     * @param eps   added to the variance before the square root
+     * @return the results listed above, new tensors owned by the caller
      */
     default Tensor[] layerNorm(Tensor x, Tensor gamma, Tensor beta, double eps) {
         long cols = x.dim(x.rank() - 1), rows = x.numel() / Math.max(1, cols);
@@ -423,7 +688,16 @@ public interface Backend {
         return new Tensor[] {y, mean, rstd};
     }
 
-    /** {@code {dx, dgamma, dbeta}} of {@link #layerNorm} from the upstream gradient {@code g} and the saved statistics. */
+    /**
+     * {@code {dx, dgamma, dbeta}} of {@link #layerNorm} from the upstream gradient {@code g} and the saved statistics.
+     *
+     * @param g     the upstream gradient, shaped like the forward output
+     * @param x     the forward input
+     * @param gamma the scale over the last axis
+     * @param mean  the saved per-row (or per-channel) means
+     * @param rstd  the saved reciprocal standard deviations
+     * @return the results listed above, new tensors owned by the caller
+     */
     default Tensor[] layerNormBackward(Tensor g, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
         long cols = x.dim(x.rank() - 1), rows = x.numel() / Math.max(1, cols);
         Tensor dx = Tensor.empty(x.dtype(), x.shape()), dg = Tensor.empty(x.dtype(), cols), db = Tensor.empty(x.dtype(), cols);
@@ -439,6 +713,12 @@ public interface Backend {
      * Batch normalisation in training mode over every axis but the last (channels): {@code {y, mean, var, rstd}} with
      * the batch's per-channel {@code mean}, biased {@code var} and {@code rstd = 1/sqrt(var + eps)} (each of shape
      * {@code (C)}) and {@code y = (x - mean)·rstd·gamma + beta}.
+     *
+     * @param x     the input (…, C)
+     * @param gamma the scale (C)
+     * @param beta  the shift (C)
+     * @param eps   added to the variance before the square root
+     * @return the results listed above, new tensors owned by the caller
      */
     default Tensor[] batchNorm(Tensor x, Tensor gamma, Tensor beta, double eps) {
         long cols = x.dim(x.rank() - 1), rows = x.numel() / Math.max(1, cols);
@@ -451,7 +731,16 @@ public interface Backend {
         return new Tensor[] {y, mean, var, rstd};
     }
 
-    /** {@code {dx, dgamma, dbeta}} of {@link #batchNorm} from the upstream gradient {@code g} and the saved statistics. */
+    /**
+     * {@code {dx, dgamma, dbeta}} of {@link #batchNorm} from the upstream gradient {@code g} and the saved statistics.
+     *
+     * @param g     the upstream gradient, shaped like the forward output
+     * @param x     the forward input
+     * @param gamma the scale over the last axis
+     * @param mean  the saved per-row (or per-channel) means
+     * @param rstd  the saved reciprocal standard deviations
+     * @return the results listed above, new tensors owned by the caller
+     */
     default Tensor[] batchNormBackward(Tensor g, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
         long cols = x.dim(x.rank() - 1), rows = x.numel() / Math.max(1, cols);
         Tensor dx = Tensor.empty(x.dtype(), x.shape()), dg = Tensor.empty(x.dtype(), cols), db = Tensor.empty(x.dtype(), cols);
@@ -466,6 +755,11 @@ public interface Backend {
     /**
      * RMSNorm over the last axis: {@code {y, rstd}} with {@code rstd[r] = 1/sqrt(mean_c x[r,c]² + eps)} (shape:
      * x's without the last axis) and {@code y = x·rstd·weight}.
+     *
+     * @param x      the input (…, C)
+     * @param weight the scale (C)
+     * @param eps    added to the variance before the square root
+     * @return the results listed above, new tensors owned by the caller
      */
     default Tensor[] rmsNorm(Tensor x, Tensor weight, double eps) {
         long cols = x.dim(x.rank() - 1), rows = x.numel() / Math.max(1, cols);
@@ -478,7 +772,15 @@ public interface Backend {
         return new Tensor[] {y, rstd};
     }
 
-    /** {@code {dx, dweight}} of {@link #rmsNorm} from the upstream gradient {@code g} and the saved {@code rstd}. */
+    /**
+     * {@code {dx, dweight}} of {@link #rmsNorm} from the upstream gradient {@code g} and the saved {@code rstd}.
+     *
+     * @param g      the upstream gradient, shaped like the forward output
+     * @param x      the forward input
+     * @param weight the forward's scale (C)
+     * @param rstd   the saved reciprocal standard deviations
+     * @return the results listed above, new tensors owned by the caller
+     */
     default Tensor[] rmsNormBackward(Tensor g, Tensor x, Tensor weight, Tensor rstd) {
         long cols = x.dim(x.rank() - 1), rows = x.numel() / Math.max(1, cols);
         Tensor dx = Tensor.empty(x.dtype(), x.shape()), dw = Tensor.empty(x.dtype(), cols);
@@ -502,6 +804,13 @@ public interface Backend {
      * packed {@code (B, T, 3, H, D)} projection, a {@code (B, T, H, D)} output seen as {@code (B, H, T, D)}): inputs
      * are read in place (others copied first), outputs must be such views and are written in place; {@code lse} is
      * contiguous. One fused pass ({@code kernels.attention.Attention}); the scores are never stored whole.
+     *
+     * @param out  where the output goes (B, H, Tq, D), written in place
+     * @param lse  where the log-sum-exp goes (B, H, Tq), contiguous
+     * @param q    the queries (B, H, Tq, D)
+     * @param k    the keys (B, H, Tk, D)
+     * @param v    the values (B, H, Tk, D)
+     * @param spec the mask, scale and dropout
      */
     default void attention(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
         HostAttention.forward(out, lse, q, k, v, spec);
@@ -510,6 +819,17 @@ public interface Backend {
     /**
      * {@code dq, dk, dv} of {@link #attention} (written in place, views as for {@code out}) from the upstream
      * gradient {@code dout} and the forward's {@code out, lse}; the dropout mask is regenerated from the seed.
+     *
+     * @param dq   where dq goes, written in place
+     * @param dk   where dk goes, written in place
+     * @param dv   where dv goes, written in place
+     * @param dout the upstream gradient (B, H, Tq, D)
+     * @param q    the queries (B, H, Tq, D)
+     * @param k    the keys (B, H, Tk, D)
+     * @param v    the values (B, H, Tk, D)
+     * @param out  the forward output
+     * @param lse  the forward's log-sum-exp
+     * @param spec the mask, scale and dropout
      */
     default void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse,
                                    AttentionSpec spec) {
@@ -525,6 +845,16 @@ public interface Backend {
      * processed), and what {@link #lstmBackward} reads (the gate activations, cell and hidden states, time-major).
      * {@code reverse} processes the steps from last to first. Per step: one GEMM for all four gates and the fused
      * cell ({@code kernels.rnn.LstmCell}).
+     *
+     * @param x       the input (B, T, I)
+     * @param h0      the initial hidden state (B, H)
+     * @param c0      the initial cell state (B, H)
+     * @param wIh     the input weights (4H, I)
+     * @param wHh     the recurrent weights (4H, H)
+     * @param bIh     the input bias (4H)
+     * @param bHh     the recurrent bias (4H)
+     * @param reverse whether the steps run from last to first
+     * @return the results listed above, new tensors owned by the caller
      */
     default Tensor[] lstm(Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh, boolean reverse) {
         return HostRnn.lstm(this, x, h0, c0, wIh, wHh, bIh, bHh, reverse);
@@ -533,6 +863,20 @@ public interface Backend {
     /**
      * Backward through time of {@link #lstm} from the gradients of {@code y (B, T, H)}, {@code hT} and {@code cT}:
      * {@code {dx, dh0, dc0, dwIh, dwHh, dbIh, dbHh}}.
+     *
+     * @param dy      the gradient of the outputs (B, T, H)
+     * @param dhT     the gradient of the final hidden state (B, H)
+     * @param dcT     the gradient of the final cell state (B, H)
+     * @param x       the forward input (B, T, I)
+     * @param h0      the initial hidden state (B, H)
+     * @param c0      the initial cell state (B, H)
+     * @param wIh     the input weights
+     * @param wHh     the recurrent weights
+     * @param gates   the forward's gate activations (T, B, 4H)
+     * @param cs      the forward's cell states (T, B, H)
+     * @param hs      the forward's hidden states (T, B, H)
+     * @param reverse whether the steps run from last to first
+     * @return the results listed above, new tensors owned by the caller
      */
     default Tensor[] lstmBackward(Tensor dy, Tensor dhT, Tensor dcT, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor gates,
                                   Tensor cs, Tensor hs, boolean reverse) {
@@ -543,12 +887,34 @@ public interface Backend {
      * One GRU layer in one direction over {@code x (B, T, I)} from {@code h0 (B, H)}, PyTorch's layout and gate order
      * (r, z, n): {@code wIh (3H, I)}, {@code wHh (3H, H)}, {@code bIh, bHh (3H)}. Returns {@code {y (B, T, H), hT (B, H),
      * act (T, B, 4H), hs (T, B, H)}} ({@code act}: r, z, n and the hidden part of n's preactivation, for the backward).
+     *
+     * @param x       the input (B, T, I)
+     * @param h0      the initial hidden state (B, H)
+     * @param wIh     the input weights (3H, I)
+     * @param wHh     the recurrent weights (3H, H)
+     * @param bIh     the input bias (3H)
+     * @param bHh     the recurrent bias (3H)
+     * @param reverse whether the steps run from last to first
+     * @return the results listed above, new tensors owned by the caller
      */
     default Tensor[] gru(Tensor x, Tensor h0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh, boolean reverse) {
         return HostRnn.gru(this, x, h0, wIh, wHh, bIh, bHh, reverse);
     }
 
-    /** Backward through time of {@link #gru}: {@code {dx, dh0, dwIh, dwHh, dbIh, dbHh}}. */
+    /**
+     * Backward through time of {@link #gru}: {@code {dx, dh0, dwIh, dwHh, dbIh, dbHh}}.
+     *
+     * @param dy      the gradient of the outputs (B, T, H)
+     * @param dhT     the gradient of the final hidden state (B, H)
+     * @param x       the forward input (B, T, I)
+     * @param h0      the initial hidden state (B, H)
+     * @param wIh     the input weights
+     * @param wHh     the recurrent weights
+     * @param act     the forward's gate record (T, B, 4H)
+     * @param hs      the forward's hidden states (T, B, H)
+     * @param reverse whether the steps run from last to first
+     * @return the results listed above, new tensors owned by the caller
+     */
     default Tensor[] gruBackward(Tensor dy, Tensor dhT, Tensor x, Tensor h0, Tensor wIh, Tensor wHh, Tensor act, Tensor hs, boolean reverse) {
         return HostRnn.gruBackward(this, dy, dhT, x, h0, wIh, wHh, act, hs, reverse);
     }

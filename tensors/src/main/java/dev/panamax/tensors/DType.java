@@ -13,8 +13,30 @@ import java.lang.foreign.ValueLayout;
  * Conversions into F16 and BF16 round to nearest, ties to even, keeping NaN and infinities.
  */
 public enum DType {
-    U8(1, false), I32(4, false), I64(8, false), F32(4, true), F64(8, true),
-    I8(1, false), I16(2, false), U16(2, false), U32(4, false), U64(8, false), F16(2, true), BF16(2, true);
+    /** Unsigned 8-bit integers: image bytes and comparison masks (0 or 1). */
+    U8(1, false),
+    /** 32-bit signed integers: labels and token ids. */
+    I32(4, false),
+    /** 64-bit signed integers: labels and indices (PyTorch's default integer type). */
+    I64(8, false),
+    /** 32-bit IEEE floats: the working type of every model. */
+    F32(4, true),
+    /** 64-bit IEEE floats: gradient checks and reference computations. */
+    F64(8, true),
+    /** Signed 8-bit integers (storage only; computes as I32). */
+    I8(1, false),
+    /** Signed 16-bit integers (storage only; computes as I32). */
+    I16(2, false),
+    /** Unsigned 16-bit integers (storage only; computes as I32). */
+    U16(2, false),
+    /** Unsigned 32-bit integers (storage only; computes as I64). */
+    U32(4, false),
+    /** Unsigned 64-bit integers (storage only; computes as I64, the same 64 bits). */
+    U64(8, false),
+    /** IEEE half-precision floats (storage only; computes as F32). */
+    F16(2, true),
+    /** bfloat16: F32's exponent with 8 mantissa bits (storage only; computes as F32). */
+    BF16(2, true);
 
     private final int byteSize;
     private final boolean floating;
@@ -24,20 +46,22 @@ public enum DType {
         this.floating = floating;
     }
 
+    /** {@return the size of one element in bytes} */
     public int byteSize() {
         return byteSize;
     }
 
+    /** {@return whether the type holds floating-point values (F32, F64, F16, BF16)} */
     public boolean isFloating() {
         return floating;
     }
 
-    /** Whether this is a storage type: kernels never see it (see the class comment). */
+    /** {@return whether this is a storage type: kernels never see it (see the class comment)} */
     public boolean isStorageOnly() {
         return ordinal() > F64.ordinal();
     }
 
-    /** The type that computes on this one's values exactly: itself for the compute types. */
+    /** {@return the type that computes on this one's values exactly: itself for the compute types} */
     public DType compute() {
         return switch (this) {
             case U8, I32, I64, F32, F64 -> this;
@@ -47,6 +71,10 @@ public enum DType {
         };
     }
 
+    /**
+     * {@return the Java memory layout an element is read and written with (unsigned and half types as their signed
+     * carrier of the same width)}
+     */
     public ValueLayout layout() {
         return switch (this) {
             case U8, I8 -> ValueLayout.JAVA_BYTE;
@@ -62,6 +90,10 @@ public enum DType {
      * NumPy/PyTorch promotion for two tensors: the wider of two integer or two floating types; a floating
      * type wins over any integer type (so I64 with F32 gives F32, as in PyTorch). Storage types promote as
      * their compute types.
+     *
+     * @param a one operand's type
+     * @param b the other's
+     * @return the result type
      */
     public static DType promote(DType a, DType b) {
         a = a.compute();
@@ -70,14 +102,20 @@ public enum DType {
         return a.ordinal() >= b.ordinal() ? a : b;
     }
 
-    /** The type of {@code tensor op scalar}: a Java scalar is "weak" and never widens a tensor's type,
-     * except that a fractional scalar turns an integer tensor into F32. */
+    /**
+     *  The type of {@code tensor op scalar}: a Java scalar is "weak" and never widens a tensor's type,
+     * except that a fractional scalar turns an integer tensor into F32.
+     *
+     * @param tensor the tensor's type
+     * @param scalar the Java scalar
+     * @return the result type
+     */
     public static DType promoteWithScalar(DType tensor, double scalar) {
         if (tensor.floating || scalar == Math.rint(scalar) && !Double.isInfinite(scalar)) return tensor;
         return F32;
     }
 
-    /** The floating type an integer tensor becomes for math that needs fractions (division, exp, mean...). */
+    /** {@return the floating type an integer tensor becomes for math that needs fractions (division, exp, mean...)} */
     public DType toFloating() {
         return floating ? this : F32;
     }

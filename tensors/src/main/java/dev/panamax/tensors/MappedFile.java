@@ -39,6 +39,11 @@ public final class MappedFile implements AutoCloseable {
     /**
      * Maps {@code path}, accounted to the allocator that holds {@code accountLike}'s memory (so the mapping lives as
      * long as the tensors it will replace may), or to the current scope's when it is null. An empty file is refused.
+     *
+     * @param path        the file
+     * @param accountLike a tensor whose allocator the mapping is charged to, or null
+     * @return the mapping; close it (or let the last tensor viewing it go)
+     * @throws IOException when the file cannot be opened or mapped, or is empty
      */
     public static MappedFile open(Path path, Tensor accountLike) throws IOException {
         // An empty tensor's storage is Arrow's shared empty buffer, whose allocator takes nothing: use the scope's.
@@ -70,7 +75,7 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    /** The whole file, valid until {@link #close()} (for reading headers; tensors come from {@link #tensor}). */
+    /** {@return the whole file, valid until {@link #close()} (for reading headers; tensors come from {@link #tensor})} */
     public MemorySegment segment() {
         if (closed) throw new IllegalStateException(path + ": the mapping was closed");
         return all;
@@ -80,6 +85,11 @@ public final class MappedFile implements AutoCloseable {
      * A contiguous tensor of {@code shape} over the file's bytes from {@code byteOffset}: a view of the mapping when
      * the address suits the dtype (a multiple of its size), else a copy (a file written without alignment, or one
      * this process may not write, which is mapped read-only).
+     *
+     * @param dtype      the element type
+     * @param byteOffset where the data starts in the file
+     * @param shape      the tensor's shape; it must fit in the file
+     * @return the tensor, owned by the caller's scope
      */
     public Tensor tensor(DType dtype, long byteOffset, long... shape) {
         segment();

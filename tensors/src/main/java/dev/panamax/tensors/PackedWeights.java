@@ -13,7 +13,11 @@ public final class PackedWeights {
     private final Tensor weights;
     private final AtomicReference<Object> layout = new AtomicReference<>();
 
-    /** Wraps {@code weights}, a matrix. */
+    /**
+     * Wraps {@code weights}, a matrix.
+     *
+     * @param weights a 2-D tensor that stays unchanged while this is used
+     */
     public PackedWeights(Tensor weights) {
         if (weights.rank() != 2) {
             throw new IllegalArgumentException("PackedWeights: expected a matrix (k, n), got shape " + java.util.Arrays.toString(weights.shape()));
@@ -21,7 +25,7 @@ public final class PackedWeights {
         this.weights = weights;
     }
 
-    /** The matrix as given. */
+    /** {@return the matrix as given} */
     public Tensor weights() {
         return weights;
     }
@@ -29,6 +33,11 @@ public final class PackedWeights {
     /**
      * The backend's copy of the matrix, made by {@code make} on first use (two threads racing may both make one; one
      * is kept). A backend asks for one type only.
+     *
+     * @param type the layout's class
+     * @param make makes the layout from the matrix
+     * @param <T>  the layout's type
+     * @return the layout, made once and cached
      */
     public <T> T layout(Class<T> type, Function<Tensor, T> make) {
         Object l = layout.get();

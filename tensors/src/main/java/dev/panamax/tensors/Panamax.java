@@ -28,7 +28,7 @@ public final class Panamax {
 
     private Panamax() {}
 
-    /** The backend that was asked for ({@code cpu} unless configured otherwise), which fixes it for this JVM. */
+    /** {@return the backend that was asked for ({@code cpu} unless configured otherwise), which fixes it for this JVM} */
     public static String requestedBackend() {
         return BackendRequest.REQUESTED;
     }
@@ -36,12 +36,14 @@ public final class Panamax {
     /**
      * Why the requested backend cannot serve (every op then fails with this line), or null when it can; fixes the
      * backend setting for this JVM.
+     *
+     * @return the problem, one line, or null
      */
     public static String backendProblem() {
         return BackendRequest.PROBLEM;
     }
 
-    /** A new builder of start-up settings; nothing changes until {@link Builder#apply()}. */
+    /** {@return a new builder of start-up settings; nothing changes until {@link Builder#apply()}} */
     public static Builder configure() {
         return new Builder();
     }
@@ -52,20 +54,37 @@ public final class Panamax {
 
         private Builder() {}
 
-        /** Kernel threads ({@code panamax.threads}, default: the available cores); at least 1. */
+        /**
+         * Kernel threads ({@code panamax.threads}, default: the available cores); at least 1.
+         *
+         * @param n the thread count, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code n} is below 1
+         */
         public Builder threads(int n) {
             if (n < 1) throw new IllegalArgumentException("threads must be at least 1, got " + n);
             values.put("panamax.threads", Integer.toString(n));
             return this;
         }
 
-        /** Whether the Vector API kernels run ({@code panamax.simd}); false forces the scalar kernels. */
+        /**
+         * Whether the Vector API kernels run ({@code panamax.simd}); false forces the scalar kernels.
+         *
+         * @param on whether the Vector API kernels run
+         * @return this builder
+         */
         public Builder simd(boolean on) {
             values.put("panamax.simd", on ? "1" : "0");
             return this;
         }
 
-        /** Which matrix product the CPU runs ({@code panamax.gemm}): {@code java}, {@code openblas} or {@code auto}. */
+        /**
+         * Which matrix product the CPU runs ({@code panamax.gemm}): {@code java}, {@code openblas} or {@code auto}.
+         *
+         * @param impl {@code java}, {@code openblas} or {@code auto}
+         * @return this builder
+         * @throws IllegalArgumentException for any other value
+         */
         public Builder gemm(String impl) {
             String v = impl == null ? "" : impl.trim().toLowerCase(Locale.ROOT);
             if (!v.equals("java") && !v.equals("openblas") && !v.equals("auto")) {
@@ -75,7 +94,13 @@ public final class Panamax {
             return this;
         }
 
-        /** The OpenBLAS library to load ({@code panamax.openblas}) instead of the system's; the file must exist. */
+        /**
+         * The OpenBLAS library to load ({@code panamax.openblas}) instead of the system's; the file must exist.
+         *
+         * @param library the path of a {@code libopenblas.so}
+         * @return this builder
+         * @throws IllegalArgumentException when the file does not exist
+         */
         public Builder openblas(Path library) {
             if (!Files.isRegularFile(library)) {
                 throw new IllegalArgumentException("openblas: no such file " + library + "; give the path of libopenblas.so");
@@ -84,7 +109,13 @@ public final class Panamax {
             return this;
         }
 
-        /** The compute backend ({@code panamax.backend}): {@code cpu} or {@code cuda}. */
+        /**
+         * The compute backend ({@code panamax.backend}): {@code cpu} or {@code cuda}.
+         *
+         * @param kind {@code cpu} or {@code cuda}
+         * @return this builder
+         * @throws IllegalArgumentException for any other value
+         */
         public Builder backend(String kind) {
             String v = kind == null ? "" : kind.trim().toLowerCase(Locale.ROOT);
             if (!v.equals("cpu") && !v.equals("cuda")) {
@@ -94,7 +125,13 @@ public final class Panamax {
             return this;
         }
 
-        /** Image ranges a convolution splits its batch into ({@code panamax.conv.parts}, default 8); at least 1. */
+        /**
+         * Image ranges a convolution splits its batch into ({@code panamax.conv.parts}, default 8); at least 1.
+         *
+         * @param parts the number of ranges, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code parts} is below 1
+         */
         public Builder convParts(int parts) {
             if (parts < 1) throw new IllegalArgumentException("convParts must be at least 1, got " + parts);
             values.put("panamax.conv.parts", Integer.toString(parts));

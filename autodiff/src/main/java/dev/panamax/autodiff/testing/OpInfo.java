@@ -15,21 +15,47 @@ import java.util.function.Supplier;
  * ({@link Var#ops()}), so a coverage test can fail when an op or a mode has no record.
  *
  * @param samples each sample is one set of inputs; made fresh for every use, so tests may modify them
+ *
+ * @param name      the record's name in test reports
+ * @param fn        the function under test, of the sample's inputs as parameters
+ * @param reference an independent computation of the forward value from the inputs, or null
+ * @param f64       the tolerance of the finite-difference gradient check
+ * @param f32       the tolerance of the F32 path against F64, or null for an op that runs in F64 only
  */
 public record OpInfo(String name, Function<Var[], Var> fn, Supplier<List<Tensor[]>> samples, Function<Tensor[], Tensor> reference,
                      Tolerance f64, Tolerance f32) {
-    /** {@code |got - want| <= atol + rtol·|want|}, elementwise. */
+    /**
+     * {@code |got - want| <= atol + rtol·|want|}, elementwise.
+     *
+     * @param atol the absolute tolerance, positive
+     * @param rtol the relative tolerance, at least 0
+     */
     public record Tolerance(double atol, double rtol) {
+        /**
+         * Checks the bounds.
+         *
+         * @throws IllegalArgumentException when {@code atol} is not positive or {@code rtol} is negative
+         */
         public Tolerance {
             if (!(atol > 0) || !(rtol >= 0)) throw new IllegalArgumentException("tolerances must be positive, got " + atol + ", " + rtol);
         }
     }
 
+    /**
+     * Checks that the F64 tolerance is there.
+     *
+     * @throws IllegalArgumentException when {@code f64} is null
+     */
     public OpInfo {
         if (f64 == null) throw new IllegalArgumentException(name + ": the F64 tolerance is required");
     }
 
-    /** The same record with another F32 tolerance (null: F64 only). */
+    /**
+     * The same record with another F32 tolerance (null: F64 only).
+     *
+     * @param t the new F32 tolerance, or null for F64 only
+     * @return a copy with {@code f32} replaced
+     */
     public OpInfo withF32(Tolerance t) {
         return new OpInfo(name, fn, samples, reference, f64, t);
     }

@@ -16,7 +16,14 @@ import java.util.function.Function;
 public final class PrecisionCheck {
     private PrecisionCheck() {}
 
-    /** Throws {@link AssertionError} naming the output or input and the first element out of tolerance. */
+    /**
+     * Throws {@link AssertionError} naming the output or input and the first element out of tolerance.
+     *
+     * @param name   the check's name in failure messages
+     * @param fn     the function under test
+     * @param inputs the F64 inputs (their F32 copies are made here)
+     * @param f32    the F32 tolerance
+     */
     public static void check(String name, Function<Var[], Var> fn, Tensor[] inputs, OpInfo.Tolerance f32) {
         try (MemoryScope scope = MemoryScope.open("precision " + name)) {
             Var[] p64 = new Var[inputs.length], p32 = new Var[inputs.length];

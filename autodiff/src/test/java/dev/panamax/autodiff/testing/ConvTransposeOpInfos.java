@@ -41,6 +41,13 @@ public final class ConvTransposeOpInfos {
     /**
      * {@code y[n, iy·sh + ky - top, ix·sw + kx - left, f] += x[n, iy, ix, c] · k[ky, kx, f, c]}, positions outside the
      * output dropped; {@code top}, {@code left} are half the rows 'same' crops (the smaller half first, as TensorFlow).
+     *
+     * @param x       the input (N, H, W, C)
+     * @param k       the kernel (KH, KW, F, C)
+     * @param sh      the height stride
+     * @param sw      the width stride
+     * @param padding {@code VALID} or {@code SAME}
+     * @return the output (N, OH, OW, F), F64
      */
     public static Tensor transposeReference(Tensor x, Tensor k, int sh, int sw, Padding padding) {
         long[] xs = x.shape(), ks = k.shape();
@@ -71,7 +78,14 @@ public final class ConvTransposeOpInfos {
         return Tensor.of(y, n, oh, ow, f);
     }
 
-    /** {@code y[n, oy, ox, c] = x[n, oy / fh, ox / fw, c]}. */
+    /**
+     * {@code y[n, oy, ox, c] = x[n, oy / fh, ox / fw, c]}.
+     *
+     * @param x  the input (N, H, W, C)
+     * @param fh the height factor
+     * @param fw the width factor
+     * @return the output (N, H·fh, W·fw, C), F64
+     */
     public static Tensor upSamplingReference(Tensor x, int fh, int fw) {
         long[] s = x.shape();
         int n = (int) s[0], h = (int) s[1], w = (int) s[2], c = (int) s[3];

@@ -26,7 +26,14 @@ public final class Npz {
 
     private Npz() {}
 
-    /** Every array in the archive, by name (caller closes the tensors, or reads inside a MemoryScope). */
+    /**
+     * Every array in the archive, by name (caller closes the tensors, or reads inside a MemoryScope).
+     *
+     * @param in the {@code .npz} bytes (a zip of {@code .npy} files); read to the end, closed
+     * @return the arrays by name (without {@code .npy}), in archive order
+     * @throws IOException when the stream is not a zip, or an array has an unsupported dtype, Fortran order or a
+     *                     malformed header
+     */
     public static Map<String, Tensor> read(InputStream in) throws IOException {
         Map<String, Tensor> out = new LinkedHashMap<>();
         try (ZipInputStream zip = new ZipInputStream(in)) {

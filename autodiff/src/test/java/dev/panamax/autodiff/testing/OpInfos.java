@@ -99,6 +99,10 @@ public final class OpInfos {
         return new OpInfo(name, fn, samples, reference, F64, F32);
     }
 
+    /**
+     * {@return a record for each differentiable op and mode in {@code F}, with samples and references (fresh each
+     * call)}
+     */
     public static List<OpInfo> all() {
         List<OpInfo> l = new ArrayList<>();
         Function<Tensor, Tensor> same = t -> t;

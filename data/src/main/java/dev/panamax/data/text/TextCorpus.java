@@ -28,16 +28,36 @@ public final class TextCorpus {
         this.tokens = tokens;
     }
 
-    /** The training and the validation tokens of a corpus. */
+    /**
+     * The training and the validation tokens of a corpus.
+     *
+     * @param train      the first part of the tokens
+     * @param validation the rest, right after {@code train} in the text
+     */
     public record Split(Tokens train, Tokens validation) {}
 
-    /** {@code text}, called {@code name} in messages, tokenized with {@code tokenizer}. */
+    /**
+     * {@code text}, called {@code name} in messages, tokenized with {@code tokenizer}.
+     *
+     * @param name      what messages call the corpus
+     * @param text      the whole text
+     * @param tokenizer turns the text into ids
+     * @return the tokenized corpus
+     * @throws IllegalArgumentException when the tokenizer cannot encode the text
+     */
     public static TextCorpus of(String name, String text, Tokenizer tokenizer) {
         if (text.isEmpty()) throw new IllegalArgumentException(name + ": the text is empty; a corpus needs text");
         return new TextCorpus(name, tokenizer, Tokens.wrap(tokenizer.encode(text)));
     }
 
-    /** The UTF-8 text of {@code file}, tokenized with {@code tokenizer}. */
+    /**
+     * The UTF-8 text of {@code file}, tokenized with {@code tokenizer}.
+     *
+     * @param file      a UTF-8 text file
+     * @param tokenizer turns the text into ids
+     * @return the tokenized corpus, named after the file
+     * @throws IOException when the file cannot be read or is not valid UTF-8
+     */
     public static TextCorpus read(Path file, Tokenizer tokenizer) throws IOException {
         return new TextCorpus(file.toString(), tokenizer, Tokens.wrap(tokenizer.encode(readUtf8(file))));
     }
@@ -45,6 +65,10 @@ public final class TextCorpus {
     /**
      * The text of {@code file}, refusing an empty file and one that is not UTF-8 (a Latin-1 or UTF-16 file read as
      * UTF-8 would silently train on replacement characters).
+     *
+     * @param file a UTF-8 text file
+     * @return its text
+     * @throws IOException when the file cannot be read, is empty, or is not valid UTF-8
      */
     public static String readUtf8(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
@@ -61,25 +85,33 @@ public final class TextCorpus {
         return out.flip().toString();
     }
 
+    /** {@return what messages call this corpus (its file name, or the name it was given)} */
     public String name() {
         return name;
     }
 
+    /** {@return the tokenizer that made the ids, to decode generated text} */
     public Tokenizer tokenizer() {
         return tokenizer;
     }
 
-    /** All the ids, in text order. */
+    /** {@return all the ids, in text order} */
     public Tokens tokens() {
         return tokens;
     }
 
-    /** The last 10 % for validation, the rest for training. */
+    /** {@return the last 10 % for validation, the rest for training} */
     public Split split() {
         return split(DEFAULT_VALIDATION_FRACTION);
     }
 
-    /** The last {@code validationFraction} of the tokens (rounded down) for validation, the rest for training. */
+    /**
+     * The last {@code validationFraction} of the tokens (rounded down) for validation, the rest for training.
+     *
+     * @param validationFraction the share of tokens for validation, in [0, 1)
+     * @return the two parts, sharing this corpus's ids
+     * @throws IllegalArgumentException when the fraction is outside [0, 1)
+     */
     public Split split(double validationFraction) {
         if (!(validationFraction >= 0 && validationFraction < 1)) {
             throw new IllegalArgumentException(name + ": the validation fraction must be in [0, 1), got " + validationFraction);

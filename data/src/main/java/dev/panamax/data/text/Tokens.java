@@ -24,38 +24,66 @@ public final class Tokens {
         return new Tokens(ids, 0, ids.length);
     }
 
-    /** A copy of {@code ids}. */
+    /**
+     * A copy of {@code ids}.
+     *
+     * @param ids token ids
+     * @return a run holding a copy, so later changes to {@code ids} do not show
+     */
     public static Tokens of(int... ids) {
         return wrap(ids.clone());
     }
 
+    /** {@return the number of ids in this run} */
     public int size() {
         return to - from;
     }
 
+    /**
+     * The id at {@code i}.
+     *
+     * @param i a position in this run, 0 to size - 1
+     * @return the id there
+     * @throws IndexOutOfBoundsException when {@code i} is outside the run
+     */
     public int get(int i) {
         return ids[from + Objects.checkIndex(i, size())];
     }
 
-    /** Ids {@code [start, end)} of this run, sharing its array. */
+    /**
+     * Ids {@code [start, end)} of this run, sharing its array.
+     *
+     * @param start the first position, inclusive
+     * @param end   the last position, exclusive
+     * @return the sub-run, no copy
+     * @throws IndexOutOfBoundsException when the range is not within this run
+     */
     public Tokens slice(int start, int end) {
         Objects.checkFromToIndex(start, end, size());
         return new Tokens(ids, from + start, from + end);
     }
 
-    /** A copy of the ids. */
+    /** {@return a copy of the ids} */
     public int[] toArray() {
         return Arrays.copyOfRange(ids, from, to);
     }
 
-    /** The ids as a new I32 tensor {@code (size)}. */
+    /** {@return the ids as a new I32 tensor {@code (size)}, owned by the caller} */
     public Tensor toTensor() {
         Tensor t = Tensor.empty(DType.I32, size());
         MemorySegment.copy(ids, from, t.segment(), ValueLayout.JAVA_INT, t.offset() * Integer.BYTES, size());
         return t;
     }
 
-    /** Copies ids {@code [start, start + length)} into {@code dest} at {@code destPos}. */
+    /**
+     * Copies ids {@code [start, start + length)} into {@code dest} at {@code destPos}.
+     *
+     * @param start   the first position of this run to copy
+     * @param dest    the array to copy into
+     * @param destPos where in {@code dest} the first id goes
+     * @param length  how many ids to copy
+     * @throws IndexOutOfBoundsException when the range is not within this run or {@code dest}
+     */
     public void copyTo(int start, int[] dest, int destPos, int length) {
         Objects.checkFromIndexSize(start, length, size());
         System.arraycopy(ids, from + start, dest, destPos, length);

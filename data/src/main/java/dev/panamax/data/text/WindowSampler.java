@@ -32,7 +32,12 @@ public final class WindowSampler implements AutoCloseable {
     /**
      * Windows of {@code context + 1} tokens from {@code tokens}, {@code batch} per draw.
      *
-     * @throws IllegalArgumentException when {@code tokens} is shorter than one window
+     * @param tokens  the token run to draw windows from
+     * @param batch   windows per draw, positive
+     * @param context the model's context length: each window holds {@code context + 1} tokens, positive
+     * @param seed    the seed of the window starts (same seed, same draws)
+     * @throws IllegalArgumentException when {@code tokens} is shorter than one window, or batch or context is not
+     *                                  positive
      */
     public WindowSampler(Tokens tokens, int batch, int context, long seed) {
         if (batch <= 0 || context <= 0) throw new IllegalArgumentException("WindowSampler: batch and context must be positive, got " + batch + " and " + context);
@@ -49,7 +54,11 @@ public final class WindowSampler implements AutoCloseable {
         this.buffer = new Batch(windows.slice(1, 0, context), windows.slice(1, 1, context + 1), windows);
     }
 
-    /** Fills the buffer with {@code batch} new windows and returns its views. */
+    /**
+     * Fills the buffer with {@code batch} new windows and returns its views.
+     *
+     * @return views of the sampler's buffer, valid until the next call; starts are uniform over the tokens
+     */
     public Batch next() {
         int width = context + 1;
         for (int b = 0; b < batch; b++) tokens.copyTo(rng.nextInt(tokens.size() - context), scratch, b * width, width);
@@ -58,10 +67,12 @@ public final class WindowSampler implements AutoCloseable {
         return buffer;
     }
 
+    /** {@return the windows per draw} */
     public int batch() {
         return batch;
     }
 
+    /** {@return the context length: each window holds one token more} */
     public int context() {
         return context;
     }

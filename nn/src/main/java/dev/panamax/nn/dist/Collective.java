@@ -13,13 +13,19 @@ import java.lang.foreign.MemorySegment;
  * {@link Pending}) completes. Every process must make the same calls in the same order with the same counts, as in MPI.
  */
 public interface Collective extends AutoCloseable {
-    /** This process's number, 0 .. size() - 1; rank 0 prints and writes files. */
+    /** {@return this process's number, 0 .. size() - 1; rank 0 prints and writes files} */
     int rank();
 
-    /** How many processes take part. */
+    /** {@return how many processes take part} */
     int size();
 
-    /** Replaces {@code count} values of {@code dtype} at {@code data} by their sum over all processes. */
+    /**
+     * Replaces {@code count} values of {@code dtype} at {@code data} by their sum over all processes.
+     *
+     * @param data  the values, raw memory; overwritten with the sums
+     * @param dtype F32 or F64
+     * @param count how many values
+     */
     default void allreduceSum(MemorySegment data, DType dtype, long count) {
         allreduceSumAsync(data, dtype, count).await();
     }
@@ -27,10 +33,21 @@ public interface Collective extends AutoCloseable {
     /**
      * Starts {@link #allreduceSum} and returns at once, so the caller computes while the values travel; the result
      * is in {@code data} once {@link Pending#await} returns. Operations complete in the order they were started.
+     *
+     * @param data  the values, raw memory; overwritten with the sums; keep it alive until the operation completes
+     * @param dtype F32 or F64
+     * @param count how many values
+     * @return the operation, to {@link Pending#await}
      */
     Pending allreduceSumAsync(MemorySegment data, DType dtype, long count);
 
-    /** Copies {@code bytes} bytes at {@code data} on process {@code root} into {@code data} on every other process. */
+    /**
+     * Copies {@code bytes} bytes at {@code data} on process {@code root} into {@code data} on every other process.
+     *
+     * @param data  the buffer: the source on {@code root}, the destination elsewhere
+     * @param bytes how many bytes
+     * @param root  the rank whose bytes everyone gets
+     */
     void broadcast(MemorySegment data, long bytes, int root);
 
     /** Returns once every process has called it. */
@@ -39,10 +56,15 @@ public interface Collective extends AutoCloseable {
     /**
      * Ends every process of the group at once with {@code exitCode} (after this process has said why on standard
      * error): one failing process must not leave the others waiting forever in their next collective.
+     *
+     * @param exitCode the status every process exits with
      */
     void abort(int exitCode);
 
-    /** Nanoseconds spent so far inside communication calls (all operations, on whatever thread runs them), for reports. */
+    /**
+     * {@return the nanoseconds spent so far inside communication calls (all operations, on whatever thread runs them),
+     * for reports}
+     */
     default long busyNanos() {
         return 0;
     }
@@ -57,7 +79,10 @@ public interface Collective extends AutoCloseable {
         void await();
     }
 
-    /** The group this process was started in: MPI under {@code mpirun} with several processes, else a single process. */
+    /**
+     * {@return the group this process was started in: MPI under {@code mpirun} with several processes, else a single
+     * process}
+     */
     static Collective world() {
         return World.get();
     }

@@ -26,6 +26,13 @@ public final class AtomicFiles {
 
     private AtomicFiles() {}
 
+    /**
+     * Writes {@code text} as UTF-8 to {@code path} atomically (see {@link #write(Path, Writer)}).
+     *
+     * @param path the file to write; replaced if it exists
+     * @param text the whole contents
+     * @throws IOException when it cannot be written; an existing file is left as it was
+     */
     public static void write(Path path, String text) throws IOException {
         write(path, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
@@ -33,10 +40,22 @@ public final class AtomicFiles {
     /** What writes a file's bytes to a stream. */
     @FunctionalInterface
     public interface Writer {
+        /**
+         * Writes the file's bytes.
+         *
+         * @param out the temporary file's stream; not to be closed
+         * @throws IOException to abandon the write (the old file stays)
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Writes {@code path} through {@code body} into a temporary sibling, forced to disk, then renamed over it. */
+    /**
+     * Writes {@code path} through {@code body} into a temporary sibling, forced to disk, then renamed over it.
+     *
+     * @param path the file to write; replaced if it exists
+     * @param body writes the contents
+     * @throws IOException when it cannot be written, or {@code body} throws; an existing file is left as it was
+     */
     public static void write(Path path, Writer body) throws IOException {
         Path tmp = temporarySibling(path);
         try {
@@ -55,13 +74,23 @@ public final class AtomicFiles {
     /**
      * A path beside {@code path} that does not exist yet, for a temporary file; its folder is created. Create it
      * with {@link StandardOpenOption#CREATE_NEW} and finish with {@link #commit}.
+     *
+     * @param path the file the temporary one will replace
+     * @return the temporary path (not created)
+     * @throws IOException when the folder cannot be created
      */
     public static Path temporarySibling(Path path) throws IOException {
         Path dir = Files.createDirectories(path.toAbsolutePath().getParent());
         return dir.resolve("." + path.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
     }
 
-    /** Renames the complete temporary file {@code tmp} over {@code path} in one step. */
+    /**
+     * Renames the complete temporary file {@code tmp} over {@code path} in one step.
+     *
+     * @param tmp  the complete temporary file, a sibling of {@code path}
+     * @param path the file to replace
+     * @throws IOException when the rename fails
+     */
     public static void commit(Path tmp, Path path) throws IOException {
         pauseForTests("writing " + path.getFileName());
         Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -72,6 +101,10 @@ public final class AtomicFiles {
      * non-empty one, so an existing target first moves aside to {@link #previous}; a kill between the two renames
      * leaves the previous folder there, which {@link #recover} puts back. Both folders must be on one file system
      * (siblings are).
+     *
+     * @param staged the complete new folder
+     * @param target the folder to replace; need not exist
+     * @throws IOException when a rename or the deletion of the old folder fails
      */
     public static void replaceFolder(Path staged, Path target) throws IOException {
         Path old = previous(target);
@@ -87,6 +120,12 @@ public final class AtomicFiles {
     /** What fills a folder: writes its files into {@code dir}, a fresh empty folder. */
     @FunctionalInterface
     public interface FolderWriter {
+        /**
+         * Writes the folder's files.
+         *
+         * @param dir a fresh empty folder, later renamed to the target
+         * @throws IOException to abandon the write (the previous folder stays)
+         */
         void writeInto(Path dir) throws IOException;
     }
 
@@ -95,6 +134,10 @@ public final class AtomicFiles {
      * then takes {@code target}'s place through {@link #replaceFolder}. Readers find the previous folder or the new
      * one, never a mixture. A kill leaves at most a staging sibling, which the next write of {@code target} deletes
      * (one writer per folder), and the previous folder aside, which {@link #recover} puts back.
+     *
+     * @param target the folder to write; replaced if it exists
+     * @param body   fills the fresh folder
+     * @throws IOException when it cannot be written, or {@code body} throws; the previous folder stays
      */
     public static void writeFolder(Path target, FolderWriter body) throws IOException {
         Path t = target.toAbsolutePath().normalize();
@@ -116,7 +159,12 @@ public final class AtomicFiles {
 
     private static final String STAGING = ".staging-";
 
-    /** Whether {@code dir} is a staging folder of {@link #writeFolder}: a write that has not finished, or never will. */
+    /**
+     * Whether {@code dir} is a staging folder of {@link #writeFolder}: a write that has not finished, or never will.
+     *
+     * @param dir a folder
+     * @return true for a staging folder, which readers should skip
+     */
     public static boolean isStaging(Path dir) {
         Path name = dir.toAbsolutePath().normalize().getFileName();
         return name != null && name.toString().startsWith(".") && name.toString().contains(STAGING);
@@ -126,6 +174,9 @@ public final class AtomicFiles {
      * The folder to read {@code target} from: itself, or, when a kill between the two renames of
      * {@link #replaceFolder} left it missing, its previous version (read where it is: a reader never moves folders
      * a writer may be moving).
+     *
+     * @param target the folder to read
+     * @return the folder to read from
      */
     public static Path readable(Path target) {
         if (Files.exists(target)) return target;
@@ -133,7 +184,12 @@ public final class AtomicFiles {
         return Files.isDirectory(old) ? old : target;
     }
 
-    /** Where {@link #replaceFolder} keeps {@code target}'s previous version during the swap: a hidden sibling. */
+    /**
+     * Where {@link #replaceFolder} keeps {@code target}'s previous version during the swap: a hidden sibling.
+     *
+     * @param target the folder being replaced
+     * @return the hidden sibling's path
+     */
     public static Path previous(Path target) {
         Path t = target.toAbsolutePath().normalize();
         return t.resolveSibling("." + t.getFileName() + ".previous");
@@ -142,6 +198,9 @@ public final class AtomicFiles {
     /**
      * Repairs what a kill in {@link #replaceFolder} may have left: the previous version goes back when the target
      * is missing, and is deleted when the target is there.
+     *
+     * @param target the folder to repair
+     * @throws IOException when a move or deletion fails
      */
     public static void recover(Path target) throws IOException {
         Path old = previous(target);
@@ -162,7 +221,12 @@ public final class AtomicFiles {
         }
     }
 
-    /** Deletes {@code p} and everything under it, if it exists. */
+    /**
+     * Deletes {@code p} and everything under it, if it exists.
+     *
+     * @param p a file or folder
+     * @throws IOException when something cannot be deleted
+     */
     public static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         try (Stream<Path> all = Files.walk(p)) {

@@ -26,8 +26,11 @@ import java.util.stream.Stream;
  * {@code Gpt}; {@code ./panamax export MODEL_DIR model.onnx} runs it on a saved model folder.
  */
 public final class ModelIo {
+    /** The architecture file of a saved {@link Sequential} (Keras-style JSON). */
     public static final String CONFIG = "config.json";
+    /** The weights file of every saved model (safetensors, PyTorch's names). */
     public static final String WEIGHTS = "model.safetensors";
+    /** The optimizer state file of a training checkpoint (safetensors). */
     public static final String OPTIMIZER = "optimizer.safetensors";
 
     private ModelIo() {}
@@ -36,6 +39,11 @@ public final class ModelIo {
      * Writes {@code model}'s weights to {@code dir}, and its architecture too when it is a {@link Sequential}. The
      * folder is written whole and then put in place ({@link AtomicFiles#writeFolder}): it replaces an earlier
      * saved model there, and a crash at any moment leaves the earlier model or the new one, never a mixture.
+     *
+     * @param model the model, built (its weights exist)
+     * @param dir   the model folder: absent, empty, or an earlier saved model
+     * @throws IOException when the folder holds other files or cannot be written (the earlier save stays)
+     * @throws IllegalStateException when the model is not built
      */
     public static void save(Model model, Path dir) throws IOException {
         requireBuilt(model);
@@ -76,7 +84,13 @@ public final class ModelIo {
         return AtomicFiles.readable(dir);
     }
 
-    /** Rebuilds a {@link Sequential} from config.json and loads its weights; errors name the file and the mismatch. */
+    /**
+     * Rebuilds a {@link Sequential} from config.json and loads its weights; errors name the file and the mismatch.
+     *
+     * @param saved a folder {@link #save} wrote
+     * @return the model with its weights (mapped from the file, not copied where possible)
+     * @throws IOException when the folder is not a saved Sequential, or its weights do not fit its architecture
+     */
     public static Sequential load(Path saved) throws IOException {
         Path dir = savedFolder(saved);
         Path cfg = dir.resolve(CONFIG), wts = dir.resolve(WEIGHTS);
@@ -96,6 +110,11 @@ public final class ModelIo {
     /**
      * Reads the weights saved from a model of the same code into {@code model}, which must be built (with the
      * input shape it had when saved). Works for every kind of model; the way to load a {@code FunctionalModel}.
+     *
+     * @param model the model, built from the same code and input shape
+     * @param dir   a folder {@link #save} wrote
+     * @throws IOException when the folder has no weights file or a weight is missing or of another shape or type
+     * @throws IllegalStateException when the model is not built
      */
     public static void loadWeights(Model model, Path dir) throws IOException {
         if (model.inputShape() == null) {
@@ -131,12 +150,24 @@ public final class ModelIo {
         }
     }
 
-    /** A restored training state: the model and the number of epochs already done. */
+    /**
+     * A restored training state: the model and the number of epochs already done.
+     *
+     * @param model the restored model
+     * @param epoch the number of epochs already done
+     */
     public record Checkpoint(Sequential model, int epoch) {}
 
     /**
      * Saves a resumable checkpoint: the model as {@link #save} does, and {@code optimizer}'s state buffers, step
      * count and learning rate with the finished epoch in {@value #OPTIMIZER}; written whole, as {@link #save}.
+     *
+     * @param model      the model, built (its weights exist)
+     * @param optimizer  the optimizer whose state to save
+     * @param dir        the checkpoint folder: absent, empty, or an earlier checkpoint
+     * @param epochsDone the number of finished epochs, where a resumed run starts
+     * @throws IOException when the folder cannot be written (the earlier checkpoint stays)
+     * @throws IllegalStateException when the model is not built
      */
     public static void saveCheckpoint(Model model, Optimizer optimizer, Path dir, int epochsDone) throws IOException {
         saveCheckpoint(model, optimizer, dir, epochsDone, staging -> { });
@@ -145,6 +176,14 @@ public final class ModelIo {
     /**
      * {@link #saveCheckpoint(Model, Optimizer, Path, int)} with more files of the caller's (a training run's
      * settings, its history…) written by {@code more} into the same folder before it is put in place.
+     *
+     * @param model      the model, built (its weights exist)
+     * @param optimizer  the optimizer whose state to save
+     * @param dir        the checkpoint folder: absent, empty, or an earlier checkpoint
+     * @param epochsDone the number of finished epochs
+     * @param more       writes the caller's extra files into the staging folder
+     * @throws IOException when the folder cannot be written or {@code more} fails (the earlier checkpoint stays)
+     * @throws IllegalStateException when the model is not built
      */
     public static void saveCheckpoint(Model model, Optimizer optimizer, Path dir, int epochsDone, AtomicFiles.FolderWriter more) throws IOException {
         requireBuilt(model);
@@ -160,7 +199,14 @@ public final class ModelIo {
         });
     }
 
-    /** Loads a checkpoint of a {@link Sequential}, restoring {@code optimizer} (of the kind saved) to where it was. */
+    /**
+     * Loads a checkpoint of a {@link Sequential}, restoring {@code optimizer} (of the kind saved) to where it was.
+     *
+     * @param dir       a folder {@link #saveCheckpoint} wrote
+     * @param optimizer a fresh optimizer of the kind saved; its state is overwritten
+     * @return the model and the number of epochs done
+     * @throws IOException when the folder is not a checkpoint of a Sequential, or the optimizer is of another kind
+     */
     public static Checkpoint resume(Path dir, Optimizer optimizer) throws IOException {
         Sequential model = load(dir);
         return new Checkpoint(model, restoreOptimizer(model, dir, optimizer));
@@ -169,6 +215,12 @@ public final class ModelIo {
     /**
      * Loads a checkpoint into {@code model} (built from the same code, as for {@link #loadWeights}) and
      * {@code optimizer}; returns the number of epochs already done.
+     *
+     * @param model     the model, built from the same code and input shape
+     * @param dir       a folder {@link #saveCheckpoint} wrote
+     * @param optimizer a fresh optimizer of the kind saved; its state is overwritten
+     * @return the number of epochs already done
+     * @throws IOException when the folder is not a checkpoint or its contents do not fit
      */
     public static int resumeInto(Model model, Path dir, Optimizer optimizer) throws IOException {
         loadWeights(model, dir);

@@ -59,6 +59,12 @@ public final class Safetensors {
     /**
      * Writes {@code tensors} (in their map order) and {@code metadata} (in sorted key order, so the same weights
      * always give the same bytes) atomically: a temporary sibling, forced to disk, renamed over {@code path}.
+     *
+     * @param path     the file to write; replaced if it exists
+     * @param tensors  the tensors by name, any layout (written contiguous, little-endian)
+     * @param metadata free-form strings for the {@code __metadata__} entry
+     * @throws IOException when the file cannot be written (an existing one is left as it was), or a tensor's dtype has
+     *                     no safetensors code
      */
     public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         ObjectNode header = JSON.createObjectNode();
@@ -110,12 +116,24 @@ public final class Safetensors {
      * format's reference reader checks: the header is a JSON object, every dtype known, every shape non-negative
      * without overflow, and the tensors' data offsets in order, without gaps or overlaps, covering the data
      * section exactly. The mapping is accounted to the current scope's allocator.
+     *
+     * @param path a safetensors file
+     * @return the tensors by name
+     * @throws IOException when the file cannot be read or fails a check (the message names the file, the tensor and
+     *                     the problem)
      */
     public static Map<String, Tensor> read(Path path) throws IOException {
         return read(path, null);
     }
 
-    /** {@link #read(Path)}, the mapping accounted with {@code accountLike}'s memory (null: the current scope's). */
+    /**
+     * {@link #read(Path)}, the mapping accounted with {@code accountLike}'s memory (null: the current scope's).
+     *
+     * @param path        a safetensors file
+     * @param accountLike a tensor whose scope's allocator the mapping is accounted to, or null
+     * @return the tensors by name, owned by the caller
+     * @throws IOException when the file cannot be read or fails a check
+     */
     public static Map<String, Tensor> read(Path path, Tensor accountLike) throws IOException {
         String file = path.toString();
         if (Files.isRegularFile(path) && Files.size(path) < 8) throw new IOException(file + ": too short for a safetensors file (" + Files.size(path) + " bytes)");
@@ -229,7 +247,13 @@ public final class Safetensors {
         return new Entry(name, dt, shape, begin, end);
     }
 
-    /** The {@code __metadata__} strings of a file (memory-mapped: only the header is read). */
+    /**
+     * The {@code __metadata__} strings of a file (memory-mapped: only the header is read).
+     *
+     * @param path a safetensors file
+     * @return the metadata, empty when there is none
+     * @throws IOException when the file cannot be read or its header is malformed
+     */
     public static Map<String, String> metadata(Path path) throws IOException {
         try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);

@@ -11,9 +11,16 @@ import java.util.Locale;
  * {@code fromLogits}, where the softmax/sigmoid is fused in (numerically stable).
  */
 public interface Loss {
+    /**
+     * The mean loss over the batch.
+     *
+     * @param output the model's output (N, ...)
+     * @param target the targets: class indices (N) for sparse losses, else shaped like {@code output}
+     * @return a scalar
+     */
     Var compute(Var output, Tensor target);
 
-    /** True when targets are class indices (one integer per example), which enables label checks. */
+    /** {@return true when targets are class indices (one integer per example), which enables label checks} */
     default boolean sparseLabels() {
         return false;
     }
@@ -22,6 +29,8 @@ public interface Loss {
      * The same loss computed from the logits behind a softmax output, or null when there is none. Keras does
      * this for cross-entropy on a softmax layer: it avoids clipping probabilities, which would silence the
      * gradient of an example whose true class has probability below 1e-7.
+     *
+     * @return the loss on logits, or null
      */
     default Loss onLogits() {
         return null;

@@ -6,6 +6,12 @@ import dev.panamax.tensors.Tensor;
 public final class Adagrad extends Optimizer {
     private final double eps;
 
+    /**
+     * Adagrad with ε 1e-7.
+     *
+     * @param lr the learning rate, positive
+     * @throws IllegalArgumentException when {@code lr} is not positive
+     */
     public Adagrad(double lr) {
         super(lr);
         this.eps = 1e-7;

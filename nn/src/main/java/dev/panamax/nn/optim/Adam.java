@@ -10,10 +10,26 @@ import dev.panamax.tensors.Tensor;
 public class Adam extends Optimizer {
     private final float beta1, beta2, eps, weightDecay;
 
+    /**
+     * Adam with Keras' defaults and no weight decay.
+     *
+     * @param lr the learning rate, positive (1e-3 is the usual start)
+     * @throws IllegalArgumentException when {@code lr} is not positive
+     */
     public Adam(double lr) {
         this(lr, 0.9, 0.999, 1e-7, 0);
     }
 
+    /**
+     * Adam (or AdamW when {@code weightDecay > 0}) with every constant.
+     *
+     * @param lr          the learning rate, positive
+     * @param beta1       the decay of the first-moment average, e.g. 0.9
+     * @param beta2       the decay of the second-moment average, e.g. 0.999
+     * @param eps         added to the root of the second moment, e.g. 1e-7
+     * @param weightDecay the decoupled decay per step, scaled by the rate; 0 for none
+     * @throws IllegalArgumentException when {@code lr} is not positive
+     */
     public Adam(double lr, double beta1, double beta2, double eps, double weightDecay) {
         super(lr);
         this.beta1 = (float) beta1;
@@ -22,7 +38,13 @@ public class Adam extends Optimizer {
         this.weightDecay = (float) weightDecay;
     }
 
-    /** AdamW with Keras' default decay 0.004. */
+    /**
+     * AdamW with Keras' default decay 0.004.
+     *
+     * @param lr          the learning rate, positive
+     * @param weightDecay the decoupled decay, e.g. 0.004
+     * @return the optimizer
+     */
     public static Adam adamW(double lr, double weightDecay) {
         return new Adam(lr, 0.9, 0.999, 1e-7, weightDecay);
     }

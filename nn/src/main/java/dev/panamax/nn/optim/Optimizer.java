@@ -27,8 +27,15 @@ public abstract class Optimizer {
     private ParamGroup currentGroup;
     private double clipValue, clipNorm, clipGlobalNorm;
     private final Map<Var, Tensor[]> state = new IdentityHashMap<>();
+    /** The number of steps taken; {@link #update} reads it (bias correction). */
     protected long iterations;
 
+    /**
+     * An optimizer with a fixed rate.
+     *
+     * @param learningRate the learning rate, positive
+     * @throws IllegalArgumentException when it is not positive
+     */
     protected Optimizer(double learningRate) {
         if (!(learningRate > 0)) throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be positive, got " + learningRate);
         this.learningRate = learningRate;
@@ -88,41 +95,68 @@ public abstract class Optimizer {
         return decayCurrent ? own : 0f;
     }
 
-    /** The learning rate of the next step. */
+    /** {@return the learning rate of the next step (the schedule's, when one is set)} */
     public double learningRate() {
         return schedule != null ? schedule.at(iterations) : learningRate;
     }
 
-    /** Sets a fixed learning rate (ReduceLROnPlateau uses this); clears any schedule. */
+    /**
+     * Sets a fixed learning rate (ReduceLROnPlateau uses this); clears any schedule.
+     *
+     * @param lr the new rate, positive
+     * @throws IllegalArgumentException when it is not positive
+     */
     public void setLearningRate(double lr) {
         if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
         this.learningRate = lr;
         this.schedule = null;
     }
 
+    /**
+     * Makes the learning rate follow {@code s} from the current step on.
+     *
+     * @param s the schedule, or null for the fixed rate
+     * @return this optimizer
+     */
     public Optimizer schedule(LearningRateSchedule s) {
         this.schedule = s;
         return this;
     }
 
-    /** Clips every gradient element to [-v, v]. */
+    /**
+     * Clips every gradient element to [-v, v].
+     *
+     * @param v the bound, positive; 0 turns it off
+     * @return this optimizer
+     */
     public Optimizer clipValue(double v) {
         this.clipValue = v;
         return this;
     }
 
-    /** Rescales each parameter's gradient to L2 norm at most {@code n}. */
+    /**
+     * Rescales each parameter's gradient to L2 norm at most {@code n}.
+     *
+     * @param n the bound, positive; 0 turns it off
+     * @return this optimizer
+     */
     public Optimizer clipNorm(double n) {
         this.clipNorm = n;
         return this;
     }
 
-    /** Rescales all gradients together so their joint L2 norm is at most {@code n}. */
+    /**
+     * Rescales all gradients together so their joint L2 norm is at most {@code n}.
+     *
+     * @param n the bound, positive; 0 turns it off
+     * @return this optimizer
+     */
     public Optimizer clipGlobalNorm(double n) {
         this.clipGlobalNorm = n;
         return this;
     }
 
+    /** {@return the number of steps taken so far} */
     public long iterations() {
         return iterations;
     }
@@ -132,18 +166,28 @@ public abstract class Optimizer {
     /** Whether the parameter being updated takes weight decay; read by {@link #update}. */
     private boolean decayCurrent = true;
 
-    /** Exempts {@code params} from weight decay (their updates ignore it); others keep it. */
+    /**
+     * Exempts {@code params} from weight decay (their updates ignore it); others keep it.
+     *
+     * @param params the parameters to exempt
+     * @return this optimizer
+     */
     public Optimizer withoutWeightDecay(Collection<Var> params) {
         exemptFromDecay.addAll(params);
         return this;
     }
 
-    /** Inside {@link #update}: whether weight decay applies to the parameter being updated. */
+    /** {@return inside {@link #update}: whether weight decay applies to the parameter being updated} */
     protected final boolean decaysCurrentParameter() {
         return decayCurrent;
     }
 
-    /** One update of every parameter that has a gradient and is not frozen ({@link Var#requiresGrad()} false). */
+    /**
+     * One update of every parameter that has a gradient and is not frozen ({@link Var#requiresGrad()} false).
+     *
+     * @param params the parameters, each with its gradient; those without one are skipped
+     * @throws IllegalStateException when a parameter is not contiguous F32
+     */
     public final void step(List<Var> params) {
         double lr = learningRate();
         iterations++;
@@ -189,9 +233,10 @@ public abstract class Optimizer {
         }
     }
 
-    /** How many state buffers (shaped like the parameter) this optimizer keeps, and their initial value. */
+    /** {@return how many state buffers (shaped like the parameter) this optimizer keeps} */
     protected abstract int stateBuffers();
 
+    /** {@return the value the state buffers start at (0 unless a subclass says otherwise)} */
     protected double initialState() {
         return 0;
     }
@@ -202,10 +247,22 @@ public abstract class Optimizer {
         return s;
     }
 
-    /** {@code w} updated in place from gradient {@code g} with learning rate {@code lr}; step number is {@link #iterations}. */
+    /**
+     * {@code w} updated in place from gradient {@code g} with learning rate {@code lr}; step number is {@link #iterations}.
+     *
+     * @param w     the parameter, contiguous F32
+     * @param g     its gradient, contiguous F32
+     * @param state this parameter's state buffers, shaped like it
+     * @param lr    the learning rate of this step and parameter
+     */
     protected abstract void update(Tensor w, Tensor g, Tensor[] state, double lr);
 
-    /** The state buffers of {@code params} by name ({@code "<param index>.<buffer index>"}), for checkpoints. */
+    /**
+     * The state buffers of {@code params} by name ({@code "<param index>.<buffer index>"}), for checkpoints.
+     *
+     * @param params the parameters, in the order their indices name
+     * @return the optimizer's own buffers (not copies), by name
+     */
     public Map<String, Tensor> stateTensors(List<Var> params) {
         Map<String, Tensor> out = new java.util.LinkedHashMap<>();
         for (int i = 0; i < params.size(); i++) {
@@ -216,7 +273,14 @@ public abstract class Optimizer {
         return out;
     }
 
-    /** Restores state saved by {@link #stateTensors} and the step count, so training resumes exactly. */
+    /**
+     * Restores state saved by {@link #stateTensors} and the step count, so training resumes exactly.
+     *
+     * @param params     the parameters, in the order they were saved
+     * @param saved      the buffers by name, as {@link #stateTensors} gave them
+     * @param iterations the step count to resume from
+     * @throws IllegalArgumentException when a buffer is missing or of another shape
+     */
     public void restore(List<Var> params, Map<String, Tensor> saved, long iterations) {
         for (int i = 0; i < params.size(); i++) {
             Var p = params.get(i);

@@ -6,10 +6,24 @@ import dev.panamax.tensors.Tensor;
 public final class RmsProp extends Optimizer {
     private final double rho, eps;
 
+    /**
+     * RMSprop with Keras' defaults, ρ 0.9 and ε 1e-7.
+     *
+     * @param lr the learning rate, positive
+     * @throws IllegalArgumentException when {@code lr} is not positive
+     */
     public RmsProp(double lr) {
         this(lr, 0.9, 1e-7);
     }
 
+    /**
+     * RMSprop with every constant.
+     *
+     * @param lr  the learning rate, positive
+     * @param rho the decay of the squared-gradient average
+     * @param eps added to its root
+     * @throws IllegalArgumentException when {@code lr} is not positive
+     */
     public RmsProp(double lr, double rho, double eps) {
         super(lr);
         this.rho = rho;

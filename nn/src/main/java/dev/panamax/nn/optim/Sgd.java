@@ -8,10 +8,24 @@ public final class Sgd extends Optimizer {
     private final float momentum;
     private final boolean nesterov;
 
+    /**
+     * Plain SGD, no momentum.
+     *
+     * @param lr the learning rate, positive
+     * @throws IllegalArgumentException when {@code lr} is not positive
+     */
     public Sgd(double lr) {
         this(lr, 0, false);
     }
 
+    /**
+     * SGD with momentum.
+     *
+     * @param lr       the learning rate, positive
+     * @param momentum the velocity's decay, in [0, 1); 0 for none
+     * @param nesterov whether to use Nesterov's look-ahead form
+     * @throws IllegalArgumentException when {@code lr} is not positive or {@code momentum} is outside [0, 1)
+     */
     public Sgd(double lr, double momentum, boolean nesterov) {
         super(lr);
         if (momentum < 0 || momentum >= 1) throw new IllegalArgumentException("SGD: momentum must be in [0, 1), got " + momentum);

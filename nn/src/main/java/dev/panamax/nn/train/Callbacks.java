@@ -17,12 +17,22 @@ import java.util.function.IntToDoubleFunction;
 public final class Callbacks {
     private Callbacks() {}
 
-    /** Runs every listener in order; training stops when any asks to. */
+    /**
+     * Runs every listener in order; training stops when any asks to.
+     *
+     * @param listeners the listeners, called in this order
+     * @return one listener that calls them all
+     */
     public static TrainingListener all(TrainingListener... listeners) {
         return all(List.of(listeners));
     }
 
-    /** Runs every listener in order; training stops when any asks to. */
+    /**
+     * Runs every listener in order; training stops when any asks to.
+     *
+     * @param listeners the listeners, called in this order
+     * @return one listener that calls them all
+     */
     public static TrainingListener all(List<TrainingListener> listeners) {
         return new TrainingListener() {
             @Override
@@ -109,6 +119,14 @@ public final class Callbacks {
         private List<Tensor> bestWeights;
         private int stoppedEpoch = -1;
 
+        /**
+         * Early stopping on a metric.
+         *
+         * @param monitor            the epoch log to watch, e.g. "val_loss" (names containing "loss" should fall, the
+         *                           others rise); training fails naming it if the logs lack it
+         * @param patience           how many epochs without improvement to allow
+         * @param restoreBestWeights whether to put back the weights of the best epoch when stopping
+         */
         public EarlyStopping(String monitor, int patience, boolean restoreBestWeights) {
             this.plateau = new Plateau(monitor);
             this.patience = patience;
@@ -151,7 +169,7 @@ public final class Callbacks {
             }
         }
 
-        /** The epoch (0-based) training stopped at, or -1. */
+        /** {@return the epoch (0-based) training stopped at, or -1} */
         public int stoppedEpoch() {
             return stoppedEpoch;
         }
@@ -165,13 +183,25 @@ public final class Callbacks {
         private boolean withOptimizer;
         private Trainer trainer;
 
+        /**
+         * A checkpoint callback.
+         *
+         * @param dir          the model folder, replaced whole at each save
+         * @param monitor      the epoch log to watch, e.g. "val_loss" (names containing "loss" should fall, the others
+         *                     rise); training fails naming it if the logs lack it
+         * @param saveBestOnly whether to save only when the metric improved (else after every epoch)
+         */
         public ModelCheckpoint(Path dir, String monitor, boolean saveBestOnly) {
             this.dir = dir;
             this.plateau = new Plateau(monitor);
             this.bestOnly = saveBestOnly;
         }
 
-        /** Also saves the optimizer state and epoch, so {@code ModelIo.resume} can continue training exactly. */
+        /**
+         * Also saves the optimizer state and epoch, so {@code ModelIo.resume} can continue training exactly.
+         *
+         * @return this callback
+         */
         public ModelCheckpoint resumable() {
             this.withOptimizer = true;
             return this;
@@ -199,6 +229,11 @@ public final class Callbacks {
         private final Path path;
         private final History history = new History();
 
+        /**
+         * A CSV logger.
+         *
+         * @param path the CSV file, rewritten after every epoch
+         */
         public CsvLogger(Path path) {
             this.path = path;
         }
@@ -227,6 +262,16 @@ public final class Callbacks {
         private final int patience;
         private Trainer trainer;
 
+        /**
+         * A plateau rule.
+         *
+         * @param monitor  the epoch log to watch, e.g. "val_loss" (names containing "loss" should fall, the others
+         *                 rise); training fails naming it if the logs lack it
+         * @param factor   the multiplier on a plateau, in (0, 1)
+         * @param patience how many epochs without improvement to allow
+         * @param minLr    the rate never goes below this
+         * @throws IllegalArgumentException when {@code factor} is outside (0, 1)
+         */
         public ReduceLROnPlateau(String monitor, double factor, int patience, double minLr) {
             if (factor <= 0 || factor >= 1) throw new IllegalArgumentException("ReduceLROnPlateau: factor must be in (0, 1)");
             this.plateau = new Plateau(monitor);
@@ -261,6 +306,11 @@ public final class Callbacks {
         private final IntToDoubleFunction schedule;
         private Trainer trainer;
 
+        /**
+         * A per-epoch schedule.
+         *
+         * @param schedule the learning rate for each epoch (0-based)
+         */
         public LearningRateScheduler(IntToDoubleFunction schedule) {
             this.schedule = schedule;
         }

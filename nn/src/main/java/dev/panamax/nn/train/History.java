@@ -11,13 +11,25 @@ import java.util.Map;
 
 /** Per-epoch metrics of a fit, like Keras' {@code History.history}: name → one value per epoch. */
 public final class History {
+    /** An empty history, to {@link #record} epochs into. */
+    public History() {}
+
     private final Map<String, List<Double>> metrics = new LinkedHashMap<>();
 
+    /**
+     * Appends one epoch's metrics.
+     *
+     * @param epochLogs the epoch's metrics by name
+     */
     public void record(Map<String, Double> epochLogs) {
         epochLogs.forEach((k, v) -> metrics.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
     }
 
-    /** Appends every epoch of {@code later} (a resumed run's epochs after a restored history). */
+    /**
+     * Appends every epoch of {@code later} (a resumed run's epochs after a restored history).
+     *
+     * @param later the history to append
+     */
     public void recordAll(History later) {
         for (int e = 0; e < later.epochs(); e++) {
             Map<String, Double> logs = new LinkedHashMap<>();
@@ -26,7 +38,7 @@ public final class History {
         }
     }
 
-    /** An independent copy. */
+    /** {@return an independent copy} */
     public History copy() {
         History h = new History();
         h.recordAll(this);
@@ -36,6 +48,10 @@ public final class History {
     /**
      * Reads a file {@link #writeCsv} wrote (a checkpoint's history). Values come back as written, to six decimals,
      * so writing them again gives the same file.
+     *
+     * @param path a file {@link #writeCsv} wrote
+     * @return the history it holds
+     * @throws IOException when the file cannot be read or is not such a CSV
      */
     public static History readCsv(Path path) throws IOException {
         List<String> lines = java.nio.file.Files.readAllLines(path);
@@ -57,19 +73,32 @@ public final class History {
         return h;
     }
 
+    /** {@return every metric by name, one value per epoch (the live map)} */
     public Map<String, List<Double>> metrics() {
         return metrics;
     }
 
+    /**
+     * One metric's values.
+     *
+     * @param name the metric, e.g. "val_loss"
+     * @return one value per epoch, empty when the metric was never recorded
+     */
     public List<Double> get(String name) {
         return metrics.getOrDefault(name, List.of());
     }
 
+    /** {@return the number of epochs recorded} */
     public int epochs() {
         return metrics.values().stream().mapToInt(List::size).max().orElse(0);
     }
 
-    /** Writes {@code epoch,metric1,metric2...} atomically (temporary file + rename). */
+    /**
+     * Writes {@code epoch,metric1,metric2...} atomically (temporary file + rename).
+     *
+     * @param path the file to write; replaced if it exists
+     * @throws IOException when it cannot be written (an existing file is left as it was)
+     */
     public void writeCsv(Path path) throws IOException {
         StringBuilder sb = new StringBuilder("epoch");
         for (String k : metrics.keySet()) sb.append(',').append(k);

@@ -24,7 +24,13 @@ public final class Metrics {
         }
     }
 
-    /** Examples whose highest-scoring class is the label (binary: p > 0.5 matches a 0/1 target). */
+    /**
+     * Examples whose highest-scoring class is the label (binary: p > 0.5 matches a 0/1 target).
+     *
+     * @param probs  class scores (N, C), or probabilities (N) or (N, 1) for a binary model
+     * @param target class indices (N), or one-hot rows (N, C), or 0/1 targets for a binary model
+     * @return the number of correct examples
+     */
     public static long correct(Tensor probs, Tensor target) {
         if (probs.rank() == 1 || probs.dim(-1) == 1) {
             try (Tensor p = probs.reshape(-1); Tensor pred = p.gt(0.5); Tensor t = target.reshape(-1); Tensor tb = t.gt(0.5);
@@ -37,7 +43,14 @@ public final class Metrics {
         }
     }
 
-    /** Examples whose label is among the {@code k} highest-scoring classes. */
+    /**
+     * Examples whose label is among the {@code k} highest-scoring classes.
+     *
+     * @param probs  class scores (N, C)
+     * @param target class indices (N) or one-hot rows (N, C)
+     * @param k      how many top classes count, at least 1
+     * @return the number of hits
+     */
     public static long topK(Tensor probs, Tensor target, int k) {
         float[] p = probs.toFloatArray();
         long[] lab;
@@ -55,7 +68,14 @@ public final class Metrics {
         return hits;
     }
 
-    /** counts[true][predicted] over all examples. */
+    /**
+     * counts[true][predicted] over all examples.
+     *
+     * @param probs   class scores (N, C)
+     * @param target  class indices (N) or one-hot rows (N, C)
+     * @param classes the number of classes C
+     * @return a {@code classes × classes} matrix of counts, rows the true class
+     */
     public static long[][] confusionMatrix(Tensor probs, Tensor target, int classes) {
         long[][] m = new long[classes][classes];
         try (Tensor pred = probs.argmax(1, false); Tensor lab = labels(target)) {
@@ -65,14 +85,26 @@ public final class Metrics {
         return m;
     }
 
-    /** Precision of class {@code c} from a confusion matrix: TP / (TP + FP); NaN when nothing was predicted c. */
+    /**
+     * Precision of class {@code c} from a confusion matrix: TP / (TP + FP); NaN when nothing was predicted c.
+     *
+     * @param m a confusion matrix, rows the true class
+     * @param c the class
+     * @return the precision in [0, 1], or NaN
+     */
     public static double precision(long[][] m, int c) {
         long tp = m[c][c], predicted = 0;
         for (long[] row : m) predicted += row[c];
         return predicted == 0 ? Double.NaN : (double) tp / predicted;
     }
 
-    /** Recall of class {@code c}: TP / (TP + FN); NaN when class c never occurs. */
+    /**
+     * Recall of class {@code c}: TP / (TP + FN); NaN when class c never occurs.
+     *
+     * @param m a confusion matrix, rows the true class
+     * @param c the class
+     * @return the recall in [0, 1], or NaN
+     */
     public static double recall(long[][] m, int c) {
         long tp = m[c][c], actual = 0;
         for (long v : m[c]) actual += v;

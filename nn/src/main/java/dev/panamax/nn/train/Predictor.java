@@ -26,6 +26,11 @@ public final class Predictor implements AutoCloseable {
     private final Model model;
     private StepArena arena;
 
+    /**
+     * Inference for {@code model}; the predictor does not own it.
+     *
+     * @param model a built model
+     */
     public Predictor(Model model) {
         this.model = model;
     }
@@ -33,6 +38,10 @@ public final class Predictor implements AutoCloseable {
     /**
      * The model's outputs for {@code x} (caller owns the result). Raw inputs are prepared first as the model's
      * {@link Model#preprocessing()} says (8-bit pixels divided by 255, laid out as the model's input shape).
+     *
+     * @param x         the inputs (N, ...), raw or prepared
+     * @param batchSize the examples per forward pass, positive
+     * @return the outputs (N, ...outputShape)
      */
     public Tensor predict(Tensor x, int batchSize) {
         Inputs.requireBuilt("predict", model);
@@ -68,7 +77,15 @@ public final class Predictor implements AutoCloseable {
         return result;
     }
 
-    /** Mean {@code loss} and accuracy over ({@code x}, {@code y}); raw inputs are prepared as in {@link #predict}. */
+    /**
+     * Mean {@code loss} and accuracy over ({@code x}, {@code y}); raw inputs are prepared as in {@link #predict}.
+     *
+     * @param x         the inputs (N, ...)
+     * @param y         the targets (N, ...), as {@code loss} takes them
+     * @param loss      the loss to average
+     * @param batchSize the examples per forward pass, positive
+     * @return {@code loss} and {@code accuracy} by name
+     */
     public Map<String, Double> evaluate(Tensor x, Tensor y, Loss loss, int batchSize) {
         Inputs.requireBuilt("evaluate", model);
         if (!model.preprocessing().equals(Preprocessing.NONE)) {

@@ -54,7 +54,14 @@ public final class Trainer implements AutoCloseable {
     /** {@link #trainOnBatch}'s, made on its first call on several processes, kept until {@link #close()}. */
     private DataParallel batchParallel;
 
-    /** A trainer in the process group this process was started in ({@link Collective#world()}: one, or mpirun's). */
+    /**
+     * A trainer in the process group this process was started in ({@link Collective#world()}: one, or mpirun's).
+     *
+     * @param model     the model, built or to be built on first use; the trainer does not own it
+     * @param optimizer updates the model's parameters
+     * @param loss      the training loss
+     * @throws NullPointerException when the model, optimizer or loss is null
+     */
     public Trainer(Model model, Optimizer optimizer, Loss loss) {
         this(model, optimizer, loss, null);
     }
@@ -63,6 +70,12 @@ public final class Trainer implements AutoCloseable {
      * A trainer whose {@link #fit} trains data-parallel over {@code group}: every process holds the whole model
      * and reads its own share of each epoch's examples; gradients are averaged across the processes before every
      * update, so N processes with batches of B train as one process with batches of N × B.
+     *
+     * @param model     the model, built or to be built on first use; the trainer does not own it
+     * @param optimizer updates the model's parameters
+     * @param loss      the training loss
+     * @param group     the processes to train over, or null for the one this process was started in
+     * @throws NullPointerException when the model, optimizer or loss is null
      */
     public Trainer(Model model, Optimizer optimizer, Loss loss, Collective group) {
         this.model = Objects.requireNonNull(model, "model");
@@ -72,20 +85,23 @@ public final class Trainer implements AutoCloseable {
         this.group = group;
     }
 
-    /** The processes {@link #fit} trains on (resolved on first use). */
+    /** {@return the processes {@link #fit} trains on (resolved on first use)} */
     public Collective group() {
         if (group == null) group = Collective.world();
         return group;
     }
 
+    /** {@return the model being trained} */
     public Model model() {
         return model;
     }
 
+    /** {@return the optimizer (callbacks adjust its learning rate)} */
     public Optimizer optimizer() {
         return optimizer;
     }
 
+    /** {@return the training loss} */
     public Loss loss() {
         return loss;
     }
@@ -94,6 +110,10 @@ public final class Trainer implements AutoCloseable {
      * One optimisation step on one batch (Keras' {@code train_on_batch}): returns the loss and accuracy.
      * Temporary memory lives in the caller's scope. On several processes each passes its own batch, gradients are
      * averaged across them before the update, and the returned metrics are this process's own.
+     *
+     * @param x the batch's inputs (B, ...)
+     * @param y the batch's targets, as the loss takes them
+     * @return {@code loss} and {@code accuracy} on the batch, by name
      */
     public Map<String, Double> trainOnBatch(Tensor x, Tensor y) {
         try {
@@ -130,6 +150,12 @@ public final class Trainer implements AutoCloseable {
     /**
      * Trains on ({@code x}, {@code y}) as {@code options} say, shuffling examples and labels together (seeded by
      * the model) every epoch; returns the per-epoch metrics.
+     *
+     * @param x       the training inputs (N, ...)
+     * @param y       the training targets (N, ...)
+     * @param options epochs, batch size, validation, callbacks…
+     * @return the per-epoch metrics (loss, accuracy, and val_ ones with validation)
+     * @throws IllegalArgumentException when the data does not fit the model or a label is out of range
      */
     public History fit(Tensor x, Tensor y, FitOptions options) {
         buildFor(x);
@@ -204,12 +230,25 @@ public final class Trainer implements AutoCloseable {
         return history;
     }
 
-    /** Mean loss and accuracy over ({@code x}, {@code y}), in batches, in inference mode, without recording gradients. */
+    /**
+     * Mean loss and accuracy over ({@code x}, {@code y}), in batches, in inference mode, without recording gradients.
+     *
+     * @param x         the inputs (N, ...)
+     * @param y         the targets (N, ...)
+     * @param batchSize the examples per forward pass, positive
+     * @return {@code loss} and {@code accuracy} by name
+     */
     public Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize) {
         return predictor.evaluate(x, y, loss, batchSize);
     }
 
-    /** The model's outputs for {@code x}, in inference mode (caller owns the result). */
+    /**
+     * The model's outputs for {@code x}, in inference mode (caller owns the result).
+     *
+     * @param x         the inputs (N, ...)
+     * @param batchSize the examples per forward pass, positive
+     * @return the outputs (N, ...outputShape)
+     */
     public Tensor predict(Tensor x, int batchSize) {
         return predictor.predict(x, batchSize);
     }

@@ -28,6 +28,12 @@ public final class Gpt implements Model {
     private final LayerNormalization norm = new LayerNormalization(1e-5);
     private long[] inputShape;
 
+    /**
+     * A GPT of the given shape with freshly drawn weights (built on first use).
+     *
+     * @param config the model's shape
+     * @param seed   the seed of initialisation and dropout
+     */
     public Gpt(GptConfig config, long seed) {
         this.config = config;
         this.rng = new Rng(seed);
@@ -38,6 +44,7 @@ public final class Gpt implements Model {
         }
     }
 
+    /** {@return the model's shape} */
     public GptConfig config() {
         return config;
     }
@@ -95,7 +102,7 @@ public final class Gpt implements Model {
         return p;
     }
 
-    /** Biases, norms and embeddings: the parameters AdamW's decoupled weight decay skips. */
+    /** {@return the biases, norms and embeddings: the parameters AdamW's decoupled weight decay skips} */
     public List<Var> decayExempt() {
         List<Var> p = new ArrayList<>(tokens.params());
         p.addAll(positions.params());
@@ -137,7 +144,9 @@ public final class Gpt implements Model {
         }
     }
 
-    /** An empty key/value cache for generating one sequence with {@link #forwardCached}; the caller closes it. */
+    /**
+     * {@return an empty key/value cache for generating one sequence with {@link #forwardCached}; the caller closes it}
+     */
     public KvCache newCache() {
         if (inputShape == null) build();
         return new KvCache(config.layers(), config.heads(), config.context(), config.dim() / config.heads());
@@ -147,6 +156,11 @@ public final class Gpt implements Model {
      * Logits {@code (n, vocab)} for the next {@code n} tokens of one sequence whose earlier tokens {@code cache}
      * holds: the same logits {@link #forward} gives at those positions over the whole sequence, for one position's
      * work each. Inference only (records no gradient); the caller's scope owns the result.
+     *
+     * @param newTokens the next token ids, each in [0, vocab)
+     * @param cache     the cache of this sequence's earlier positions; the new ones are appended
+     * @return the logits (n, vocab)
+     * @throws IllegalArgumentException when an id is out of range or the sequence would exceed the context
      */
     public Tensor forwardCached(int[] newTokens, KvCache cache) {
         long start = cache.length(), n = newTokens.length;

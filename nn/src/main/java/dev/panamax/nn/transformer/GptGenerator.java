@@ -17,6 +17,11 @@ public final class GptGenerator implements AutoCloseable {
     /** Each step's temporaries come from here and go back after it: no allocator call per token once warm. */
     private final StepArena arena = new StepArena("generate");
 
+    /**
+     * A generator for {@code model}, with its own key/value cache; close it to free the cache.
+     *
+     * @param model a built model
+     */
     public GptGenerator(Gpt model) {
         this.model = model;
         this.cache = model.newCache();
@@ -25,6 +30,13 @@ public final class GptGenerator implements AutoCloseable {
     /**
      * Streams {@code count} tokens after {@code prompt} to {@code onToken} as they are chosen; returns the whole
      * sequence (prompt, then the new tokens).
+     *
+     * @param prompt  the token ids to continue, 1 to context long
+     * @param count   how many tokens to generate
+     * @param sampler chooses each token from the logits
+     * @param onToken receives each new token as it is chosen
+     * @return the prompt followed by the new tokens
+     * @throws IllegalArgumentException when the prompt is empty or longer than the context
      */
     public int[] generate(int[] prompt, int count, Sampler sampler, IntConsumer onToken) {
         int context = model.config().context();

@@ -26,12 +26,12 @@ public final class KvCache implements AutoCloseable {
         return MemoryScope.move(Tensor.zeros(DType.F32, 1, heads, capacity, headDim), null);
     }
 
-    /** Positions held. */
+    /** {@return the number of positions held} */
     public long length() {
         return length;
     }
 
-    /** Positions it can hold: the model's context. */
+    /** {@return the number of positions it can hold: the model's context} */
     public long capacity() {
         return capacity;
     }

@@ -22,15 +22,38 @@ public final class MultiHeadAttention extends Layer {
     private final boolean causal;
     private final double outputScale, attentionDropout;
 
+    /**
+     * Attention with the standard initialisation and no dropout.
+     *
+     * @param heads  attention heads; the input width C must divide by it
+     * @param causal whether each position attends only to itself and earlier ones
+     * @throws IllegalArgumentException when {@code heads} is not positive
+     */
     public MultiHeadAttention(int heads, boolean causal) {
         this(heads, causal, 1.0);
     }
 
+    /**
+     * Attention with a scaled output projection and no dropout.
+     *
+     * @param heads       attention heads; the input width C must divide by it
+     * @param causal      whether each position attends only to itself and earlier ones
+     * @param outputScale the factor on the output projection's initial weights (1/sqrt(2·layers) in GPT-2)
+     * @throws IllegalArgumentException when {@code heads} is not positive
+     */
     public MultiHeadAttention(int heads, boolean causal, double outputScale) {
         this(heads, causal, outputScale, 0);
     }
 
-    /** @param attentionDropout probability in {@code [0, 1)} of dropping an attention probability while training */
+    /**
+     * Attention with every option.
+     *
+     * @param heads            attention heads; the input width C must divide by it
+     * @param causal           whether each position attends only to itself and earlier ones
+     * @param outputScale      the factor on the output projection's initial weights (1/sqrt(2·layers) in GPT-2)
+     * @param attentionDropout probability in {@code [0, 1)} of dropping an attention probability while training
+     * @throws IllegalArgumentException when {@code heads} is not positive or the dropout is outside [0, 1)
+     */
     public MultiHeadAttention(int heads, boolean causal, double outputScale, double attentionDropout) {
         super("multi_head_attention");
         if (heads <= 0) throw new IllegalArgumentException("MultiHeadAttention: heads must be positive, got " + heads);
@@ -43,6 +66,7 @@ public final class MultiHeadAttention extends Layer {
         this.attentionDropout = attentionDropout;
     }
 
+    /** {@return the number of attention heads} */
     public int heads() {
         return heads;
     }

@@ -13,6 +13,15 @@ public final class Sampler {
     private final int topK;
     private final SplittableRandom random;
 
+    /**
+     * A sampler; top-k applies before top-p.
+     *
+     * @param temperature 0 for greedy (always the top token), else the softmax temperature
+     * @param topK        keep only the k most likely tokens; 0 for all
+     * @param topP        keep the smallest set whose probability reaches p (nucleus sampling), in (0, 1]; 1 for all
+     * @param seed        the seed of the draws
+     * @throws IllegalArgumentException when a setting is out of range
+     */
     public Sampler(double temperature, int topK, double topP, long seed) {
         if (!(temperature >= 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("sampling: temperature must be 0 (greedy) or positive, got " + temperature);
@@ -25,7 +34,12 @@ public final class Sampler {
         this.random = new SplittableRandom(seed);
     }
 
-    /** The chosen token id for {@code logits} (one value per vocabulary entry). */
+    /**
+     * The chosen token id for {@code logits} (one value per vocabulary entry).
+     *
+     * @param logits one score per vocabulary entry
+     * @return the chosen id
+     */
     public int next(float[] logits) {
         int v = logits.length;
         if (temperature == 0) return argmax(logits);

@@ -18,6 +18,8 @@ public final class TransformerBlock extends Layer {
     private final Mlp mlp;
 
     /**
+     * A pre-norm block without attention dropout.
+     *
      * @param name       the layer's name, unique in its model (weights are saved under it)
      * @param heads      attention heads ({@code C} must divide by it)
      * @param causal     each position attends only to itself and earlier ones
@@ -28,7 +30,17 @@ public final class TransformerBlock extends Layer {
         this(name, heads, causal, layers, tanhGelu, 0);
     }
 
-    /** @param attentionDropout probability of dropping an attention probability while training (0: none) */
+    /**
+     * A pre-norm block with dropout on the attention probabilities.
+     *
+     * @param name             the layer's name, unique in its model (weights are saved under it)
+     * @param heads            attention heads ({@code C} must divide by it)
+     * @param causal           each position attends only to itself and earlier ones
+     * @param layers           the number of blocks in the model: GPT-2 scales the residual projections' init by
+     *                         1/sqrt(2·layers)
+     * @param tanhGelu         the tanh approximation of GELU (GPT-2) instead of the exact form
+     * @param attentionDropout probability of dropping an attention probability while training (0: none)
+     */
     public TransformerBlock(String name, int heads, boolean causal, int layers, boolean tanhGelu, double attentionDropout) {
         super(name);
         double residualScale = 1 / Math.sqrt(2.0 * layers);
@@ -36,7 +48,7 @@ public final class TransformerBlock extends Layer {
         this.mlp = new Mlp(residualScale, tanhGelu);
     }
 
-    /** The ε of the block's two LayerNorms. */
+    /** {@return the ε of the block's two LayerNorms} */
     public double epsilon() {
         return norm1.epsilon();
     }

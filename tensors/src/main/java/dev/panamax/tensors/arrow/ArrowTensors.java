@@ -51,7 +51,15 @@ public final class ArrowTensors {
 
     // ---------------------------------------------------------------- Arrow → tensor
 
-    /** A tensor viewing {@code vector}'s values without copying. Rejects vectors with nulls. */
+    /**
+     * A tensor viewing {@code vector}'s values without copying. Rejects vectors with nulls.
+     *
+     * @param vector a fixed-width numeric vector or a fixed-size list of one, without nulls
+     * @return a view of the vector's memory (N) or (rows, listSize); it holds its own reference, so the vector may be
+     *         closed first
+     * @throws IllegalArgumentException for a vector that is not fixed-width numeric (Float4, Float8, Int, BigInt,
+     *                                  UInt1, FixedSizeList of those) or has nulls
+     */
     public static Tensor fromVector(FieldVector vector) {
         if (vector instanceof FixedSizeListVector list) return fromFixedSizeList(list);
         if (!(vector instanceof BaseFixedWidthVector fixed)) {
@@ -66,7 +74,13 @@ public final class ArrowTensors {
         return Tensor.fromArrowBuf(dt, fixed.getDataBuffer(), 0, new long[] {vector.getValueCount()});
     }
 
-    /** A tensor of shape {@code (rows, listSize)}, or the shape in the field's {@value #SHAPE_KEY} metadata. */
+    /**
+     * A tensor of shape {@code (rows, listSize)}, or the shape in the field's {@value #SHAPE_KEY} metadata.
+     *
+     * @param list a fixed-size list of a fixed-width numeric vector, without nulls
+     * @return a view of the list's values
+     * @throws IllegalArgumentException for another child type, nulls, or a shape in the metadata that does not fit
+     */
     public static Tensor fromFixedSizeList(FixedSizeListVector list) {
         FieldVector child = list.getDataVector();
         if (!(child instanceof BaseFixedWidthVector fixed)) {
@@ -116,6 +130,13 @@ public final class ArrowTensors {
      * application's own {@code RootAllocator}, gets a copy, because Arrow cannot move a buffer between allocator
      * trees; the copy is charged to {@code allocator}. Either way the vector and the tensor may be closed in any
      * order, and a failure (e.g. {@code allocator}'s limit) leaves nothing allocated.
+     *
+     * @param t         the tensor, rank 1 or more
+     * @param name      the vector's field name
+     * @param allocator the allocator that owns the vector
+     * @return the vector: Float4/Float8/Int/BigInt/UInt1 for rank 1, a FixedSizeList with the shape in its metadata
+     *         otherwise
+     * @throws IllegalArgumentException for a 0-d tensor or a dtype with no Arrow form
      */
     public static FieldVector toVector(Tensor t, String name, BufferAllocator allocator) {
         if (t.rank() == 0) throw new IllegalArgumentException("toVector: a 0-d tensor has no Arrow vector form; reshape(1) first");
@@ -188,7 +209,15 @@ public final class ArrowTensors {
         };
     }
 
-    /** A record batch with one column per tensor; all need the same first dimension (rows). */
+    /**
+     * A record batch with one column per tensor; all need the same first dimension (rows).
+     *
+     * @param tensors   the columns by name, in order; all with the same first dimension
+     * @param allocator the allocator that owns the vectors (see {@link #toVector})
+     * @return the batch; the caller closes it
+     * @throws IllegalArgumentException when no tensors are given, one is 0-d or has no Arrow form, or the first
+     *                                  dimensions differ
+     */
     public static VectorSchemaRoot toRecordBatch(Map<String, Tensor> tensors, BufferAllocator allocator) {
         if (tensors.isEmpty()) throw new IllegalArgumentException("toRecordBatch: no tensors given");
         long rows = -1;
@@ -211,7 +240,14 @@ public final class ArrowTensors {
         return new VectorSchemaRoot(vectors);
     }
 
-    /** One tensor per column of {@code root}, sharing its memory. */
+    /**
+     * One tensor per column of {@code root}, sharing its memory.
+     *
+     * @param root the batch; may be closed after the call
+     * @return the tensors by column name, in column order; the caller owns them
+     * @throws IllegalArgumentException for a vector that is not fixed-width numeric (Float4, Float8, Int, BigInt,
+     *                                  UInt1, FixedSizeList of those) or has nulls
+     */
     public static Map<String, Tensor> fromRecordBatch(VectorSchemaRoot root) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         try {
@@ -226,6 +262,10 @@ public final class ArrowTensors {
     /**
      * Writes the tensors as one record batch to an Arrow IPC file, atomically: a temporary file in the same
      * folder is renamed over {@code path} only when complete.
+     *
+     * @param path    the file to write; replaced if it exists
+     * @param tensors the columns by name; all with the same first dimension
+     * @throws IOException when the file cannot be written (an existing one is left as it was)
      */
     public static void writeIpc(Path path, Map<String, Tensor> tensors) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
@@ -245,7 +285,13 @@ public final class ArrowTensors {
         Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Reads the first record batch of an Arrow IPC file as tensors (caller closes them). */
+    /**
+     * Reads the first record batch of an Arrow IPC file as tensors (caller closes them).
+     *
+     * @param path an Arrow IPC file
+     * @return the tensors by column name
+     * @throws IOException when the file cannot be read or holds no record batch
+     */
     public static Map<String, Tensor> readIpc(Path path) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
              ArrowFileReader reader = new ArrowFileReader(ch, Memory.root())) {

@@ -41,12 +41,12 @@ public final class Memory {
 
     private Memory() {}
 
-    /** The root allocator; Arrow vectors made from it can be viewed as tensors without copying. */
+    /** {@return the root allocator; Arrow vectors made from it can be viewed as tensors without copying} */
     public static BufferAllocator root() {
         return ROOT;
     }
 
-    /** The allocator new tensors take memory from on this thread: the innermost open scope's, else the root. */
+    /** {@return the allocator new tensors take memory from on this thread: the innermost open scope's, else the root} */
     public static BufferAllocator current() {
         MemoryScope s = MemoryScope.current();
         return s == null ? ROOT : s.allocator();
@@ -55,13 +55,16 @@ public final class Memory {
     /**
      * {@code bytes} of 64-byte-aligned off-heap memory for process-lifetime kernel scratch, accounted in a
      * separate Arrow root (see {@link #scratchBytes()}); never freed.
+     *
+     * @param bytes the size wanted
+     * @return the memory, valid for the life of the process
      */
     public static MemorySegment scratch(long bytes) {
         org.apache.arrow.memory.ArrowBuf buf = SCRATCH.buffer(bytes);
         return MemorySegment.ofAddress(buf.memoryAddress()).reinterpret(bytes);
     }
 
-    /** Bytes held as kernel scratch. */
+    /** {@return the bytes held as kernel scratch} */
     public static long scratchBytes() {
         return SCRATCH.getAllocatedMemory();
     }
@@ -69,6 +72,10 @@ public final class Memory {
     /**
      * New tensor memory for the current thread: from the innermost scope's step arena if it has one, else
      * from its allocator (or the root).
+     *
+     * @param bytes the size wanted
+     * @return uninitialised storage holding one reference, owned by the caller
+     * @throws AllocationFailedException when the memory cannot be had
      */
     public static Storage allocate(long bytes) {
         MemoryScope s = MemoryScope.current();
@@ -85,6 +92,8 @@ public final class Memory {
     /**
      * Bytes the small-tensor recycler holds in its own Arrow root (blocks waiting for reuse and blocks in use);
      * see {@link #trimRecycled()}.
+     *
+     * @return the bytes it holds
      */
     public static long recycledBytes() {
         return Recycler.heldBytes();
@@ -95,22 +104,22 @@ public final class Memory {
         Recycler.trim();
     }
 
-    /** How many buffers Panamax's allocation manager has created since start (each one an allocator call). */
+    /** {@return the number of buffers Panamax's allocation manager has created since start (each one an allocator call)} */
     public static long allocationCount() {
         return AlignedAllocationManager.CREATED.get();
     }
 
-    /** Bytes currently allocated by Panamax and anything else using {@link #root()}. */
+    /** {@return the bytes currently allocated by Panamax and anything else using {@link #root()}} */
     public static long allocatedBytes() {
         return ROOT.getAllocatedMemory();
     }
 
-    /** Peak bytes allocated since start. */
+    /** {@return the peak bytes allocated since start} */
     public static long peakBytes() {
         return ROOT.getPeakMemoryAllocation();
     }
 
-    /** Number of tensor storages alive now. */
+    /** {@return the number of tensor storages alive now} */
     public static int liveStorages() {
         return LIVE.size();
     }
@@ -136,15 +145,29 @@ public final class Memory {
         throw new IllegalStateException(sb.toString());
     }
 
-    /** What was allocated at one moment, to check later that nothing new is left over. */
+    /**
+     * What was allocated at one moment, to check later that nothing new is left over.
+     *
+     * @param bytes           the root allocator's allocated bytes
+     * @param live            the tensor storages alive
+     * @param childAllocators the number of open child allocators
+     */
     public record Snapshot(long bytes, Set<Storage> live, int childAllocators) {}
 
-    /** The root allocator's bytes, live storages and child allocators now, to compare with a later snapshot in leak checks. */
+    /**
+     * {@return the root allocator's bytes, live storages and child allocators now, to compare with a later snapshot in
+     * leak checks}
+     */
     public static Snapshot snapshot() {
         return new Snapshot(ROOT.getAllocatedMemory(), Set.copyOf(LIVE.list()), ROOT.getChildAllocators().size());
     }
 
-    /** Like {@link #checkNoLeaks()}, but only for what was allocated after {@code before} was taken. */
+    /**
+     * Like {@link #checkNoLeaks()}, but only for what was allocated after {@code before} was taken.
+     *
+     * @param before the snapshot taken at the start of the checked stretch
+     * @throws IllegalStateException naming what was allocated since and is still alive
+     */
     public static void checkNoLeaksSince(Snapshot before) {
         long bytes = ROOT.getAllocatedMemory() - before.bytes();
         List<Storage> fresh = LIVE.list().stream().filter(s -> !before.live().contains(s)).toList();

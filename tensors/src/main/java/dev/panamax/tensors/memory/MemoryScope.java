@@ -39,7 +39,12 @@ public final class MemoryScope implements AutoCloseable {
         this.allocator = up.newChildAllocator(name, 0, Long.MAX_VALUE);
     }
 
-    /** Opens a scope nested in this thread's current one. */
+    /**
+     * Opens a scope nested in this thread's current one.
+     *
+     * @param name what leak reports call the scope
+     * @return the scope, to close with try-with-resources
+     */
     public static MemoryScope open(String name) {
         return open(name, null);
     }
@@ -47,6 +52,10 @@ public final class MemoryScope implements AutoCloseable {
     /**
      * Opens a scope whose tensors (and those of scopes nested in it) take memory from {@code arena}'s pool
      * and return it there when freed; see {@link StepArena}.
+     *
+     * @param name  what leak reports call the scope
+     * @param arena the pool to draw from
+     * @return the scope, to close with try-with-resources
      */
     public static MemoryScope open(String name, StepArena arena) {
         ArrayDeque<MemoryScope> stack = STACK.get();
@@ -58,6 +67,9 @@ public final class MemoryScope implements AutoCloseable {
     /**
      * A scope whose tensors take their memory from the allocator, not from an enclosing scope's step arena: for
      * results that leave a pooled step (an arena's buffer that leaves is missing from the pool at the next step).
+     *
+     * @param name what leak reports call the scope
+     * @return the scope, to close with try-with-resources
      */
     public static MemoryScope openUnpooled(String name) {
         ArrayDeque<MemoryScope> stack = STACK.get();
@@ -66,33 +78,37 @@ public final class MemoryScope implements AutoCloseable {
         return s;
     }
 
-    /** The arena tensors created in this scope draw from, or null. */
+    /** {@return the arena tensors created in this scope draw from, or null} */
     public StepArena arena() {
         return arena;
     }
 
-    /** The innermost open scope on this thread, or null. */
+    /** {@return the innermost open scope on this thread, or null} */
     public static MemoryScope current() {
         return STACK.get().peek();
     }
 
-    /** Registers a new view with the current scope, if any. */
+    /**
+     * Registers a new view with the current scope, if any.
+     *
+     * @param o a new view; with no scope open the caller owns it
+     */
     public static void adopt(Owned o) {
         MemoryScope s = current();
         if (s != null) s.add(o);
     }
 
-    /** The name given at {@link #open(String)}, used in leak reports. */
+    /** {@return the name given at {@link #open(String)}, used in leak reports} */
     public String name() {
         return name;
     }
 
-    /** This scope's Arrow child allocator: Arrow vectors made from it are checked for leaks when the scope closes. */
+    /** {@return this scope's Arrow child allocator: Arrow vectors made from it are checked for leaks when the scope closes} */
     public BufferAllocator allocator() {
         return allocator;
     }
 
-    /** Whether {@link #close()} has run. */
+    /** {@return whether {@link #close()} has run} */
     public boolean isClosed() {
         return closed;
     }
@@ -105,6 +121,10 @@ public final class MemoryScope implements AutoCloseable {
     /**
      * Moves {@code o} out of this scope into the enclosing one (or, at the outermost scope, hands it to the
      * caller, who must close it). Its memory's accounting moves with it. Returns {@code o}.
+     *
+     * @param o   a view this scope owns
+     * @param <T> the view's type
+     * @return {@code o}
      */
     public <T extends Owned> T keep(T o) {
         if (closed) throw new IllegalStateException("keep: scope '" + name + "' is already closed");
@@ -119,6 +139,11 @@ public final class MemoryScope implements AutoCloseable {
      * Hands {@code o} from whichever scope owns it now to {@code target} (null: the caller owns it and must close
      * it), moving its memory's accounting along. Used for results whose lifetime is another object's, such as a
      * parameter's gradient, which must live as long as the parameter and not as long as the step that made it.
+     *
+     * @param o      the view to hand over
+     * @param target the new owner, or null for the caller
+     * @param <T>    the view's type
+     * @return {@code o}
      */
     public static <T extends Owned> T move(T o, MemoryScope target) {
         if (o.isClosed()) throw new IllegalStateException("move: the tensor was already closed");
@@ -169,6 +194,8 @@ public final class MemoryScope implements AutoCloseable {
     /**
      * Runs {@code action} when this scope closes, after its tensors are freed: for memory whose life follows
      * tensors of this scope, such as a model's inference buffers, which must go when its weights go.
+     *
+     * @param action run once, at close
      */
     public void onClose(Runnable action) {
         if (closed) throw new IllegalStateException("onClose: scope '" + name + "' is already closed");

@@ -48,7 +48,11 @@ public final class StepArena implements AutoCloseable {
     private long fresh, reused, pooledBytes;
     private boolean closed;
 
-    /** An arena named {@code name} (in leak reports) under Panamax's root allocator, with no limit on the bytes it pools. */
+    /**
+     * An arena named {@code name} (in leak reports) under Panamax's root allocator, with no limit on the bytes it pools.
+     *
+     * @param name what leak reports call the arena
+     */
     public StepArena(String name) {
         this(name, Memory.root(), Long.MAX_VALUE);
     }
@@ -87,17 +91,19 @@ public final class StepArena implements AutoCloseable {
         pooledBytes = 0;
     }
 
-    /** Buffers this arena had to allocate (not counting reuse). Constant once steps reach a steady state. */
+    /**
+     * {@return the buffers this arena had to allocate (not counting reuse); constant once steps reach a steady state}
+     */
     public synchronized long freshAllocations() {
         return fresh;
     }
 
-    /** Buffers handed out again from the pool. */
+    /** {@return the buffers handed out again from the pool} */
     public synchronized long reusedAllocations() {
         return reused;
     }
 
-    /** Bytes held by the arena, pooled or in use. */
+    /** {@return the bytes held by the arena, pooled or in use} */
     public long allocatedBytes() {
         return allocator.getAllocatedMemory();
     }

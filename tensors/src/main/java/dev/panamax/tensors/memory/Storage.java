@@ -67,12 +67,25 @@ public final class Storage {
         return new Storage(block, accounted);
     }
 
-    /** New uninitialised storage of {@code bytes} bytes from {@code allocator}. */
+    /**
+     * New uninitialised storage of {@code bytes} bytes from {@code allocator}.
+     *
+     * @param allocator the allocator charged
+     * @param bytes     the size
+     * @return the storage, holding one reference
+     * @throws AllocationFailedException when the memory cannot be had
+     */
     public static Storage allocate(BufferAllocator allocator, long bytes) {
         return new Storage(allocator.buffer(bytes), 0, bytes);
     }
 
-    /** Storage of {@code bytes} bytes taken from (and returned to) a step arena's pool. */
+    /**
+     * Storage of {@code bytes} bytes taken from (and returned to) a step arena's pool.
+     *
+     * @param arena the pool
+     * @param bytes the size
+     * @return the storage, holding one reference
+     */
     public static Storage pooled(StepArena arena, long bytes) {
         return new Storage(arena.take(bytes), arena);
     }
@@ -80,6 +93,11 @@ public final class Storage {
     /**
      * Storage over {@code bytes} bytes of an existing Arrow buffer from {@code offset}, without copying. Takes
      * its own Arrow reference, so the caller may close its vector or buffer independently.
+     *
+     * @param buf    the Arrow buffer
+     * @param offset where the storage starts in it, in bytes
+     * @param bytes  the size
+     * @return the storage, holding one reference of its own
      */
     public static Storage wrap(ArrowBuf buf, long offset, long bytes) {
         if (offset < 0 || bytes < 0 || offset + bytes > buf.capacity()) {
@@ -90,37 +108,40 @@ public final class Storage {
         return new Storage(buf, offset, bytes);
     }
 
-    /** The bytes as a memory segment, valid until the storage is released. */
+    /** {@return the bytes as a memory segment, valid until the storage is released} */
     public MemorySegment segment() {
         return segment;
     }
 
-    /** The size of the storage in bytes. */
+    /** {@return the size of the storage in bytes} */
     public long byteSize() {
         return bytes;
     }
 
-    /** The Arrow buffer that owns the memory (for zero-copy export). */
+    /** {@return the Arrow buffer that owns the memory (for zero-copy export)} */
     public ArrowBuf arrowBuf() {
         return buf;
     }
 
-    /** The step arena this storage returns to when released, or null. */
+    /** {@return the step arena this storage returns to when released, or null} */
     public StepArena pool() {
         return pool;
     }
 
-    /** Where this storage starts inside {@link #arrowBuf()}, in bytes. */
+    /** {@return the offset where this storage starts inside {@link #arrowBuf()}, in bytes} */
     public long arrowBufOffset() {
         return bufOffset;
     }
 
-    /** The Arrow allocator the bytes are charged to. */
+    /** {@return the Arrow allocator the bytes are charged to} */
     public BufferAllocator allocator() {
         return buf.getReferenceManager().getAllocator();
     }
 
-    /** Bumped by every in-place write through any view, so saved tensors can tell they were modified. */
+    /**
+     * {@return the version counter, bumped by every in-place write through any view, so saved tensors can tell they
+     * were modified}
+     */
     public long version() {
         return version.get();
     }
@@ -130,12 +151,12 @@ public final class Storage {
         version.incrementAndGet();
     }
 
-    /** Whether the last reference was released and the bytes returned. */
+    /** {@return whether the last reference was released and the bytes returned} */
     public boolean isReleased() {
         return refs.get() <= 0;
     }
 
-    /** The number of tensor views holding this storage now. */
+    /** {@return the number of tensor views holding this storage now} */
     public int references() {
         return refs.get();
     }
