@@ -24,7 +24,7 @@ final class ServeRefusals {
     private ServeRefusals() {}
 
     static void parse(String contentType, byte[] body) {
-        long before = Memory.root().getAllocatedMemory();
+        long before = Memory.allocatedBytes();
         long heap = THREAD.getCurrentThreadAllocatedBytes();
         try {
             Input in = RequestBodies.parse(contentType, body, IMAGE);
@@ -38,7 +38,7 @@ final class ServeRefusals {
         }
         long allocated = THREAD.getCurrentThreadAllocatedBytes() - heap;
         if (allocated > MAX_HEAP_BYTES) throw new AssertionError("parsing a body of " + body.length + " bytes allocated " + allocated + " bytes of heap");
-        long after = Memory.root().getAllocatedMemory();
+        long after = Memory.allocatedBytes();
         if (after != before) throw new AssertionError("parsing left " + (after - before) + " bytes of Arrow memory allocated");
     }
 }
