@@ -3,6 +3,7 @@ package dev.panamax.apps.image;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * An image as a one-channel model reads it (the MNIST CNN): converted to grey, scaled bilinearly to the model's height
@@ -27,10 +29,29 @@ public final class GreyPixels {
      * with a one-line message naming the file.
      */
     public static float[] read(Path file, int h, int w) throws IOException {
-        BufferedImage src;
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            return of(decode(in, file.toString()), h, w);
+        } catch (IOException e) {
+            throw named(file.toString(), e);  // opening the file failed
+        }
+    }
+
+    /**
+     * The image in {@code bytes} (a request body, say) as {@link #of} gives it, refused as {@link #read(Path, int, int)}
+     * refuses a file, the message naming {@code name}; decoded in memory (no cache file).
+     */
+    public static float[] read(byte[] bytes, String name, int h, int w) throws IOException {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            return of(decode(in, name), h, w);
+        } catch (IOException e) {
+            throw named(name, e);
+        }
+    }
+
+    private static BufferedImage decode(ImageInputStream in, String name) throws IOException {
+        try {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) throw new IOException(file + ": not an image format Java can read (PNG, JPEG, GIF, BMP)");
+            if (readers == null || !readers.hasNext()) throw new IOException(name + ": not an image format Java can read (PNG, JPEG, GIF, BMP)");
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
@@ -38,25 +59,28 @@ public final class GreyPixels {
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 if (pixels > MAX_PIXELS) {
                     throw new IOException(String.format(Locale.ROOT, "%s: an image of %d x %d pixels, more than the %,d this reads; scale it down first",
-                            file, reader.getWidth(0), reader.getHeight(0), MAX_PIXELS));
+                            name, reader.getWidth(0), reader.getHeight(0), MAX_PIXELS));
                 }
-                src = reader.read(0);
+                return reader.read(0);
             } finally {
                 reader.dispose();
             }
         } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) throw e;
-            throw damaged(file, e);
+            throw named(name, e);
         } catch (RuntimeException e) {
-            throw damaged(file, e);
+            throw damaged(name, e);
         }
-        return of(src, h, w);
+    }
+
+    /** {@code e} if its message names the image already, else {@link #damaged}. */
+    private static IOException named(String name, IOException e) {
+        return e.getMessage() != null && e.getMessage().startsWith(name) ? e : damaged(name, e);
     }
 
     /** ImageIO's own words ("Error skipping PNG metadata") do not say that the file is damaged; this does, on one line. */
-    private static IOException damaged(Path file, Exception e) {
+    private static IOException damaged(String name, Exception e) {
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replaceAll("\\s+", " ").trim();
-        return new IOException(file + ": a damaged or truncated image (" + why + ")", e);
+        return new IOException(name + ": a damaged or truncated image (" + why + ")", e);
     }
 
     /** {@code h · w} values in [0, 1], row by row. */

@@ -43,19 +43,19 @@ final class Endpoints {
     }
 
     private void predict(TensorModel m, Exchange ex) throws IOException {
-        String type = ex.contentType();
         Input in;
         // On its way while read and parsed; no longer once parsed, so the batch it joins does not wait for it.
         try (Batcher.Arrival a = m.arrive()) {
-            if (type == null || type.equals("application/json")) in = JsonInstances.parse(ex.body(), m.inputShape());
-            else if (type.equals("application/x-npy") || type.equals("application/octet-stream")) in = Npy.read(ex.body(), m.inputShape());
-            else if (type.startsWith("image/")) in = PngInput.read(ex.body(), m.inputShape());
-            else throw unsupported(type, "application/json, application/x-npy or image/png");
+            in = RequestBodies.parse(ex.contentType(), ex.body(), m.inputShape());
         }
         float[] out = await(m.predict(in));
         int cols = out.length / in.rows();
-        if (ex.accepts("application/x-npy")) {
-            ex.send(200, "application/x-npy", Npy.write(out, in.rows(), cols));
+        if (ex.accepts(RequestBodies.NPY)) {
+            ex.send(200, RequestBodies.NPY, Npy.write(out, in.rows(), cols));
+            return;
+        }
+        if (ex.accepts(RequestBodies.ARROW)) {
+            ex.send(200, RequestBodies.ARROW, ArrowInstances.write(out, in.rows(), cols));
             return;
         }
         ex.sendJson(200, g -> {

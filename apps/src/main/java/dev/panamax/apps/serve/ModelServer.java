@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -20,7 +21,7 @@ import java.util.logging.Logger;
  * The inference server behind {@code panamax serve}: the JDK's {@link HttpServer} with a virtual thread per
  * request, a {@link Batcher} per model. Endpoints:
  * <ul>
- *   <li>{@code POST /v1/models/NAME:predict} (JSON instances, {@code .npy}, an image), {@code :embed}, {@code :generate}
+ *   <li>{@code POST /v1/models/NAME:predict} (JSON instances, {@code .npy}, an Arrow IPC stream, an image), {@code :embed}, {@code :generate}
  *       (server-sent events when streaming), {@code :reload};</li>
  *   <li>{@code GET /v1/models}, {@code GET /v1/models/NAME}, {@code GET /health} (200 once warmed up), {@code GET /metrics}.</li>
  * </ul>
@@ -69,10 +70,16 @@ public final class ModelServer implements AutoCloseable {
      * memory scope open: the models outlive the caller's scopes.
      */
     public static ModelServer start(Map<String, String> sources, ServeOptions options) throws IOException {
+        return start(sources, options, s -> { });
+    }
+
+    /** {@link #start(Map, ServeOptions)}, calling {@code listening} once the port is open and before warm-up (tests ask {@code /health} then). */
+    static ModelServer start(Map<String, String> sources, ServeOptions options, Consumer<ModelServer> listening) throws IOException {
         if (sources.isEmpty()) throw new IllegalArgumentException("give at least one model to serve");
         ModelServer s = new ModelServer(sources, options);
         s.http.start();  // /health answers 503 while the models warm up
         try {
+            listening.accept(s);
             s.models.values().forEach(ServedModel::warmUp);
         } catch (RuntimeException e) {
             s.close();
@@ -118,6 +125,7 @@ public final class ModelServer implements AutoCloseable {
 
     private void handle(HttpExchange h) {
         long t0 = System.nanoTime();
+        metrics.begin();
         Exchange ex = new Exchange(h, options.maxBodyBytes());
         String model = "", endpoint = "unknown";
         try {
@@ -175,6 +183,7 @@ public final class ModelServer implements AutoCloseable {
         } finally {
             h.close();
             if (!endpoint.equals("unknown") || ex.status() != 0) metrics.request(model, known(endpoint), ex.status(), System.nanoTime() - t0);
+            metrics.end();
         }
     }
 

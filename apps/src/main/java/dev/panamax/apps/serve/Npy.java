@@ -45,7 +45,12 @@ final class Npy {
         if (shape.length < 2 || shape[0] <= 0) throw ApiError.badRequest(".npy shape " + Arrays.toString(shape) + ": expected (n, ...instance) with n > 0");
         long[] instance = Arrays.copyOfRange(shape, 1, shape.length);
         Input.requireFits(instance, model);
-        long count = Arrays.stream(shape).reduce(1, (x, y) -> x * y);
+        long count;
+        try {
+            count = Arrays.stream(shape).reduce(1, Math::multiplyExact);  // a wrapped product once let (2^62, 2, 2, 1) pass as 0 rows
+        } catch (ArithmeticException e) {
+            count = Long.MAX_VALUE;
+        }
         int data = start + (int) headerLen;
         if (count > Integer.MAX_VALUE || (long) body.length - data != count * item) {
             throw ApiError.badRequest(".npy holds " + (body.length - data) + " data bytes; shape " + Arrays.toString(shape) + " needs " + count * item);

@@ -12,7 +12,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * What {@code GET /metrics} shows, in Prometheus' text format: requests and errors by model, endpoint and status,
- * batch sizes, time in the queue, request latency, queue depth. A registry of its own, so two servers in one JVM
+ * batch sizes, time in the queue, request latency, queue depth, requests in flight. A registry of its own, so two servers in one JVM
  * (the tests) do not share counts.
  */
 final class ServerMetrics {
@@ -33,6 +33,18 @@ final class ServerMetrics {
     private final Histogram queueTime = Histogram.builder().name("panamax_queue_seconds")
             .help("Time a request waited in its model's queue before its batch ran").labelNames("model")
             .classicOnly().classicUpperBounds(SECONDS).register(registry);
+    private final Gauge inFlight = Gauge.builder().name("panamax_requests_in_flight")
+            .help("Requests being handled now: read, parsed, queued, run or answered").register(registry);
+
+    /** A request's handler has started. */
+    void begin() {
+        inFlight.inc();
+    }
+
+    /** A request's handler has finished (answered, refused, or its client left). */
+    void end() {
+        inFlight.dec();
+    }
 
     /** Counts one answered request that took {@code nanos}. */
     void request(String model, String endpoint, int status, long nanos) {

@@ -71,12 +71,12 @@ final class TensorModel implements ServedModel {
         in.put("dtype", "float32");
         var s = in.putArray("shape").add(-1);
         for (long d : inputShape) s.add(d);
-        in.putArray("content_types").add("application/json").add("application/x-npy").add("image/png");
+        in.putArray("content_types").add(RequestBodies.JSON).add(RequestBodies.NPY).add(RequestBodies.ARROW).add("image/png");
         ObjectNode out = m.putObject("output");
         out.put("dtype", "float32");
         var o = out.putArray("shape").add(-1);
         for (long d : outputShape) o.add(d);
-        m.put("preprocessing", "none for JSON and .npy (float32 instances of the input shape; trailing 1s may be dropped, or flat);"
+        m.put("preprocessing", "none for JSON, .npy and Arrow (float32 instances of the input shape; trailing 1s may be dropped, or flat);"
                 + " an image is converted to grey, scaled to the input's height and width and divided by 255");
     }
 

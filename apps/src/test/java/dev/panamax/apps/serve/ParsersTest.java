@@ -77,4 +77,35 @@ class ParsersTest {
             assertEquals(400, e.status(), e.getMessage());
         }
     }
+
+    @Test
+    void npyShapesWhoseProductWrapsAreRefused() {
+        // (2^62, 2, 2, 1): 2^64 values, which a plain long product wrapped to 0 and took as an empty batch.
+        ApiError e = assertThrows(ApiError.class, () -> Npy.read(npy("<f4", "4611686018427387904, 2, 2, 1", 0), IMAGE));
+        assertEquals(400, e.status(), e.getMessage());
+    }
+
+    @Test
+    void refusalsStayOnOneLineWhateverTheyQuote() {
+        ApiError e = assertThrows(ApiError.class, () -> Npy.read(npy("<f4\n\u0001x", "1, 4", 16), IMAGE));
+        assertEquals(".npy dtype '<f4\\n\\u0001x' is not supported; send float32 ('<f4') or float64 ('<f8')", e.getMessage());
+        assertEquals("a\\u2028b", new ApiError(400, "a\u2028b").getMessage());
+        assertEquals(ApiError.MAX_MESSAGE + 3, new ApiError(400, "x".repeat(10_000)).getMessage().length());
+        assertEquals("the request was refused", new ApiError(400, null).getMessage());
+    }
+
+    @Test
+    void anImageHeaderClaimingAHugeRasterIsRefusedBeforeDecoding() {
+        // A 69-byte PNG whose header says 40,000 x 40,000: decoding it made a 1.6 GB raster before failing.
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        byte[] ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(40_000).putInt(40_000).put(new byte[] {8, 0, 0, 0, 0}).array();
+        crc.update(ihdr);
+        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13});
+        png.writeBytes(ihdr);
+        png.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        ApiError e = assertThrows(ApiError.class, () -> PngInput.read(png.toByteArray(), IMAGE));
+        assertEquals(400, e.status());
+        assertTrue(e.getMessage().contains("40000 x 40000 pixels"), e.getMessage());
+    }
 }
