@@ -1,6 +1,7 @@
 /* MPI_Allreduce called natively, to measure what the FFM path (dev.panamax.bench.mpi.AllreduceBench) costs on top.
  * Same protocol as the Java side: in-place float sum over MPI_COMM_WORLD; per size, 5 rounds of ITERS calls after
- * a barrier and a warm-up as long as WARMUP_ROUNDS rounds (environment; default 1); prints the median time per call and the bus bandwidth (nccl-tests' definition:
+ * a barrier and a warm-up as long as WARMUP_ROUNDS rounds (environment; default 30: after
+ * fewer, both this program and the Java one ran some launches at ~50 µs and others at ~110 µs a 0.4 MB call); prints the median time per call and the bus bandwidth (nccl-tests' definition:
  * bytes / time * 2 (N - 1) / N, what each link carries in a ring allreduce).
  * Build: mpicc -O2 -o allreduce_bench allreduce_bench.c     Run: mpirun -np 2 ./allreduce_bench MB...  */
 #include <mpi.h>
@@ -24,7 +25,7 @@ int main(int argc, char **argv) {
         for (int i = 0; i < count; i++) buf[i] = 1e-3f * (i % 7);
         int iters = bytes < 4000000 ? 1000 : 10;
         /* WARMUP: calls before the rounds, as a multiple of a round (the same on every rank: each call is collective) */
-        int warm = iters * (getenv("WARMUP_ROUNDS") ? atoi(getenv("WARMUP_ROUNDS")) : 1) + 1;
+        int warm = iters * (getenv("WARMUP_ROUNDS") ? atoi(getenv("WARMUP_ROUNDS")) : 30) + 1;
         for (int i = 0; i < warm; i++) MPI_Allreduce(MPI_IN_PLACE, buf, count, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
         double t[5], u[5];
         for (int r = 0; r < 5; r++) {
