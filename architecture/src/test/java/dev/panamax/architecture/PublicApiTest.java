@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMember;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -71,6 +75,44 @@ class PublicApiTest {
             fail("The public API differs from its lists (run with -Dpanamax.writeApi=true to rewrite them, then review the diff):\n  "
                     + String.join("\n  ", problems));
         }
+    }
+
+    /**
+     * An API type's public and protected members take and return only API types (or the JDK's and libraries'): a user
+     * who calls the API never needs an internal class (as F's convolutions once needed the kernels' padding enum).
+     */
+    @Test
+    void apiSignaturesUseOnlyApiTypes() throws IOException {
+        Set<String> apiPackages = new TreeSet<>();
+        for (String module : MODULES) {
+            read(DIR.resolve(module + ".txt")).forEach((pkg, types) -> { if (types.isPresent()) apiPackages.add(pkg); });
+        }
+        List<String> problems = new ArrayList<>();
+        for (JavaClass c : new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("-tests.jar")).importPackages("dev.panamax")) {
+            if (!apiPackages.contains(c.getPackageName()) || !isPublicApi(c)) continue;
+            for (JavaMember m : c.getMembers()) {
+                Set<JavaModifier> mods = m.getModifiers();
+                if (!mods.contains(JavaModifier.PUBLIC) && !(mods.contains(JavaModifier.PROTECTED) && !c.getModifiers().contains(JavaModifier.FINAL))
+                        || mods.contains(JavaModifier.SYNTHETIC)) {
+                    continue;
+                }
+                List<JavaClass> used = new ArrayList<>();
+                if (m instanceof JavaCodeUnit u) {
+                    used.addAll(u.getRawParameterTypes());
+                    used.add(u.getRawReturnType());
+                } else if (m instanceof JavaField fld) {
+                    used.add(fld.getRawType());
+                }
+                for (JavaClass t : used) {
+                    JavaClass base = t.isArray() ? t.getBaseComponentType() : t;
+                    if (base.getPackageName().startsWith("dev.panamax") && !(apiPackages.contains(base.getPackageName()) && isPublicApi(base))) {
+                        problems.add(c.getSimpleName() + "." + m.getName() + " uses " + base.getName());
+                    }
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), "public API members that use internal types:\n  " + String.join("\n  ", new TreeSet<>(problems)));
     }
 
     @Test

@@ -43,7 +43,7 @@ class Conv2dOpTest {
         if (epilogue == Epilogue.NONE) {
             ya = F.conv2d(xa, ka, strides, dilation, padding);
         } else if (epilogue == Epilogue.MAX_POOL) {
-            ya = F.conv2dMaxPool(xa, ka, strides, dilation, padding, pool);
+            ya = F.conv2dMaxPool(xa, ka, strides, dilation, padding, new int[] {pool.kh(), pool.kw()}, new int[] {pool.sh(), pool.sw()}, pool.padding());
             yb = F.maxPool2d(yb, new int[] {pool.kh(), pool.kw()}, new int[] {pool.sh(), pool.sw()}, pool.padding());
         } else {
             boolean relu = epilogue == Epilogue.BIAS_RELU;

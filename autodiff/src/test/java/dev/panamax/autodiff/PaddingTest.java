@@ -3,7 +3,7 @@ package dev.panamax.autodiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.kernels.spec.Conv2dShape;
 import org.junit.jupiter.api.Test;
 
 class PaddingTest {

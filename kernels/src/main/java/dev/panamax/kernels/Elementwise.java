@@ -1,5 +1,7 @@
 package dev.panamax.kernels;
 
+import dev.panamax.kernels.spec.BinaryOp;
+import dev.panamax.kernels.spec.UnaryOp;
 import java.lang.foreign.MemorySegment;
 
 /**

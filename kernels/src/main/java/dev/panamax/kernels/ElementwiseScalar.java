@@ -1,5 +1,7 @@
 package dev.panamax.kernels;
 
+import dev.panamax.kernels.spec.BinaryOp;
+import dev.panamax.kernels.spec.UnaryOp;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 

@@ -1,5 +1,7 @@
 package dev.panamax.kernels;
 
+import dev.panamax.kernels.spec.BinaryOp;
+import dev.panamax.kernels.spec.UnaryOp;
 import static dev.panamax.kernels.VectorShapes.D;
 import static dev.panamax.kernels.VectorShapes.DL;
 import static dev.panamax.kernels.VectorShapes.F;

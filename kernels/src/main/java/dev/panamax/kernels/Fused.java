@@ -1,5 +1,6 @@
 package dev.panamax.kernels;
 
+import dev.panamax.kernels.spec.ReduceOp;
 import java.lang.foreign.MemorySegment;
 
 /**

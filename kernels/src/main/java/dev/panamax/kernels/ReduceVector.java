@@ -1,5 +1,6 @@
 package dev.panamax.kernels;
 
+import dev.panamax.kernels.spec.ReduceOp;
 import static dev.panamax.kernels.ElementwiseVector.ld;
 import static dev.panamax.kernels.ElementwiseVector.lf;
 import static dev.panamax.kernels.VectorShapes.D;

@@ -1,5 +1,6 @@
 package dev.panamax.kernels;
 
+import dev.panamax.kernels.spec.ReduceOp;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 

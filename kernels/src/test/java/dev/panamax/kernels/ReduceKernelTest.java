@@ -1,5 +1,6 @@
 package dev.panamax.kernels;
 
+import dev.panamax.kernels.spec.ReduceOp;
 import static dev.panamax.kernels.KernelTestSupport.LENGTHS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

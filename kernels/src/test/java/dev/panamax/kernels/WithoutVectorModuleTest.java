@@ -1,5 +1,8 @@
 package dev.panamax.kernels;
 
+import dev.panamax.kernels.spec.BinaryOp;
+import dev.panamax.kernels.spec.ReduceOp;
+import dev.panamax.kernels.spec.UnaryOp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

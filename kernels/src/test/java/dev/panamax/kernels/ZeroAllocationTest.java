@@ -1,5 +1,8 @@
 package dev.panamax.kernels;
 
+import dev.panamax.kernels.spec.BinaryOp;
+import dev.panamax.kernels.spec.ReduceOp;
+import dev.panamax.kernels.spec.UnaryOp;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.panamax.kernels.gemm.Gemm;
@@ -55,8 +58,8 @@ class ZeroAllocationTest {
             kernels.put("argmax", () -> Reduce.argF32(true, a, 0, n));
             kernels.put("sgemm 13x21x17 (packed)", () -> Gemm.sgemm(false, false, 13, 21, 17, 1f, a, 0, 17, b, 0, 21, 0f, o, 0, 21));
             kernels.put("sgemm 1x40x40 (row kernel)", () -> Gemm.sgemm(false, false, 1, 40, 40, 1f, a, 0, 40, b, 0, 40, 0f, o, 0, 40));
-            dev.panamax.kernels.conv.Conv2dShape pool = dev.panamax.kernels.conv.Conv2dShape.of(1, 8, 8, 16, 2, 2, 0, 2, 2, 1, 1,
-                    dev.panamax.kernels.conv.Conv2dShape.Padding.VALID);
+            dev.panamax.kernels.spec.Conv2dShape pool = dev.panamax.kernels.spec.Conv2dShape.of(1, 8, 8, 16, 2, 2, 0, 2, 2, 1, 1,
+                    dev.panamax.kernels.spec.Conv2dShape.Padding.VALID);
             kernels.put("max pool 8x8x16", () -> dev.panamax.kernels.conv.Pool2d.maxForward(pool, a, 0, o, 0, c, 0));
             kernels.put("softmax rows", () -> Fused.softmaxRows(o, 0, a, 0, 10, 100));
             kernels.put("bias+relu rows", () -> Fused.biasActRows(o, 0, a, 0, b, 0, 10, 100, true));

@@ -3,7 +3,7 @@ package dev.panamax.nn;
 import dev.panamax.autodiff.Padding;
 import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.functional.F;
-import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.kernels.spec.Conv2dShape;
 import dev.panamax.tensors.Rng;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
@@ -98,7 +98,7 @@ public final class Conv2D extends Layer {
      * @return the pooled convolution (N, PH, PW, F), without bias or activation
      */
     public Var convolveAndPool(Var x, MaxPooling2D pool) {
-        return F.conv2dMaxPool(x, params.get(0), new int[] {stride, stride}, new int[] {dilation, dilation}, padding, pool.asConvStage());
+        return pool.pooledConvolution(x, params.get(0), new int[] {stride, stride}, new int[] {dilation, dilation}, padding);
     }
 
     /** {@return the bias (F), one value per filter; the layer must be built} */

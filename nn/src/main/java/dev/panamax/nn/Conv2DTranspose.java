@@ -4,7 +4,7 @@ import dev.panamax.autodiff.Padding;
 import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.op.Conv2dTranspose;
-import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.kernels.spec.Conv2dShape;
 import dev.panamax.tensors.Rng;
 import java.util.Arrays;
 import java.util.Locale;

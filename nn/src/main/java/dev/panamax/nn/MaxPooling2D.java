@@ -3,8 +3,7 @@ package dev.panamax.nn;
 import dev.panamax.autodiff.Padding;
 import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.functional.F;
-import dev.panamax.autodiff.op.Conv2d;
-import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.kernels.spec.Conv2dShape;
 import dev.panamax.tensors.Rng;
 import java.util.Locale;
 
@@ -42,14 +41,10 @@ public final class MaxPooling2D extends Layer {
         this.average = average;
     }
 
-    /**
-     * The pooling as the convolution op's fused stage (max pooling only).
-     *
-     * @return the window, strides and padding as {@link Conv2D#convolveAndPool} takes them
-     */
-    public Conv2d.MaxPool asConvStage() {
+    /** The convolution of {@code x} by {@code kernel} (no bias), pooled by this layer in the same op (see {@link Conv2D#convolveAndPool}). */
+    Var pooledConvolution(Var x, Var kernel, int[] strides, int[] dilation, Padding convPadding) {
         if (average) throw new IllegalStateException("average pooling has no fused convolution stage");
-        return new Conv2d.MaxPool(pool, pool, stride, stride, padding);
+        return F.conv2dMaxPool(x, kernel, strides, dilation, convPadding, new int[] {pool, pool}, new int[] {stride, stride}, padding);
     }
 
     /** {@return true for max pooling, false for average pooling} */

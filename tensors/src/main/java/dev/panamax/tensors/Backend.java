@@ -1,16 +1,16 @@
 package dev.panamax.tensors;
 
-import dev.panamax.kernels.BinaryOp;
+import dev.panamax.kernels.spec.BinaryOp;
 import dev.panamax.kernels.Elementwise;
 import dev.panamax.kernels.Fused;
 import dev.panamax.kernels.OptimizerUpdate;
 import dev.panamax.kernels.Reduce;
-import dev.panamax.kernels.ReduceOp;
+import dev.panamax.kernels.spec.ReduceOp;
 import dev.panamax.kernels.SoftmaxCrossEntropy;
-import dev.panamax.kernels.UnaryOp;
+import dev.panamax.kernels.spec.UnaryOp;
 import dev.panamax.kernels.activation.BiasGelu;
 import dev.panamax.kernels.activation.Gelu;
-import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.kernels.spec.Conv2dShape;
 import dev.panamax.kernels.conv.Im2col;
 import dev.panamax.kernels.conv.MaxPool;
 import dev.panamax.kernels.gemm.Gemm;

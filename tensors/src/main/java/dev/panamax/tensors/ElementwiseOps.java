@@ -1,8 +1,8 @@
 package dev.panamax.tensors;
 
-import dev.panamax.kernels.BinaryOp;
-import dev.panamax.kernels.CompareOp;
-import dev.panamax.kernels.UnaryOp;
+import dev.panamax.kernels.spec.BinaryOp;
+import dev.panamax.kernels.spec.CompareOp;
+import dev.panamax.kernels.spec.UnaryOp;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 

@@ -1,6 +1,6 @@
 package dev.panamax.tensors;
 
-import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.kernels.spec.Conv2dShape;
 import dev.panamax.kernels.conv.ConvEngine;
 import java.lang.foreign.MemorySegment;
 

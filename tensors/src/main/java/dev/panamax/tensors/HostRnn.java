@@ -1,6 +1,6 @@
 package dev.panamax.tensors;
 
-import dev.panamax.kernels.BinaryOp;
+import dev.panamax.kernels.spec.BinaryOp;
 import dev.panamax.kernels.rnn.GruCell;
 import dev.panamax.kernels.rnn.LstmCell;
 import java.lang.foreign.MemorySegment;

@@ -1,8 +1,8 @@
 package dev.panamax.tensors;
 
-import dev.panamax.kernels.BinaryOp;
+import dev.panamax.kernels.spec.BinaryOp;
 import dev.panamax.kernels.Parallel;
-import dev.panamax.kernels.ReduceOp;
+import dev.panamax.kernels.spec.ReduceOp;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 

@@ -1,9 +1,9 @@
 package dev.panamax.tensors;
 
-import dev.panamax.kernels.BinaryOp;
-import dev.panamax.kernels.CompareOp;
+import dev.panamax.kernels.spec.BinaryOp;
+import dev.panamax.kernels.spec.CompareOp;
 import dev.panamax.kernels.Parallel;
-import dev.panamax.kernels.UnaryOp;
+import dev.panamax.kernels.spec.UnaryOp;
 import dev.panamax.tensors.memory.Memory;
 import dev.panamax.tensors.memory.MemoryScope;
 import dev.panamax.tensors.memory.Owned;

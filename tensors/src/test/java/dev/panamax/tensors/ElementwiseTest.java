@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.panamax.kernels.BinaryOp;
-import dev.panamax.kernels.UnaryOp;
+import dev.panamax.kernels.spec.BinaryOp;
+import dev.panamax.kernels.spec.UnaryOp;
 import dev.panamax.tensors.memory.MemoryScope;
 import dev.panamax.tensors.testing.Ref;
 import java.util.function.BiFunction;

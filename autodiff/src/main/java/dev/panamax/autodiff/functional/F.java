@@ -43,7 +43,7 @@ import dev.panamax.autodiff.op.Sub;
 import dev.panamax.autodiff.op.Sum;
 import dev.panamax.autodiff.op.Tanh;
 import dev.panamax.autodiff.op.Where;
-import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.kernels.spec.Conv2dShape;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
@@ -589,21 +589,24 @@ public final class F {
     }
 
     /**
-     * {@link #conv2d} then max pooling with {@code pool}'s window, strides and padding, in one op: each block of
-     * images is pooled while its convolution output is in cache, so the full-size output is never stored.
+     * {@link #conv2d} then {@link #maxPool2d}, in one op: each block of images is pooled while its convolution output
+     * is in cache, so the full-size output is never stored.
      *
-     * @param x        the input (N, H, W, C)
-     * @param kernel   the kernel (KH, KW, C, F)
-     * @param strides  the step between windows (height, width)
-     * @param dilation the spacing of kernel taps (height, width); 1 is a dense kernel
-     * @param padding  {@code VALID} (no padding) or {@code SAME} (output size {@code ceil(H / stride)})
-     * @param pool     the pooling window, strides and padding
+     * @param x           the input (N, H, W, C)
+     * @param kernel      the kernel (KH, KW, C, F)
+     * @param strides     the convolution's step between windows (height, width)
+     * @param dilation    the spacing of kernel taps (height, width); 1 is a dense kernel
+     * @param padding     the convolution's padding: {@code VALID} or {@code SAME}
+     * @param poolSize    the pooling window (height, width)
+     * @param poolStrides the pooling's step between windows (height, width)
+     * @param poolPadding the pooling's padding: {@code VALID} or {@code SAME}
      * @return the pooled output (N, PH, PW, F)
      * @throws IllegalArgumentException when the shapes are not (N, H, W, C) and (KH, KW, C, F) with the same C
      */
     public static Var conv2dMaxPool(Var x, Var kernel, int[] strides, int[] dilation, Padding padding,
-                                    Conv2d.MaxPool pool) {
+                                    int[] poolSize, int[] poolStrides, Padding poolPadding) {
         long[] k = kernelShape(x, kernel);
+        Conv2d.MaxPool pool = new Conv2d.MaxPool(poolSize[0], poolSize[1], poolStrides[0], poolStrides[1], poolPadding);
         return new Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
                 kernelPadding(padding), pool).apply1(x, kernel);
     }

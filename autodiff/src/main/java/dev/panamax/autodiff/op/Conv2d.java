@@ -4,7 +4,7 @@ import dev.panamax.autodiff.Ctx;
 import dev.panamax.autodiff.Function;
 import dev.panamax.autodiff.Modes;
 import dev.panamax.autodiff.Padding;
-import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.kernels.spec.Conv2dShape;
 import dev.panamax.tensors.Backend;
 import dev.panamax.tensors.Tensor;
 import java.util.Arrays;

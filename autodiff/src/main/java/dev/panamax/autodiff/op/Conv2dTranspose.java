@@ -2,7 +2,7 @@ package dev.panamax.autodiff.op;
 
 import dev.panamax.autodiff.Ctx;
 import dev.panamax.autodiff.Function;
-import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.kernels.spec.Conv2dShape;
 import dev.panamax.tensors.Backend;
 import dev.panamax.tensors.Tensor;
 import java.util.Arrays;

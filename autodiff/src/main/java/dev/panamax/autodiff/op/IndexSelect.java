@@ -2,7 +2,7 @@ package dev.panamax.autodiff.op;
 
 import dev.panamax.autodiff.Ctx;
 import dev.panamax.autodiff.Function;
-import dev.panamax.kernels.BinaryOp;
+import dev.panamax.kernels.spec.BinaryOp;
 import dev.panamax.tensors.Backend;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;

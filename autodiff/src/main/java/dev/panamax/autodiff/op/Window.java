@@ -1,6 +1,6 @@
 package dev.panamax.autodiff.op;
 
-import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.kernels.spec.Conv2dShape;
 import java.util.Arrays;
 
 /** A sliding window's size, strides, dilation and padding: what convolution and patch ops are built from. */

@@ -5,7 +5,7 @@ import static dev.panamax.autodiff.testing.OpInfos.r;
 import dev.panamax.autodiff.Padding;
 import dev.panamax.autodiff.functional.F;
 import dev.panamax.autodiff.op.Conv2dTranspose;
-import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.kernels.spec.Conv2dShape;
 import dev.panamax.tensors.Tensor;
 import java.util.List;
 import java.util.function.Supplier;

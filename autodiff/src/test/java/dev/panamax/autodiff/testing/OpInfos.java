@@ -3,7 +3,6 @@ package dev.panamax.autodiff.testing;
 import dev.panamax.autodiff.Padding;
 import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.functional.F;
-import dev.panamax.autodiff.op.Conv2d;
 import dev.panamax.autodiff.op.RmsNorm;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
@@ -230,8 +229,8 @@ public final class OpInfos {
         l.add(info("conv2d bias relu", v -> F.conv2dBiasAct(v[0], v[1], v[2], one1, one1, valid, true),
                 () -> one(r(1, 3, 5, 4, 3), r(2, 3, 2, 3, 2), r(3, 2)),
                 in -> F.biasRelu(F.conv2dComposite(Var.of(in[0]), Var.of(in[1]), one1, one1, valid), Var.of(in[2])).value()));
-        Conv2d.MaxPool pool2 = new Conv2d.MaxPool(2, 2, 2, 2, valid);
-        l.add(info("conv2d max_pool2d", v -> F.conv2dMaxPool(v[0], v[1], one1, one1, valid, pool2),
+        int[] two = {2, 2};
+        l.add(info("conv2d max_pool2d", v -> F.conv2dMaxPool(v[0], v[1], one1, one1, valid, two, two, valid),
                 () -> one(r(1, 3, 6, 5, 3), r(2, 3, 2, 3, 2)),
                 in -> F.maxPool2d(F.conv2dComposite(Var.of(in[0]), Var.of(in[1]), one1, one1, valid), new int[] {2, 2}, new int[] {2, 2}).value()));
         l.add(info("max_pool2d", v -> F.maxPool2d(v[0], new int[] {2, 2}, new int[] {2, 2}),

@@ -3,7 +3,7 @@ package dev.panamax.bench.jmh;
 import dev.panamax.autodiff.Padding;
 import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.functional.F;
-import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.kernels.spec.Conv2dShape;
 import dev.panamax.kernels.conv.Im2col;
 import dev.panamax.kernels.gemm.Gemm;
 import dev.panamax.tensors.DType;

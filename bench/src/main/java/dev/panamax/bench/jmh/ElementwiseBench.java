@@ -1,10 +1,10 @@
 package dev.panamax.bench.jmh;
 
-import dev.panamax.kernels.BinaryOp;
+import dev.panamax.kernels.spec.BinaryOp;
 import dev.panamax.kernels.Elementwise;
 import dev.panamax.kernels.Reduce;
-import dev.panamax.kernels.ReduceOp;
-import dev.panamax.kernels.UnaryOp;
+import dev.panamax.kernels.spec.ReduceOp;
+import dev.panamax.kernels.spec.UnaryOp;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;

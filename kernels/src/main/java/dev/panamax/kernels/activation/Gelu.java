@@ -3,7 +3,7 @@ package dev.panamax.kernels.activation;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-import dev.panamax.kernels.Erf;
+import dev.panamax.kernels.spec.Erf;
 import dev.panamax.kernels.Parallel;
 import dev.panamax.kernels.Simd;
 import dev.panamax.kernels.VectorMath;

@@ -1,6 +1,7 @@
 package dev.panamax.kernels.conv;
 
-import dev.panamax.kernels.BinaryOp;
+import dev.panamax.kernels.spec.Conv2dShape;
+import dev.panamax.kernels.spec.BinaryOp;
 import dev.panamax.kernels.Elementwise;
 import dev.panamax.kernels.Parallel;
 import dev.panamax.kernels.Settings;

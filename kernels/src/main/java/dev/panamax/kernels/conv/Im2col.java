@@ -1,9 +1,10 @@
 package dev.panamax.kernels.conv;
 
+import dev.panamax.kernels.spec.Conv2dShape;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-import dev.panamax.kernels.BinaryOp;
+import dev.panamax.kernels.spec.BinaryOp;
 import dev.panamax.kernels.Elementwise;
 import dev.panamax.kernels.Parallel;
 import java.lang.foreign.MemorySegment;

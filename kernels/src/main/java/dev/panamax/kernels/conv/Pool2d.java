@@ -1,5 +1,6 @@
 package dev.panamax.kernels.conv;
 
+import dev.panamax.kernels.spec.Conv2dShape;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 

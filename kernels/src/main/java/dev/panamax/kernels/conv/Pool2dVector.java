@@ -1,5 +1,6 @@
 package dev.panamax.kernels.conv;
 
+import dev.panamax.kernels.spec.Conv2dShape;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;

@@ -2,7 +2,7 @@ package dev.panamax.onnx.export;
 
 import static dev.panamax.onnx.export.GraphBuilder.attr;
 
-import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.kernels.spec.Conv2dShape;
 import dev.panamax.nn.Activation;
 import dev.panamax.nn.BatchNormalization;
 import dev.panamax.nn.Conv2D;

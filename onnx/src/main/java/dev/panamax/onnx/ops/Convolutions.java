@@ -1,6 +1,6 @@
 package dev.panamax.onnx.ops;
 
-import dev.panamax.kernels.conv.Conv2dShape;
+import dev.panamax.kernels.spec.Conv2dShape;
 import dev.panamax.tensors.Backend;
 import dev.panamax.tensors.Tensor;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.panamax.kernels;
+package dev.panamax.kernels.spec;
 
 /**
  * Elementwise binary operations. The scalar methods are the definition every kernel is tested against.
@@ -6,8 +6,28 @@ package dev.panamax.kernels;
  * layer promotes them to floating point first (true division, as in NumPy and PyTorch).
  */
 public enum BinaryOp {
-    ADD, SUB, MUL, DIV, POW, MAX, MIN;
+    /** {@code a + b}. */
+    ADD,
+    /** {@code a - b}. */
+    SUB,
+    /** {@code a * b}. */
+    MUL,
+    /** {@code a / b} (true division). */
+    DIV,
+    /** {@code a} to the power {@code b}, as {@link Math#pow}. */
+    POW,
+    /** The larger of the two (NaN if either is NaN). */
+    MAX,
+    /** The smaller of the two (NaN if either is NaN). */
+    MIN;
 
+    /**
+     * The op in single precision: the scalar definition the float kernels are tested against.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return {@code a op b}
+     */
     public float apply(float a, float b) {
         return switch (this) {
             case ADD -> a + b;
@@ -20,6 +40,13 @@ public enum BinaryOp {
         };
     }
 
+    /**
+     * The op in double precision.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return {@code a op b}
+     */
     public double apply(double a, double b) {
         return switch (this) {
             case ADD -> a + b;
@@ -32,6 +59,14 @@ public enum BinaryOp {
         };
     }
 
+    /**
+     * Integer form; wraps like Java's arithmetic.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return {@code a op b}
+     * @throws IllegalArgumentException for DIV and POW, which the tensor layer promotes to floating point first
+     */
     public long apply(long a, long b) {
         return switch (this) {
             case ADD -> a + b;
@@ -44,7 +79,11 @@ public enum BinaryOp {
         };
     }
 
-    /** True when integer inputs must be promoted to a floating type before this op. */
+    /**
+     * Whether integer inputs must be promoted to a floating type before this op.
+     *
+     * @return true for DIV and POW
+     */
     public boolean promotesIntegers() {
         return this == DIV || this == POW;
     }

@@ -1,10 +1,15 @@
-package dev.panamax.kernels;
+package dev.panamax.kernels.spec;
 
 /** The error function in double precision: the definition behind {@link UnaryOp#ERF} and the exact GELU. */
 public final class Erf {
     private Erf() {}
 
-    /** erf to about 1e-15 relative: Taylor series near 0, a continued fraction for erfc further out. */
+    /**
+     * erf to about 1e-15 relative: Taylor series near 0, a continued fraction for erfc further out.
+     *
+     * @param x any value
+     * @return erf(x) in [-1, 1]; NaN for NaN
+     */
     public static double erf(double x) {
         double ax = Math.abs(x);
         if (ax < 2.5) {

@@ -1,13 +1,50 @@
-package dev.panamax.kernels;
+package dev.panamax.kernels.spec;
 
 /** Elementwise unary math. The scalar methods are the definition every kernel is tested against. */
 public enum UnaryOp {
-    NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SQUARE, RECIPROCAL, SIN, COS, LOG1P, EXPM1, RSQRT, SIGN,
+    /** {@code -x}. */
+    NEG,
+    /** {@code |x|}. */
+    ABS,
+    /** {@code e^x}. */
+    EXP,
+    /** The natural logarithm. */
+    LOG,
+    /** The square root. */
+    SQRT,
+    /** The hyperbolic tangent. */
+    TANH,
+    /** {@code 1 / (1 + e^-x)}. */
+    SIGMOID,
+    /** {@code max(x, 0)}; NaN stays NaN. */
+    RELU,
+    /** {@code x * x}. */
+    SQUARE,
+    /** {@code 1 / x}. */
+    RECIPROCAL,
+    /** The sine (radians). */
+    SIN,
+    /** The cosine (radians). */
+    COS,
+    /** {@code ln(1 + x)}, accurate near 0. */
+    LOG1P,
+    /** {@code e^x - 1}, accurate near 0. */
+    EXPM1,
+    /** {@code 1 / sqrt(x)}. */
+    RSQRT,
+    /** -1, 0 or 1 by the sign of x (NaN stays NaN; ±0 stay ±0). */
+    SIGN,
     /** 1 where x > 0, else 0 (also for NaN): ReLU's derivative. */
     STEP,
     /** The error function (ONNX's Erf; GELU's fused kernel has its own). */
     ERF;
 
+    /**
+     * The op in single precision: the scalar definition the float kernels are tested against.
+     *
+     * @param x the input
+     * @return the op's value at {@code x}
+     */
     public float apply(float x) {
         return switch (this) {
             case NEG -> -x;
@@ -31,6 +68,12 @@ public enum UnaryOp {
         };
     }
 
+    /**
+     * The op in double precision.
+     *
+     * @param x the input
+     * @return the op's value at {@code x}
+     */
     public double apply(double x) {
         return switch (this) {
             case NEG -> -x;
@@ -54,7 +97,13 @@ public enum UnaryOp {
         };
     }
 
-    /** Integer form, for the ops that keep integers integral; others promote to floating point first. */
+    /**
+     * Integer form, for the ops that keep integers integral; others promote to floating point first.
+     *
+     * @param x the input
+     * @return the op's value at {@code x}, wrapping like Java's arithmetic
+     * @throws IllegalArgumentException for an op that {@link #promotesIntegers() promotes integers}
+     */
     public long apply(long x) {
         return switch (this) {
             case NEG -> -x;
@@ -68,7 +117,11 @@ public enum UnaryOp {
         };
     }
 
-    /** True when integer inputs must be promoted to a floating type before this op. */
+    /**
+     * Whether integer inputs must be promoted to a floating type before this op.
+     *
+     * @return true for every op but NEG, ABS, RELU, SQUARE, SIGN and STEP
+     */
     public boolean promotesIntegers() {
         return switch (this) {
             case NEG, ABS, RELU, SQUARE, SIGN, STEP -> false;
