@@ -9,7 +9,7 @@ import dev.panamax.onnx.ops.StringTensor;
 import dev.panamax.onnx.ops.Values;
 import dev.panamax.onnx.runtime.Program;
 import dev.panamax.onnx.runtime.Session;
-import dev.panamax.tensors.OneLine;
+import dev.panamax.tensors.internal.OneLine;
 import dev.panamax.tensors.Tensor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

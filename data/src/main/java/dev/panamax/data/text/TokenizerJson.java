@@ -2,7 +2,7 @@ package dev.panamax.data.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.panamax.tensors.OneLine;
+import dev.panamax.tensors.internal.OneLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

@@ -24,7 +24,7 @@ import dev.panamax.nn.Preprocessing;
 import dev.panamax.nn.Reshape;
 import dev.panamax.nn.Sequential;
 import dev.panamax.nn.UpSampling2D;
-import dev.panamax.tensors.OneLine;
+import dev.panamax.tensors.internal.OneLine;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package dev.panamax.tensors;
+package dev.panamax.tensors.internal;
 
 /**
  * Error messages that quote names read from files (layer types, ONNX value names, tokenizer entries) stay on one
