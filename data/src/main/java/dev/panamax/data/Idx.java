@@ -1,11 +1,14 @@
 package dev.panamax.data;
 
+import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Tensor;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,6 +22,7 @@ import java.util.zip.GZIPInputStream;
  */
 public final class Idx {
     private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;  // the largest Java array
+    private static final long FIRST_CHUNK = 1 << 20;
 
     private Idx() {}
 
@@ -70,16 +74,41 @@ public final class Idx {
                 throw new IOException(what + ": impossible IDX sizes " + Arrays.toString(Arrays.copyOf(shape, i + 1)));
             }
         }
-        // Read as it comes, not into an array of the header's size: a damaged header must not allocate gigabytes.
-        byte[] data = in.readNBytes((int) count);
-        int got = data.length;
-        if (got < count) {
-            throw new IOException(what + ": truncated IDX file: the header promises " + count + " bytes of data for shape "
-                    + Arrays.toString(shape) + " but only " + got + " follow. Download it again.");
+        // Read as it comes into off-heap memory that grows with what arrives: a damaged header must not allocate
+        // gigabytes, and a Java array of the data (47 MB for MNIST's training images, twice that while
+        // readNBytes gathers it) stayed in the old generation as dead pages for a whole training run.
+        Tensor data = Tensor.empty(DType.U8, Math.min(count, FIRST_CHUNK));
+        try {
+            byte[] chunk = new byte[1 << 16];
+            long got = 0;
+            for (int n; got < count && (n = in.read(chunk, 0, (int) Math.min(chunk.length, count - got))) >= 0; got += n) {
+                if (got + n > data.numel()) data = grown(data, got, Math.min(count, 2 * data.numel()));
+                MemorySegment.copy(chunk, 0, data.segment(), ValueLayout.JAVA_BYTE, got, n);
+            }
+            if (got < count) {
+                throw new IOException(what + ": truncated IDX file: the header promises " + count + " bytes of data for shape "
+                        + Arrays.toString(shape) + " but only " + got + " follow. Download it again.");
+            }
+            if (in.read() != -1) {
+                throw new IOException(what + ": IDX file is longer than its header (shape " + Arrays.toString(shape) + ") says");
+            }
+            try (Tensor read = data) {
+                Tensor exact = Tensor.empty(DType.U8, shape);
+                MemorySegment.copy(read.segment(), 0, exact.segment(), 0, count);
+                return exact;
+            }
+        } catch (IOException | RuntimeException e) {
+            data.close();
+            throw e;
         }
-        if (in.read() != -1) {
-            throw new IOException(what + ": IDX file is longer than its header (shape " + Arrays.toString(shape) + ") says");
+    }
+
+    /** A tensor of {@code size} bytes holding {@code t}'s first {@code used}; closes {@code t}. */
+    private static Tensor grown(Tensor t, long used, long size) {
+        try (t) {
+            Tensor bigger = Tensor.empty(DType.U8, size);
+            MemorySegment.copy(t.segment(), 0, bigger.segment(), 0, used);
+            return bigger;
         }
-        return Tensor.ofBytes(data, shape);
     }
 }
