@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
+import dev.panamax.tensors.memory.Memory;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
@@ -87,5 +90,31 @@ class DataTest {
         assertThrows(IOException.class, () -> Idx.read(longer));
         IOException missing = assertThrows(IOException.class, () -> Mnist.locate(dir));
         assertTrue(missing.getMessage().contains("train-images-idx3-ubyte"), missing.getMessage());
+    }
+
+    /** Files larger than the reader's first off-heap block: it grows the block as data arrives, raw and gzipped. */
+    @Test
+    void readsFilesOfSeveralMegabytesExactlyAndFreesAPartialReadOnError(@TempDir Path dir) throws IOException {
+        byte[] data = new byte[37 * 85_021];  // 3 MB and a bit: the first 1 MB block grows twice
+        new java.util.Random(7).nextBytes(data);
+        byte[] file = idx(3, new int[] {data.length / 37, 37, 1}, data);
+        Path raw = dir.resolve("big"), gz = dir.resolve("big.gz"), cut = dir.resolve("cut");
+        Files.write(raw, file);
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(file);
+        }
+        Files.write(cut, java.util.Arrays.copyOf(file, file.length - 1000));
+        Memory.Snapshot before = Memory.snapshot();
+        for (Path p : new Path[] {raw, gz}) {
+            try (Tensor t = Idx.read(p)) {
+                assertArrayEquals(new long[] {data.length / 37, 37, 1}, t.shape());
+                byte[] back = new byte[data.length];
+                MemorySegment.copy(t.segment(), ValueLayout.JAVA_BYTE, t.offset(), back, 0, back.length);
+                assertArrayEquals(data, back, p.toString());
+            }
+        }
+        IOException trunc = assertThrows(IOException.class, () -> Idx.read(cut));
+        assertTrue(trunc.getMessage().contains("but only " + (data.length - 1000) + " follow"), trunc.getMessage());
+        Memory.checkNoLeaksSince(before);
     }
 }
