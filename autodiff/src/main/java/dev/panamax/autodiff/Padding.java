@@ -1,5 +1,7 @@
 package dev.panamax.autodiff;
 
+import dev.panamax.kernels.spec.Conv2dShape;
+
 /** How a convolution or pooling window treats the image's border (Keras' names). */
 public enum Padding {
     /** No padding: windows stay inside the image, so the output is smaller ({@code (H - KH) / s + 1}). */
@@ -20,5 +22,14 @@ public enum Padding {
             case "same" -> SAME;
             default -> throw new IllegalArgumentException("padding must be 'valid' or 'same', got '" + name + "'");
         };
+    }
+
+    /**
+     * The same mode in the convolution geometry the {@code Backend} takes (the one place the two are mapped).
+     *
+     * @return {@link Conv2dShape.Padding#VALID} or {@link Conv2dShape.Padding#SAME}
+     */
+    public Conv2dShape.Padding geometry() {
+        return this == VALID ? Conv2dShape.Padding.VALID : Conv2dShape.Padding.SAME;
     }
 }

@@ -66,7 +66,7 @@ public final class Conv2D extends Layer {
             throw new IllegalArgumentException(name() + ": Conv2D expects (height, width, channels) input, got "
                     + java.util.Arrays.toString(in) + "; reshape images to (H, W, C)");
         }
-        return Conv2dShape.of(1, (int) in[0], (int) in[1], (int) in[2], kh, kw, filters, stride, stride, dilation, dilation, Conv2dShape.Padding.valueOf(padding.name()));
+        return Conv2dShape.of(1, (int) in[0], (int) in[1], (int) in[2], kh, kw, filters, stride, stride, dilation, dilation, padding.geometry());
     }
 
     @Override

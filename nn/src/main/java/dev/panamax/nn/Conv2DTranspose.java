@@ -73,7 +73,7 @@ public final class Conv2DTranspose extends Layer {
             throw new IllegalArgumentException(name() + ": Conv2DTranspose expects (height, width, channels) input, got "
                     + Arrays.toString(in) + "; add a Reshape before it");
         }
-        Conv2dShape.Padding p = Conv2dShape.Padding.valueOf(padding.name());
+        Conv2dShape.Padding p = padding.geometry();
         return new long[] {Conv2dTranspose.outputSize((int) in[0], kh, stride, p), Conv2dTranspose.outputSize((int) in[1], kw, stride, p), filters};
     }
 

@@ -67,7 +67,7 @@ public final class MaxPooling2D extends Layer {
         if (in.length != 3) {
             throw new IllegalArgumentException(name() + ": pooling expects (height, width, channels) input, got " + java.util.Arrays.toString(in));
         }
-        return Conv2dShape.of(1, (int) in[0], (int) in[1], (int) in[2], pool, pool, 0, stride, stride, 1, 1, Conv2dShape.Padding.valueOf(padding.name()));
+        return Conv2dShape.of(1, (int) in[0], (int) in[1], (int) in[2], pool, pool, 0, stride, stride, 1, 1, padding.geometry());
     }
 
     @Override

@@ -564,7 +564,7 @@ public final class F {
     public static Var conv2d(Var x, Var kernel, int[] strides, int[] dilation, Padding padding) {
         long[] k = kernelShape(x, kernel);
         return new Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
-                kernelPadding(padding)).apply1(x, kernel);
+                padding.geometry()).apply1(x, kernel);
     }
 
     /**
@@ -585,7 +585,7 @@ public final class F {
                                     boolean relu) {
         long[] k = kernelShape(x, kernel);
         return new Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
-                kernelPadding(padding), relu).apply1(x, kernel, bias);
+                padding.geometry(), relu).apply1(x, kernel, bias);
     }
 
     /**
@@ -608,7 +608,7 @@ public final class F {
         long[] k = kernelShape(x, kernel);
         Conv2d.MaxPool pool = new Conv2d.MaxPool(poolSize[0], poolSize[1], poolStrides[0], poolStrides[1], poolPadding);
         return new Conv2d((int) k[0], (int) k[1], strides[0], strides[1], dilation[0], dilation[1],
-                kernelPadding(padding), pool).apply1(x, kernel);
+                padding.geometry(), pool).apply1(x, kernel);
     }
 
     /**
@@ -628,7 +628,7 @@ public final class F {
         if (k.length != 4) {
             throw new IllegalArgumentException("conv2d_transpose: kernel must be (KH, KW, F, C), got " + Arrays.toString(k));
         }
-        return new Conv2dTranspose((int) k[0], (int) k[1], strides[0], strides[1], kernelPadding(padding)).apply1(x, kernel);
+        return new Conv2dTranspose((int) k[0], (int) k[1], strides[0], strides[1], padding.geometry()).apply1(x, kernel);
     }
 
     /**
@@ -745,7 +745,7 @@ public final class F {
     public static Var conv2dComposite(Var x, Var kernel, int[] strides, int[] dilation, Padding padding) {
         long[] k = kernelShape(x, kernel);
         Im2col unfold = new Im2col((int) k[0], (int) k[1], strides[0], strides[1],
-                dilation[0], dilation[1], kernelPadding(padding));
+                dilation[0], dilation[1], padding.geometry());
         Conv2dShape s = unfold.shapeFor(x.shape());
         Var cols = unfold.apply1(x);
         Var y = matmul(cols, reshape(kernel, k[0] * k[1] * k[2], k[3]));
@@ -762,7 +762,7 @@ public final class F {
      * @return the pooled output (N, OH, OW, C)
      */
     public static Var maxPool2d(Var x, int[] size, int[] strides, Padding padding) {
-        return new MaxPool2d(size[0], size[1], strides[0], strides[1], kernelPadding(padding)).apply1(x);
+        return new MaxPool2d(size[0], size[1], strides[0], strides[1], padding.geometry()).apply1(x);
     }
 
     /**
@@ -817,14 +817,9 @@ public final class F {
         return avgPool2d(x, size, strides, Padding.VALID);
     }
 
-    /** The kernels' own padding type, which stays out of F's signatures. */
-    private static Conv2dShape.Padding kernelPadding(Padding padding) {
-        return Conv2dShape.Padding.valueOf(padding.name());
-    }
-
     private static Var pool(Var x, int[] size, int[] strides, Padding padding, boolean max) {
         Im2col unfold = new Im2col(size[0], size[1], strides[0], strides[1], 1, 1,
-                kernelPadding(padding), max ? Double.NEGATIVE_INFINITY : 0.0);
+                padding.geometry(), max ? Double.NEGATIVE_INFINITY : 0.0);
         Conv2dShape s = unfold.shapeFor(x.shape());
         long taps = (long) size[0] * size[1];
         Var windows = reshape(unfold.apply1(x), s.patches(), taps, s.c());
@@ -839,7 +834,7 @@ public final class F {
             try (GradMode.Switch off = GradMode.noGrad();
                  Tensor ones = Tensor.ones(x.value().dtype(), 1, s.h(), s.w(), 1)) {
                 Im2col countUnfold = new Im2col(size[0], size[1], strides[0],
-                        strides[1], 1, 1, kernelPadding(padding), 0.0);
+                        strides[1], 1, 1, padding.geometry(), 0.0);
                 Tensor c = countUnfold.apply1(Var.of(ones)).value();
                 counts = c.sum(new int[] {1}, false).reshape(1, (long) s.oh() * s.ow(), 1);
             }

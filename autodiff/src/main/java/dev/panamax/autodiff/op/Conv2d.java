@@ -30,7 +30,7 @@ public final class Conv2d extends Function {
     public record MaxPool(int kh, int kw, int sh, int sw, Padding padding) {
         /** The pooling geometry over {@code n} images of a convolution's output. */
         Conv2dShape over(Conv2dShape conv, int n) {
-            return Conv2dShape.of(n, conv.oh(), conv.ow(), conv.f(), kh, kw, 0, sh, sw, 1, 1, Conv2dShape.Padding.valueOf(padding.name()));
+            return Conv2dShape.of(n, conv.oh(), conv.ow(), conv.f(), kh, kw, 0, sh, sw, 1, 1, padding.geometry());
         }
     }
 
