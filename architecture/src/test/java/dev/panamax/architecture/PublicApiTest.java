@@ -9,8 +9,6 @@ import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaField;
 import com.tngtech.archunit.core.domain.JavaMember;
 import com.tngtech.archunit.core.domain.JavaModifier;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +40,7 @@ class PublicApiTest {
     void everyPackageIsClassifiedAndApiPackagesListTheirPublicTypes() throws IOException {
         // package -> public types (nested ones as Outer.Inner)
         Map<String, TreeSet<String>> found = new TreeMap<>();
-        for (JavaClass c : new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).withImportOption(location -> !location.contains("-tests.jar")).importPackages("dev.panamax")) {
+        for (JavaClass c : LibraryClasses.importAll()) {
             String module = moduleOf(c.getPackageName());
             if (module == null) continue;
             TreeSet<String> types = found.computeIfAbsent(c.getPackageName(), k -> new TreeSet<>());
@@ -88,8 +86,7 @@ class PublicApiTest {
             read(DIR.resolve(module + ".txt")).forEach((pkg, types) -> { if (types.isPresent()) apiPackages.add(pkg); });
         }
         List<String> problems = new ArrayList<>();
-        for (JavaClass c : new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(location -> !location.contains("-tests.jar")).importPackages("dev.panamax")) {
+        for (JavaClass c : LibraryClasses.importAll()) {
             if (!apiPackages.contains(c.getPackageName()) || !isPublicApi(c)) continue;
             for (JavaMember m : c.getMembers()) {
                 Set<JavaModifier> mods = m.getModifiers();
