@@ -4,6 +4,7 @@ import dev.panamax.data.Augmentation;
 import dev.panamax.data.Dataset;
 import dev.panamax.data.Mnist;
 import dev.panamax.nn.Models;
+import dev.panamax.nn.Preprocessing;
 import dev.panamax.nn.dist.Collective;
 import dev.panamax.nn.Sequential;
 import dev.panamax.nn.io.ModelIo;
@@ -129,8 +130,8 @@ final class TrainCommand implements Callable<Integer> {
     private void train(RunFolder run, MnistCheckpoint.Settings settings, MnistCheckpoint.Saved saved, Path checkpoints) throws Exception {
         Path dir = Mnist.locate(data);
         try (MemoryScope scope = MemoryScope.open("train-mnist");
-             Dataset train = Dataset.readIdx(Mnist.file(dir, "train-images-idx3-ubyte"), Mnist.file(dir, "train-labels-idx1-ubyte"), limit);
-             Dataset test = Dataset.readIdx(Mnist.file(dir, "t10k-images-idx3-ubyte"), Mnist.file(dir, "t10k-labels-idx1-ubyte"), 0)) {
+             Dataset train = Dataset.readIdxPixels(Mnist.file(dir, "train-images-idx3-ubyte"), Mnist.file(dir, "train-labels-idx1-ubyte"), limit);
+             Dataset test = Dataset.readIdxPixels(Mnist.file(dir, "t10k-images-idx3-ubyte"), Mnist.file(dir, "t10k-labels-idx1-ubyte"), 0)) {
             // MNIST has ten digits: a label outside 0..9 is a corrupt file, not a reason to grow the output layer.
             train.requireLabelsBelow(Mnist.CLASSES, Mnist.file(dir, "train-labels-idx1-ubyte"));
             test.requireLabelsBelow(Mnist.CLASSES, Mnist.file(dir, "t10k-labels-idx1-ubyte"));
@@ -141,6 +142,8 @@ final class TrainCommand implements Callable<Integer> {
             if (saved != null) {
                 ModelIo.Checkpoint cp = ModelIo.resume(saved.dir(), adam);
                 model = cp.model();
+                // The pixels stay bytes; a checkpoint saved before the model carried its preprocessing trained on pixels / 255 too.
+                if (model.preprocessing().equals(Preprocessing.NONE)) model.preprocessing(Preprocessing.pixels());
                 initialEpoch = cp.epoch();
                 if (lrSchedule == LrSchedule.cosine) adam.schedule(scheduleFor(train.size()));  // resume fixes the saved rate; the schedule goes on
                 history = saved.history();

@@ -14,7 +14,8 @@ import java.util.concurrent.BlockingQueue;
 /**
  * Batches of a {@link Dataset}: shuffled each epoch with one permutation for images and labels together,
  * optionally augmented, written into two reused batch buffers by a background thread while the model trains
- * on the other (no allocation per batch). Each {@link Batch} is valid until the next one is taken.
+ * on the other (no allocation per batch). Each {@link Batch} is valid until the next one is taken. Examples held
+ * as 8-bit pixels (a quarter of the memory of floats) are converted to {@code value · scale + offset} in that copy.
  *
  * <pre>{@code
  * try (DataLoader loader = new DataLoader(train, 32, true, 42, Augmentation.NONE)) {
@@ -26,7 +27,7 @@ public final class DataLoader implements AutoCloseable {
     /**
      * One batch: views of the loader's buffers, {@code size} examples long.
      *
-     * @param images the examples (size, ...), F32; valid until the next batch is taken
+     * @param images the examples (size, ...), F32 (scaled when the data set holds bytes); valid until the next batch is taken
      * @param labels the targets (size, ...); valid until the next batch is taken
      * @param size   the number of examples, {@code batchSize} except for a shorter last batch
      */
@@ -38,8 +39,9 @@ public final class DataLoader implements AutoCloseable {
     private final long seed;
     private final Augmentation augmentation;
     private final Tensor[] images = new Tensor[2], labels = new Tensor[2];
-    private final long exampleFloats, targetElements;
+    private final long exampleElements, targetElements;
     private final int h, w, c;
+    private final float byteScale, byteOffset;
 
     /**
      * Batches of {@code data}'s images and labels; see {@link #DataLoader(Tensor, Tensor, int, boolean, long, Augmentation)}.
@@ -52,7 +54,7 @@ public final class DataLoader implements AutoCloseable {
      * @throws IllegalArgumentException when the batch size is not positive or the data does not fit (see the other constructor)
      */
     public DataLoader(Dataset data, int batchSize, boolean shuffle, long seed, Augmentation augmentation) {
-        this(data.images(), data.labels(), batchSize, shuffle, seed, augmentation);
+        this(data.images(), data.labels(), batchSize, shuffle, seed, augmentation, Dataset.PIXEL_SCALE, 0);
     }
 
     /**
@@ -70,9 +72,30 @@ public final class DataLoader implements AutoCloseable {
      *                                  asked for data that is not (N, H, W, C)
      */
     public DataLoader(Tensor x, Tensor y, int batchSize, boolean shuffle, long seed, Augmentation augmentation) {
+        this(x, y, batchSize, shuffle, seed, augmentation, 1, 0);
+    }
+
+    /**
+     * Batches of examples {@code x} held as F32 or as 8-bit values (U8: raw pixels, converted to
+     * {@code value · byteScale + byteOffset} as each batch is copied, so the data set never exists as floats);
+     * otherwise as {@link #DataLoader(Tensor, Tensor, int, boolean, long, Augmentation)}.
+     *
+     * @param x            the examples (N, ...), contiguous F32 or U8; must stay open while the loader is used
+     * @param y            the targets (N, ...), contiguous, any dtype
+     * @param batchSize    examples per batch, positive
+     * @param shuffle      whether each epoch visits the examples in a new random order
+     * @param seed         the seed of the shuffles and augmentations (same seed, same epochs)
+     * @param augmentation what to do to each image (after scaling), or {@link Augmentation#NONE}
+     * @param byteScale    the factor for U8 examples (1/255 for pixels in [0, 1]); F32 examples are copied as they are
+     * @param byteOffset   added to U8 examples after scaling
+     * @throws IllegalArgumentException as the other constructor, or when {@code x} is neither F32 nor U8
+     */
+    public DataLoader(Tensor x, Tensor y, int batchSize, boolean shuffle, long seed, Augmentation augmentation, double byteScale,
+                      double byteOffset) {
         if (batchSize <= 0) throw new IllegalArgumentException("DataLoader: batch size must be positive");
-        if (x.dtype() != DType.F32 || !x.isContiguous() || x.rank() < 2 || !y.isContiguous() || y.dim(0) != x.dim(0)) {
-            throw new IllegalArgumentException("DataLoader: examples must be contiguous F32 (N, ...) and targets contiguous (N, ...)");
+        if ((x.dtype() != DType.F32 && x.dtype() != DType.U8) || !x.isContiguous() || x.rank() < 2 || !y.isContiguous() || y.dim(0) != x.dim(0)) {
+            throw new IllegalArgumentException("DataLoader: examples must be contiguous F32 or U8 (N, ...) and targets contiguous (N, ...), got "
+                    + x.dtype() + (x.isContiguous() ? "" : " (not contiguous)"));
         }
         if (!augmentation.isNone() && x.rank() != 4) throw new IllegalArgumentException("DataLoader: augmentation needs images (N, H, W, C)");
         this.x = x;
@@ -81,11 +104,13 @@ public final class DataLoader implements AutoCloseable {
         this.shuffle = shuffle;
         this.seed = seed;
         this.augmentation = augmentation;
+        this.byteScale = (float) byteScale;
+        this.byteOffset = (float) byteOffset;
         long[] s = x.shape();
         h = x.rank() == 4 ? (int) s[1] : 1;
         w = x.rank() == 4 ? (int) s[2] : 1;
         c = x.rank() == 4 ? (int) s[3] : 1;
-        exampleFloats = x.numel() / Math.max(1, s[0]);
+        exampleElements = x.numel() / Math.max(1, s[0]);
         targetElements = y.numel() / Math.max(1, y.dim(0));
         long[] bx = s.clone(), by = y.shape();
         bx[0] = batchSize;
@@ -143,7 +168,10 @@ public final class DataLoader implements AutoCloseable {
 
             private void produce() {
                 try {
-                    float[] src = new float[(int) exampleFloats], dst = new float[(int) exampleFloats];
+                    boolean bytes = x.dtype() == DType.U8;
+                    int per = (int) exampleElements;
+                    float[] src = new float[per], dst = new float[per];
+                    byte[] raw = bytes ? new byte[per] : null;
                     MemorySegment imgs = x.segment(), labs = y.segment();
                     int tw = y.dtype().byteSize();
                     for (int step = 0; step < steps; step++) {
@@ -152,13 +180,22 @@ public final class DataLoader implements AutoCloseable {
                         int from = step * batchSize, count = Math.min(batchSize, n - from);
                         for (int i = 0; i < count; i++) {
                             long ex = order[from + i];
-                            long srcOff = (x.offset() + ex * exampleFloats) * 4;
-                            if (augmentation.isNone()) {
-                                MemorySegment.copy(imgs, srcOff, bx, i * exampleFloats * 4, exampleFloats * 4);
+                            long first = x.offset() + ex * exampleElements;
+                            if (!bytes && augmentation.isNone()) {
+                                MemorySegment.copy(imgs, first * 4, bx, i * exampleElements * 4, exampleElements * 4);
                             } else {
-                                MemorySegment.copy(imgs, ValueLayout.JAVA_FLOAT, srcOff, src, 0, src.length);
-                                augmentation.apply(src, dst, h, w, c, new Rng(seed ^ (epoch * 0x9E3779B97F4A7C15L) ^ ex));
-                                MemorySegment.copy(dst, 0, bx, ValueLayout.JAVA_FLOAT, i * exampleFloats * 4, dst.length);
+                                if (bytes) {
+                                    MemorySegment.copy(imgs, ValueLayout.JAVA_BYTE, first, raw, 0, per);
+                                    for (int k = 0; k < per; k++) src[k] = (raw[k] & 0xFF) * byteScale + byteOffset;
+                                } else {
+                                    MemorySegment.copy(imgs, ValueLayout.JAVA_FLOAT, first * 4, src, 0, per);
+                                }
+                                float[] out = src;
+                                if (!augmentation.isNone()) {
+                                    augmentation.apply(src, dst, h, w, c, new Rng(seed ^ (epoch * 0x9E3779B97F4A7C15L) ^ ex));
+                                    out = dst;
+                                }
+                                MemorySegment.copy(out, 0, bx, ValueLayout.JAVA_FLOAT, i * exampleElements * 4, per);
                             }
                             MemorySegment.copy(labs, (y.offset() + ex * targetElements) * tw, by, i * targetElements * tw, targetElements * tw);
                         }

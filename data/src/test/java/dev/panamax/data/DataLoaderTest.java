@@ -58,6 +58,42 @@ class DataLoaderTest {
         }
     }
 
+    /** Bytes scaled in the batch copy give the batches that the same data held as floats gives, augmented or not. */
+    @Test
+    void bytesAreScaledAsTheBatchIsCopied() {
+        int n = 20;
+        byte[] raw = new byte[n * 16];
+        float[] scaled = new float[raw.length];
+        Rng rng = new Rng(5);
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = (byte) rng.nextInt(256);
+            scaled[i] = (raw[i] & 0xFF) * (1f / 255) - 0.5f;
+        }
+        long[] lab = new long[n];
+        for (int i = 0; i < n; i++) lab[i] = i;
+        for (Augmentation aug : new Augmentation[] {Augmentation.NONE, new Augmentation(1, 15, 0.5)}) {
+            try (MemoryScope s = MemoryScope.open("t"); Tensor u8 = Tensor.empty(DType.U8, n, 4, 4, 1); Tensor f32 = Tensor.of(scaled, n, 4, 4, 1);
+                 Tensor labels = Tensor.of(lab, n);
+                 DataLoader fromBytes = new DataLoader(u8, labels, 6, true, 9, aug, 1.0 / 255, -0.5);
+                 DataLoader fromFloats = new DataLoader(f32, labels, 6, true, 9, aug)) {
+                u8.segment().asByteBuffer().put(0, raw);
+                java.util.Iterator<DataLoader.Batch> a = fromBytes.epoch(2).iterator(), b = fromFloats.epoch(2).iterator();
+                int batches = 0;
+                while (a.hasNext()) {
+                    DataLoader.Batch x = a.next(), y = b.next();
+                    assertEquals(DType.F32, x.images().dtype());
+                    float[] got = x.images().toFloatArray(), want = y.images().toFloatArray();
+                    for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-6f, aug + ", batch " + batches + ", value " + i);
+                    assertArrayEquals(y.labels().toLongArray(), x.labels().toLongArray());
+                    for (Tensor t : new Tensor[] {x.images(), x.labels(), y.images(), y.labels()}) t.close();
+                    batches++;
+                }
+                assertEquals(4, batches);
+                assertTrue(!b.hasNext());
+            }
+        }
+    }
+
     static long[] firstBatchLabels(DataLoader loader, int epoch) {
         long[] out = null;
         for (DataLoader.Batch b : loader.epoch(epoch)) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.panamax.tensors.Rng;
 import dev.panamax.tensors.Tensor;
 import dev.panamax.tensors.memory.Memory;
+import dev.panamax.tensors.DType;
 import dev.panamax.tensors.memory.MemoryScope;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -51,6 +52,26 @@ class DataTest {
             assertArrayEquals(new long[] {30, 2, 2, 1}, d.images().shape());
             assertEquals(10, d.classes());
             assertEquals(90 / 255.0, d.images().getDouble(9, 1, 1, 0), 1e-6);
+        }
+    }
+
+    @Test
+    void readsPixelsAsBytesThatScaleToWhatReadIdxGives(@TempDir Path dir) throws IOException {
+        writeImages(dir, 30);
+        try (MemoryScope s = MemoryScope.open("t");
+             Dataset floats = Dataset.readIdx(dir.resolve("images"), dir.resolve("labels.gz"), 0);
+             Dataset bytes = Dataset.readIdxPixels(dir.resolve("images"), dir.resolve("labels.gz"), 0);
+             Dataset few = Dataset.readIdxPixels(dir.resolve("images"), dir.resolve("labels.gz"), 7)) {
+            assertEquals(DType.U8, bytes.images().dtype());
+            assertArrayEquals(new long[] {30, 2, 2, 1}, bytes.images().shape());
+            assertEquals(90, bytes.images().getDouble(9, 1, 1, 0));
+            float[] f = floats.images().toFloatArray();
+            byte[] b = new byte[f.length];
+            bytes.images().segment().asByteBuffer().get(0, b);
+            for (int i = 0; i < f.length; i++) assertEquals(f[i], (b[i] & 0xFF) * (float) Dataset.PIXEL_SCALE, 1e-7f, "pixel " + i);
+            assertArrayEquals(floats.labels().toLongArray(), bytes.labels().toLongArray());
+            assertArrayEquals(new long[] {7, 2, 2, 1}, few.images().shape());
+            assertEquals(7, few.labels().dim(0));
         }
     }
 

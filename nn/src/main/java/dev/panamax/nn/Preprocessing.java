@@ -52,6 +52,23 @@ public record Preprocessing(double scale, double offset, String layout) {
      * @throws IllegalArgumentException when an example's element count differs from the model's, naming both shapes
      */
     public Tensor apply(Tensor x, long[] inputShape) {
+        Tensor shaped = laidOut(x, inputShape);
+        if (x.dtype().isFloating()) return shaped;
+        try (shaped; Tensor f = shaped.to(DType.F32); Tensor s = f.mul(scale)) {
+            return s.add(offset);
+        }
+    }
+
+    /**
+     * {@code x} laid out as {@code (batch, inputShape)}, its values untouched (raw inputs stay raw): what to check and
+     * slice before {@link #apply} converts one batch at a time, so that a whole data set never exists as floats.
+     *
+     * @param x inputs, raw or prepared
+     * @param inputShape the model's input shape without the batch dimension
+     * @return a view the caller closes
+     * @throws IllegalArgumentException when an example's element count differs from the model's, naming both shapes
+     */
+    public Tensor laidOut(Tensor x, long[] inputShape) {
         long per = 1;
         for (long d : inputShape) per *= d;
         long[] target = new long[inputShape.length + 1];
@@ -61,9 +78,6 @@ public record Preprocessing(double scale, double offset, String layout) {
             throw new IllegalArgumentException("preprocessing: inputs of shape " + Arrays.toString(x.shape()) + " do not fit the model's "
                     + "input (batch, " + Arrays.toString(inputShape).replaceAll("[\\[\\]]", "") + ")" + (layout.isEmpty() ? "" : " in " + layout));
         }
-        if (x.dtype().isFloating()) return x.reshape(target);
-        try (Tensor f = x.to(DType.F32); Tensor s = f.mul(scale); Tensor o = s.add(offset)) {
-            return o.reshape(target);
-        }
+        return x.reshape(target);
     }
 }

@@ -5,6 +5,7 @@ import dev.panamax.autodiff.OpProfiler;
 import dev.panamax.autodiff.Var;
 import dev.panamax.data.DataLoader;
 import dev.panamax.nn.Model;
+import dev.panamax.nn.Preprocessing;
 import dev.panamax.nn.Model.OutputAndLoss;
 import dev.panamax.nn.dist.Collective;
 import dev.panamax.nn.loss.Loss;
@@ -170,10 +171,14 @@ public final class Trainer implements AutoCloseable {
         TrainingListener listener = Callbacks.all(g.rank() == 0 ? options.callbacks()
                 : options.callbacks().stream().filter(TrainingListener::everyRank).toList());
         listener.onTrainBegin(this);
+        // 8-bit inputs (raw pixels) stay bytes, a quarter of the memory: the loader scales each batch as the model's
+        // preprocessing says, as predict and evaluate do. Other inputs are prepared once, as a whole.
+        Preprocessing prep = model.preprocessing();
+        boolean bytes = x.dtype() == DType.U8;
         try (StepArena arena = new StepArena("fit");
              Tensor xt = x.slice(0, 0, nTrain); Tensor yt = y.slice(0, 0, nTrain);
-             Tensor xc = xt.to(DType.F32).contiguous(); Tensor yc = yt.contiguous();
-             DataLoader loader = new DataLoader(xc, yc, options.batchSize(), false, seed, options.augmentation());
+             Tensor xp = bytes ? xt.contiguous() : prep.apply(xt, model.inputShape()); Tensor xc = xp.contiguous(); Tensor yc = yt.contiguous();
+             DataLoader loader = new DataLoader(xc, yc, options.batchSize(), false, seed, options.augmentation(), prep.scale(), prep.offset());
              DataParallel dp = g.size() > 1 ? new DataParallel(g, params) : null) {
             parallel = dp;
             if (dp != null) dp.broadcastParameters();

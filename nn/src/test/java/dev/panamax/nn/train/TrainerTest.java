@@ -56,6 +56,51 @@ class TrainerTest {
         }
     }
 
+    /**
+     * 8-bit pixels stay bytes through fit, evaluate and predict, scaled a batch at a time by the model's
+     * preprocessing: the same training, to float rounding, as the same pixels given as floats already divided by 255.
+     */
+    @Test
+    void pixelsHeldAsBytesTrainAsTheScaledFloatsDo() {
+        try (MemoryScope s = MemoryScope.open("t")) {
+            int n = 96;
+            Rng rng = new Rng(3);
+            byte[] px = new byte[n * 36];
+            float[] scaled = new float[px.length];
+            long[] y = new long[n];
+            for (int i = 0; i < n; i++) {
+                y[i] = i % 3;
+                for (int p = 0; p < 36; p++) {
+                    int v = Math.min(255, rng.nextInt(120) + (p % 3 == y[i] ? 120 : 0));
+                    px[i * 36 + p] = (byte) v;
+                    scaled[i * 36 + p] = v / 255f;
+                }
+            }
+            Tensor bytes = Tensor.empty(DType.U8, n, 6, 6, 1), floats = Tensor.of(scaled, n, 6, 6, 1), labels = Tensor.of(y, n);
+            bytes.segment().asByteBuffer().put(0, px);
+            History[] h = new History[2];
+            Map<String, Double>[] eval = new Map[2];
+            float[][] probs = new float[2][];
+            for (int k = 0; k < 2; k++) {
+                Sequential m = new Sequential(11).preprocessing(dev.panamax.nn.Preprocessing.pixels())
+                        .add(new dev.panamax.nn.Flatten()).add(new Dense(8, "relu")).add(new Dense(3, "softmax"));
+                Trainer t = new Trainer(m, new Adam(1e-2), CROSS_ENTROPY);
+                Tensor x = k == 0 ? bytes : floats;
+                h[k] = t.fit(x, labels, FitOptions.builder().epochs(3).batchSize(16).validationData(x, labels).build());
+                eval[k] = t.evaluate(x, labels, 40);
+                try (Tensor p = t.predict(x, 40)) {
+                    probs[k] = p.toFloatArray();
+                }
+            }
+            for (String metric : List.of("loss", "accuracy", "val_loss", "val_accuracy")) {
+                for (int e = 0; e < 3; e++) assertEquals(h[1].get(metric).get(e), h[0].get(metric).get(e), 1e-5, metric + ", epoch " + e);
+            }
+            assertTrue(h[0].get("accuracy").get(2) > 0.8, "it learns from bytes: " + h[0].metrics());
+            assertEquals(eval[1].get("loss"), eval[0].get("loss"), 1e-5);
+            assertArrayEquals(probs[1], probs[0], 1e-5f);
+        }
+    }
+
     /** trainOnBatch and a one-batch epoch of fit run the same step: the same weights come out. */
     @Test
     void trainOnBatchAndFitShareOneStep() {
