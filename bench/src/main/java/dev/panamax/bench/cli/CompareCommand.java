@@ -75,7 +75,7 @@ final class CompareCommand implements Callable<Integer> {
         boolean keep = false;
         try {
             Path inputs = work.resolve("inputs");
-            boolean needsData = workloads.stream().anyMatch(w -> w.name().startsWith("mlp") || w.name().startsWith("cnn"));
+            boolean needsData = workloads.stream().anyMatch(w -> w.name().startsWith("mlp") || w.name().startsWith("cnn") || w.name().startsWith("mnist"));
             CompareInputs.write(inputs, needsData ? Mnist.locate(data) : null);
             if (workloads.stream().anyMatch(w -> w.name().equals("gpt-generate"))) CompareInputs.writeTrainedGpt(inputs, GPT_TRAINING_STEPS);
             if (workloads.stream().anyMatch(w -> w.name().equals("gpt-val-loss"))) CompareInputs.writeCorpus(inputs);

@@ -26,7 +26,12 @@ public final class Compare {
      *                    ONNX Runtime rows for Panamax alone
      */
     public record Options(boolean quick, int threads, int rounds, List<Workload> workloads, Path inputs, List<String> javaCommand,
-                          Path python, Path workerScript, Path logDir, List<String> ortCommand) {}
+                          Path python, Path workerScript, Path logDir, List<String> ortCommand) {
+        /** {@return the Panamax folder, where the launcher is: the worker script sits in its bench/python} */
+        Path home() {
+            return workerScript.toAbsolutePath().getParent().getParent().getParent();
+        }
+    }
 
     /** Called before each run, for progress display. */
     public interface Listener {
@@ -39,7 +44,7 @@ public final class Compare {
      * (NaN where the worker does not report it) and which of PyTorch's loops gave {@code value} (null for Panamax).
      */
     public record Run(double value, double check, double p99, double peakRssMb, double numpy, int threads, double firstTokenMs,
-                      double minMargin, String variant) {}
+                      double minMargin, String variant, double cpuSeconds) {}
 
     /** Every run of one workload. */
     public record Measured(Workload workload, List<Run> panamax, List<Run> pytorch, String pytorchNote) {}
@@ -137,6 +142,11 @@ public final class Compare {
     }
 
     private Run panamax(Workload w) throws IOException {
+        if (w.name().equals(WholeProcess.WORKLOAD)) {
+            List<String> cmd = WholeProcess.panamax(options.home(), options.inputs(), processOut().resolve("panamax"), options.threads(),
+                    w.steps(options.quick()));
+            return wholeProcess(cmd, javaEnv(), w.name() + "-panamax", options.threads());
+        }
         List<String> args = List.of(w.name(), options.inputs().toString(), Integer.toString(w.warmup(options.quick())),
                 Integer.toString(w.steps(options.quick())));
         return run(parse(exec(panamaxCommand(args), javaEnv(), w.name() + "-panamax")), options.threads());
@@ -154,8 +164,24 @@ public final class Compare {
                     Integer.toString(w.steps(options.quick()))));
             return run(parse(exec(cmd, javaEnv(), w.name() + "-onnxruntime-" + threads + "t")), threads);
         }
+        if (w.name().equals(WholeProcess.WORKLOAD)) {
+            List<String> cmd = WholeProcess.pytorch(options.python(), options.workerScript().resolveSibling("train_mnist.py"), options.inputs(),
+                    processOut().resolve("pytorch.pt"), threads, w.steps(options.quick()));
+            return wholeProcess(cmd, pythonEnv(threads), w.name() + "-pytorch-" + threads + "t", threads);
+        }
         List<String> cmd = pythonCommand(w.name(), threads, w.warmup(options.quick()), w.steps(options.quick()));
         return run(parse(exec(cmd, pythonEnv(threads), w.name() + "-pytorch-" + threads + "t")), threads);
+    }
+
+    /** One whole process under GNU time: its figures come from its accuracy line and time's report at the end of its log. */
+    private Run wholeProcess(List<String> cmd, Map<String, String> env, String logName, int threads) throws IOException {
+        String stdout = execAll(cmd, env, logName);
+        return run(WholeProcess.result(stdout, Files.readString(options.logDir().resolve(logName + ".log"))), threads);
+    }
+
+    /** Where the whole-process rows' runs write their models (each run overwrites the last). */
+    private Path processOut() throws IOException {
+        return Files.createDirectories(options.logDir().resolveSibling(WholeProcess.WORKLOAD));
     }
 
     private List<String> panamaxCommand(List<String> args) {
@@ -192,7 +218,14 @@ public final class Compare {
         return env;
     }
 
+    /** The last line the command printed on stdout (a worker's JSON object). */
     private String exec(List<String> cmd, Map<String, String> env, String logName) throws IOException {
+        String[] lines = execAll(cmd, env, logName).strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    /** Runs the command, stderr into its log; returns everything it printed on stdout. */
+    private String execAll(List<String> cmd, Map<String, String> env, String logName) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         env.forEach((k, v) -> {
             if (v == null) pb.environment().remove(k);
@@ -219,8 +252,7 @@ public final class Compare {
             throw new IOException(logName + " failed (exit " + p.exitValue() + "): " + String.join(" ", cmd.subList(0, Math.min(cmd.size(), 2)))
                     + " ...\n  " + tail + "\n  full log: " + log);
         }
-        String[] lines = stdout.strip().split("\n");
-        return lines[lines.length - 1];
+        return stdout;
     }
 
     @SuppressWarnings("unchecked")
@@ -234,7 +266,7 @@ public final class Compare {
 
     private static Run run(Map<String, Object> m, int threads) {
         return new Run(number(m, "value"), number(m, "check"), number(m, "p99"), number(m, "peak_rss_mb"), number(m, "numpy"), threads,
-                number(m, "first_token_ms"), number(m, "min_margin"), m.get("variant") instanceof String v ? v : null);
+                number(m, "first_token_ms"), number(m, "min_margin"), m.get("variant") instanceof String v ? v : null, number(m, "cpu_seconds"));
     }
 
     private static double number(Map<String, Object> m, String key) {

@@ -52,6 +52,12 @@ public record CompareRow(String workload, String title, String unit, boolean hig
             rows.add(row("gpt-first-token", "GPT first-token latency (8-token prompt and the first choice), batch 1", "ms", false, m,
                     Compare.Run::firstTokenMs, valid, null));
         }
+        if (w.name().equals(WholeProcess.WORKLOAD)) {
+            rows.add(row("peak-rss-" + w.name(), "Peak resident memory, `train mnist` as a whole process, 1 epoch", "MB", false, m,
+                    Compare.Run::peakRssMb, valid, "GNU time -v, maximum resident set size"));
+            rows.add(row("cpu-" + w.name(), "CPU time (user + system), `train mnist` as a whole process, 1 epoch", "s", false, m,
+                    Compare.Run::cpuSeconds, valid, "GNU time -v; per-core efficiency: below the wall-time ratio when a side uses more cores"));
+        }
         if (w.name().startsWith("cnn-step") || w.name().equals("cnn-epoch") || w.name().equals("gpt-train")) {
             rows.add(row("peak-rss-" + w.name(), "Peak resident memory, " + w.title(), "MB", false, m, Compare.Run::peakRssMb,
                     valid, "whole process (VmHWM / ru_maxrss)"));

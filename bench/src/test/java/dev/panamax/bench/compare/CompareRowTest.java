@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** Medians, ranges, per-pair ratios oriented so that above 1 means Panamax is better, and the validity rule. */
 class CompareRowTest {
     static Compare.Run run(double value, double check, double p99, double rss) {
-        return new Compare.Run(value, check, p99, rss, Double.NaN, 2, Double.NaN, Double.NaN, null);
+        return new Compare.Run(value, check, p99, rss, Double.NaN, 2, Double.NaN, Double.NaN, null, Double.NaN);
     }
 
     @Test
@@ -60,8 +60,8 @@ class CompareRowTest {
 
     @Test
     void generationGetsAFirstTokenRowAndANoteOnPyTorchsLoopAndNearestTie() {
-        Compare.Run pan = new Compare.Run(1600, 42, Double.NaN, 130, Double.NaN, 2, 1.5, Double.NaN, null);
-        Compare.Run torch = new Compare.Run(1200, 42, Double.NaN, 250, Double.NaN, 1, 1.2, 0.008, "kv-cache");
+        Compare.Run pan = new Compare.Run(1600, 42, Double.NaN, 130, Double.NaN, 2, 1.5, Double.NaN, null, Double.NaN);
+        Compare.Run torch = new Compare.Run(1200, 42, Double.NaN, 250, Double.NaN, 1, 1.2, 0.008, "kv-cache", Double.NaN);
         List<CompareRow> rows = CompareRow.of(new Compare.Measured(Workload.named("gpt-generate"), List.of(pan), List.of(torch), null));
         assertEquals(2, rows.size());
         assertEquals(1600.0 / 1200.0, rows.get(0).ratio(), 1e-12);
@@ -69,7 +69,7 @@ class CompareRowTest {
         assertEquals("gpt-first-token", rows.get(1).workload());
         assertEquals(1.2 / 1.5, rows.get(1).ratio(), 1e-12);
         assertTrue(rows.get(1).valid());
-        Compare.Run other = new Compare.Run(1600, 43, Double.NaN, 130, Double.NaN, 2, 1.5, Double.NaN, null);
+        Compare.Run other = new Compare.Run(1600, 43, Double.NaN, 130, Double.NaN, 2, 1.5, Double.NaN, null, Double.NaN);
         assertFalse(CompareRow.of(new Compare.Measured(Workload.named("gpt-generate"), List.of(other), List.of(torch), null)).get(0).valid(),
                 "other token ids: invalid");
     }
