@@ -149,17 +149,33 @@ public final class ConvEngine {
         long stride = plan.forwardStride();
         plan.forEachBlock((part, b, count) -> {
             long colsOff = part * stride, rows = count * plan.rowsPerImage();
-            Im2col.im2col(Plan.sub(s, count), width, x, xOff + b * plan.imageElements(), scratch, colsOff);
+            Conv2dShape sub = Plan.sub(s, count);
+            long xAt = xOff + b * plan.imageElements();
             if (pool == null) {
                 long at = yOff + b * plan.rowsPerImage() * f;
-                gemm.multiply(false, false, rows, f, kk, scratch, colsOff, kk, kernel, kOff, f, false, y, at, f);
+                convolve(sub, width, gemm, x, xAt, kernel, kOff, scratch, colsOff, y, at);
                 if (bias != null) ConvEpilogue.forward(width, y, at, bias, bOff, rows, f, relu);
             } else {
                 long outOff = colsOff + plan.patchElements(), at = b * pooledImage(pool);
-                gemm.multiply(false, false, rows, f, kk, scratch, colsOff, kk, kernel, kOff, f, false, scratch, outOff, f);
+                convolve(sub, width, gemm, x, xAt, kernel, kOff, scratch, colsOff, scratch, outOff);
                 MaxPool.forward(width, Plan.sub(pool, count), scratch, outOff, y, yOff + at, argmax, aOff + at);
             }
         });
+    }
+
+    /**
+     * One block's convolution into {@code out}: directly for a one-channel input (see {@link SingleChannelConv}),
+     * else its patches unfolded at {@code colsOff} in the scratch and multiplied by the kernel.
+     */
+    private static void convolve(Conv2dShape sub, int width, BlockGemm gemm, MemorySegment x, long xAt, MemorySegment kernel, long kOff,
+                                 MemorySegment scratch, long colsOff, MemorySegment out, long outOff) {
+        if (SingleChannelConv.applies(sub, width)) {
+            SingleChannelConv.forward(sub, x, xAt, kernel, kOff, out, outOff);
+            return;
+        }
+        int kk = sub.patchSize(), f = sub.f();
+        Im2col.im2col(sub, width, x, xAt, scratch, colsOff);
+        gemm.multiply(false, false, (long) sub.n() * sub.oh() * sub.ow(), f, kk, scratch, colsOff, kk, kernel, kOff, f, false, out, outOff, f);
     }
 
     /** Elements of one pooled output image. */
@@ -219,7 +235,9 @@ public final class ConvEngine {
                 gAt = base + gradOff;
             }
             Conv2dShape sub = Plan.sub(s, count);
-            if (dk != null) {  // dK_part += colsᵀ · g
+            if (dk != null && SingleChannelConv.applies(s, width)) {
+                SingleChannelConv.weightGradient(sub, x, xOff + b * plan.imageElements(), gs, gAt, partials, p * kernelElements, started[p]);
+            } else if (dk != null) {  // dK_part += colsᵀ · g
                 Im2col.im2col(sub, width, x, xOff + b * plan.imageElements(), scratch, base);
                 gemm.multiply(true, false, kk, f, rows, scratch, base, kk, gs, gAt, f, started[p], partials, p * kernelElements, f);
             }
