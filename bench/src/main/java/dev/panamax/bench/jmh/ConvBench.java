@@ -5,6 +5,7 @@ import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.functional.F;
 import dev.panamax.kernels.spec.Conv2dShape;
 import dev.panamax.kernels.conv.Im2col;
+import dev.panamax.kernels.conv.SingleChannelConv;
 import dev.panamax.kernels.gemm.Gemm;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
@@ -28,7 +29,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * The MNIST CNN's three convolutions at batch 32 (NHWC, 3×3, valid): forward (im2col + GEMM) and backward
  * (weight gradient GEMM, input gradient GEMM + col2im), Java GEMM on all threads; and the autodiff op's
  * forward + backward ({@code op}: blocked, GEMMs on the backend's choice) against the whole-batch composite
- * ({@code composite}: one patch matrix, one product).
+ * ({@code composite}: one patch matrix, one product). For the one-channel first layer, {@code direct} and
+ * {@code directWeightGradient} run {@link SingleChannelConv} (single-threaded) on the same data as {@code forward} and
+ * the first product of {@code backward}; the other layers skip them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -108,5 +111,19 @@ public class ConvBench {
         Gemm.sgemm(false, true, m, k, s.f(), 1f, dy, 0, s.f(), w, 0, s.f(), 0f, dcols, 0, k);
         Im2col.col2im(s, dcols, 0, dx, 0);
         return dx;
+    }
+
+    @Benchmark
+    public MemorySegment direct() {
+        if (!SingleChannelConv.applies(s, 4)) return y;
+        SingleChannelConv.forward(s, x, 0, w, 0, y, 0);
+        return y;
+    }
+
+    @Benchmark
+    public MemorySegment directWeightGradient() {
+        if (!SingleChannelConv.applies(s, 4)) return dw;
+        SingleChannelConv.weightGradient(s, x, 0, dy, 0, dw, 0, false);
+        return dw;
     }
 }
