@@ -164,13 +164,18 @@ public final class ConvEngine {
     }
 
     /**
-     * One block's convolution into {@code out}: directly for a one-channel input (see {@link SingleChannelConv}),
-     * else its patches unfolded at {@code colsOff} in the scratch and multiplied by the kernel.
+     * One block's convolution into {@code out}: directly for a one-channel input (see {@link SingleChannelConv}) or as an
+     * implicit GEMM ({@link DirectConv}), else its patches unfolded at {@code colsOff} in the scratch and multiplied by
+     * the kernel.
      */
     private static void convolve(Conv2dShape sub, int width, BlockGemm gemm, MemorySegment x, long xAt, MemorySegment kernel, long kOff,
                                  MemorySegment scratch, long colsOff, MemorySegment out, long outOff) {
         if (SingleChannelConv.applies(sub, width)) {
             SingleChannelConv.forward(sub, x, xAt, kernel, kOff, out, outOff);
+            return;
+        }
+        if (DirectConv.applies(sub, width)) {
+            DirectConv.forward(sub, x, xAt, kernel, kOff, out, outOff);
             return;
         }
         int kk = sub.patchSize(), f = sub.f();

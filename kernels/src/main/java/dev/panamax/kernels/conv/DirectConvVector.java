@@ -1,0 +1,154 @@
+package dev.panamax.kernels.conv;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+import dev.panamax.kernels.spec.Conv2dShape;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Direct F32 convolution forward over NHWC for inputs with several channels (an implicit GEMM): no patch matrix and
+ * no packing. The block's images are copied once into a float array with their padding written out; then four
+ * neighbouring output pixels times four vectors of output channels (16 accumulators, 64 channels with 16 lanes)
+ * take, for every window tap and input channel, four kernel vectors and four broadcast inputs: 16 multiply-adds for
+ * 8 loads, with the kernel read in its own (KH, KW, C, F) layout. Output channels beyond the last group of four
+ * vectors go one vector at a time; {@code f} must be a multiple of the lane count ({@link DirectConv#applies}).
+ * Loaded only when the Vector API is on.
+ */
+final class DirectConvVector {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final int PIXELS = 4;
+
+    private DirectConvVector() {}
+
+    /** The block's images with padding written out and room for a last group of four pixels; channels innermost. */
+    private record Padded(float[] values, int rowLength, int imageLength) {
+        static Padded of(Conv2dShape s, MemorySegment x, long xOff) {
+            int c = s.c();
+            int ph = (s.oh() - 1) * s.sh() + (s.kh() - 1) * s.dh() + 1;
+            int pw = (s.ow() - 1 + PIXELS - 1) * s.sw() + (s.kw() - 1) * s.dw() + 1;
+            float[] v = new float[s.n() * ph * pw * c];
+            int from = Math.max(0, s.padLeft()), to = Math.min(pw, s.w() + s.padLeft());
+            for (int b = 0; b < s.n(); b++) {
+                for (int py = 0; py < ph; py++) {
+                    int iy = py - s.padTop();
+                    if (iy < 0 || iy >= s.h() || to <= from) continue;
+                    long src = xOff + (((long) b * s.h() + iy) * s.w() + from - s.padLeft()) * c;
+                    MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, src << 2, v, ((b * ph + py) * pw + from) * c, (to - from) * c);
+                }
+            }
+            return new Padded(v, pw * c, ph * pw * c);
+        }
+    }
+
+    /** {@code y (N, OH, OW, F) = conv(x (N, H, W, C), k (KH, KW, C, F))}, overwritten. */
+    static void forward(Conv2dShape s, MemorySegment x, long xOff, MemorySegment k, long kOff, MemorySegment y, long yOff) {
+        Padded in = Padded.of(s, x, xOff);
+        int f = s.f(), ow = s.ow(), c = s.c(), step = s.sw() * c, wide = f - f % (4 * L);
+        for (int b = 0; b < s.n(); b++) {
+            for (int oy = 0; oy < s.oh(); oy++) {
+                for (int ox0 = 0; ox0 < ow; ox0 += PIXELS) {
+                    int count = Math.min(PIXELS, ow - ox0);
+                    int base = b * in.imageLength() + oy * s.sh() * in.rowLength() + ox0 * step;
+                    long out = yOff + (((long) b * s.oh() + oy) * ow + ox0) * f;
+                    for (int f0 = 0; f0 < wide; f0 += 4 * L) fourByFour(s, in, base, step, k, kOff + f0, y, out + f0, count);
+                    for (int f0 = wide; f0 < f; f0 += L) fourByOne(s, in, base, step, k, kOff + f0, y, out + f0, count);
+                }
+            }
+        }
+    }
+
+    /** Four pixels × four vectors of channels starting at {@code kAt}'s column. */
+    private static void fourByFour(Conv2dShape s, Padded in, int base, int step, MemorySegment k, long kAt, MemorySegment y, long out,
+                                   int count) {
+        float[] v = in.values();
+        int c = s.c(), f = s.f();
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        for (int ky = 0; ky < s.kh(); ky++) {
+            for (int kx = 0; kx < s.kw(); kx++) {
+                int xo = base + ky * s.dh() * in.rowLength() + kx * s.dw() * c;
+                long ko = (kAt + (long) (ky * s.kw() + kx) * c * f) << 2;
+                for (int ch = 0; ch < c; ch++, xo++, ko += 4L * f) {
+                    FloatVector k0 = FloatVector.fromMemorySegment(F, k, ko, ORDER);
+                    FloatVector k1 = FloatVector.fromMemorySegment(F, k, ko + 4L * L, ORDER);
+                    FloatVector k2 = FloatVector.fromMemorySegment(F, k, ko + 8L * L, ORDER);
+                    FloatVector k3 = FloatVector.fromMemorySegment(F, k, ko + 12L * L, ORDER);
+                    FloatVector b0 = FloatVector.broadcast(F, v[xo]);
+                    a00 = k0.fma(b0, a00);
+                    a01 = k1.fma(b0, a01);
+                    a02 = k2.fma(b0, a02);
+                    a03 = k3.fma(b0, a03);
+                    FloatVector b1 = FloatVector.broadcast(F, v[xo + step]);
+                    a10 = k0.fma(b1, a10);
+                    a11 = k1.fma(b1, a11);
+                    a12 = k2.fma(b1, a12);
+                    a13 = k3.fma(b1, a13);
+                    FloatVector b2 = FloatVector.broadcast(F, v[xo + 2 * step]);
+                    a20 = k0.fma(b2, a20);
+                    a21 = k1.fma(b2, a21);
+                    a22 = k2.fma(b2, a22);
+                    a23 = k3.fma(b2, a23);
+                    FloatVector b3 = FloatVector.broadcast(F, v[xo + 3 * step]);
+                    a30 = k0.fma(b3, a30);
+                    a31 = k1.fma(b3, a31);
+                    a32 = k2.fma(b3, a32);
+                    a33 = k3.fma(b3, a33);
+                }
+            }
+        }
+        long o = out << 2, row = 4L * f;
+        a00.intoMemorySegment(y, o, ORDER);
+        a01.intoMemorySegment(y, o + 4L * L, ORDER);
+        a02.intoMemorySegment(y, o + 8L * L, ORDER);
+        a03.intoMemorySegment(y, o + 12L * L, ORDER);
+        if (count > 1) {
+            a10.intoMemorySegment(y, o + row, ORDER);
+            a11.intoMemorySegment(y, o + row + 4L * L, ORDER);
+            a12.intoMemorySegment(y, o + row + 8L * L, ORDER);
+            a13.intoMemorySegment(y, o + row + 12L * L, ORDER);
+        }
+        if (count > 2) {
+            a20.intoMemorySegment(y, o + 2 * row, ORDER);
+            a21.intoMemorySegment(y, o + 2 * row + 4L * L, ORDER);
+            a22.intoMemorySegment(y, o + 2 * row + 8L * L, ORDER);
+            a23.intoMemorySegment(y, o + 2 * row + 12L * L, ORDER);
+        }
+        if (count > 3) {
+            a30.intoMemorySegment(y, o + 3 * row, ORDER);
+            a31.intoMemorySegment(y, o + 3 * row + 4L * L, ORDER);
+            a32.intoMemorySegment(y, o + 3 * row + 8L * L, ORDER);
+            a33.intoMemorySegment(y, o + 3 * row + 12L * L, ORDER);
+        }
+    }
+
+    /** Four pixels × one vector of channels starting at {@code kAt}'s column. */
+    private static void fourByOne(Conv2dShape s, Padded in, int base, int step, MemorySegment k, long kAt, MemorySegment y, long out,
+                                  int count) {
+        float[] v = in.values();
+        int c = s.c(), f = s.f();
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        for (int ky = 0; ky < s.kh(); ky++) {
+            for (int kx = 0; kx < s.kw(); kx++) {
+                int xo = base + ky * s.dh() * in.rowLength() + kx * s.dw() * c;
+                long ko = (kAt + (long) (ky * s.kw() + kx) * c * f) << 2;
+                for (int ch = 0; ch < c; ch++, xo++, ko += 4L * f) {
+                    FloatVector kv = FloatVector.fromMemorySegment(F, k, ko, ORDER);
+                    a0 = kv.fma(FloatVector.broadcast(F, v[xo]), a0);
+                    a1 = kv.fma(FloatVector.broadcast(F, v[xo + step]), a1);
+                    a2 = kv.fma(FloatVector.broadcast(F, v[xo + 2 * step]), a2);
+                    a3 = kv.fma(FloatVector.broadcast(F, v[xo + 3 * step]), a3);
+                }
+            }
+        }
+        long o = out << 2, row = 4L * f;
+        a0.intoMemorySegment(y, o, ORDER);
+        if (count > 1) a1.intoMemorySegment(y, o + row, ORDER);
+        if (count > 2) a2.intoMemorySegment(y, o + 2 * row, ORDER);
+        if (count > 3) a3.intoMemorySegment(y, o + 3 * row, ORDER);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.panamax.kernels.conv;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.panamax.kernels.Simd;
+import dev.panamax.kernels.spec.Conv2dShape;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The implicit-GEMM forward against the definition in double precision, on awkward shapes: output channels of one,
+ * four and five vectors (the four-vector tile and the one-vector rest), two and three input channels, rows not a
+ * multiple of the four pixels taken at once, strides, dilations, padding, one image, data at offsets.
+ */
+class DirectConvTest {
+    static Conv2dShape[] shapes(int lanes) {
+        return new Conv2dShape[] {
+            Conv2dShape.of(2, 13, 13, 32, 3, 3, 64, 1, 1, 1, 1, Conv2dShape.Padding.VALID),          // the MNIST CNN's second layer
+            Conv2dShape.of(1, 5, 5, 64, 3, 3, 64, 1, 1, 1, 1, Conv2dShape.Padding.VALID),            // and its third: 3 × 3 outputs
+            Conv2dShape.of(3, 6, 7, 2, 3, 2, lanes, 1, 1, 1, 1, Conv2dShape.Padding.SAME),           // one vector of outputs
+            Conv2dShape.of(2, 9, 8, 3, 3, 3, 5 * lanes, 2, 1, 1, 1, Conv2dShape.Padding.SAME),       // four vectors and one
+            Conv2dShape.of(1, 11, 10, 5, 3, 2, 2 * lanes, 2, 3, 2, 1, Conv2dShape.Padding.VALID),    // dilated rows, strided columns
+            Conv2dShape.of(2, 4, 3, 7, 1, 1, lanes, 1, 1, 1, 1, Conv2dShape.Padding.VALID)};         // a 1 × 1 window
+    }
+
+    @Test
+    void forwardMatchesTheDefinition() {
+        Assumptions.assumeTrue(Simd.ENABLED, "the direct path runs only with the Vector API");
+        SplittableRandom r = new SplittableRandom(23);
+        int xo = 3, ko = 5, yo = 7;
+        for (Conv2dShape s : shapes(Simd.floatLanes())) {
+            int f = s.f(), c = s.c();
+            long pixels = (long) s.n() * s.oh() * s.ow(), taps = (long) s.kh() * s.kw();
+            MemorySegment x = SingleChannelConvTest.random(r, xo + (long) s.n() * s.h() * s.w() * c);
+            MemorySegment k = SingleChannelConvTest.random(r, ko + taps * c * f), y = SingleChannelConvTest.random(r, yo + pixels * f);
+            DirectConv.forward(s, x, xo, k, ko, y, yo);
+            long pixel = 0;
+            for (int b = 0; b < s.n(); b++) {
+                for (int oy = 0; oy < s.oh(); oy++) {
+                    for (int ox = 0; ox < s.ow(); ox++, pixel++) {
+                        for (int o = 0; o < f; o++) {
+                            double want = 0;
+                            for (int ky = 0; ky < s.kh(); ky++) {
+                                for (int kx = 0; kx < s.kw(); kx++) {
+                                    int iy = oy * s.sh() - s.padTop() + ky * s.dh(), ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+                                    if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) continue;
+                                    for (int ch = 0; ch < c; ch++) {
+                                        want += (double) SingleChannelConvTest.at(x, xo + (((long) b * s.h() + iy) * s.w() + ix) * c + ch)
+                                                * SingleChannelConvTest.at(k, ko + ((ky * s.kw() + kx) * (long) c + ch) * f + o);
+                                    }
+                                }
+                            }
+                            assertEquals(want, SingleChannelConvTest.at(y, yo + pixel * f + o), 1e-4 * Math.max(1, Math.abs(want)),
+                                    s + ": pixel " + pixel + ", channel " + o);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void takesSeveralChannelsAndWholeVectorsInF32() {
+        int lanes = Simd.floatLanes();
+        assertFalse(DirectConv.applies(Conv2dShape.of(1, 5, 5, 1, 3, 3, 16, 1, 1, 1, 1, Conv2dShape.Padding.VALID), 4), "one channel: SingleChannelConv");
+        assertFalse(DirectConv.applies(shapes(16)[0], 8), "F64 keeps the GEMM path");
+        Conv2dShape ragged = Conv2dShape.of(1, 5, 5, 3, 3, 3, lanes + 1, 1, 1, 1, 1, Conv2dShape.Padding.VALID);
+        assertFalse(DirectConv.applies(ragged, 4));
+        MemorySegment any = MemorySegment.ofArray(new float[1000]);
+        assertThrows(IllegalArgumentException.class, () -> DirectConv.forward(ragged, any, 0, any, 0, any, 0));
+        assertEquals(Simd.ENABLED, DirectConv.applies(shapes(lanes)[0], 4));
+    }
+}
