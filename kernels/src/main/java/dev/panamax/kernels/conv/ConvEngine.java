@@ -240,10 +240,13 @@ public final class ConvEngine {
                 gAt = base + gradOff;
             }
             Conv2dShape sub = Plan.sub(s, count);
+            long xAt = xOff + b * plan.imageElements();
             if (dk != null && SingleChannelConv.applies(s, width)) {
-                SingleChannelConv.weightGradient(sub, x, xOff + b * plan.imageElements(), gs, gAt, partials, p * kernelElements, started[p]);
+                SingleChannelConv.weightGradient(sub, x, xAt, gs, gAt, partials, p * kernelElements, started[p]);
+            } else if (dk != null && DirectConv.appliesToWeightGradient(s, width)) {
+                DirectConv.weightGradient(sub, x, xAt, gs, gAt, partials, p * kernelElements, started[p]);
             } else if (dk != null) {  // dK_part += colsᵀ · g
-                Im2col.im2col(sub, width, x, xOff + b * plan.imageElements(), scratch, base);
+                Im2col.im2col(sub, width, x, xAt, scratch, base);
                 gemm.multiply(true, false, kk, f, rows, scratch, base, kk, gs, gAt, f, started[p], partials, p * kernelElements, f);
             }
             if (dx != null) {  // dcols = g · Kᵀ, folded into this block's images

@@ -9,8 +9,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Direct F32 convolution forward over NHWC for inputs with several channels (an implicit GEMM): no patch matrix and
- * no packing. The block's images are copied once into a float array with their padding written out; then four
+ * Direct F32 convolution over NHWC for inputs with several channels (an implicit GEMM): no patch matrix and
+ * no packing. Forward, and the weight gradient with its own 16-accumulator loop below. The block's images are copied once into a float array with their padding written out; then four
  * neighbouring output pixels times four vectors of output channels (16 accumulators, 64 channels with 16 lanes)
  * take, for every window tap and input channel, four kernel vectors and four broadcast inputs: 16 multiply-adds for
  * 8 loads, with the kernel read in its own (KH, KW, C, F) layout. Output channels beyond the last group of four
@@ -60,6 +60,102 @@ final class DirectConvVector {
                 }
             }
         }
+    }
+
+    /**
+     * The weight gradient {@code dk[ky, kx, c, o] = Σ_pixels x[pixel's tap (ky, kx), c] · g[pixel, o]} ({@code + dk}
+     * when {@code accumulate}) from the output gradient {@code g (N, OH, OW, F)}: per tap, four input channels × four
+     * vectors of output channels in 16 accumulators over every pixel. {@code c} a multiple of 4, {@code f} of 4 lanes.
+     */
+    static void weightGradient(Conv2dShape s, MemorySegment x, long xOff, MemorySegment g, long gOff, MemorySegment dk, long dkOff,
+                               boolean accumulate) {
+        Padded in = Padded.of(s, x, xOff);
+        int c = s.c(), f = s.f();
+        for (int ky = 0; ky < s.kh(); ky++) {
+            for (int kx = 0; kx < s.kw(); kx++) {
+                int tapOffset = ky * s.dh() * in.rowLength() + kx * s.dw() * c;
+                long tapAt = dkOff + (long) (ky * s.kw() + kx) * c * f;
+                for (int c0 = 0; c0 < c; c0 += 4) {
+                    for (int f0 = 0; f0 < f; f0 += 4 * L) fourByFourSums(s, in, tapOffset + c0, g, gOff + f0, dk, tapAt + (long) c0 * f + f0, accumulate);
+                }
+            }
+        }
+    }
+
+    /** Four input channels (from {@code offset} in each pixel's window) × four vectors of output channels, summed over the pixels. */
+    private static void fourByFourSums(Conv2dShape s, Padded in, int offset, MemorySegment g, long gAt, MemorySegment dk, long at,
+                                       boolean accumulate) {
+        float[] v = in.values();
+        int f = s.f(), step = s.sw() * s.c();
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        long go = gAt << 2;
+        for (int b = 0; b < s.n(); b++) {
+            for (int oy = 0; oy < s.oh(); oy++) {
+                int xo = b * in.imageLength() + oy * s.sh() * in.rowLength() + offset;
+                for (int ox = 0; ox < s.ow(); ox++, xo += step, go += 4L * f) {
+                    FloatVector g0 = FloatVector.fromMemorySegment(F, g, go, ORDER);
+                    FloatVector g1 = FloatVector.fromMemorySegment(F, g, go + 4L * L, ORDER);
+                    FloatVector g2 = FloatVector.fromMemorySegment(F, g, go + 8L * L, ORDER);
+                    FloatVector g3 = FloatVector.fromMemorySegment(F, g, go + 12L * L, ORDER);
+                    FloatVector b0 = FloatVector.broadcast(F, v[xo]);
+                    a00 = g0.fma(b0, a00);
+                    a01 = g1.fma(b0, a01);
+                    a02 = g2.fma(b0, a02);
+                    a03 = g3.fma(b0, a03);
+                    FloatVector b1 = FloatVector.broadcast(F, v[xo + 1]);
+                    a10 = g0.fma(b1, a10);
+                    a11 = g1.fma(b1, a11);
+                    a12 = g2.fma(b1, a12);
+                    a13 = g3.fma(b1, a13);
+                    FloatVector b2 = FloatVector.broadcast(F, v[xo + 2]);
+                    a20 = g0.fma(b2, a20);
+                    a21 = g1.fma(b2, a21);
+                    a22 = g2.fma(b2, a22);
+                    a23 = g3.fma(b2, a23);
+                    FloatVector b3 = FloatVector.broadcast(F, v[xo + 3]);
+                    a30 = g0.fma(b3, a30);
+                    a31 = g1.fma(b3, a31);
+                    a32 = g2.fma(b3, a32);
+                    a33 = g3.fma(b3, a33);
+                }
+            }
+        }
+        long o = at << 2, row = 4L * f;
+        if (accumulate) {
+            a00 = a00.add(FloatVector.fromMemorySegment(F, dk, o, ORDER));
+            a01 = a01.add(FloatVector.fromMemorySegment(F, dk, o + 4L * L, ORDER));
+            a02 = a02.add(FloatVector.fromMemorySegment(F, dk, o + 8L * L, ORDER));
+            a03 = a03.add(FloatVector.fromMemorySegment(F, dk, o + 12L * L, ORDER));
+            a10 = a10.add(FloatVector.fromMemorySegment(F, dk, o + row, ORDER));
+            a11 = a11.add(FloatVector.fromMemorySegment(F, dk, o + row + 4L * L, ORDER));
+            a12 = a12.add(FloatVector.fromMemorySegment(F, dk, o + row + 8L * L, ORDER));
+            a13 = a13.add(FloatVector.fromMemorySegment(F, dk, o + row + 12L * L, ORDER));
+            a20 = a20.add(FloatVector.fromMemorySegment(F, dk, o + 2 * row, ORDER));
+            a21 = a21.add(FloatVector.fromMemorySegment(F, dk, o + 2 * row + 4L * L, ORDER));
+            a22 = a22.add(FloatVector.fromMemorySegment(F, dk, o + 2 * row + 8L * L, ORDER));
+            a23 = a23.add(FloatVector.fromMemorySegment(F, dk, o + 2 * row + 12L * L, ORDER));
+            a30 = a30.add(FloatVector.fromMemorySegment(F, dk, o + 3 * row, ORDER));
+            a31 = a31.add(FloatVector.fromMemorySegment(F, dk, o + 3 * row + 4L * L, ORDER));
+            a32 = a32.add(FloatVector.fromMemorySegment(F, dk, o + 3 * row + 8L * L, ORDER));
+            a33 = a33.add(FloatVector.fromMemorySegment(F, dk, o + 3 * row + 12L * L, ORDER));
+        }
+        a00.intoMemorySegment(dk, o, ORDER);
+        a01.intoMemorySegment(dk, o + 4L * L, ORDER);
+        a02.intoMemorySegment(dk, o + 8L * L, ORDER);
+        a03.intoMemorySegment(dk, o + 12L * L, ORDER);
+        a10.intoMemorySegment(dk, o + row, ORDER);
+        a11.intoMemorySegment(dk, o + row + 4L * L, ORDER);
+        a12.intoMemorySegment(dk, o + row + 8L * L, ORDER);
+        a13.intoMemorySegment(dk, o + row + 12L * L, ORDER);
+        a20.intoMemorySegment(dk, o + 2 * row, ORDER);
+        a21.intoMemorySegment(dk, o + 2 * row + 4L * L, ORDER);
+        a22.intoMemorySegment(dk, o + 2 * row + 8L * L, ORDER);
+        a23.intoMemorySegment(dk, o + 2 * row + 12L * L, ORDER);
+        a30.intoMemorySegment(dk, o + 3 * row, ORDER);
+        a31.intoMemorySegment(dk, o + 3 * row + 4L * L, ORDER);
+        a32.intoMemorySegment(dk, o + 3 * row + 8L * L, ORDER);
+        a33.intoMemorySegment(dk, o + 3 * row + 12L * L, ORDER);
     }
 
     /** Four pixels × four vectors of channels starting at {@code kAt}'s column. */

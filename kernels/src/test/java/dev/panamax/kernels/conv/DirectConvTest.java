@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.panamax.kernels.Simd;
 import dev.panamax.kernels.spec.Conv2dShape;
@@ -64,6 +65,58 @@ class DirectConvTest {
         }
     }
 
+    /** x at (b, iy, ix, ch), 0 in the padding. */
+    static double x(Conv2dShape s, MemorySegment x, long off, int b, int iy, int ix, int ch) {
+        if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) return 0;
+        return SingleChannelConvTest.at(x, off + (((long) b * s.h() + iy) * s.w() + ix) * s.c() + ch);
+    }
+
+    @Test
+    void weightGradientMatchesTheDefinitionAndAccumulates() {
+        Assumptions.assumeTrue(Simd.ENABLED, "the direct path runs only with the Vector API");
+        int lanes = Simd.floatLanes();
+        SplittableRandom r = new SplittableRandom(29);
+        int xo = 3, go = 6, dko = 9;
+        for (Conv2dShape s : new Conv2dShape[] {
+                Conv2dShape.of(2, 13, 13, 32, 3, 3, 64, 1, 1, 1, 1, Conv2dShape.Padding.VALID),
+                Conv2dShape.of(3, 7, 6, 4, 3, 2, 4 * lanes, 2, 1, 1, 1, Conv2dShape.Padding.SAME),
+                Conv2dShape.of(1, 9, 11, 8, 2, 3, 8 * lanes, 1, 2, 2, 1, Conv2dShape.Padding.VALID)}) {
+            assertTrue(DirectConv.appliesToWeightGradient(s, 4), s.toString());
+            int f = s.f(), c = s.c();
+            long pixels = (long) s.n() * s.oh() * s.ow(), kernel = (long) s.kh() * s.kw() * c * f;
+            MemorySegment x = SingleChannelConvTest.random(r, xo + (long) s.n() * s.h() * s.w() * c);
+            MemorySegment g = SingleChannelConvTest.random(r, go + pixels * f), dk = SingleChannelConvTest.random(r, dko + kernel);
+            double[] want = new double[(int) kernel];
+            long pixel = 0;
+            for (int b = 0; b < s.n(); b++) {
+                for (int oy = 0; oy < s.oh(); oy++) {
+                    for (int ox = 0; ox < s.ow(); ox++, pixel++) {
+                        for (int ky = 0; ky < s.kh(); ky++) {
+                            for (int kx = 0; kx < s.kw(); kx++) {
+                                for (int ch = 0; ch < c; ch++) {
+                                    double v = x(s, x, xo, b, oy * s.sh() - s.padTop() + ky * s.dh(), ox * s.sw() - s.padLeft() + kx * s.dw(), ch);
+                                    for (int o = 0; o < f; o++) {
+                                        want[((ky * s.kw() + kx) * c + ch) * f + o] += v * SingleChannelConvTest.at(g, go + pixel * f + o);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            float[] before = new float[want.length];
+            for (int i = 0; i < before.length; i++) before[i] = SingleChannelConvTest.at(dk, dko + i);
+            DirectConv.weightGradient(s, x, xo, g, go, dk, dko, true);
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(before[i] + want[i], SingleChannelConvTest.at(dk, dko + i), 1e-4 * Math.max(1, Math.abs(want[i])), s + ": accumulated dk " + i);
+            }
+            DirectConv.weightGradient(s, x, xo, g, go, dk, dko, false);
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], SingleChannelConvTest.at(dk, dko + i), 1e-4 * Math.max(1, Math.abs(want[i])), s + ": dk " + i);
+            }
+        }
+    }
+
     @Test
     void takesSeveralChannelsAndWholeVectorsInF32() {
         int lanes = Simd.floatLanes();
@@ -74,5 +127,7 @@ class DirectConvTest {
         MemorySegment any = MemorySegment.ofArray(new float[1000]);
         assertThrows(IllegalArgumentException.class, () -> DirectConv.forward(ragged, any, 0, any, 0, any, 0));
         assertEquals(Simd.ENABLED, DirectConv.applies(shapes(lanes)[0], 4));
+        assertFalse(DirectConv.appliesToWeightGradient(Conv2dShape.of(1, 5, 5, 3, 3, 3, 4 * lanes, 1, 1, 1, 1, Conv2dShape.Padding.VALID), 4),
+                "three input channels: not in fours");
     }
 }
