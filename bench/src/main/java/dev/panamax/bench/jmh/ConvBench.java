@@ -4,6 +4,7 @@ import dev.panamax.autodiff.Padding;
 import dev.panamax.autodiff.Var;
 import dev.panamax.autodiff.functional.F;
 import dev.panamax.kernels.spec.Conv2dShape;
+import dev.panamax.kernels.conv.DirectConv;
 import dev.panamax.kernels.conv.Im2col;
 import dev.panamax.kernels.conv.SingleChannelConv;
 import dev.panamax.kernels.gemm.Gemm;
@@ -29,9 +30,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * The MNIST CNN's three convolutions at batch 32 (NHWC, 3×3, valid): forward (im2col + GEMM) and backward
  * (weight gradient GEMM, input gradient GEMM + col2im), Java GEMM on all threads; and the autodiff op's
  * forward + backward ({@code op}: blocked, GEMMs on the backend's choice) against the whole-batch composite
- * ({@code composite}: one patch matrix, one product). For the one-channel first layer, {@code direct} and
- * {@code directWeightGradient} run {@link SingleChannelConv} (single-threaded) on the same data as {@code forward} and
- * the first product of {@code backward}; the other layers skip them.
+ * ({@code composite}: one patch matrix, one product). {@code direct} and {@code directWeightGradient} run the
+ * direct kernels (single-threaded) on the same data as {@code forward} and the first product of {@code backward}:
+ * {@link SingleChannelConv} for the one-channel first layer, {@link DirectConv}'s implicit GEMM for the others.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -115,15 +116,15 @@ public class ConvBench {
 
     @Benchmark
     public MemorySegment direct() {
-        if (!SingleChannelConv.applies(s, 4)) return y;
-        SingleChannelConv.forward(s, x, 0, w, 0, y, 0);
+        if (SingleChannelConv.applies(s, 4)) SingleChannelConv.forward(s, x, 0, w, 0, y, 0);
+        else if (DirectConv.applies(s, 4)) DirectConv.forward(s, x, 0, w, 0, y, 0);
         return y;
     }
 
     @Benchmark
     public MemorySegment directWeightGradient() {
-        if (!SingleChannelConv.applies(s, 4)) return dw;
-        SingleChannelConv.weightGradient(s, x, 0, dy, 0, dw, 0, false);
+        if (SingleChannelConv.applies(s, 4)) SingleChannelConv.weightGradient(s, x, 0, dy, 0, dw, 0, false);
+        else if (DirectConv.appliesToWeightGradient(s, 4)) DirectConv.weightGradient(s, x, 0, dy, 0, dw, 0, false);
         return dw;
     }
 }

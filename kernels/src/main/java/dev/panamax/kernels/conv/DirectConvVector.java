@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Direct F32 convolution over NHWC for inputs with several channels (an implicit GEMM): no patch matrix and
- * no packing. Forward, and the weight gradient with its own 16-accumulator loop below. The block's images are copied once into a float array with their padding written out; then four
+ * no packing. Forward, and the weight gradient with its own 16-accumulator loop below. The block's images are copied
+ * once into a {@link PaddedBlock}; then four
  * neighbouring output pixels times four vectors of output channels (16 accumulators, 64 channels with 16 lanes)
  * take, for every window tap and input channel, four kernel vectors and four broadcast inputs: 16 multiply-adds for
  * 8 loads, with the kernel read in its own (KH, KW, C, F) layout. Output channels beyond the last group of four
@@ -25,35 +26,15 @@ final class DirectConvVector {
 
     private DirectConvVector() {}
 
-    /** The block's images with padding written out and room for a last group of four pixels; channels innermost. */
-    private record Padded(float[] values, int rowLength, int imageLength) {
-        static Padded of(Conv2dShape s, MemorySegment x, long xOff) {
-            int c = s.c();
-            int ph = (s.oh() - 1) * s.sh() + (s.kh() - 1) * s.dh() + 1;
-            int pw = (s.ow() - 1 + PIXELS - 1) * s.sw() + (s.kw() - 1) * s.dw() + 1;
-            float[] v = new float[s.n() * ph * pw * c];
-            int from = Math.max(0, s.padLeft()), to = Math.min(pw, s.w() + s.padLeft());
-            for (int b = 0; b < s.n(); b++) {
-                for (int py = 0; py < ph; py++) {
-                    int iy = py - s.padTop();
-                    if (iy < 0 || iy >= s.h() || to <= from) continue;
-                    long src = xOff + (((long) b * s.h() + iy) * s.w() + from - s.padLeft()) * c;
-                    MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, src << 2, v, ((b * ph + py) * pw + from) * c, (to - from) * c);
-                }
-            }
-            return new Padded(v, pw * c, ph * pw * c);
-        }
-    }
-
     /** {@code y (N, OH, OW, F) = conv(x (N, H, W, C), k (KH, KW, C, F))}, overwritten. */
     static void forward(Conv2dShape s, MemorySegment x, long xOff, MemorySegment k, long kOff, MemorySegment y, long yOff) {
-        Padded in = Padded.of(s, x, xOff);
+        PaddedBlock in = PaddedBlock.of(s, x, xOff, PIXELS);
         int f = s.f(), ow = s.ow(), c = s.c(), step = s.sw() * c, wide = f - f % (4 * L);
         for (int b = 0; b < s.n(); b++) {
             for (int oy = 0; oy < s.oh(); oy++) {
                 for (int ox0 = 0; ox0 < ow; ox0 += PIXELS) {
                     int count = Math.min(PIXELS, ow - ox0);
-                    int base = b * in.imageLength() + oy * s.sh() * in.rowLength() + ox0 * step;
+                    int base = in.base(s, b, oy, ox0);
                     long out = yOff + (((long) b * s.oh() + oy) * ow + ox0) * f;
                     for (int f0 = 0; f0 < wide; f0 += 4 * L) fourByFour(s, in, base, step, k, kOff + f0, y, out + f0, count);
                     for (int f0 = wide; f0 < f; f0 += L) fourByOne(s, in, base, step, k, kOff + f0, y, out + f0, count);
@@ -69,11 +50,11 @@ final class DirectConvVector {
      */
     static void weightGradient(Conv2dShape s, MemorySegment x, long xOff, MemorySegment g, long gOff, MemorySegment dk, long dkOff,
                                boolean accumulate) {
-        Padded in = Padded.of(s, x, xOff);
+        PaddedBlock in = PaddedBlock.of(s, x, xOff, PIXELS);
         int c = s.c(), f = s.f();
         for (int ky = 0; ky < s.kh(); ky++) {
             for (int kx = 0; kx < s.kw(); kx++) {
-                int tapOffset = ky * s.dh() * in.rowLength() + kx * s.dw() * c;
+                int tapOffset = in.tapOffset(s, ky, kx);
                 long tapAt = dkOff + (long) (ky * s.kw() + kx) * c * f;
                 for (int c0 = 0; c0 < c; c0 += 4) {
                     for (int f0 = 0; f0 < f; f0 += 4 * L) fourByFourSums(s, in, tapOffset + c0, g, gOff + f0, dk, tapAt + (long) c0 * f + f0, accumulate);
@@ -83,7 +64,7 @@ final class DirectConvVector {
     }
 
     /** Four input channels (from {@code offset} in each pixel's window) × four vectors of output channels, summed over the pixels. */
-    private static void fourByFourSums(Conv2dShape s, Padded in, int offset, MemorySegment g, long gAt, MemorySegment dk, long at,
+    private static void fourByFourSums(Conv2dShape s, PaddedBlock in, int offset, MemorySegment g, long gAt, MemorySegment dk, long at,
                                        boolean accumulate) {
         float[] v = in.values();
         int f = s.f(), step = s.sw() * s.c();
@@ -92,7 +73,7 @@ final class DirectConvVector {
         long go = gAt << 2;
         for (int b = 0; b < s.n(); b++) {
             for (int oy = 0; oy < s.oh(); oy++) {
-                int xo = b * in.imageLength() + oy * s.sh() * in.rowLength() + offset;
+                int xo = in.base(s, b, oy, 0) + offset;
                 for (int ox = 0; ox < s.ow(); ox++, xo += step, go += 4L * f) {
                     FloatVector g0 = FloatVector.fromMemorySegment(F, g, go, ORDER);
                     FloatVector g1 = FloatVector.fromMemorySegment(F, g, go + 4L * L, ORDER);
@@ -159,7 +140,7 @@ final class DirectConvVector {
     }
 
     /** Four pixels × four vectors of channels starting at {@code kAt}'s column. */
-    private static void fourByFour(Conv2dShape s, Padded in, int base, int step, MemorySegment k, long kAt, MemorySegment y, long out,
+    private static void fourByFour(Conv2dShape s, PaddedBlock in, int base, int step, MemorySegment k, long kAt, MemorySegment y, long out,
                                    int count) {
         float[] v = in.values();
         int c = s.c(), f = s.f();
@@ -167,7 +148,7 @@ final class DirectConvVector {
         FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
         for (int ky = 0; ky < s.kh(); ky++) {
             for (int kx = 0; kx < s.kw(); kx++) {
-                int xo = base + ky * s.dh() * in.rowLength() + kx * s.dw() * c;
+                int xo = base + in.tapOffset(s, ky, kx);
                 long ko = (kAt + (long) (ky * s.kw() + kx) * c * f) << 2;
                 for (int ch = 0; ch < c; ch++, xo++, ko += 4L * f) {
                     FloatVector k0 = FloatVector.fromMemorySegment(F, k, ko, ORDER);
@@ -223,14 +204,14 @@ final class DirectConvVector {
     }
 
     /** Four pixels × one vector of channels starting at {@code kAt}'s column. */
-    private static void fourByOne(Conv2dShape s, Padded in, int base, int step, MemorySegment k, long kAt, MemorySegment y, long out,
+    private static void fourByOne(Conv2dShape s, PaddedBlock in, int base, int step, MemorySegment k, long kAt, MemorySegment y, long out,
                                   int count) {
         float[] v = in.values();
         int c = s.c(), f = s.f();
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int ky = 0; ky < s.kh(); ky++) {
             for (int kx = 0; kx < s.kw(); kx++) {
-                int xo = base + ky * s.dh() * in.rowLength() + kx * s.dw() * c;
+                int xo = base + in.tapOffset(s, ky, kx);
                 long ko = (kAt + (long) (ky * s.kw() + kx) * c * f) << 2;
                 for (int ch = 0; ch < c; ch++, xo++, ko += 4L * f) {
                     FloatVector kv = FloatVector.fromMemorySegment(F, k, ko, ORDER);

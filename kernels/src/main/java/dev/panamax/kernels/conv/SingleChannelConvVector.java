@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Direct F32 convolution of a one-channel input (a grey image: the MNIST CNN's first layer), NHWC, vectorised over the
  * output channels. As im2col + GEMM it is a product with an inner dimension of only {@code kh·kw} (9): the patch
  * matrix is written and packed for nine multiply-adds per value, and the weight gradient is a GEMM with nine rows.
- * Here the block's images are copied once into a padded float array; each output pixel is then {@code kh·kw}
+ * Here the block's images are copied once into a {@link PaddedBlock}; each output pixel is then {@code kh·kw}
  * broadcast multiply-adds into vectors of channels, four pixels at a time, and the weight gradient keeps four taps'
  * sums in registers while it streams the output gradient once per four taps.
  * Channels beyond the last whole vector run through scalar loops of the same order. Offsets are in elements; every
@@ -27,44 +27,21 @@ final class SingleChannelConvVector {
 
     private SingleChannelConvVector() {}
 
-    /**
-     * The block's images copied once into a float array with their padding written out as zeros, and room past the right
-     * edge for the last group of four pixels: every tap is then {@code padded[pixelBase + offset[t]]}, with no bounds
-     * test in the inner loops.
-     */
-    private record Padded(float[] values, int rowLength, int imageLength, int[] offsets) {
-        static Padded of(Conv2dShape s, MemorySegment x, long xOff) {
-            int ph = (s.oh() - 1) * s.sh() + (s.kh() - 1) * s.dh() + 1;
-            int pw = (s.ow() - 1 + PIXELS - 1) * s.sw() + (s.kw() - 1) * s.dw() + 1;
-            float[] v = new float[s.n() * ph * pw];
-            for (int b = 0; b < s.n(); b++) {
-                for (int py = 0; py < ph; py++) {
-                    int iy = py - s.padTop();
-                    if (iy < 0 || iy >= s.h()) continue;
-                    int from = Math.max(0, s.padLeft()), to = Math.min(pw, s.w() + s.padLeft());
-                    long src = xOff + ((long) b * s.h() + iy) * s.w() + from - s.padLeft();
-                    MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, src << 2, v, (b * ph + py) * pw + from, Math.max(0, to - from));
-                }
-            }
-            int[] offsets = new int[s.kh() * s.kw()];
-            for (int ky = 0, t = 0; ky < s.kh(); ky++) {
-                for (int kx = 0; kx < s.kw(); kx++, t++) offsets[t] = ky * s.dh() * pw + kx * s.dw();
-            }
-            return new Padded(v, pw, ph * pw, offsets);
+    /** The offset of every window tap from a window's start, in tap order. */
+    private static int[] tapOffsets(Conv2dShape s, PaddedBlock in) {
+        int[] offsets = new int[s.kh() * s.kw()];
+        for (int ky = 0, t = 0; ky < s.kh(); ky++) {
+            for (int kx = 0; kx < s.kw(); kx++, t++) offsets[t] = in.tapOffset(s, ky, kx);
         }
-
-        /** Where output pixel ({@code b}, {@code oy}, {@code ox})'s window starts. */
-        int base(Conv2dShape s, int b, int oy, int ox) {
-            return b * imageLength + oy * s.sh() * rowLength + ox * s.sw();
-        }
+        return offsets;
     }
 
     /** {@code y (N, OH, OW, F) = conv(x (N, H, W, 1), k (KH, KW, 1, F))}, overwritten. */
     static void forward(Conv2dShape s, MemorySegment x, long xOff, MemorySegment k, long kOff, MemorySegment y, long yOff) {
         int f = s.f(), body = f - f % L, ow = s.ow(), sw = s.sw();
-        Padded in = Padded.of(s, x, xOff);
+        PaddedBlock in = PaddedBlock.of(s, x, xOff, PIXELS);
         float[] v = in.values();
-        int[] offsets = in.offsets();
+        int[] offsets = tapOffsets(s, in);
         for (int b = 0; b < s.n(); b++) {
             for (int oy = 0; oy < s.oh(); oy++) {
                 for (int ox0 = 0; ox0 < ow; ox0 += PIXELS) {
@@ -110,10 +87,11 @@ final class SingleChannelConvVector {
     static void weightGradient(Conv2dShape s, MemorySegment x, long xOff, MemorySegment g, long gOff, MemorySegment dk, long dkOff,
                                boolean accumulate) {
         int f = s.f(), taps = s.kh() * s.kw(), body = f - f % L;
-        Padded in = Padded.of(s, x, xOff);
+        PaddedBlock in = PaddedBlock.of(s, x, xOff, PIXELS);
+        int[] offsets = tapOffsets(s, in);
         for (int t0 = 0; t0 < taps; t0 += PIXELS) {
             int group = Math.min(PIXELS, taps - t0);
-            for (int c = 0; c < body; c += L) fourTaps(s, in, g, gOff + c, dk, dkOff + c, t0, group, accumulate);
+            for (int c = 0; c < body; c += L) fourTaps(s, in, offsets, g, gOff + c, dk, dkOff + c, t0, group, accumulate);
             for (int c = body; c < f; c++) {
                 for (int t = t0; t < t0 + group; t++) {
                     float acc = 0f;
@@ -121,7 +99,7 @@ final class SingleChannelConvVector {
                     for (int b = 0; b < s.n(); b++) {
                         for (int oy = 0; oy < s.oh(); oy++) {
                             for (int ox = 0; ox < s.ow(); ox++, pixel++) {
-                                acc += in.values()[in.base(s, b, oy, ox) + in.offsets()[t]] * g.getAtIndex(JAVA_FLOAT_UNALIGNED, gOff + pixel * f + c);
+                                acc += in.values()[in.base(s, b, oy, ox) + offsets[t]] * g.getAtIndex(JAVA_FLOAT_UNALIGNED, gOff + pixel * f + c);
                             }
                         }
                     }
@@ -133,11 +111,10 @@ final class SingleChannelConvVector {
     }
 
     /** Taps {@code [t0, t0 + group)} (at most four) of one vector of channels, over every pixel. */
-    private static void fourTaps(Conv2dShape s, Padded in, MemorySegment g, long gAt, MemorySegment dk, long dkAt, int t0, int group,
-                                 boolean accumulate) {
+    private static void fourTaps(Conv2dShape s, PaddedBlock in, int[] offsets, MemorySegment g, long gAt, MemorySegment dk, long dkAt,
+                                 int t0, int group, boolean accumulate) {
         int f = s.f(), sw = s.sw();
         float[] v = in.values();
-        int[] offsets = in.offsets();
         // Taps past the group read tap t0's value into an accumulator that is never stored.
         int o0 = offsets[t0], o1 = offsets[t0 + Math.min(1, group - 1)], o2 = offsets[t0 + Math.min(2, group - 1)];
         int o3 = offsets[t0 + Math.min(3, group - 1)];

@@ -1,0 +1,44 @@
+package dev.panamax.kernels.conv;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+import dev.panamax.kernels.spec.Conv2dShape;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A block of NHWC images copied once into a float array with their padding written out as zeros, and room past the
+ * right edge for a last group of {@code pixels} outputs: the direct convolutions read every window tap as
+ * {@code values[base(b, oy, ox) + tapOffset(ky, kx) + channel]}, with no bounds test in their inner loops.
+ *
+ * @param values      the padded images, channels innermost
+ * @param rowLength   floats per padded row
+ * @param imageLength floats per padded image
+ */
+record PaddedBlock(float[] values, int rowLength, int imageLength) {
+    static PaddedBlock of(Conv2dShape s, MemorySegment x, long xOff, int pixels) {
+        int c = s.c();
+        int ph = (s.oh() - 1) * s.sh() + (s.kh() - 1) * s.dh() + 1;
+        int pw = (s.ow() - 1 + pixels - 1) * s.sw() + (s.kw() - 1) * s.dw() + 1;
+        float[] v = new float[s.n() * ph * pw * c];
+        int from = Math.max(0, s.padLeft()), to = Math.min(pw, s.w() + s.padLeft());
+        for (int b = 0; b < s.n(); b++) {
+            for (int py = 0; py < ph; py++) {
+                int iy = py - s.padTop();
+                if (iy < 0 || iy >= s.h() || to <= from) continue;
+                long src = xOff + (((long) b * s.h() + iy) * s.w() + from - s.padLeft()) * c;
+                MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, src << 2, v, ((b * ph + py) * pw + from) * c, (to - from) * c);
+            }
+        }
+        return new PaddedBlock(v, pw * c, ph * pw * c);
+    }
+
+    /** {@return where output pixel ({@code b}, {@code oy}, {@code ox})'s window starts} */
+    int base(Conv2dShape s, int b, int oy, int ox) {
+        return b * imageLength + oy * s.sh() * rowLength + ox * s.sw() * s.c();
+    }
+
+    /** {@return the offset of window tap ({@code ky}, {@code kx}) from a window's start} */
+    int tapOffset(Conv2dShape s, int ky, int kx) {
+        return ky * s.dh() * rowLength + kx * s.dw() * s.c();
+    }
+}
