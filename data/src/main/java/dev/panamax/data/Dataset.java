@@ -39,12 +39,9 @@ public record Dataset(Tensor images, Tensor labels) implements AutoCloseable {
      * @throws IOException when a file cannot be read, is not IDX, has the wrong rank, or the counts differ
      */
     public static Dataset readIdx(Path images, Path labels, int limit) throws IOException {
-        try (Tensor raw = Idx.read(images); Tensor lab = Idx.read(labels)) {
-            long n = checkedCount(raw, lab, images, labels, limit);
-            // Scaled in place: one float copy of the images in memory, not two, at the peak of loading.
-            try (Tensor r = raw.slice(0, 0, n); Tensor f = r.to(DType.F32).divInPlace(255.0); Tensor l = lab.slice(0, 0, n)) {
-                return new Dataset(f.reshape(n, raw.dim(1), raw.dim(2), 1), l.to(DType.I64));
-            }
+        // Scaled in place: one float copy of the images in memory, not two, at the peak of loading.
+        try (Dataset bytes = readIdxPixels(images, labels, limit); Tensor f = bytes.images().to(DType.F32).divInPlace(255.0)) {
+            return new Dataset(f.reshape(f.shape()), bytes.labels().reshape(bytes.labels().shape()));
         }
     }
 

@@ -54,8 +54,12 @@ public record Preprocessing(double scale, double offset, String layout) {
     public Tensor apply(Tensor x, long[] inputShape) {
         Tensor shaped = laidOut(x, inputShape);
         if (x.dtype().isFloating()) return shaped;
-        try (shaped; Tensor f = shaped.to(DType.F32); Tensor s = f.mul(scale)) {
-            return s.add(offset);
+        try (shaped) {
+            Tensor f = shaped.to(DType.F32).mulInPlace(scale);  // the cast is a copy: one tensor, scaled where it lies
+            if (offset == 0) return f;
+            try (f) {
+                return f.add(offset);
+            }
         }
     }
 
