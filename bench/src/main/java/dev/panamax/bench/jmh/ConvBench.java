@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * forward + backward ({@code op}: blocked, GEMMs on the backend's choice) against the whole-batch composite
  * ({@code composite}: one patch matrix, one product). {@code direct} and {@code directWeightGradient} run the
  * direct kernels (single-threaded) on the same data as {@code forward} and the first product of {@code backward}:
- * {@link SingleChannelConv} for the one-channel first layer, {@link DirectConv}'s implicit GEMM for the others.
+ * {@link SingleChannelConv} for the one-channel first layer, {@link DirectConv}'s implicit GEMM for the others;
+ * {@code directInputGradient} {@link DirectConv}'s scatter against {@code backward}'s second product + col2im (the
+ * first layer has no input gradient to take: its lines time nothing).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -119,6 +121,12 @@ public class ConvBench {
         if (SingleChannelConv.applies(s, 4)) SingleChannelConv.forward(s, x, 0, w, 0, y, 0);
         else if (DirectConv.applies(s, 4)) DirectConv.forward(s, x, 0, w, 0, y, 0);
         return y;
+    }
+
+    @Benchmark
+    public MemorySegment directInputGradient() {
+        if (DirectConv.appliesToInputGradient(s, 4)) DirectConv.inputGradient(s, dy, 0, DirectConv.transposedKernel(s, w, 0), dx, 0);
+        return dx;
     }
 
     @Benchmark

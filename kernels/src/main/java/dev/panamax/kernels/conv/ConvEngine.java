@@ -219,6 +219,7 @@ public final class ConvEngine {
         long kernelElements = (long) kk * f;
         long gradOff = plan.gradOffset(), biasOff = plan.biasOffset(blockGrad), stride = plan.backwardStride(blockGrad);
         boolean[] started = new boolean[plan.parts()];
+        float[] transposedKernel = dx != null && DirectConv.appliesToInputGradient(s, width) ? DirectConv.transposedKernel(s, kernel, kOff) : null;
         plan.forEachBlock((p, b, count) -> {
             long base = p * stride, rows = count * plan.rowsPerImage(), rowOff = b * plan.rowsPerImage() * f;
             MemorySegment gs = g;
@@ -249,7 +250,9 @@ public final class ConvEngine {
                 Im2col.im2col(sub, width, x, xAt, scratch, base);
                 gemm.multiply(true, false, kk, f, rows, scratch, base, kk, gs, gAt, f, started[p], partials, p * kernelElements, f);
             }
-            if (dx != null) {  // dcols = g · Kᵀ, folded into this block's images
+            if (dx != null && transposedKernel != null) {
+                DirectConv.inputGradient(sub, gs, gAt, transposedKernel, dx, dxOff + b * plan.imageElements());
+            } else if (dx != null) {  // dcols = g · Kᵀ, folded into this block's images
                 gemm.multiply(false, true, rows, kk, f, gs, gAt, f, kernel, kOff, f, false, scratch, base, kk);
                 Im2col.col2im(sub, width == 8, scratch, base, dx, dxOff + b * plan.imageElements());
             }

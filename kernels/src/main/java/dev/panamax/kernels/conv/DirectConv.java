@@ -1,5 +1,7 @@
 package dev.panamax.kernels.conv;
 
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+
 import dev.panamax.kernels.Simd;
 import dev.panamax.kernels.spec.Conv2dShape;
 import java.lang.foreign.MemorySegment;
@@ -9,9 +11,9 @@ import java.lang.foreign.MemorySegment;
  * the tensors in their own layouts, where im2col + GEMM would write a patch matrix and pack both operands
  * for every block. {@link ConvEngine} takes each pass for F32 blocks whose channel counts fit the vector tiles (see the
  * {@code applies} methods), when the Vector API is on; the choice follows the shape alone, so results stay the same on
- * any thread count. The input gradient stays im2col's transpose + GEMM: as the forward of the output gradient with the
- * kernel flipped it measured 3.6-4.7 ms against 1.4 ms for the MNIST CNN's second layer at batch 32 (its 32 output
- * channels fill only two vectors, and the full padding adds 40 % multiply-adds on zeros).
+ * any thread count. The input gradient is a scatter ({@link InputGradientVector}) rather than the forward of the output
+ * gradient with the kernel flipped: that measured 3.6-4.7 ms against 1.4 ms for GEMM + col2im on the MNIST CNN's second
+ * layer at batch 32 (its 32 output channels fill only two vectors, and the full padding adds 40 % multiply-adds on zeros).
  */
 public final class DirectConv {
     private DirectConv() {}
@@ -52,5 +54,36 @@ public final class DirectConv {
                     + Simd.floatLanes() + ", with the Vector API on; got " + s.c() + " and " + s.f());
         }
         DirectConvVector.weightGradient(s, x, xOff, g, gOff, dk, dkOff, accumulate);
+    }
+
+    /** {@return whether {@link #inputGradient} serves this geometry: input channels in whole vectors} */
+    public static boolean appliesToInputGradient(Conv2dShape s, int width) {
+        return width == 4 && Simd.ENABLED && s.c() > 0 && s.c() % Simd.floatLanes() == 0 && s.f() > 0;
+    }
+
+    /** {@return the kernel {@code (KH, KW, C, F)} at {@code kOff} as {@code (KH, KW, F, C)}, the layout {@link #inputGradient} reads} */
+    public static float[] transposedKernel(Conv2dShape s, MemorySegment k, long kOff) {
+        int c = s.c(), f = s.f(), taps = s.kh() * s.kw();
+        float[] kt = new float[taps * c * f];
+        for (int t = 0; t < taps; t++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int o = 0; o < f; o++) kt[(t * f + o) * c + ch] = k.getAtIndex(JAVA_FLOAT_UNALIGNED, kOff + ((long) t * c + ch) * f + o);
+            }
+        }
+        return kt;
+    }
+
+    /**
+     * The input gradient {@code dx (N, H, W, C)}, overwritten, from the output gradient {@code g (N, OH, OW, F)} and the
+     * kernel as {@link #transposedKernel} lays it out.
+     *
+     * @throws IllegalArgumentException when {@link #appliesToInputGradient} is false for {@code s}
+     */
+    public static void inputGradient(Conv2dShape s, MemorySegment g, long gOff, float[] transposedKernel, MemorySegment dx, long dxOff) {
+        if (!appliesToInputGradient(s, 4)) {
+            throw new IllegalArgumentException("DirectConv.inputGradient takes input channels in whole vectors of " + Simd.floatLanes()
+                    + ", with the Vector API on; got " + s.c());
+        }
+        InputGradientVector.inputGradient(s, g, gOff, transposedKernel, dx, dxOff);
     }
 }

@@ -8,7 +8,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * A block of NHWC images copied once into a float array with their padding written out as zeros, and room past the
  * right edge for a last group of {@code pixels} outputs: the direct convolutions read every window tap as
- * {@code values[base(b, oy, ox) + tapOffset(ky, kx) + channel]}, with no bounds test in their inner loops.
+ * {@code values[base(b, oy, ox) + tapOffset(ky, kx) + channel]}, with no bounds test in their inner loops. The input
+ * gradient runs the other way: it adds into a block of zeros laid out the same way ({@link #zeros}) and crops the
+ * images out of it ({@link #cropInto}), so its scatter needs no bounds test either.
  *
  * @param values      the padded images, channels innermost
  * @param rowLength   floats per padded row
@@ -17,8 +19,7 @@ import java.lang.foreign.MemorySegment;
 record PaddedBlock(float[] values, int rowLength, int imageLength) {
     static PaddedBlock of(Conv2dShape s, MemorySegment x, long xOff, int pixels) {
         int c = s.c();
-        int ph = (s.oh() - 1) * s.sh() + (s.kh() - 1) * s.dh() + 1;
-        int pw = (s.ow() - 1 + pixels - 1) * s.sw() + (s.kw() - 1) * s.dw() + 1;
+        int ph = paddedHeight(s), pw = paddedWidth(s, pixels);
         float[] v = new float[s.n() * ph * pw * c];
         int from = Math.max(0, s.padLeft()), to = Math.min(pw, s.w() + s.padLeft());
         for (int b = 0; b < s.n(); b++) {
@@ -30,6 +31,38 @@ record PaddedBlock(float[] values, int rowLength, int imageLength) {
             }
         }
         return new PaddedBlock(v, pw * c, ph * pw * c);
+    }
+
+    /** An all-zero block in the geometry {@link #of} gives with one pixel at a time. */
+    static PaddedBlock zeros(Conv2dShape s) {
+        int ph = paddedHeight(s), pw = paddedWidth(s, 1);
+        return new PaddedBlock(new float[s.n() * ph * pw * s.c()], pw * s.c(), ph * pw * s.c());
+    }
+
+    /**
+     * Writes the images inside the padding to {@code x (N, H, W, C)} at {@code xOff}, overwriting it; pixels the
+     * block does not reach (past the last window of a strided convolution) get zeros.
+     */
+    void cropInto(Conv2dShape s, MemorySegment x, long xOff) {
+        int c = s.c(), ph = imageLength / rowLength, pw = rowLength / c;
+        int from = Math.max(0, s.padLeft()), to = Math.min(pw, s.w() + s.padLeft());
+        x.asSlice(xOff << 2, (long) s.n() * s.h() * s.w() * c << 2).fill((byte) 0);
+        for (int b = 0; b < s.n(); b++) {
+            for (int iy = 0; iy < s.h(); iy++) {
+                int py = iy + s.padTop();
+                if (py < 0 || py >= ph || to <= from) continue;
+                long dst = xOff + (((long) b * s.h() + iy) * s.w() + from - s.padLeft()) * c;
+                MemorySegment.copy(values, b * imageLength + py * rowLength + from * c, x, JAVA_FLOAT_UNALIGNED, dst << 2, (to - from) * c);
+            }
+        }
+    }
+
+    private static int paddedHeight(Conv2dShape s) {
+        return (s.oh() - 1) * s.sh() + (s.kh() - 1) * s.dh() + 1;
+    }
+
+    private static int paddedWidth(Conv2dShape s, int pixels) {
+        return (s.ow() - 1 + pixels - 1) * s.sw() + (s.kw() - 1) * s.dw() + 1;
     }
 
     /** {@return where output pixel ({@code b}, {@code oy}, {@code ox})'s window starts} */

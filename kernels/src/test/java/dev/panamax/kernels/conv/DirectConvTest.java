@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The implicit-GEMM forward against the definition in double precision, on awkward shapes: output channels of one,
  * four and five vectors (the four-vector tile and the one-vector rest), two and three input channels, rows not a
- * multiple of the four pixels taken at once, strides, dilations, padding, one image, data at offsets.
+ * multiple of the four pixels taken at once, strides, dilations, padding, one image, data at offsets. The weight and
+ * input gradients the same way, each on the tiles and rests of its own loop.
  */
 class DirectConvTest {
     static Conv2dShape[] shapes(int lanes) {
@@ -118,6 +119,51 @@ class DirectConvTest {
     }
 
     @Test
+    void inputGradientMatchesTheDefinition() {
+        Assumptions.assumeTrue(Simd.ENABLED, "the direct path runs only with the Vector API");
+        int lanes = Simd.floatLanes();
+        SplittableRandom r = new SplittableRandom(31);
+        int go = 6, ko = 4, dxo = 9;
+        for (Conv2dShape s : new Conv2dShape[] {
+                Conv2dShape.of(2, 13, 13, 32, 3, 3, 64, 1, 1, 1, 1, Conv2dShape.Padding.VALID),            // 121 pixels an image: 15 tiles and 1
+                Conv2dShape.of(9, 5, 5, 64, 3, 3, 64, 1, 1, 1, 1, Conv2dShape.Padding.VALID),              // tiles across images
+                Conv2dShape.of(1, 6, 7, lanes, 3, 2, 5, 1, 1, 1, 1, Conv2dShape.Padding.SAME),             // one vector: a pixel at a time
+                Conv2dShape.of(2, 9, 8, 3 * lanes, 3, 3, 3, 2, 1, 1, 1, Conv2dShape.Padding.SAME),         // a pair and one vector, strided rows
+                Conv2dShape.of(1, 11, 10, 2 * lanes, 3, 2, 7, 2, 3, 2, 1, Conv2dShape.Padding.VALID),      // dilation; columns the windows miss
+                Conv2dShape.of(3, 4, 3, 2 * lanes, 1, 1, 1, 1, 1, 1, 1, Conv2dShape.Padding.VALID)}) {     // a 1 × 1 window, one output channel
+            assertTrue(DirectConv.appliesToInputGradient(s, 4), s.toString());
+            int f = s.f(), c = s.c();
+            long pixels = (long) s.n() * s.oh() * s.ow(), kernel = (long) s.kh() * s.kw() * c * f, image = (long) s.h() * s.w() * c;
+            MemorySegment g = SingleChannelConvTest.random(r, go + pixels * f), k = SingleChannelConvTest.random(r, ko + kernel);
+            MemorySegment dx = SingleChannelConvTest.random(r, dxo + s.n() * image);
+            double[] want = new double[(int) (s.n() * image)];
+            long pixel = 0;
+            for (int b = 0; b < s.n(); b++) {
+                for (int oy = 0; oy < s.oh(); oy++) {
+                    for (int ox = 0; ox < s.ow(); ox++, pixel++) {
+                        for (int ky = 0; ky < s.kh(); ky++) {
+                            for (int kx = 0; kx < s.kw(); kx++) {
+                                int iy = oy * s.sh() - s.padTop() + ky * s.dh(), ix = ox * s.sw() - s.padLeft() + kx * s.dw();
+                                if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) continue;
+                                for (int ch = 0; ch < c; ch++) {
+                                    for (int o = 0; o < f; o++) {
+                                        want[(int) (b * image + ((long) iy * s.w() + ix) * c + ch)] += (double) SingleChannelConvTest.at(g, go + pixel * f + o)
+                                                * SingleChannelConvTest.at(k, ko + ((ky * s.kw() + kx) * (long) c + ch) * f + o);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            DirectConv.inputGradient(s, g, go, DirectConv.transposedKernel(s, k, ko), dx, dxo);
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], SingleChannelConvTest.at(dx, dxo + i), 1e-4 * Math.max(1, Math.abs(want[i])), s + ": dx " + i);
+            }
+        }
+    }
+
+    @Test
     void takesSeveralChannelsAndWholeVectorsInF32() {
         int lanes = Simd.floatLanes();
         assertFalse(DirectConv.applies(Conv2dShape.of(1, 5, 5, 1, 3, 3, 16, 1, 1, 1, 1, Conv2dShape.Padding.VALID), 4), "one channel: SingleChannelConv");
@@ -129,5 +175,8 @@ class DirectConvTest {
         assertEquals(Simd.ENABLED, DirectConv.applies(shapes(lanes)[0], 4));
         assertFalse(DirectConv.appliesToWeightGradient(Conv2dShape.of(1, 5, 5, 3, 3, 3, 4 * lanes, 1, 1, 1, 1, Conv2dShape.Padding.VALID), 4),
                 "three input channels: not in fours");
+        assertFalse(DirectConv.appliesToInputGradient(Conv2dShape.of(1, 5, 5, lanes + 1, 3, 3, 8, 1, 1, 1, 1, Conv2dShape.Padding.VALID), 4),
+                "input channels not in whole vectors");
+        assertFalse(DirectConv.appliesToInputGradient(shapes(16)[0], 8), "F64 keeps the GEMM path");
     }
 }
