@@ -7,6 +7,7 @@ import dev.panamax.kernels.spec.Conv2dShape;
 import dev.panamax.kernels.conv.DirectConv;
 import dev.panamax.kernels.conv.Im2col;
 import dev.panamax.kernels.conv.SingleChannelConv;
+import dev.panamax.kernels.conv.WinogradConv;
 import dev.panamax.kernels.gemm.Gemm;
 import dev.panamax.tensors.DType;
 import dev.panamax.tensors.Rng;
@@ -34,7 +35,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * direct kernels (single-threaded) on the same data as {@code forward} and the first product of {@code backward}:
  * {@link SingleChannelConv} for the one-channel first layer, {@link DirectConv}'s implicit GEMM for the others;
  * {@code directInputGradient} {@link DirectConv}'s scatter against {@code backward}'s second product + col2im (the
- * first layer has no input gradient to take: its lines time nothing).
+ * first layer has no input gradient to take: its lines time nothing); {@code winograd} and {@code winogradWeightGradient}
+ * {@link WinogradConv} on the second layer, one image a block as the engine runs it (the other layers' lines time
+ * nothing).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,7 +47,7 @@ public class ConvBench {
     @Param({"conv1", "conv2", "conv3"})
     public String layer;
 
-    Conv2dShape s;
+    Conv2dShape s, image;
     Arena arena;
     MemoryScope model;
     Tensor input, kernel;
@@ -57,6 +60,7 @@ public class ConvBench {
             case "conv2" -> Conv2dShape.of(32, 13, 13, 32, 3, 3, 64, 1, 1, 1, 1, Conv2dShape.Padding.VALID);
             default -> Conv2dShape.of(32, 5, 5, 64, 3, 3, 64, 1, 1, 1, 1, Conv2dShape.Padding.VALID);
         };
+        image = Conv2dShape.of(1, s.h(), s.w(), s.c(), s.kh(), s.kw(), s.f(), 1, 1, 1, 1, Conv2dShape.Padding.VALID);
         arena = Arena.ofShared();
         long in = (long) s.n() * s.h() * s.w() * s.c(), k = s.patchSize(), m = s.patches();
         x = GemmBench.random(arena, in, 1);
@@ -121,6 +125,32 @@ public class ConvBench {
         if (SingleChannelConv.applies(s, 4)) SingleChannelConv.forward(s, x, 0, w, 0, y, 0);
         else if (DirectConv.applies(s, 4)) DirectConv.forward(s, x, 0, w, 0, y, 0);
         return y;
+    }
+
+    /** Winograd a block of one image at a time, as {@code ConvEngine} runs it: its transformed tiles stay in L2. */
+    @Benchmark
+    public MemorySegment winograd() {
+        if (!WinogradConv.applies(s, 4)) return y;
+        float[] u = WinogradConv.transformKernel(s, w, 0);
+        for (int b = 0; b < s.n(); b++) WinogradConv.forward(image, x, b * imageElements(), u, y, b * outputElements());
+        return y;
+    }
+
+    @Benchmark
+    public MemorySegment winogradWeightGradient() {
+        if (!WinogradConv.appliesToWeightGradient(s, 4)) return dw;
+        float[] du = WinogradConv.transformedGradient(s);
+        for (int b = 0; b < s.n(); b++) WinogradConv.transformedWeightGradient(image, x, b * imageElements(), dy, b * outputElements(), du, b > 0);
+        WinogradConv.kernelGradient(s, du, dw, 0);
+        return dw;
+    }
+
+    private long imageElements() {
+        return (long) s.h() * s.w() * s.c();
+    }
+
+    private long outputElements() {
+        return (long) s.oh() * s.ow() * s.f();
     }
 
     @Benchmark

@@ -114,6 +114,11 @@ public final class ConvEngine {
             });
         }
 
+        /** {@return whether the block of {@code count} images from {@code first} is the last of {@code part}} */
+        boolean endsPart(int part, int first, int count) {
+            return first + count == (int) ((long) s.n() * (part + 1) / parts);
+        }
+
         /** The geometry of {@code count} images: the kernels take whole batches, so a block is a smaller batch. */
         static Conv2dShape sub(Conv2dShape s, int count) {
             return new Conv2dShape(count, s.h(), s.w(), s.c(), s.kh(), s.kw(), s.f(), s.sh(), s.sw(), s.dh(), s.dw(),
@@ -147,31 +152,37 @@ public final class ConvEngine {
         Plan plan = Plan.of(s, width, pool != null);
         int kk = s.patchSize(), f = s.f();
         long stride = plan.forwardStride();
+        float[] winogradKernel = WinogradConv.applies(s, width) ? WinogradConv.transformKernel(s, kernel, kOff) : null;
         plan.forEachBlock((part, b, count) -> {
             long colsOff = part * stride, rows = count * plan.rowsPerImage();
             Conv2dShape sub = Plan.sub(s, count);
             long xAt = xOff + b * plan.imageElements();
             if (pool == null) {
                 long at = yOff + b * plan.rowsPerImage() * f;
-                convolve(sub, width, gemm, x, xAt, kernel, kOff, scratch, colsOff, y, at);
+                convolve(sub, width, gemm, x, xAt, kernel, kOff, winogradKernel, scratch, colsOff, y, at);
                 if (bias != null) ConvEpilogue.forward(width, y, at, bias, bOff, rows, f, relu);
             } else {
                 long outOff = colsOff + plan.patchElements(), at = b * pooledImage(pool);
-                convolve(sub, width, gemm, x, xAt, kernel, kOff, scratch, colsOff, scratch, outOff);
+                convolve(sub, width, gemm, x, xAt, kernel, kOff, winogradKernel, scratch, colsOff, scratch, outOff);
                 MaxPool.forward(width, Plan.sub(pool, count), scratch, outOff, y, yOff + at, argmax, aOff + at);
             }
         });
     }
 
     /**
-     * One block's convolution into {@code out}: directly for a one-channel input (see {@link SingleChannelConv}) or as an
-     * implicit GEMM ({@link DirectConv}), else its patches unfolded at {@code colsOff} in the scratch and multiplied by
-     * the kernel.
+     * One block's convolution into {@code out}: directly for a one-channel input (see {@link SingleChannelConv}), by
+     * Winograd's F(2 × 2, 3 × 3) with the kernel already transformed ({@code winogradKernel}, null where
+     * {@link WinogradConv} does not apply), or as an implicit GEMM ({@link DirectConv}), else its patches unfolded at
+     * {@code colsOff} in the scratch and multiplied by the kernel.
      */
     private static void convolve(Conv2dShape sub, int width, BlockGemm gemm, MemorySegment x, long xAt, MemorySegment kernel, long kOff,
-                                 MemorySegment scratch, long colsOff, MemorySegment out, long outOff) {
+                                 float[] winogradKernel, MemorySegment scratch, long colsOff, MemorySegment out, long outOff) {
         if (SingleChannelConv.applies(sub, width)) {
             SingleChannelConv.forward(sub, x, xAt, kernel, kOff, out, outOff);
+            return;
+        }
+        if (winogradKernel != null) {
+            WinogradConv.forward(sub, x, xAt, winogradKernel, out, outOff);
             return;
         }
         if (DirectConv.applies(sub, width)) {
@@ -219,6 +230,7 @@ public final class ConvEngine {
         long kernelElements = (long) kk * f;
         long gradOff = plan.gradOffset(), biasOff = plan.biasOffset(blockGrad), stride = plan.backwardStride(blockGrad);
         boolean[] started = new boolean[plan.parts()];
+        float[][] winogradSums = dk != null && WinogradConv.appliesToWeightGradient(s, width) ? new float[plan.parts()][] : null;
         float[] transposedKernel = dx != null && DirectConv.appliesToInputGradient(s, width) ? DirectConv.transposedKernel(s, kernel, kOff) : null;
         plan.forEachBlock((p, b, count) -> {
             long base = p * stride, rows = count * plan.rowsPerImage(), rowOff = b * plan.rowsPerImage() * f;
@@ -244,6 +256,10 @@ public final class ConvEngine {
             long xAt = xOff + b * plan.imageElements();
             if (dk != null && SingleChannelConv.applies(s, width)) {
                 SingleChannelConv.weightGradient(sub, x, xAt, gs, gAt, partials, p * kernelElements, started[p]);
+            } else if (dk != null && winogradSums != null) {  // summed transformed, and transformed back after the part's last block
+                if (winogradSums[p] == null) winogradSums[p] = WinogradConv.transformedGradient(s);
+                WinogradConv.transformedWeightGradient(sub, x, xAt, gs, gAt, winogradSums[p], started[p]);
+                if (plan.endsPart(p, b, count)) WinogradConv.kernelGradient(s, winogradSums[p], partials, p * kernelElements);
             } else if (dk != null && DirectConv.appliesToWeightGradient(s, width)) {
                 DirectConv.weightGradient(sub, x, xAt, gs, gAt, partials, p * kernelElements, started[p]);
             } else if (dk != null) {  // dK_part += colsᵀ · g

@@ -18,8 +18,12 @@ import java.lang.foreign.MemorySegment;
  */
 record PaddedBlock(float[] values, int rowLength, int imageLength) {
     static PaddedBlock of(Conv2dShape s, MemorySegment x, long xOff, int pixels) {
+        return of(s, x, xOff, paddedHeight(s), paddedWidth(s, pixels));
+    }
+
+    /** The block with {@code ph} rows and {@code pw} columns an image, padding included (at least what {@code s} reads). */
+    static PaddedBlock of(Conv2dShape s, MemorySegment x, long xOff, int ph, int pw) {
         int c = s.c();
-        int ph = paddedHeight(s), pw = paddedWidth(s, pixels);
         float[] v = new float[s.n() * ph * pw * c];
         int from = Math.max(0, s.padLeft()), to = Math.min(pw, s.w() + s.padLeft());
         for (int b = 0; b < s.n(); b++) {

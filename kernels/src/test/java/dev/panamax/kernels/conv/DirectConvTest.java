@@ -40,36 +40,12 @@ class DirectConvTest {
             long pixels = (long) s.n() * s.oh() * s.ow(), taps = (long) s.kh() * s.kw();
             MemorySegment x = SingleChannelConvTest.random(r, xo + (long) s.n() * s.h() * s.w() * c);
             MemorySegment k = SingleChannelConvTest.random(r, ko + taps * c * f), y = SingleChannelConvTest.random(r, yo + pixels * f);
+            double[] want = ConvReference.forward(s, x, xo, k, ko);
             DirectConv.forward(s, x, xo, k, ko, y, yo);
-            long pixel = 0;
-            for (int b = 0; b < s.n(); b++) {
-                for (int oy = 0; oy < s.oh(); oy++) {
-                    for (int ox = 0; ox < s.ow(); ox++, pixel++) {
-                        for (int o = 0; o < f; o++) {
-                            double want = 0;
-                            for (int ky = 0; ky < s.kh(); ky++) {
-                                for (int kx = 0; kx < s.kw(); kx++) {
-                                    int iy = oy * s.sh() - s.padTop() + ky * s.dh(), ix = ox * s.sw() - s.padLeft() + kx * s.dw();
-                                    if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) continue;
-                                    for (int ch = 0; ch < c; ch++) {
-                                        want += (double) SingleChannelConvTest.at(x, xo + (((long) b * s.h() + iy) * s.w() + ix) * c + ch)
-                                                * SingleChannelConvTest.at(k, ko + ((ky * s.kw() + kx) * (long) c + ch) * f + o);
-                                    }
-                                }
-                            }
-                            assertEquals(want, SingleChannelConvTest.at(y, yo + pixel * f + o), 1e-4 * Math.max(1, Math.abs(want)),
-                                    s + ": pixel " + pixel + ", channel " + o);
-                        }
-                    }
-                }
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], SingleChannelConvTest.at(y, yo + i), 1e-4 * Math.max(1, Math.abs(want[i])), s + ": y " + i);
             }
         }
-    }
-
-    /** x at (b, iy, ix, ch), 0 in the padding. */
-    static double x(Conv2dShape s, MemorySegment x, long off, int b, int iy, int ix, int ch) {
-        if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) return 0;
-        return SingleChannelConvTest.at(x, off + (((long) b * s.h() + iy) * s.w() + ix) * s.c() + ch);
     }
 
     @Test
@@ -87,24 +63,7 @@ class DirectConvTest {
             long pixels = (long) s.n() * s.oh() * s.ow(), kernel = (long) s.kh() * s.kw() * c * f;
             MemorySegment x = SingleChannelConvTest.random(r, xo + (long) s.n() * s.h() * s.w() * c);
             MemorySegment g = SingleChannelConvTest.random(r, go + pixels * f), dk = SingleChannelConvTest.random(r, dko + kernel);
-            double[] want = new double[(int) kernel];
-            long pixel = 0;
-            for (int b = 0; b < s.n(); b++) {
-                for (int oy = 0; oy < s.oh(); oy++) {
-                    for (int ox = 0; ox < s.ow(); ox++, pixel++) {
-                        for (int ky = 0; ky < s.kh(); ky++) {
-                            for (int kx = 0; kx < s.kw(); kx++) {
-                                for (int ch = 0; ch < c; ch++) {
-                                    double v = x(s, x, xo, b, oy * s.sh() - s.padTop() + ky * s.dh(), ox * s.sw() - s.padLeft() + kx * s.dw(), ch);
-                                    for (int o = 0; o < f; o++) {
-                                        want[((ky * s.kw() + kx) * c + ch) * f + o] += v * SingleChannelConvTest.at(g, go + pixel * f + o);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            double[] want = ConvReference.weightGradient(s, x, xo, g, go);
             float[] before = new float[want.length];
             for (int i = 0; i < before.length; i++) before[i] = SingleChannelConvTest.at(dk, dko + i);
             DirectConv.weightGradient(s, x, xo, g, go, dk, dko, true);
@@ -136,26 +95,7 @@ class DirectConvTest {
             long pixels = (long) s.n() * s.oh() * s.ow(), kernel = (long) s.kh() * s.kw() * c * f, image = (long) s.h() * s.w() * c;
             MemorySegment g = SingleChannelConvTest.random(r, go + pixels * f), k = SingleChannelConvTest.random(r, ko + kernel);
             MemorySegment dx = SingleChannelConvTest.random(r, dxo + s.n() * image);
-            double[] want = new double[(int) (s.n() * image)];
-            long pixel = 0;
-            for (int b = 0; b < s.n(); b++) {
-                for (int oy = 0; oy < s.oh(); oy++) {
-                    for (int ox = 0; ox < s.ow(); ox++, pixel++) {
-                        for (int ky = 0; ky < s.kh(); ky++) {
-                            for (int kx = 0; kx < s.kw(); kx++) {
-                                int iy = oy * s.sh() - s.padTop() + ky * s.dh(), ix = ox * s.sw() - s.padLeft() + kx * s.dw();
-                                if (iy < 0 || iy >= s.h() || ix < 0 || ix >= s.w()) continue;
-                                for (int ch = 0; ch < c; ch++) {
-                                    for (int o = 0; o < f; o++) {
-                                        want[(int) (b * image + ((long) iy * s.w() + ix) * c + ch)] += (double) SingleChannelConvTest.at(g, go + pixel * f + o)
-                                                * SingleChannelConvTest.at(k, ko + ((ky * s.kw() + kx) * (long) c + ch) * f + o);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            double[] want = ConvReference.inputGradient(s, g, go, k, ko);
             DirectConv.inputGradient(s, g, go, DirectConv.transposedKernel(s, k, ko), dx, dxo);
             for (int i = 0; i < want.length; i++) {
                 assertEquals(want[i], SingleChannelConvTest.at(dx, dxo + i), 1e-4 * Math.max(1, Math.abs(want[i])), s + ": dx " + i);
