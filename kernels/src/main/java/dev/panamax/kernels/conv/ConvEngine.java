@@ -36,6 +36,8 @@ public final class ConvEngine {
      * and the order of the gradient sums must not follow the thread count.
      */
     private static final int PARTS = parts();
+    /** Elements of summed weight gradient per thread, at least: each reads one row from every part. */
+    private static final long SUM_GRAIN = 4096;
 
     private ConvEngine() {}
 
@@ -278,14 +280,19 @@ public final class ConvEngine {
         if (db != null) sumParts(width, plan, scratch, biasOff, stride, f, db, dbOff);
     }
 
-    /** {@code out = Σ_p src[off + p·stride ..][0, n)} over the parts in order (zeros for an empty batch). */
+    /**
+     * {@code out = Σ_p src[off + p·stride ..][0, n)} over the parts in order (zeros for an empty batch), the elements
+     * split across the threads: every element still sums its parts in the same order.
+     */
     private static void sumParts(int width, Plan plan, MemorySegment src, long off, long stride, long n, MemorySegment out, long outOff) {
         if (plan.s().n() == 0) {
             out.asSlice(outOff * width, n * width).fill((byte) 0);
             return;
         }
-        MemorySegment.copy(src, off * width, out, outOff * width, n * width);
-        for (int p = 1; p < plan.parts(); p++) add(width, out, outOff, src, off + p * stride, n);
+        Parallel.forRange(n, SUM_GRAIN, (from, to) -> {
+            MemorySegment.copy(src, (off + from) * width, out, (outOff + from) * width, (to - from) * width);
+            for (int p = 1; p < plan.parts(); p++) add(width, out, outOff + from, src, off + p * stride + from, to - from);
+        });
     }
 
     /** {@code dst[0, n) += src[0, n)}. */

@@ -64,10 +64,11 @@ public final class DirectConv {
     /** {@return the kernel {@code (KH, KW, C, F)} at {@code kOff} as {@code (KH, KW, F, C)}, the layout {@link #inputGradient} reads} */
     public static float[] transposedKernel(Conv2dShape s, MemorySegment k, long kOff) {
         int c = s.c(), f = s.f(), taps = s.kh() * s.kw();
-        float[] kt = new float[taps * c * f];
-        for (int t = 0; t < taps; t++) {
+        float[] kk = new float[taps * c * f], kt = new float[kk.length];
+        MemorySegment.copy(k, JAVA_FLOAT_UNALIGNED, kOff << 2, kk, 0, kk.length);  // in bulk: element reads from the segment cost 10×
+        for (int t = 0, i = 0; t < taps; t++) {
             for (int ch = 0; ch < c; ch++) {
-                for (int o = 0; o < f; o++) kt[(t * f + o) * c + ch] = k.getAtIndex(JAVA_FLOAT_UNALIGNED, kOff + ((long) t * c + ch) * f + o);
+                for (int o = 0, at = t * f * c + ch; o < f; o++, i++, at += c) kt[at] = kk[i];
             }
         }
         return kt;
