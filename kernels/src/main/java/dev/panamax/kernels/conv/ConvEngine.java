@@ -19,6 +19,12 @@ import java.lang.foreign.MemorySegment;
  * outputs and gradients are bit-identical on 1, 2 or N threads, not only from run to run. The patch matrix is not
  * kept for backward; it is unfolded again.
  *
+ * <p>Where the shape allows, an F32 block skips the patch matrix, the kernel chosen by the shape alone (so the bits
+ * still do not follow the thread count): a one-channel input is convolved directly ({@link SingleChannelConv}),
+ * 3 × 3 unit-stride windows with enough outputs go through Winograd's F(2 × 2, 3 × 3) (forward and weight gradient,
+ * {@link WinogradConv}), other inputs with several channels through an implicit GEMM, and the input gradient is a
+ * scatter wherever the input channels fill whole vectors ({@link DirectConv}).
+ *
  * <p>Epilogues run on each block while it is in cache: with a bias, {@code act(y + bias)} (ReLU or none) and its
  * backward ({@code g·[y > 0]}, the bias sums); with pooling, each block's output is max-pooled and only the pooled
  * result leaves the block, and backward routes the pooled gradient back into it. So a convolution followed by
@@ -36,6 +42,9 @@ public final class ConvEngine {
      * and the order of the gradient sums must not follow the thread count.
      */
     private static final int PARTS = parts();
+    /** Largest transformed Winograd kernel a thread keeps between calls (1 MB). */
+    private static final int KEPT_KERNEL_FLOATS = 1 << 18;
+    private static final ThreadLocal<float[]> KEPT_KERNEL = new ThreadLocal<>();
     /** Elements of summed weight gradient per thread, at least: each reads one row from every part. */
     private static final long SUM_GRAIN = 4096;
 
@@ -154,7 +163,7 @@ public final class ConvEngine {
         Plan plan = Plan.of(s, width, pool != null);
         int kk = s.patchSize(), f = s.f();
         long stride = plan.forwardStride();
-        float[] winogradKernel = WinogradConv.applies(s, width) ? WinogradConv.transformKernel(s, kernel, kOff) : null;
+        float[] winogradKernel = WinogradConv.applies(s, width) ? winogradKernel(s, kernel, kOff) : null;
         plan.forEachBlock((part, b, count) -> {
             long colsOff = part * stride, rows = count * plan.rowsPerImage();
             Conv2dShape sub = Plan.sub(s, count);
@@ -169,6 +178,19 @@ public final class ConvEngine {
                 MaxPool.forward(width, Plan.sub(pool, count), scratch, outOff, y, yOff + at, argmax, aOff + at);
             }
         });
+    }
+
+    /**
+     * The kernel transformed for {@link WinogradConv}, into the calling thread's kept array when it is at most
+     * {@link #KEPT_KERNEL_FLOATS}: the array is only read while this forward runs, and a new one each call made single
+     * images' inference collect garbage every ~150 calls (a young collection at the p99 of the latency).
+     */
+    private static float[] winogradKernel(Conv2dShape s, MemorySegment kernel, long kOff) {
+        int floats = 16 * s.c() * s.f();
+        if (floats > KEPT_KERNEL_FLOATS) return WinogradConv.transformKernel(s, kernel, kOff);
+        float[] kept = KEPT_KERNEL.get();
+        if (kept == null || kept.length < floats) KEPT_KERNEL.set(kept = new float[floats]);
+        return WinogradConv.transformKernel(s, kernel, kOff, kept);
     }
 
     /**

@@ -111,9 +111,15 @@ public final class Pool2d {
     public static void maxBackward(Conv2dShape s, MemorySegment dy, long dyOff, MemorySegment argmax, long aOff,
                                    MemorySegment dx, long dxOff) {
         long image = (long) s.h() * s.w() * s.c(), outImage = (long) s.oh() * s.ow() * s.c();
+        boolean tiled = VectorPath.FITS && dy.isNative() && argmax.isNative() && dx.isNative() && s.c() % Simd.floatLanes() == 0
+                && s.sh() == s.kh() && s.sw() == s.kw() && s.windowsInside() && (long) s.n() * image < Integer.MAX_VALUE;
         // Windows of one image only ever write into that image: split the batch, no races.
         Parallel.forRange(s.n(), 1, (from, to) -> {
             for (long b = from; b < to; b++) {
+                if (tiled) {
+                    Pool2dVector.maxBackwardTiled(s, dy, dyOff, argmax, aOff, dx, dxOff, (int) b);
+                    continue;
+                }
                 dx.asSlice((dxOff + b * image) * 4, image * 4).fill((byte) 0);
                 for (long o = b * outImage; o < (b + 1) * outImage; o++) {
                     int at = argmax.getAtIndex(JAVA_INT_UNALIGNED, aOff + o);

@@ -1,5 +1,7 @@
 package dev.panamax.kernels.conv;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+
 import dev.panamax.kernels.spec.Conv2dShape;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -10,8 +12,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API max pooling forward over NHWC: channels are contiguous, so one vector holds a run of channels of
- * one pixel; the running maximum and the index of its pixel are kept per lane. Same contract as
+ * Vector API max pooling over NHWC: channels are contiguous, so one vector holds a run of channels of
+ * one pixel; the running maximum and the index of its pixel are kept per lane (and backward, where windows tile the
+ * input, compares those indices with each pixel's own). Same contract as
  * {@link Pool2d#maxForward} (first of equal maxima, NaN wins); channels beyond the last whole vector go through
  * the scalar loop. Loaded only when the Vector API is on.
  */
@@ -109,4 +112,53 @@ final class Pool2dVector {
         MemorySegment.copy(outY, 0, y, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, yo * 4L, s.ow() * c);
         MemorySegment.copy(outA, 0, arg, java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, ao * 4L, s.ow() * c);
     }
+
+    /**
+     * {@link Pool2d#maxBackward} for one image {@code b} when the windows tile the input without overlap or padding and
+     * the channels fill whole vectors: every input pixel a window covers gets its window's gradient where it won and
+     * zero elsewhere (a masked copy, so nothing is zeroed first and nothing scattered); the rows and columns past the
+     * last window get zeros.
+     */
+    static void maxBackwardTiled(Conv2dShape s, MemorySegment dy, long dyOff, MemorySegment argmax, long aOff, MemorySegment dx, long dxOff,
+                                 int b) {
+        int c = s.c(), w = s.w(), coveredRows = s.oh() * s.kh(), coveredCols = s.ow() * s.kw(), out = s.oh() * s.ow() * c, image = s.h() * w * c;
+        // Heap copies: the loops below are a few vectors long, too short for the segments' checks to leave them
+        Tiled t = TILED.get().fit(out, image);
+        MemorySegment.copy(argmax, JAVA_INT_UNALIGNED, (aOff + (long) b * out) << 2, t.winners, 0, out);
+        MemorySegment.copy(dy, JAVA_INT_UNALIGNED, (dyOff + (long) b * out) << 2, t.gradient, 0, out);
+        int[] winners = t.winners, gradient = t.gradient, in = t.dx;
+        IntVector lane = IntVector.zero(I).addIndex(1), none = IntVector.zero(I);
+        int first = b * image;  // the winners count from the block's first image
+        for (int oy = 0, o = 0; oy < s.oh(); oy++) {
+            for (int ox = 0; ox < s.ow(); ox++, o += c) {
+                for (int ky = 0; ky < s.kh(); ky++) {
+                    for (int kx = 0, at = ((oy * s.kh() + ky) * w + ox * s.kw()) * c; kx < s.kw(); kx++, at += c) {
+                        for (int ch = 0; ch < c; ch += L) {
+                            IntVector won = none.blend(-1, IntVector.fromArray(I, winners, o + ch).eq(lane.add(first + at + ch)));
+                            won.and(IntVector.fromArray(I, gradient, o + ch)).intoArray(in, at + ch);  // the gradient's bits where it won
+                        }
+                    }
+                }
+            }
+        }
+        for (int iy = 0; iy < coveredRows; iy++) java.util.Arrays.fill(in, (iy * w + coveredCols) * c, (iy + 1) * w * c, 0);
+        java.util.Arrays.fill(in, coveredRows * w * c, image, 0);
+        MemorySegment.copy(in, 0, dx, JAVA_INT_UNALIGNED, (dxOff + (long) b * image) << 2, image);
+    }
+
+    /** One thread's heap copies for {@link #maxBackwardTiled}: an image's winners and gradient, and its input gradient (as bits). */
+    private static final class Tiled {
+        int[] winners = new int[0], gradient = new int[0], dx = new int[0];
+
+        Tiled fit(int out, int image) {
+            if (winners.length < out) {
+                winners = new int[out];
+                gradient = new int[out];
+            }
+            if (dx.length < image) dx = new int[image];
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<Tiled> TILED = ThreadLocal.withInitial(Tiled::new);
 }

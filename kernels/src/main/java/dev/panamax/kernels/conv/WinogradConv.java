@@ -47,8 +47,17 @@ public final class WinogradConv {
 
     /** {@return the kernel {@code (3, 3, C, F)} at {@code kOff} transformed, {@code U = G k Gᵀ}, laid out (16, C, F) for {@link #forward}} */
     public static float[] transformKernel(Conv2dShape s, MemorySegment k, long kOff) {
+        return transformKernel(s, k, kOff, null);
+    }
+
+    /**
+     * {@link #transformKernel(Conv2dShape, MemorySegment, long)} into {@code into} when it holds at least 16·C·F floats
+     * (a caller's reused array: single images would otherwise make 16·C·F floats of garbage a call), else into a new array.
+     */
+    public static float[] transformKernel(Conv2dShape s, MemorySegment k, long kOff, float[] into) {
         if (!applies(s, 4)) throw refused(s, "");
-        return WinogradVector.transformKernel(s, k, kOff);
+        int floats = 16 * s.c() * s.f();
+        return WinogradVector.transformKernel(s, k, kOff, into != null && into.length >= floats ? into : new float[floats]);
     }
 
     /**

@@ -255,9 +255,8 @@ final class WinogradVector {
      * {@code U = G k Gᵀ} for a kernel (3, 3, C, F) at {@code kOff}, a vector of its C·F positions at a time (C·F a multiple
      * of L): rows (k0, (k0 + k1 + k2)/2, (k0 − k1 + k2)/2, k2) of the kernel, then the same of each row's columns.
      */
-    static float[] transformKernel(Conv2dShape s, MemorySegment k, long kOff) {
+    static float[] transformKernel(Conv2dShape s, MemorySegment k, long kOff, float[] u) {
         int plane = s.c() * s.f();
-        float[] u = new float[16 * plane];
         for (int i = 0; i < plane; i += L) {
             long at = (kOff + i) << 2, step = 4L * plane;
             FloatVector k00 = FloatVector.fromMemorySegment(F, k, at, ORDER), k01 = FloatVector.fromMemorySegment(F, k, at + step, ORDER);

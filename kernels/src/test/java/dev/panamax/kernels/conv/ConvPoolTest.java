@@ -100,13 +100,16 @@ class ConvPoolTest {
             Conv2dShape.of(1, 5, 5, 2, 3, 3, 0, 1, 1, 1, 1, Conv2dShape.Padding.SAME),
             Conv2dShape.of(2, 6, 5, 32, 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.SAME),   // whole vectors of channels
             Conv2dShape.of(2, 7, 6, 19, 3, 3, 0, 1, 1, 1, 1, Conv2dShape.Padding.VALID),  // row path: overlapping windows, vectors + tail
-            Conv2dShape.of(1, 9, 8, 8, 3, 2, 0, 2, 3, 1, 1, Conv2dShape.Padding.VALID)};  // row path: strided, uneven window
+            Conv2dShape.of(1, 9, 8, 8, 3, 2, 0, 2, 3, 1, 1, Conv2dShape.Padding.VALID),   // row path: strided, uneven window
+            Conv2dShape.of(2, 7, 5, 32, 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.VALID),  // tiled backward: last row and column uncovered
+            Conv2dShape.of(1, 9, 6, 64, 3, 3, 0, 3, 3, 1, 1, Conv2dShape.Padding.VALID)}; // tiled backward, 3 × 3 windows
         for (Conv2dShape s : pools) {
             long in = (long) s.n() * s.h() * s.w() * s.c(), out = (long) s.n() * s.oh() * s.ow() * s.c();
             MemorySegment x = random(r, in), dy = random(r, out);
             MemorySegment y = Arena.ofAuto().allocate(out * 4, 64), arg = Arena.ofAuto().allocate(out * 4, 64);
             MemorySegment dx = Arena.ofAuto().allocate(in * 4, 64), ya = Arena.ofAuto().allocate(out * 4, 64), dxa = Arena.ofAuto().allocate(in * 4, 64);
             Pool2d.maxForward(s, x, 0, y, 0, arg, 0);
+            dx.fill((byte) 0x7f);  // backward overwrites every element, those no window covers included
             Pool2d.maxBackward(s, dy, 0, arg, 0, dx, 0);
             Pool2d.avgForward(s, x, 0, ya, 0);
             Pool2d.avgBackward(s, dy, 0, dxa, 0);
