@@ -9,8 +9,9 @@ import java.lang.foreign.MemorySegment;
  * outputs comes from a 4 × 4 input tile with 16 multiply-adds per channel pair instead of 36, as 16 small products
  * {@code M_ξ = V_ξ · U_ξ} over the transformed tiles {@code V = Bᵀ d B} and the transformed kernel {@code U = G k Gᵀ},
  * then {@code y = Aᵀ M A}. The weight gradient runs the same identity backwards: {@code dU_ξ = V_ξᵀ · (A dy Aᵀ)_ξ},
- * {@code dk = Gᵀ dU G}, where dU is summed over the blocks of a batch before it is transformed back. The transforms' coefficients are 0, ±1 and ½, so the F32 result stays within a few rounding
- * errors of the direct sum (measured in {@code WinogradConvTest}).
+ * {@code dk = Gᵀ dU G}, where dU is summed over the blocks of a batch before it is transformed back. The transforms'
+ * coefficients are 0, ±1 and ½, so the F32 result stays within a few rounding errors of the direct sum (measured in
+ * {@code WinogradConvTest}: below the direct kernel's error on the same data).
  *
  * <p>{@link ConvEngine} takes it, ahead of {@link DirectConv}, for F32 blocks with a 3 × 3 window, unit stride and
  * dilation, output channels in pairs of vectors, and outputs large enough that the tiles save at least 40 % of the

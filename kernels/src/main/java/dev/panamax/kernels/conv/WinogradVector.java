@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link WinogradConv}'s F32 passes over one block of images, a chunk of tiles at a time. Every transformed array holds
  * 16 planes, one per position ξ = 4·i + j of the 4 × 4 tile: {@code V (16, chunk, C)}, {@code U (16, C, F)},
  * {@code M (16, chunk, F)}. The 16 products are four tiles × four vectors of output channels (16 accumulators), as in
- * {@link DirectConvVector}, or eight tiles × two vectors where the output channels come in pairs of vectors (the MNIST
- * CNN's input gradient: 32 channels). The transforms run on vectors of channels, each tile's written out in full in one
+ * {@link DirectConvVector}, or eight tiles × two vectors where the output channels come in pairs of vectors, not fours
+ * (32 channels with 16 lanes). The transforms run on vectors of channels, each tile's written out in full in one
  * method, so that no vector crosses a call (a vector passed to a helper C2 leaves out of line is boxed).
  */
 final class WinogradVector {
