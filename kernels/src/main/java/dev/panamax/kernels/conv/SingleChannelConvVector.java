@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * output channels. As im2col + GEMM it is a product with an inner dimension of only {@code kh·kw} (9): the patch
  * matrix is written and packed for nine multiply-adds per value, and the weight gradient is a GEMM with nine rows.
  * Here the block's images are copied once into a {@link PaddedBlock}; each output pixel is then {@code kh·kw}
- * broadcast multiply-adds into vectors of channels, four pixels at a time, and the weight gradient keeps four taps'
- * sums in registers while it streams the output gradient once per four taps.
+ * broadcast multiply-adds into vectors of channels, four pixels × two vectors at a time (one vector where one is left),
+ * and the weight gradient keeps four taps' sums of two vectors in registers while it streams the output gradient once
+ * per four taps.
  * Channels beyond the last whole vector run through scalar loops of the same order. Offsets are in elements; every
  * window tap in the padding reads 0. Loaded only when the Vector API is on.
  */
@@ -47,8 +48,10 @@ final class SingleChannelConvVector {
                 for (int ox0 = 0; ox0 < ow; ox0 += PIXELS) {
                     int count = Math.min(PIXELS, ow - ox0), base = in.base(s, b, oy, ox0);
                     long out = yOff + (((long) b * s.oh() + oy) * ow + ox0) * f;
-                    for (int c = 0; c < body; c += L) fourPixels(v, base, sw, offsets, k, kOff + c, f, y, out + c, count);
-                    for (int c = body; c < f; c++) {
+                    int c = 0;
+                    for (; c + 2 * L <= body; c += 2 * L) fourPixelsTwoVectors(v, base, sw, offsets, k, kOff + c, f, y, out + c, count);
+                    for (; c < body; c += L) fourPixels(v, base, sw, offsets, k, kOff + c, f, y, out + c, count);
+                    for (c = body; c < f; c++) {
                         for (int p = 0; p < count; p++) {
                             float acc = 0f;
                             for (int t = 0; t < offsets.length; t++) {
@@ -59,6 +62,44 @@ final class SingleChannelConvVector {
                     }
                 }
             }
+        }
+    }
+
+    /** Two vectors of channels of {@code count} (at most four) neighbouring pixels: two kernel loads for eight multiply-adds a tap. */
+    private static void fourPixelsTwoVectors(float[] v, int base, int sw, int[] offsets, MemorySegment k, long kAt, int f, MemorySegment y,
+                                             long out, int count) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int t = 0; t < offsets.length; t++) {
+            long at = (kAt + (long) t * f) << 2;
+            FloatVector k0 = FloatVector.fromMemorySegment(F, k, at, ORDER), k1 = FloatVector.fromMemorySegment(F, k, at + 4L * L, ORDER);
+            int o = base + offsets[t];
+            FloatVector x = FloatVector.broadcast(F, v[o]);
+            a0 = k0.fma(x, a0);
+            b0 = k1.fma(x, b0);
+            x = FloatVector.broadcast(F, v[o + sw]);
+            a1 = k0.fma(x, a1);
+            b1 = k1.fma(x, b1);
+            x = FloatVector.broadcast(F, v[o + 2 * sw]);
+            a2 = k0.fma(x, a2);
+            b2 = k1.fma(x, b2);
+            x = FloatVector.broadcast(F, v[o + 3 * sw]);
+            a3 = k0.fma(x, a3);
+            b3 = k1.fma(x, b3);
+        }
+        long o = out << 2, row = 4L * f, second = 4L * L;
+        a0.intoMemorySegment(y, o, ORDER);
+        b0.intoMemorySegment(y, o + second, ORDER);
+        if (count > 1) {
+            a1.intoMemorySegment(y, o + row, ORDER);
+            b1.intoMemorySegment(y, o + row + second, ORDER);
+        }
+        if (count > 2) {
+            a2.intoMemorySegment(y, o + 2 * row, ORDER);
+            b2.intoMemorySegment(y, o + 2 * row + second, ORDER);
+        }
+        if (count > 3) {
+            a3.intoMemorySegment(y, o + 3 * row, ORDER);
+            b3.intoMemorySegment(y, o + 3 * row + second, ORDER);
         }
     }
 
@@ -91,8 +132,10 @@ final class SingleChannelConvVector {
         int[] offsets = tapOffsets(s, in);
         for (int t0 = 0; t0 < taps; t0 += PIXELS) {
             int group = Math.min(PIXELS, taps - t0);
-            for (int c = 0; c < body; c += L) fourTaps(s, in, offsets, g, gOff + c, dk, dkOff + c, t0, group, accumulate);
-            for (int c = body; c < f; c++) {
+            int c = 0;
+            for (; c + 2 * L <= body; c += 2 * L) fourTapsTwoVectors(s, in, offsets, g, gOff + c, dk, dkOff + c, t0, group, accumulate);
+            for (; c < body; c += L) fourTaps(s, in, offsets, g, gOff + c, dk, dkOff + c, t0, group, accumulate);
+            for (c = body; c < f; c++) {
                 for (int t = t0; t < t0 + group; t++) {
                     float acc = 0f;
                     long pixel = 0;
@@ -136,6 +179,52 @@ final class SingleChannelConvVector {
         if (group > 1) store(a1, dk, dkAt + (long) (t0 + 1) * f, accumulate);
         if (group > 2) store(a2, dk, dkAt + (long) (t0 + 2) * f, accumulate);
         if (group > 3) store(a3, dk, dkAt + (long) (t0 + 3) * f, accumulate);
+    }
+
+    /** {@link #fourTaps} on two vectors of channels: two gradient loads for eight multiply-adds a pixel. */
+    private static void fourTapsTwoVectors(Conv2dShape s, PaddedBlock in, int[] offsets, MemorySegment g, long gAt, MemorySegment dk, long dkAt,
+                                           int t0, int group, boolean accumulate) {
+        int f = s.f(), sw = s.sw();
+        float[] v = in.values();
+        int o0 = offsets[t0], o1 = offsets[t0 + Math.min(1, group - 1)], o2 = offsets[t0 + Math.min(2, group - 1)];
+        int o3 = offsets[t0 + Math.min(3, group - 1)];
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        long pixel = 0;
+        for (int b = 0; b < s.n(); b++) {
+            for (int oy = 0; oy < s.oh(); oy++) {
+                int base = in.base(s, b, oy, 0);
+                for (int ox = 0; ox < s.ow(); ox++, pixel++, base += sw) {
+                    long at = (gAt + pixel * f) << 2;
+                    FloatVector g0 = FloatVector.fromMemorySegment(F, g, at, ORDER), g1 = FloatVector.fromMemorySegment(F, g, at + 4L * L, ORDER);
+                    FloatVector x = FloatVector.broadcast(F, v[base + o0]);
+                    a0 = g0.fma(x, a0);
+                    b0 = g1.fma(x, b0);
+                    x = FloatVector.broadcast(F, v[base + o1]);
+                    a1 = g0.fma(x, a1);
+                    b1 = g1.fma(x, b1);
+                    x = FloatVector.broadcast(F, v[base + o2]);
+                    a2 = g0.fma(x, a2);
+                    b2 = g1.fma(x, b2);
+                    x = FloatVector.broadcast(F, v[base + o3]);
+                    a3 = g0.fma(x, a3);
+                    b3 = g1.fma(x, b3);
+                }
+            }
+        }
+        store(a0, dk, dkAt + (long) t0 * f, accumulate);
+        store(b0, dk, dkAt + (long) t0 * f + L, accumulate);
+        if (group > 1) {
+            store(a1, dk, dkAt + (long) (t0 + 1) * f, accumulate);
+            store(b1, dk, dkAt + (long) (t0 + 1) * f + L, accumulate);
+        }
+        if (group > 2) {
+            store(a2, dk, dkAt + (long) (t0 + 2) * f, accumulate);
+            store(b2, dk, dkAt + (long) (t0 + 2) * f + L, accumulate);
+        }
+        if (group > 3) {
+            store(a3, dk, dkAt + (long) (t0 + 3) * f, accumulate);
+            store(b3, dk, dkAt + (long) (t0 + 3) * f + L, accumulate);
+        }
     }
 
     /** Four calls per group of taps, outside the pixel loop: a boxed vector here would cost nothing that shows. */

@@ -26,7 +26,8 @@ class SingleChannelConvTest {
             Conv2dShape.of(3, 6, 9, 1, 2, 3, 17, 1, 1, 1, 1, Conv2dShape.Padding.SAME),      // 17 channels, six taps
             Conv2dShape.of(2, 9, 8, 1, 5, 5, 33, 2, 1, 1, 1, Conv2dShape.Padding.SAME),      // 25 taps, strided rows
             Conv2dShape.of(1, 11, 10, 1, 3, 2, 16, 2, 3, 2, 1, Conv2dShape.Padding.VALID),   // dilated rows, strided columns
-            Conv2dShape.of(2, 4, 3, 1, 1, 1, 5, 1, 1, 1, 1, Conv2dShape.Padding.VALID)};     // a 1 × 1 window
+            Conv2dShape.of(2, 4, 3, 1, 1, 1, 5, 1, 1, 1, 1, Conv2dShape.Padding.VALID),      // a 1 × 1 window
+            Conv2dShape.of(1, 7, 9, 1, 3, 3, 49, 1, 1, 1, 1, Conv2dShape.Padding.SAME)};     // pairs of vectors, one vector more (16 lanes), a tail
     }
 
     static MemorySegment random(SplittableRandom r, long n) {
