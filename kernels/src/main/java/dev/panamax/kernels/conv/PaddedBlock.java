@@ -50,6 +50,10 @@ record PaddedBlock(float[] values, int rowLength, int imageLength) {
     void cropInto(Conv2dShape s, MemorySegment x, long xOff) {
         int c = s.c(), ph = imageLength / rowLength, pw = rowLength / c;
         int from = Math.max(0, s.padLeft()), to = Math.min(pw, s.w() + s.padLeft());
+        if (s.padTop() == 0 && s.padLeft() == 0 && ph == s.h() && pw == s.w()) {  // no padding, every pixel reached: one copy
+            MemorySegment.copy(values, 0, x, JAVA_FLOAT_UNALIGNED, xOff << 2, s.n() * imageLength);
+            return;
+        }
         x.asSlice(xOff << 2, (long) s.n() * s.h() * s.w() * c << 2).fill((byte) 0);
         for (int b = 0; b < s.n(); b++) {
             for (int iy = 0; iy < s.h(); iy++) {
