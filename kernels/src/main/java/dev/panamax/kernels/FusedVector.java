@@ -54,6 +54,10 @@ final class FusedVector {
     static void biasActBackward(MemorySegment gx, long gxo, MemorySegment g, long go, MemorySegment y, long yo,
                                 MemorySegment gbias, long gbo, long rows, long cols, long c0, long n, boolean relu) {
         long body = F.loopBound(n);
+        if (body == n && n <= 4 * FL) {
+            biasActBackwardNarrow(gx, gxo, g, go, y, yo, gbias, gbo, rows, cols, c0, (int) (n / FL), relu);
+            return;
+        }
         for (long r = 0; r < rows; r++) {
             long off = r * cols + c0;
             for (long i = 0; i < body; i += FL) {
@@ -66,6 +70,53 @@ final class FusedVector {
             }
         }
         if (body < n) FusedScalar.biasActBackward(gx, gxo, g, go, y, yo, gbias, gbo, rows, cols, c0 + body, n - body, relu);
+    }
+
+    /**
+     * {@link #biasActBackward} for one to four vectors of columns (a layer of 16-64 channels): the bias sums stay in
+     * registers over the rows instead of going through memory once a row, added in the same order, so the same bits.
+     */
+    private static void biasActBackwardNarrow(MemorySegment gx, long gxo, MemorySegment g, long go, MemorySegment y, long yo,
+                                              MemorySegment gbias, long gbo, long rows, long cols, long c0, int vectors, boolean relu) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        for (long r = 0; r < rows; r++) {
+            long off = r * cols + c0;
+            FloatVector v = lf(g, go + off);
+            if (relu) {
+                v = v.blend(0f, lf(y, yo + off).compare(VectorOperators.LE, 0f));
+                v.intoMemorySegment(gx, (gxo + off) << 2, ORDER);
+            }
+            s0 = s0.add(v);
+            if (vectors > 1) {
+                v = lf(g, go + off + FL);
+                if (relu) {
+                    v = v.blend(0f, lf(y, yo + off + FL).compare(VectorOperators.LE, 0f));
+                    v.intoMemorySegment(gx, (gxo + off + FL) << 2, ORDER);
+                }
+                s1 = s1.add(v);
+            }
+            if (vectors > 2) {
+                v = lf(g, go + off + 2 * FL);
+                if (relu) {
+                    v = v.blend(0f, lf(y, yo + off + 2 * FL).compare(VectorOperators.LE, 0f));
+                    v.intoMemorySegment(gx, (gxo + off + 2 * FL) << 2, ORDER);
+                }
+                s2 = s2.add(v);
+            }
+            if (vectors > 3) {
+                v = lf(g, go + off + 3 * FL);
+                if (relu) {
+                    v = v.blend(0f, lf(y, yo + off + 3 * FL).compare(VectorOperators.LE, 0f));
+                    v.intoMemorySegment(gx, (gxo + off + 3 * FL) << 2, ORDER);
+                }
+                s3 = s3.add(v);
+            }
+        }
+        long at = (gbo + c0) << 2;
+        s0.intoMemorySegment(gbias, at, ORDER);
+        if (vectors > 1) s1.intoMemorySegment(gbias, at + 4L * FL, ORDER);
+        if (vectors > 2) s2.intoMemorySegment(gbias, at + 8L * FL, ORDER);
+        if (vectors > 3) s3.intoMemorySegment(gbias, at + 12L * FL, ORDER);
     }
 
     static void adam(MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, long off, long n,

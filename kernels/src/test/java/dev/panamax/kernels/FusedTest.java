@@ -59,7 +59,7 @@ class FusedTest {
     }
 
     /** Shapes that hit vector tails, one column, a single row and the multi-threaded splits (rows and column blocks). */
-    static final int[][] BIAS_SHAPES = {{1, 1}, {3, 7}, {5, 16}, {2, 17}, {4, 33}, {700, 32}, {1100, 64}, {300, 70}};
+    static final int[][] BIAS_SHAPES = {{1, 1}, {3, 7}, {5, 16}, {2, 17}, {4, 33}, {9, 48}, {700, 32}, {1100, 64}, {300, 70}};
 
     @Test
     void biasActRowsMatchesScalarDefinition() {
