@@ -6,6 +6,7 @@ import dev.panamax.autodiff.functional.F;
 import dev.panamax.kernels.spec.Conv2dShape;
 import dev.panamax.kernels.conv.DirectConv;
 import dev.panamax.kernels.conv.Im2col;
+import dev.panamax.kernels.conv.Pool2d;
 import dev.panamax.kernels.conv.SingleChannelConv;
 import dev.panamax.kernels.conv.WinogradConv;
 import dev.panamax.kernels.gemm.Gemm;
@@ -37,7 +38,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code directInputGradient} {@link DirectConv}'s scatter against {@code backward}'s second product + col2im (the
  * first layer has no input gradient to take: its lines time nothing); {@code winograd} and {@code winogradWeightGradient}
  * {@link WinogradConv} on the second layer, one image a block as the engine runs it (the other layers' lines time
- * nothing).
+ * nothing); {@code poolForward} and {@code poolBackward} the 2 × 2 max pooling after the first two layers.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,11 +48,11 @@ public class ConvBench {
     @Param({"conv1", "conv2", "conv3"})
     public String layer;
 
-    Conv2dShape s, image;
+    Conv2dShape s, image, pool;
     Arena arena;
     MemoryScope model;
     Tensor input, kernel;
-    MemorySegment x, w, y, cols, dy, dw, dcols, dx;
+    MemorySegment x, w, y, cols, dy, dw, dcols, dx, pooled, argmax, dpooled, dconv;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -71,6 +72,15 @@ public class ConvBench {
         dcols = arena.allocate(m * k * 4, 64);
         dw = arena.allocate(k * s.f() * 4, 64);
         dx = arena.allocate(in * 4, 64);
+        if (!layer.equals("conv3")) {  // the first two layers' 2 × 2 max pooling, over a random convolution output
+            pool = Conv2dShape.of(s.n(), s.oh(), s.ow(), s.f(), 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.VALID);
+            long out = (long) pool.n() * pool.oh() * pool.ow() * pool.c();
+            pooled = arena.allocate(out * 4, 64);
+            argmax = arena.allocate(out * 4, 64);
+            dpooled = GemmBench.random(arena, out, 4);
+            dconv = arena.allocate(m * s.f() * 4, 64);
+            Pool2d.maxForward(pool, dy, 0, pooled, 0, argmax, 0);
+        }
         model = MemoryScope.open("conv");
         input = Tensor.uniform(new Rng(1), -1, 1, DType.F32, s.n(), s.h(), s.w(), s.c());
         kernel = Tensor.uniform(new Rng(2), -0.1, 0.1, DType.F32, s.kh(), s.kw(), s.c(), s.f());
@@ -143,6 +153,20 @@ public class ConvBench {
         for (int b = 0; b < s.n(); b++) WinogradConv.transformedWeightGradient(image, x, b * imageElements(), dy, b * outputElements(), du, b > 0);
         WinogradConv.kernelGradient(s, du, dw, 0);
         return dw;
+    }
+
+    /** The max pooling after the layer (none after the third): forward with its winners. */
+    @Benchmark
+    public MemorySegment poolForward() {
+        if (pool != null) Pool2d.maxForward(pool, dy, 0, pooled, 0, argmax, 0);
+        return pooled;
+    }
+
+    /** Its backward: each window's gradient to its winner (a masked copy where the windows tile the input). */
+    @Benchmark
+    public MemorySegment poolBackward() {
+        if (pool != null) Pool2d.maxBackward(pool, dpooled, 0, argmax, 0, dconv, 0);
+        return dconv;
     }
 
     private long imageElements() {
