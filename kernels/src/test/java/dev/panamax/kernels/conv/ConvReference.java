@@ -13,26 +13,38 @@ final class ConvReference {
         return SingleChannelConvTest.at(x, off + (((long) b * s.h() + iy) * s.w() + ix) * s.c() + ch);
     }
 
-    /** {@code y (N, OH, OW, F)} of {@code x} and the kernel {@code k (KH, KW, C, F)}. */
-    static double[] forward(Conv2dShape s, MemorySegment x, long xOff, MemorySegment k, long kOff) {
-        int c = s.c(), f = s.f();
-        double[] y = new double[s.n() * s.oh() * s.ow() * f];
+    /** One input value a window tap reads: output pixel {@code pixel} (flat), tap {@code tap}, channel {@code ch}. */
+    @FunctionalInterface
+    interface TapValue {
+        void at(int pixel, int tap, int ch, double x);
+    }
+
+    /** Visits every (output pixel, tap, input channel) with the input value there, 0 in the padding. */
+    static void forEachTap(Conv2dShape s, MemorySegment x, long xOff, TapValue visit) {
         for (int b = 0, pixel = 0; b < s.n(); b++) {
             for (int oy = 0; oy < s.oh(); oy++) {
                 for (int ox = 0; ox < s.ow(); ox++, pixel++) {
                     for (int ky = 0; ky < s.kh(); ky++) {
                         for (int kx = 0; kx < s.kw(); kx++) {
-                            for (int ch = 0; ch < c; ch++) {
-                                double v = x(s, x, xOff, b, oy * s.sh() - s.padTop() + ky * s.dh(), ox * s.sw() - s.padLeft() + kx * s.dw(), ch);
-                                if (v == 0) continue;
-                                long kAt = kOff + ((ky * s.kw() + kx) * (long) c + ch) * f;
-                                for (int o = 0; o < f; o++) y[pixel * f + o] += v * SingleChannelConvTest.at(k, kAt + o);
+                            for (int ch = 0; ch < s.c(); ch++) {
+                                visit.at(pixel, ky * s.kw() + kx, ch,
+                                        x(s, x, xOff, b, oy * s.sh() - s.padTop() + ky * s.dh(), ox * s.sw() - s.padLeft() + kx * s.dw(), ch));
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /** {@code y (N, OH, OW, F)} of {@code x} and the kernel {@code k (KH, KW, C, F)}. */
+    static double[] forward(Conv2dShape s, MemorySegment x, long xOff, MemorySegment k, long kOff) {
+        int c = s.c(), f = s.f();
+        double[] y = new double[s.n() * s.oh() * s.ow() * f];
+        forEachTap(s, x, xOff, (pixel, tap, ch, v) -> {
+            long kAt = kOff + ((long) tap * c + ch) * f;
+            for (int o = 0; o < f; o++) y[pixel * f + o] += v * SingleChannelConvTest.at(k, kAt + o);
+        });
         return y;
     }
 
@@ -40,22 +52,9 @@ final class ConvReference {
     static double[] weightGradient(Conv2dShape s, MemorySegment x, long xOff, MemorySegment g, long gOff) {
         int c = s.c(), f = s.f();
         double[] dk = new double[s.kh() * s.kw() * c * f];
-        for (int b = 0, pixel = 0; b < s.n(); b++) {
-            for (int oy = 0; oy < s.oh(); oy++) {
-                for (int ox = 0; ox < s.ow(); ox++, pixel++) {
-                    for (int ky = 0; ky < s.kh(); ky++) {
-                        for (int kx = 0; kx < s.kw(); kx++) {
-                            for (int ch = 0; ch < c; ch++) {
-                                double v = x(s, x, xOff, b, oy * s.sh() - s.padTop() + ky * s.dh(), ox * s.sw() - s.padLeft() + kx * s.dw(), ch);
-                                for (int o = 0; o < f; o++) {
-                                    dk[((ky * s.kw() + kx) * c + ch) * f + o] += v * SingleChannelConvTest.at(g, gOff + (long) pixel * f + o);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        forEachTap(s, x, xOff, (pixel, tap, ch, v) -> {
+            for (int o = 0; o < f; o++) dk[(tap * c + ch) * f + o] += v * SingleChannelConvTest.at(g, gOff + (long) pixel * f + o);
+        });
         return dk;
     }
 
