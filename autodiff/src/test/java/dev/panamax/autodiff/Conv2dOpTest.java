@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * both gradients, on the MNIST CNN's second layer (one image per block, so each thread runs several blocks
  * and sums several weight-gradient pieces), a single image, a strided 'same' layer, a non-contiguous input, and
  * the fused bias (+ ReLU) epilogue against separate bias ops, and the fused max pooling against the pooling op.
+ * Winograd's shapes ('same' padding with the epilogue, output channels in a pair of vectors) run the same check.
  * Tolerances are float rounding: the two sum the same products in a different order.
  */
 class Conv2dOpTest {
@@ -89,6 +90,10 @@ class Conv2dOpTest {
             check("strided conv + 3 × 3 'same' max pool, 1 image", Tensor.uniform(rng, -1, 1, DType.F32, 1, 12, 11, 3),
                     new long[] {2, 2, 3, 8}, new int[] {1, 2}, one, Padding.SAME, Epilogue.MAX_POOL,
                     new Conv2d.MaxPool(3, 3, 2, 2, Padding.SAME));
+            check("Winograd, 'same', bias and ReLU, 5 images", Tensor.uniform(rng, -1, 1, DType.F32, 5, 12, 11, 16),
+                    new long[] {3, 3, 16, 64}, one, one, Padding.SAME, Epilogue.BIAS_RELU);
+            check("Winograd on two vectors of output channels, 3 images", Tensor.uniform(rng, -1, 1, DType.F32, 3, 10, 9, 8),
+                    new long[] {3, 3, 8, 32}, one, one, Padding.VALID);
             Tensor wide = Tensor.uniform(rng, -1, 1, DType.F32, 3, 8, 9, 6);
             check("non-contiguous input", wide.transpose(1, 2), new long[] {3, 3, 6, 8}, one, one, Padding.VALID);
         }
