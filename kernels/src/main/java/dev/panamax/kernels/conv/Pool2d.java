@@ -62,10 +62,10 @@ public final class Pool2d {
         }
     }
 
-    /** Per-thread work rows, grown to the largest shape seen: a warm pooling call allocates nothing. */
+    /** Per-thread work rows (and the tiled backward's image arrays), grown to the largest shape seen: a warm pooling call allocates nothing. */
     private static final class Scratch {
         float[] best = new float[0], pix = best, in = best, outY = best;
-        int[] arg = new int[0], outA = arg;
+        int[] arg = new int[0], outA = arg, winners = arg, gradient = arg, dxBits = arg;
 
         static float[] fit(float[] a, int n) {
             return a.length >= n ? a : new float[n];
@@ -115,9 +115,15 @@ public final class Pool2d {
                 && s.sh() == s.kh() && s.sw() == s.kw() && s.windowsInside() && (long) s.n() * image < Integer.MAX_VALUE;
         // Windows of one image only ever write into that image: split the batch, no races.
         Parallel.forRange(s.n(), 1, (from, to) -> {
+            Scratch sc = tiled ? SCRATCH.get() : null;
+            if (tiled) {
+                sc.winners = Scratch.fit(sc.winners, (int) outImage);
+                sc.gradient = Scratch.fit(sc.gradient, (int) outImage);
+                sc.dxBits = Scratch.fit(sc.dxBits, (int) image);
+            }
             for (long b = from; b < to; b++) {
                 if (tiled) {
-                    Pool2dVector.maxBackwardTiled(s, dy, dyOff, argmax, aOff, dx, dxOff, (int) b);
+                    Pool2dVector.maxBackwardTiled(s, dy, dyOff, argmax, aOff, dx, dxOff, (int) b, sc.winners, sc.gradient, sc.dxBits);
                     continue;
                 }
                 dx.asSlice((dxOff + b * image) * 4, image * 4).fill((byte) 0);

@@ -120,13 +120,12 @@ final class Pool2dVector {
      * last window get zeros.
      */
     static void maxBackwardTiled(Conv2dShape s, MemorySegment dy, long dyOff, MemorySegment argmax, long aOff, MemorySegment dx, long dxOff,
-                                 int b) {
+                                 int b, int[] winners, int[] gradient, int[] in) {
         int c = s.c(), w = s.w(), coveredRows = s.oh() * s.kh(), coveredCols = s.ow() * s.kw(), out = s.oh() * s.ow() * c, image = s.h() * w * c;
-        // Heap copies: the loops below are a few vectors long, too short for the segments' checks to leave them
-        Tiled t = TILED.get().fit(out, image);
-        MemorySegment.copy(argmax, JAVA_INT_UNALIGNED, (aOff + (long) b * out) << 2, t.winners, 0, out);
-        MemorySegment.copy(dy, JAVA_INT_UNALIGNED, (dyOff + (long) b * out) << 2, t.gradient, 0, out);
-        int[] winners = t.winners, gradient = t.gradient, in = t.dx;
+        // Heap copies (the caller's arrays: an image's winners, its gradient, its input gradient as bits): the loops
+        // below are a few vectors long, too short for the segments' checks to leave them
+        MemorySegment.copy(argmax, JAVA_INT_UNALIGNED, (aOff + (long) b * out) << 2, winners, 0, out);
+        MemorySegment.copy(dy, JAVA_INT_UNALIGNED, (dyOff + (long) b * out) << 2, gradient, 0, out);
         IntVector lane = IntVector.zero(I).addIndex(1), none = IntVector.zero(I);
         int first = b * image;  // the winners count from the block's first image
         for (int oy = 0, o = 0; oy < s.oh(); oy++) {
@@ -145,20 +144,4 @@ final class Pool2dVector {
         java.util.Arrays.fill(in, coveredRows * w * c, image, 0);
         MemorySegment.copy(in, 0, dx, JAVA_INT_UNALIGNED, (dxOff + (long) b * image) << 2, image);
     }
-
-    /** One thread's heap copies for {@link #maxBackwardTiled}: an image's winners and gradient, and its input gradient (as bits). */
-    private static final class Tiled {
-        int[] winners = new int[0], gradient = new int[0], dx = new int[0];
-
-        Tiled fit(int out, int image) {
-            if (winners.length < out) {
-                winners = new int[out];
-                gradient = new int[out];
-            }
-            if (dx.length < image) dx = new int[image];
-            return this;
-        }
-    }
-
-    private static final ThreadLocal<Tiled> TILED = ThreadLocal.withInitial(Tiled::new);
 }
