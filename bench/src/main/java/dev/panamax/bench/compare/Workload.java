@@ -46,9 +46,14 @@ public record Workload(String name, String title, String unit, boolean higherIsB
     /**
      * Every workload, in report order. Warm-up steps are enough for the JIT to finish compiling the step (the
      * epoch row shows the cost of that warm-up); training checks allow for float32 rounding drifting over many
-     * Adam steps. Single-image prediction is a short path of many small methods that the JIT reaches late: after
-     * 300 warm-up calls a Dense layer's product still took 21 µs per call, after 5,000 it took 6 µs (p50 of the
-     * whole prediction 0.30 / 0.37 ms after 1,000 warm-up calls, 0.23 / 0.34 after 5,000, two runs each).
+     * Adam steps. On a 2-core Zen 5 host C2 compiles the CNN step's kernels until about 3 s into the process: the
+     * batch-32 step measured 10,200 samples/s after 150 warm-up steps, 12,300 after 300 and 14,800-15,400 after
+     * 1,000 (15,600 after 6,000); batch 128 12,000-12,700 after 40 and 15,100-15,900 after 400 or 800; at 1 thread
+     * batch 32 8,400-8,900 after 150 and 9,200-9,700 after 1,000 or 2,000. Hence 1,000 and 400. Single-image
+     * prediction is a short path of many small methods that the JIT reaches late: after 300 warm-up calls a Dense layer's product still took 21 µs per call, after 5,000 it took 6 µs (p50 of the
+     * whole prediction 0.30 / 0.37 ms after 1,000 warm-up calls, 0.23 / 0.34 after 5,000, two runs each). On the Zen 5
+     * host 5,000 calls take a third of a second and were not enough: p50 0.052-0.054 ms after 5,000, 0.041-0.043 after
+     * 20,000 or 50,000 (two runs each), hence 20,000.
      * The GPT's last loss differed between the sides by at most 2.4e-7 (relative 1e-7) after 15, 40 and 200 steps
      * (float32 both, PyTorch at 1 and 2 threads), so gpt-train allows 1e-5; gpt-generate's check is a hash of the
      * generated ids and must be equal. gpt-val-loss trains the default `train gpt` run ({@code steps} iterations) on the
@@ -68,13 +73,13 @@ public record Workload(String name, String title, String unit, boolean higherIsB
             new Workload("gemm-1024", "sgemm n=1024", "GFLOP/s", true, 20, 40, 10, 15, 1e-6),
             new Workload("gemm-2048", "sgemm n=2048", "GFLOP/s", true, 4, 10, 2, 4, 1e-6),
             new Workload("mlp-step-128", "MLP 784-256-10 training step, batch 128", "samples/s", true, 400, 600, 200, 200, 2e-2),
-            new Workload("cnn-step-32", "MNIST CNN training step, batch 32", "samples/s", true, 150, 300, 80, 100, 2e-2),
-            new Workload("cnn-step-128", "MNIST CNN training step, batch 128", "samples/s", true, 40, 80, 20, 25, 2e-2),
+            new Workload("cnn-step-32", "MNIST CNN training step, batch 32", "samples/s", true, 1000, 600, 80, 100, 2e-2),
+            new Workload("cnn-step-128", "MNIST CNN training step, batch 128", "samples/s", true, 400, 160, 20, 25, 2e-2),
             new Workload("cnn-epoch", "MNIST CNN full epoch, batch 32", "samples/s", true, 0, 0, 0, 10_000, 2e-2),
             new Workload(WholeProcess.WORKLOAD, "`train mnist` as a whole process, 1 epoch: start-up, data, training, test evaluations, "
                     + "saving (wall time)", "s", false, 0, 1, 0, 1, 0.01),
             new Workload("cnn-infer-1000", "MNIST CNN test-set inference, batch 1000", "samples/s", true, 1, 3, 1, 1, 1e-4),
-            new Workload("cnn-latency-1", "MNIST CNN single-image latency p50", "ms", false, 5000, 2000, 2000, 500, 1e-4),
+            new Workload("cnn-latency-1", "MNIST CNN single-image latency p50", "ms", false, 20_000, 2000, 2000, 500, 1e-4),
             new Workload("gpt-train", "GPT training step (nanoGPT CPU: 4 blocks × 4 heads, 128 wide, context 64), batch 12", "tokens/s",
                     true, 150, 100, 20, 15, 1e-5),
             new Workload("gpt-generate", "GPT greedy generation, batch 1 (8-token prompt, 56 new tokens)", "tokens/s", true, 150, 50, 10, 8, 0),

@@ -42,9 +42,6 @@ public final class ConvEngine {
      * and the order of the gradient sums must not follow the thread count.
      */
     private static final int PARTS = parts();
-    /** Largest transformed Winograd kernel a thread keeps between calls (1 MB). */
-    private static final int KEPT_KERNEL_FLOATS = 1 << 18;
-    private static final ThreadLocal<float[]> KEPT_KERNEL = new ThreadLocal<>();
     /** Elements of summed weight gradient per thread, at least: each reads one row from every part. */
     private static final long SUM_GRAIN = 4096;
 
@@ -163,7 +160,7 @@ public final class ConvEngine {
         Plan plan = Plan.of(s, width, pool != null);
         int kk = s.patchSize(), f = s.f();
         long stride = plan.forwardStride();
-        float[] winogradKernel = WinogradConv.applies(s, width) ? winogradKernel(s, kernel, kOff) : null;
+        float[] winogradKernel = WinogradConv.applies(s, width) ? KeptWinogradKernels.transformed(s, kernel, kOff) : null;
         plan.forEachBlock((part, b, count) -> {
             long colsOff = part * stride, rows = count * plan.rowsPerImage();
             Conv2dShape sub = Plan.sub(s, count);
@@ -181,21 +178,8 @@ public final class ConvEngine {
     }
 
     /**
-     * The kernel transformed for {@link WinogradConv}, into the calling thread's kept array when it is at most
-     * {@link #KEPT_KERNEL_FLOATS}: the array is only read while this forward runs, and a new one each call made single
-     * images' inference collect garbage every ~150 calls (a young collection at the p99 of the latency).
-     */
-    private static float[] winogradKernel(Conv2dShape s, MemorySegment kernel, long kOff) {
-        int floats = 16 * s.c() * s.f();
-        if (floats > KEPT_KERNEL_FLOATS) return WinogradConv.transformKernel(s, kernel, kOff);
-        float[] kept = KEPT_KERNEL.get();
-        if (kept == null || kept.length < floats) KEPT_KERNEL.set(kept = new float[floats]);
-        return WinogradConv.transformKernel(s, kernel, kOff, kept);
-    }
-
-    /**
      * One block's convolution into {@code out}: directly for a one-channel input (see {@link SingleChannelConv}), by
-     * Winograd's F(2 × 2, 3 × 3) with the kernel already transformed ({@code winogradKernel}, null where
+     * Winograd's F(2 × 2, 3 × 3) with the kernel already transformed ({@link KeptWinogradKernels}, null where
      * {@link WinogradConv} does not apply), or as an implicit GEMM ({@link DirectConv}), else its patches unfolded at
      * {@code colsOff} in the scratch and multiplied by the kernel.
      */
