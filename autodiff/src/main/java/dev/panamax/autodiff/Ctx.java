@@ -21,13 +21,14 @@ public final class Ctx {
     private long[][] inputShapes = new long[0][];
     private DType[] inputTypes = new DType[0];
     private boolean[] needsGrad = new boolean[0];
-    private boolean released;
+    private boolean recording, released;
 
     Ctx(String op) {
         this.op = op;
     }
 
-    void inputs(Tensor[] in, boolean[] needs) {
+    void inputs(Tensor[] in, boolean[] needs, boolean recording) {
+        this.recording = recording;
         inputShapes = new long[in.length][];
         inputTypes = new DType[in.length];
         for (int i = 0; i < in.length; i++) {
@@ -155,6 +156,16 @@ public final class Ctx {
      */
     public DType inputType(int i) {
         return inputTypes[i];
+    }
+
+    /**
+     * Whether this application is recorded on the tape, so backward may run: false under {@link GradMode#noGrad()}
+     * or when no input requires grad. Forward may then skip what only backward reads (pooling's winners).
+     *
+     * @return true when backward may run
+     */
+    public boolean recording() {
+        return recording;
     }
 
     /**

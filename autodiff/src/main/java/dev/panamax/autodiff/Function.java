@@ -113,7 +113,7 @@ public abstract class Function {
         }
         boolean record = any && GradMode.isEnabled();
         Ctx ctx = new Ctx(name());
-        ctx.inputs(in, needs);
+        ctx.inputs(in, needs, record);
         Tensor[] out;
         long t0 = OpProfiler.ENABLED ? System.nanoTime() : 0;
         try (GradMode.Switch off = GradMode.noGrad()) {

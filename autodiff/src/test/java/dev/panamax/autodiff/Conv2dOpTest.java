@@ -46,6 +46,11 @@ class Conv2dOpTest {
         } else if (epilogue == Epilogue.MAX_POOL) {
             ya = F.conv2dMaxPool(xa, ka, strides, dilation, padding, new int[] {pool.kh(), pool.kw()}, new int[] {pool.sh(), pool.sw()}, pool.padding());
             yb = F.maxPool2d(yb, new int[] {pool.kh(), pool.kw()}, new int[] {pool.sh(), pool.sw()}, pool.padding());
+            try (GradMode.Switch off = GradMode.noGrad()) {  // inference keeps no winners: the same values, bit for bit
+                Var inference = F.conv2dMaxPool(xa, ka, strides, dilation, padding, new int[] {pool.kh(), pool.kw()},
+                        new int[] {pool.sh(), pool.sw()}, pool.padding());
+                assertEquals(0.0, inference.value().sub(ya.value()).abs().max().item(), what + " inference forward");
+            }
         } else {
             boolean relu = epilogue == Epilogue.BIAS_RELU;
             ya = F.conv2dBiasAct(xa, ka, ba, strides, dilation, padding, relu);

@@ -580,7 +580,24 @@ public interface Backend {
      * @return the results listed above, new tensors owned by the caller
      */
     default Tensor[] conv2d(Conv2dShape s, Tensor x, Tensor kernel, Tensor bias, boolean relu, Conv2dShape pool) {
-        return HostConv.forward(this, s, x, kernel, bias, relu, pool);
+        return conv2d(s, x, kernel, bias, relu, pool, true);
+    }
+
+    /**
+     * {@link #conv2d(Conv2dShape, Tensor, Tensor, Tensor, boolean, Conv2dShape)}, without the pooling's winners when
+     * {@code argmax} is false (inference: nothing will route a gradient back), so the second result is then null.
+     *
+     * @param s      the convolution or window geometry
+     * @param x      the input (N, H, W, C)
+     * @param kernel the kernel (KH, KW, C, F)
+     * @param bias   the bias (F), or null
+     * @param relu   whether ReLU follows the bias
+     * @param pool   the max-pooling geometry over the output, or null
+     * @param argmax whether to return the pooling's winners
+     * @return {@code {y, argmax}}, new tensors owned by the caller (argmax null without pooling or when not asked for)
+     */
+    default Tensor[] conv2d(Conv2dShape s, Tensor x, Tensor kernel, Tensor bias, boolean relu, Conv2dShape pool, boolean argmax) {
+        return HostConv.forward(this, s, x, kernel, bias, relu, pool, argmax);
     }
 
     /**

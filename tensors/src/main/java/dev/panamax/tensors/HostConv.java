@@ -22,11 +22,12 @@ final class HostConv {
                 b.sgemm(ta, tb, (int) m, (int) n, (int) k, 1f, a, aOff, lda, bm, bOff, ldb, acc ? 1f : 0f, c, cOff, ldc);
     }
 
-    static Tensor[] forward(Backend b, Conv2dShape s, Tensor x, Tensor kernel, Tensor bias, boolean relu, Conv2dShape pool) {
+    static Tensor[] forward(Backend b, Conv2dShape s, Tensor x, Tensor kernel, Tensor bias, boolean relu, Conv2dShape pool,
+                            boolean argmax) {
         DType t = x.dtype();
         int width = t.byteSize();
         Tensor y = pool == null ? Tensor.empty(t, s.n(), s.oh(), s.ow(), s.f()) : Tensor.empty(t, s.n(), pool.oh(), pool.ow(), s.f());
-        Tensor arg = pool == null ? null : Tensor.empty(DType.I32, y.shape());
+        Tensor arg = pool == null || !argmax ? null : Tensor.empty(DType.I32, y.shape());
         try (Tensor xc = x.contiguous(); Tensor kc = kernel.contiguous(); Tensor bc = bias == null ? null : bias.contiguous();
              Tensor scratch = Tensor.empty(t, Math.max(1, ConvEngine.forwardScratch(s, width, pool)))) {
             ConvEngine.forward(s, width, pool, relu, gemm(b, width), y.segment(), 0, arg == null ? null : arg.segment(), 0,

@@ -85,7 +85,7 @@ public final class Conv2d extends Function {
         if (bias != null && (bias.rank() != 1 || bias.dim(0) != s.f())) {
             throw new IllegalArgumentException("conv2d: bias must have one value per filter (" + s.f() + "), got " + Arrays.toString(bias.shape()));
         }
-        Tensor[] out = Backend.of(x).conv2d(s, x, k, bias, relu, pool == null ? null : pool.over(s, s.n()));
+        Tensor[] out = Backend.of(x).conv2d(s, x, k, bias, relu, pool == null ? null : pool.over(s, s.n()), ctx.recording());
         Tensor y = out[0], arg = out[1];
         if (relu) ctx.save(x, k, y);
         else if (arg != null) ctx.save(x, k, arg);

@@ -148,7 +148,7 @@ public final class ConvEngine {
     /**
      * Forward: {@code y = conv(x, kernel)}; with {@code bias} (non-null) then {@code act(y + bias)}; with {@code pool}
      * (the max-pooling geometry over the convolution's output, {@code pool.n() == s.n()}) {@code y} is the pooled
-     * output {@code (N, POH, POW, F)} and {@code argmax} (int32, shaped like y) each winner's flat index within its
+     * output {@code (N, POH, POW, F)} and {@code argmax} (int32, shaped like y; null: not kept) each winner's flat index within its
      * block of images. Pooling takes no bias. {@code x}, {@code kernel}, {@code bias} contiguous.
      *
      * @param scratch at least {@link #forwardScratch} elements, contents ignored

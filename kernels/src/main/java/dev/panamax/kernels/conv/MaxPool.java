@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  * Max pooling over NHWC data in either precision: F32 ({@code width} 4) through the {@link Pool2d} kernels,
  * F64 ({@code width} 8, gradient checks) in the plain loops below, by the same rules: the first of equal maxima
  * wins, NaN wins, padding never does. {@code argmax} (int32, shaped like y) holds each winner's flat index into
- * {@code x}, counted from {@code xOff}. Offsets in elements.
+ * {@code x}, counted from {@code xOff}; null {@code argmax}: the values only (inference). Offsets in elements.
  */
 public final class MaxPool {
     private MaxPool() {}
@@ -45,7 +45,7 @@ public final class MaxPool {
                             }
                         }
                         y.setAtIndex(JAVA_DOUBLE_UNALIGNED, yOff + o, best);
-                        argmax.setAtIndex(JAVA_INT_UNALIGNED, aOff + o, arg);
+                        if (argmax != null) argmax.setAtIndex(JAVA_INT_UNALIGNED, aOff + o, arg);
                     }
                 }
             }

@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * Max and average pooling over NHWC data ({@link Conv2dShape} with {@code c} channels; {@code f} unused).
  * <pre>
- * maxForward:  y (N, OH, OW, C), argmax (N, OH, OW, C) int32 = flat index into x of the winner
+ * maxForward:  y (N, OH, OW, C), argmax (N, OH, OW, C) int32 = flat index into x of the winner (argmax null: y only)
  * maxBackward: dx (N, H, W, C) = Σ dy routed to each argmax (dx overwritten)
  * avgForward / avgBackward: mean over the window's in-bounds pixels (padding is not counted, like Keras)
  * </pre>
@@ -24,7 +24,7 @@ public final class Pool2d {
     public static void maxForward(Conv2dShape s, MemorySegment x, long xOff, MemorySegment y, long yOff,
                                   MemorySegment argmax, long aOff) {
         int c = s.c();
-        boolean vector = Simd.ENABLED && x.isNative() && y.isNative() && argmax.isNative()
+        boolean vector = Simd.ENABLED && x.isNative() && y.isNative() && (argmax == null || argmax.isNative())
                 && VectorPath.FITS;
         boolean inside = s.windowsInside() && (long) s.n() * s.h() * s.w() * c < Integer.MAX_VALUE;
         long rows = (long) s.n() * s.oh(), grain = Math.max(1, Parallel.MIN_ELEMENTS_PER_TASK / Math.max(1, s.ow() * c));
@@ -45,19 +45,23 @@ public final class Pool2d {
         float[] in = vector && inside ? (sc.in = Scratch.fit(sc.in, s.kh() * s.w() * c)) : null;
         float[] outY = in == null ? null : (sc.outY = Scratch.fit(sc.outY, s.ow() * c));
         int[] outA = in == null ? null : (sc.outA = Scratch.fit(sc.outA, s.ow() * c));
+        // Without argmax the pixel loops write their winners into a row of scratch, which nothing reads.
+        MemorySegment winners = argmax != null ? argmax : in != null ? null : MemorySegment.ofArray(sc.sink = Scratch.fit(sc.sink, s.ow() * c));
         for (long row = from; row < to; row++) {
             int b = (int) (row / s.oh()), oy = (int) (row % s.oh());
             if (in != null) {
-                Pool2dVector.row(s, x, xOff, b, oy, y, yOff + row * s.ow() * c, argmax, aOff + row * s.ow() * c, in, outY, outA);
+                if (argmax == null) Pool2dVector.rowValues(s, x, xOff, b, oy, y, yOff + row * s.ow() * c, in, outY);
+                else Pool2dVector.row(s, x, xOff, b, oy, y, yOff + row * s.ow() * c, argmax, aOff + row * s.ow() * c, in, outY, outA);
                 continue;
             }
+            long rowA = argmax != null ? aOff + row * s.ow() * c : 0;
             for (int ox = 0; ox < s.ow(); ox++) {
-                long o = ((row * s.ow()) + ox) * c;
-                int done = vector ? Pool2dVector.pixel(s, x, xOff, b, oy, ox, y, yOff + o, argmax, aOff + o) : 0;
+                long o = ((row * s.ow()) + ox) * c, a = rowA + (long) ox * c;
+                int done = vector ? Pool2dVector.pixel(s, x, xOff, b, oy, ox, y, yOff + o, winners, a) : 0;
                 if (done == c) continue;
                 maxPixelScalar(s, x, xOff, b, oy, ox, done, best, pix, arg);
                 MemorySegment.copy(best, done, y, JAVA_FLOAT_UNALIGNED, (yOff + o + done) * 4, c - done);
-                MemorySegment.copy(arg, done, argmax, JAVA_INT_UNALIGNED, (aOff + o + done) * 4, c - done);
+                MemorySegment.copy(arg, done, winners, JAVA_INT_UNALIGNED, (a + done) * 4, c - done);
             }
         }
     }
@@ -65,7 +69,7 @@ public final class Pool2d {
     /** Per-thread work rows (and the tiled backward's image arrays), grown to the largest shape seen: a warm pooling call allocates nothing. */
     private static final class Scratch {
         float[] best = new float[0], pix = best, in = best, outY = best;
-        int[] arg = new int[0], outA = arg, winners = arg, gradient = arg, dxBits = arg;
+        int[] arg = new int[0], outA = arg, winners = arg, gradient = arg, dxBits = arg, sink = arg;
 
         static float[] fit(float[] a, int n) {
             return a.length >= n ? a : new float[n];

@@ -68,10 +68,7 @@ final class Pool2dVector {
                     long ao, float[] in, float[] outY, int[] outA) {
         int c = s.c(), w = s.w(), rowLen = w * c, body = c - c % L, kh = s.kh(), kw = s.kw(), sw = s.sw();
         int iy0 = oy * s.sh();
-        for (int ky = 0; ky < kh; ky++) {
-            MemorySegment.copy(x, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, (xOff + ((long) b * s.h() + iy0 + ky) * rowLen) * 4L,
-                    in, ky * rowLen, rowLen);
-        }
+        copyWindowRows(s, x, xOff, b, iy0, in);
         int rowBase = (b * s.h() + iy0) * rowLen;  // x's flat index of in[0]
         IntVector lane = IntVector.zero(I).addIndex(1);
         for (int ox = 0; ox < s.ow(); ox++) {
@@ -111,6 +108,46 @@ final class Pool2dVector {
         }
         MemorySegment.copy(outY, 0, y, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, yo * 4L, s.ow() * c);
         MemorySegment.copy(outA, 0, arg, java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, ao * 4L, s.ow() * c);
+    }
+
+    /** The {@code kh} input rows from {@code iy0} of image {@code b}, into {@code in}. */
+    private static void copyWindowRows(Conv2dShape s, MemorySegment x, long xOff, int b, int iy0, float[] in) {
+        int rowLen = s.w() * s.c();
+        for (int ky = 0; ky < s.kh(); ky++) {
+            MemorySegment.copy(x, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, (xOff + ((long) b * s.h() + iy0 + ky) * rowLen) * 4L,
+                    in, ky * rowLen, rowLen);
+        }
+    }
+
+    /** {@link #row} without the winners (inference): the same comparisons, so the same values, bit for bit. */
+    static void rowValues(Conv2dShape s, MemorySegment x, long xOff, int b, int oy, MemorySegment y, long yo, float[] in, float[] outY) {
+        int c = s.c(), w = s.w(), rowLen = w * c, body = c - c % L, kh = s.kh(), kw = s.kw(), sw = s.sw();
+        copyWindowRows(s, x, xOff, b, oy * s.sh(), in);
+        for (int ox = 0; ox < s.ow(); ox++) {
+            int first = ox * sw * c;
+            for (int ch = 0; ch < body; ch += L) {
+                FloatVector best = FloatVector.fromArray(F, in, first + ch);
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = ky == 0 ? 1 : 0; kx < kw; kx++) {
+                        FloatVector v = FloatVector.fromArray(F, in, ky * rowLen + first + kx * c + ch);
+                        best = best.blend(v, v.compare(VectorOperators.GT, best)
+                                .or(v.compare(VectorOperators.NE, v).and(best.compare(VectorOperators.EQ, best))));
+                    }
+                }
+                best.intoArray(outY, ox * c + ch);
+            }
+            for (int ch = body; ch < c; ch++) {  // channels past the last whole vector
+                float bv = in[first + ch];
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = ky == 0 ? 1 : 0; kx < kw; kx++) {
+                        float v = in[ky * rowLen + first + kx * c + ch];
+                        if (v > bv || (v != v && bv == bv)) bv = v;
+                    }
+                }
+                outY[ox * c + ch] = bv;
+            }
+        }
+        MemorySegment.copy(outY, 0, y, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, yo * 4L, s.ow() * c);
     }
 
     /**

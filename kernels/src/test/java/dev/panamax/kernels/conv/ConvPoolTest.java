@@ -109,6 +109,9 @@ class ConvPoolTest {
             MemorySegment y = Arena.ofAuto().allocate(out * 4, 64), arg = Arena.ofAuto().allocate(out * 4, 64);
             MemorySegment dx = Arena.ofAuto().allocate(in * 4, 64), ya = Arena.ofAuto().allocate(out * 4, 64), dxa = Arena.ofAuto().allocate(in * 4, 64);
             Pool2d.maxForward(s, x, 0, y, 0, arg, 0);
+            MemorySegment values = Arena.ofAuto().allocate(out * 4, 64);
+            Pool2d.maxForward(s, x, 0, values, 0, null, 0);  // inference: no winners kept, the same values
+            assertEquals(-1, y.mismatch(values), "max without argmax " + s);
             dx.fill((byte) 0x7f);  // backward overwrites every element, those no window covers included
             Pool2d.maxBackward(s, dy, 0, arg, 0, dx, 0);
             Pool2d.avgForward(s, x, 0, ya, 0);
@@ -160,6 +163,9 @@ class ConvPoolTest {
             }
             MemorySegment y = Arena.ofAuto().allocate(ch * 4L, 64), arg = Arena.ofAuto().allocate(ch * 4L, 64);
             Pool2d.maxForward(s, x, 0, y, 0, arg, 0);
+            MemorySegment values = Arena.ofAuto().allocate(ch * 4L, 64);
+            Pool2d.maxForward(s, x, 0, values, 0, null, 0);
+            assertEquals(-1, y.mismatch(values), "NaN and ties without argmax, " + ch + " channels");
             for (int c = 0; c < ch; c++) {
                 if (c == nanChannels[0] || c == nanChannels[1]) {
                     assertTrue(Float.isNaN(at(y, c)), "channel " + c + " of " + ch);
