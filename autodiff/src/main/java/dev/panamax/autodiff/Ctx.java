@@ -39,15 +39,22 @@ public final class Ctx {
     }
 
     /**
-     * Keeps tensors for backward (each as its own view, so the caller may close theirs).
+     * Keeps tensors for backward (each as its own view, so the caller may close theirs). Unrecorded ({@link #recording()}
+     * false: inference) it keeps nothing, since no backward will read them.
      *
      * @param tensors the tensors backward will read, by position in {@link #saved}
      */
     public void save(Tensor... tensors) {
+        if (!recording) return;
         for (Tensor t : tensors) {
             saved.add(t.reshape(t.shape()));
             versions.add(t.version());
         }
+    }
+
+    /** {@return how many tensors {@link #save} kept} */
+    int savedCount() {
+        return saved.size();
     }
 
     /**
