@@ -1,5 +1,6 @@
 package dev.panamax.kernels.conv;
 
+import dev.panamax.kernels.Parallel;
 import dev.panamax.kernels.spec.Conv2dShape;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -69,24 +70,31 @@ final class WinogradVector {
         for (int q0 = 0; q0 < t.count(); q0 += t.chunk()) {
             int n = Math.min(t.chunk(), t.count() - q0);
             inputTiles(t, in, q0, n, v);
-            for (int xi = 0; xi < 16; xi++) {  // M_ξ = V_ξ · U_ξ; the rows past n (to the next eight) are left over from before, and unused
-                int vAt = xi * t.chunk() * c, uAt = xi * c * f, mAt = xi * t.chunk() * f;
-                if (f % (4 * L) == 0) {
-                    for (int t0 = 0; t0 < n; t0 += 4) {
-                        for (int f0 = 0; f0 < f; f0 += 4 * L) fourByFour(v, vAt + t0 * c, c, u, uAt + f0, f, m, mAt + t0 * f + f0);
-                    }
-                } else {
-                    for (int t0 = 0; t0 < n; t0 += 8) {
-                        for (int f0 = 0; f0 < f; f0 += 2 * L) eightByTwo(v, vAt + t0 * c, c, u, uAt + f0, f, m, mAt + t0 * f + f0);
-                    }
-                }
-            }
+            // The 16 products split over the threads when this block is all the work (a single image; inside a batch's
+            // parallel region this runs on its thread alone): each plane is its own product, so the bits do not change.
+            Parallel.forRange(16, 8, (from, to) -> {
+                for (int xi = (int) from; xi < to; xi++) products(t, n, xi, v, u, m);
+            });
             for (int q = q0; q < q0 + n; q++) {
                 long at = t.outputAt(q, yOff);
                 boolean below = t.oy(q) + 1 < s.oh(), right = t.ox(q) + 1 < s.ow();
                 for (int f0 = 0; f0 < f; f0 += L) {
                     outputTile(m, (q - q0) * f + f0, t.chunk() * f, y, at + 4L * f0, 4L * f, 4L * s.ow() * f, below, right);
                 }
+            }
+        }
+    }
+
+    /** {@code M_ξ = V_ξ · U_ξ} for one position ξ; the rows past n (to the next eight) are left over from before, and unused. */
+    private static void products(Tiles t, int n, int xi, float[] v, float[] u, float[] m) {
+        int c = t.s().c(), f = t.s().f(), vAt = xi * t.chunk() * c, uAt = xi * c * f, mAt = xi * t.chunk() * f;
+        if (f % (4 * L) == 0) {
+            for (int t0 = 0; t0 < n; t0 += 4) {
+                for (int f0 = 0; f0 < f; f0 += 4 * L) fourByFour(v, vAt + t0 * c, c, u, uAt + f0, f, m, mAt + t0 * f + f0);
+            }
+        } else {
+            for (int t0 = 0; t0 < n; t0 += 8) {
+                for (int f0 = 0; f0 < f; f0 += 2 * L) eightByTwo(v, vAt + t0 * c, c, u, uAt + f0, f, m, mAt + t0 * f + f0);
             }
         }
     }
