@@ -2,6 +2,7 @@ package dev.panamax.kernels.conv;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
+import dev.panamax.kernels.Parallel;
 import dev.panamax.kernels.spec.Conv2dShape;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -25,6 +26,8 @@ final class SingleChannelConvVector {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Output pixels per pass over the kernel taps: four accumulators per vector of channels. */
     private static final int PIXELS = 4;
+    /** Output rows a thread takes at least when a block's rows are split (an MNIST image's 26 go as two halves). */
+    private static final int ROWS_PER_TASK = 8;
 
     private SingleChannelConvVector() {}
 
@@ -43,8 +46,11 @@ final class SingleChannelConvVector {
         PaddedBlock in = PaddedBlock.of(s, x, xOff, PIXELS);
         float[] v = in.values();
         int[] offsets = tapOffsets(s, in);
-        for (int b = 0; b < s.n(); b++) {
-            for (int oy = 0; oy < s.oh(); oy++) {
+        // Output rows split over the threads when this block is all the work (a single image; inside a batch's parallel
+        // region this runs on its thread alone); each row is computed the same way wherever it runs.
+        Parallel.forRange((long) s.n() * s.oh(), ROWS_PER_TASK, (r0, r1) -> {
+            for (long r = r0; r < r1; r++) {
+                int b = (int) (r / s.oh()), oy = (int) (r % s.oh());
                 for (int ox0 = 0; ox0 < ow; ox0 += PIXELS) {
                     int count = Math.min(PIXELS, ow - ox0), base = in.base(s, b, oy, ox0);
                     long out = yOff + (((long) b * s.oh() + oy) * ow + ox0) * f;
@@ -62,7 +68,7 @@ final class SingleChannelConvVector {
                     }
                 }
             }
-        }
+        });
     }
 
     /** Two vectors of channels of {@code count} (at most four) neighbouring pixels: two kernel loads for eight multiply-adds a tap. */
