@@ -38,7 +38,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code directInputGradient} {@link DirectConv}'s scatter against {@code backward}'s second product + col2im (the
  * first layer has no input gradient to take: its lines time nothing); {@code winograd} and {@code winogradWeightGradient}
  * {@link WinogradConv} on the second layer, one image a block as the engine runs it (the other layers' lines time
- * nothing); {@code poolForward} and {@code poolBackward} the 2 × 2 max pooling after the first two layers.
+ * nothing); {@code poolForward} and {@code poolBackward} the 2 × 2 max pooling after the first two layers,
+ * {@code poolForwardValues} the same forward as inference runs it (no winners kept).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -159,6 +160,13 @@ public class ConvBench {
     @Benchmark
     public MemorySegment poolForward() {
         if (pool != null) Pool2d.maxForward(pool, dy, 0, pooled, 0, argmax, 0);
+        return pooled;
+    }
+
+    /** The same pooling as inference runs it: the values only, no winners kept. */
+    @Benchmark
+    public MemorySegment poolForwardValues() {
+        if (pool != null) Pool2d.maxForward(pool, dy, 0, pooled, 0, null, 0);
         return pooled;
     }
 
