@@ -17,7 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and sums several weight-gradient pieces), a single image, a strided 'same' layer, a non-contiguous input, and
  * the fused bias (+ ReLU) epilogue against separate bias ops, and the fused max pooling against the pooling op.
  * Winograd's shapes ('same' padding with the epilogue, output channels in a pair of vectors) run the same check.
- * Tolerances are float rounding: the two sum the same products in a different order.
+ * Tolerances are float rounding, measured against each result's largest value: the two sum the same products in a
+ * different order, and Winograd's F(4 × 4, 3 × 3) transforms round more ({@code WinogradConvTest} bounds that against
+ * the F64 definition; here the MNIST second layer's output differs by 2.0e-5 where it reaches 5.2). Where a ReLU
+ * output lies that close to the kink, the two may take different sides (measured: one of 54,208 outputs, 1.2e-7
+ * against 0), so the upstream gradient is zeroed there rather than the tolerance widened for every element.
  */
 class Conv2dOpTest {
     private enum Epilogue { NONE, BIAS, BIAS_RELU, MAX_POOL }
@@ -57,16 +61,34 @@ class Conv2dOpTest {
             yb = relu ? F.biasRelu(yb, bb) : F.biasAdd(yb, bb);
         }
         assertEquals(java.util.Arrays.toString(yb.value().shape()), java.util.Arrays.toString(ya.value().shape()), what + " shape");
-        assertTrue(ya.value().allClose(yb.value(), 1e-5, 1e-5), what + " forward");
+        assertClose(ya.value(), yb.value(), 1e-5, what + " forward");
         Tensor up = Tensor.uniform(new Rng(8), -1, 1, DType.F32, ya.value().shape());
+        if (epilogue == Epilogue.BIAS_RELU) up = awayFromTheKink(up, ya.value(), yb.value(), 1e-5 * Math.max(1, largest(yb.value())));
         ya.backward(up);
         yb.backward(up);
-        assertTrue(xa.grad().allClose(xb.grad(), 1e-5, 1e-5), what + " input gradient");
-        assertTrue(ka.grad().allClose(kb.grad(), 1e-4, 1e-4), what + " kernel gradient: max difference "
-                + ka.grad().sub(kb.grad()).abs().max().item() + ", largest " + kb.grad().abs().max().item());
-        if (epilogue == Epilogue.BIAS || epilogue == Epilogue.BIAS_RELU) {
-            assertTrue(ba.grad().allClose(bb.grad(), 1e-4, 1e-4), what + " bias gradient");
+        assertClose(xa.grad(), xb.grad(), 1e-5, what + " input gradient");
+        assertClose(ka.grad(), kb.grad(), 1e-4, what + " kernel gradient");
+        if (epilogue == Epilogue.BIAS || epilogue == Epilogue.BIAS_RELU) assertClose(ba.grad(), bb.grad(), 1e-4, what + " bias gradient");
+    }
+
+    /** Each element within {@code rtol} of its own size, or of the largest (at least 1), as float rounding allows. */
+    private static void assertClose(Tensor got, Tensor want, double rtol, String what) {
+        double largest = largest(want);
+        assertTrue(got.allClose(want, rtol, rtol * Math.max(1, largest)), what + ": largest difference "
+                + got.sub(want).abs().max().item() + " where the values reach " + largest);
+    }
+
+    private static double largest(Tensor t) {
+        return t.abs().max().item();
+    }
+
+    /** {@code up} with zeros where either ReLU output is positive but within {@code tol} of 0. */
+    private static Tensor awayFromTheKink(Tensor up, Tensor ya, Tensor yb, double tol) {
+        float[] u = up.toFloatArray(), a = ya.contiguous().toFloatArray(), b = yb.contiguous().toFloatArray();
+        for (int i = 0; i < u.length; i++) {
+            if (a[i] > 0 && a[i] <= tol || b[i] > 0 && b[i] <= tol) u[i] = 0;
         }
+        return Tensor.of(u, up.shape());
     }
 
     @Test

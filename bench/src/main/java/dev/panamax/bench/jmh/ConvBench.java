@@ -36,9 +36,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * direct kernels (single-threaded) on the same data as {@code forward} and the first product of {@code backward}:
  * {@link SingleChannelConv} for the one-channel first layer, {@link DirectConv}'s implicit GEMM for the others;
  * {@code directInputGradient} {@link DirectConv}'s scatter against {@code backward}'s second product + col2im (the
- * first layer has no input gradient to take: its lines time nothing); {@code winograd} and {@code winogradWeightGradient}
- * {@link WinogradConv} on the second layer, one image a block as the engine runs it (the other layers' lines time
- * nothing); {@code poolForward} and {@code poolBackward} the 2 × 2 max pooling after the first two layers,
+ * first layer has no input gradient to take: its lines time nothing); {@code winograd}, {@code winogradWeightGradient},
+ * {@code winogradInputGradient} and {@code winogradBackward} (both gradients from one transform of the output
+ * gradient) {@link WinogradConv} on the second layer, four images a block as the engine runs them at batch 32 (the other
+ * layers' lines time nothing); {@code poolForward} and {@code poolBackward} the 2 × 2 max pooling after the first two layers,
  * {@code poolForwardValues} the same forward as inference runs it (no winners kept).
  */
 @State(Scope.Benchmark)
@@ -49,7 +50,10 @@ public class ConvBench {
     @Param({"conv1", "conv2", "conv3"})
     public String layer;
 
-    Conv2dShape s, image, pool;
+    /** Images a Winograd block: a part of batch 32 in {@code ConvEngine}'s eight. */
+    private static final int BLOCK = 4;
+
+    Conv2dShape s, block, pool;
     Arena arena;
     MemoryScope model;
     Tensor input, kernel;
@@ -62,7 +66,7 @@ public class ConvBench {
             case "conv2" -> Conv2dShape.of(32, 13, 13, 32, 3, 3, 64, 1, 1, 1, 1, Conv2dShape.Padding.VALID);
             default -> Conv2dShape.of(32, 5, 5, 64, 3, 3, 64, 1, 1, 1, 1, Conv2dShape.Padding.VALID);
         };
-        image = Conv2dShape.of(1, s.h(), s.w(), s.c(), s.kh(), s.kw(), s.f(), 1, 1, 1, 1, Conv2dShape.Padding.VALID);
+        block = Conv2dShape.of(BLOCK, s.h(), s.w(), s.c(), s.kh(), s.kw(), s.f(), 1, 1, 1, 1, Conv2dShape.Padding.VALID);
         arena = Arena.ofShared();
         long in = (long) s.n() * s.h() * s.w() * s.c(), k = s.patchSize(), m = s.patches();
         x = GemmBench.random(arena, in, 1);
@@ -138,12 +142,12 @@ public class ConvBench {
         return y;
     }
 
-    /** Winograd a block of one image at a time, as {@code ConvEngine} runs it: its transformed tiles stay in L2. */
+    /** Winograd a block of four images at a time, as {@code ConvEngine} runs it: its transformed tiles stay in L2. */
     @Benchmark
     public MemorySegment winograd() {
         if (!WinogradConv.applies(s, 4)) return y;
         float[] u = WinogradConv.transformKernel(s, w, 0);
-        for (int b = 0; b < s.n(); b++) WinogradConv.forward(image, x, b * imageElements(), u, y, b * outputElements());
+        for (int b = 0; b < s.n(); b += BLOCK) WinogradConv.forward(block, x, b * imageElements(), u, y, b * outputElements());
         return y;
     }
 
@@ -151,9 +155,29 @@ public class ConvBench {
     public MemorySegment winogradWeightGradient() {
         if (!WinogradConv.appliesToWeightGradient(s, 4)) return dw;
         float[] du = WinogradConv.transformedGradient(s);
-        for (int b = 0; b < s.n(); b++) WinogradConv.transformedWeightGradient(image, x, b * imageElements(), dy, b * outputElements(), du, b > 0);
+        for (int b = 0; b < s.n(); b += BLOCK) WinogradConv.backward(block, x, b * imageElements(), dy, b * outputElements(), du, b > 0, null, null, 0);
         WinogradConv.kernelGradient(s, du, dw, 0);
         return dw;
+    }
+
+    @Benchmark
+    public MemorySegment winogradInputGradient() {
+        if (!WinogradConv.appliesToInputGradient(s, 4)) return dx;
+        float[] ut = WinogradConv.transformKernelForInputGradient(s, w, 0, null);
+        for (int b = 0; b < s.n(); b += BLOCK) WinogradConv.backward(block, x, 0, dy, b * outputElements(), null, false, ut, dx, b * imageElements());
+        return dx;
+    }
+
+    /** Both gradients from one transform of the output gradient, as {@code ConvEngine} takes them. */
+    @Benchmark
+    public MemorySegment winogradBackward() {
+        if (!WinogradConv.appliesToWeightGradient(s, 4) || !WinogradConv.appliesToInputGradient(s, 4)) return dx;
+        float[] du = WinogradConv.transformedGradient(s), ut = WinogradConv.transformKernelForInputGradient(s, w, 0, null);
+        for (int b = 0; b < s.n(); b += BLOCK) {
+            WinogradConv.backward(block, x, b * imageElements(), dy, b * outputElements(), du, b > 0, ut, dx, b * imageElements());
+        }
+        WinogradConv.kernelGradient(s, du, dw, 0);
+        return dx;
     }
 
     /** The max pooling after the layer (none after the third): forward with its winners. */

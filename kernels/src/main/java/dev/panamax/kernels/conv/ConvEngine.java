@@ -21,9 +21,10 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Where the shape allows, an F32 block skips the patch matrix, the kernel chosen by the shape alone (so the bits
  * still do not follow the thread count): a one-channel input is convolved directly ({@link SingleChannelConv}),
- * 3 × 3 unit-stride windows with enough outputs go through Winograd's F(2 × 2, 3 × 3) (forward and weight gradient,
- * {@link WinogradConv}), other inputs with several channels through an implicit GEMM, and the input gradient is a
- * scatter wherever the input channels fill whole vectors ({@link DirectConv}).
+ * 3 × 3 unit-stride windows with enough outputs go through Winograd's F(4 × 4, 3 × 3) (forward, and both gradients
+ * from one transform of the output gradient, {@link WinogradConv}), other inputs with several channels through an
+ * implicit GEMM, and the input gradient is otherwise a scatter wherever the input channels fill whole vectors
+ * ({@link DirectConv}).
  *
  * <p>Epilogues run on each block while it is in cache: with a bias, {@code act(y + bias)} (ReLU or none) and its
  * backward ({@code g·[y > 0]}, the bias sums); with pooling, each block's output is max-pooled and only the pooled
@@ -68,17 +69,21 @@ public final class ConvEngine {
     }
 
     /**
-     * How the batch is cut: {@code parts} contiguous image ranges, blocks of {@code images}; a pooled block also
-     * holds its convolution output ({@code outElements} per image, else 0). The ranges are {@link #PARTS}, not one
-     * per thread: whichever thread claims a range runs its blocks in order.
+     * How the batch is cut: {@code parts} contiguous image ranges, blocks of {@code images}; a block's patch buffer
+     * ({@code patches}: none where Winograd takes every pass), and a pooled block's convolution output
+     * ({@code outElements} per image, else 0). Blocks are sized to keep their buffers in L2; where there is no patch
+     * buffer that leaves the output (or gradient) block, so a block holds several images and the Winograd passes
+     * more tiles at a time. The ranges are {@link #PARTS}, not one per thread: whichever thread claims a range runs
+     * its blocks in order.
      */
-    private record Plan(Conv2dShape s, int width, int parts, int images, long outElements) {
+    private record Plan(Conv2dShape s, int width, int parts, int images, long outElements, boolean patches) {
         static Plan of(Conv2dShape s, int width, boolean pooled) {
             long out = pooled ? (long) s.oh() * s.ow() * s.f() : 0;
-            long perImage = ((long) s.oh() * s.ow() * s.patchSize() + out) * width;
+            boolean patches = !(WinogradConv.appliesToWeightGradient(s, width) && WinogradConv.appliesToInputGradient(s, width));
+            long perImage = (patches ? (long) s.oh() * s.ow() * s.patchSize() + out : (long) s.oh() * s.ow() * s.f()) * width;
             int images = (int) Math.max(1, Math.min(s.n(), BLOCK_BYTES / Math.max(1, perImage)));
             int parts = Math.max(1, Math.min(PARTS, s.n()));
-            return new Plan(s, width, parts, images, out);
+            return new Plan(s, width, parts, images, out, patches);
         }
 
         long rowsPerImage() {
@@ -87,7 +92,7 @@ public final class ConvEngine {
 
         /** Elements of one thread's patch buffer. */
         long patchElements() {
-            return images * rowsPerImage() * s.patchSize();
+            return patches ? images * rowsPerImage() * s.patchSize() : 0;
         }
 
         long imageElements() {
@@ -160,7 +165,7 @@ public final class ConvEngine {
         Plan plan = Plan.of(s, width, pool != null);
         int kk = s.patchSize(), f = s.f();
         long stride = plan.forwardStride();
-        float[] winogradKernel = WinogradConv.applies(s, width) ? KeptWinogradKernels.transformed(s, kernel, kOff) : null;
+        float[] winogradKernel = WinogradConv.applies(s, width) ? KeptWinogradKernels.transformed(s, kernel, kOff, false) : null;
         plan.forEachBlock((part, b, count) -> {
             long colsOff = part * stride, rows = count * plan.rowsPerImage();
             Conv2dShape sub = Plan.sub(s, count);
@@ -179,7 +184,7 @@ public final class ConvEngine {
 
     /**
      * One block's convolution into {@code out}: directly for a one-channel input (see {@link SingleChannelConv}), by
-     * Winograd's F(2 × 2, 3 × 3) with the kernel already transformed ({@link KeptWinogradKernels}, null where
+     * Winograd's F(4 × 4, 3 × 3) with the kernel already transformed ({@link KeptWinogradKernels}, null where
      * {@link WinogradConv} does not apply), or as an implicit GEMM ({@link DirectConv}), else its patches unfolded at
      * {@code colsOff} in the scratch and multiplied by the kernel.
      */
@@ -239,7 +244,10 @@ public final class ConvEngine {
         long gradOff = plan.gradOffset(), biasOff = plan.biasOffset(blockGrad), stride = plan.backwardStride(blockGrad);
         boolean[] started = new boolean[plan.parts()];
         float[][] winogradSums = dk != null && WinogradConv.appliesToWeightGradient(s, width) ? new float[plan.parts()][] : null;
-        float[] transposedKernel = dx != null && DirectConv.appliesToInputGradient(s, width) ? DirectConv.transposedKernel(s, kernel, kOff) : null;
+        float[] winogradKernel = dx != null && WinogradConv.appliesToInputGradient(s, width)
+                ? KeptWinogradKernels.transformed(s, kernel, kOff, true) : null;
+        float[] transposedKernel = dx != null && winogradKernel == null && DirectConv.appliesToInputGradient(s, width)
+                ? DirectConv.transposedKernel(s, kernel, kOff) : null;
         plan.forEachBlock((p, b, count) -> {
             long base = p * stride, rows = count * plan.rowsPerImage(), rowOff = b * plan.rowsPerImage() * f;
             MemorySegment gs = g;
@@ -262,21 +270,30 @@ public final class ConvEngine {
             }
             Conv2dShape sub = Plan.sub(s, count);
             long xAt = xOff + b * plan.imageElements();
-            if (dk != null && SingleChannelConv.applies(s, width)) {
+            if (winogradSums != null || winogradKernel != null) {  // both gradients from one transform of g's tiles
+                float[] sums = null;
+                if (winogradSums != null) {  // summed transformed, and transformed back after the part's last block
+                    if (winogradSums[p] == null) winogradSums[p] = WinogradConv.transformedGradient(s);
+                    sums = winogradSums[p];
+                }
+                WinogradConv.backward(sub, x, xAt, gs, gAt, sums, started[p], winogradKernel, dx, dxOff + b * plan.imageElements());
+                if (sums != null && plan.endsPart(p, b, count)) WinogradConv.kernelGradient(s, sums, partials, p * kernelElements);
+            }
+            if (dk == null || winogradSums != null) {
+                // none wanted, or summed above
+            } else if (SingleChannelConv.applies(s, width)) {
                 SingleChannelConv.weightGradient(sub, x, xAt, gs, gAt, partials, p * kernelElements, started[p]);
-            } else if (dk != null && winogradSums != null) {  // summed transformed, and transformed back after the part's last block
-                if (winogradSums[p] == null) winogradSums[p] = WinogradConv.transformedGradient(s);
-                WinogradConv.transformedWeightGradient(sub, x, xAt, gs, gAt, winogradSums[p], started[p]);
-                if (plan.endsPart(p, b, count)) WinogradConv.kernelGradient(s, winogradSums[p], partials, p * kernelElements);
-            } else if (dk != null && DirectConv.appliesToWeightGradient(s, width)) {
+            } else if (DirectConv.appliesToWeightGradient(s, width)) {
                 DirectConv.weightGradient(sub, x, xAt, gs, gAt, partials, p * kernelElements, started[p]);
-            } else if (dk != null) {  // dK_part += colsᵀ · g
+            } else {  // dK_part += colsᵀ · g
                 Im2col.im2col(sub, width, x, xAt, scratch, base);
                 gemm.multiply(true, false, kk, f, rows, scratch, base, kk, gs, gAt, f, started[p], partials, p * kernelElements, f);
             }
-            if (dx != null && transposedKernel != null) {
+            if (dx == null || winogradKernel != null) {
+                // none wanted, or given above
+            } else if (transposedKernel != null) {
                 DirectConv.inputGradient(sub, gs, gAt, transposedKernel, dx, dxOff + b * plan.imageElements());
-            } else if (dx != null) {  // dcols = g · Kᵀ, folded into this block's images
+            } else {  // dcols = g · Kᵀ, folded into this block's images
                 gemm.multiply(false, true, rows, kk, f, gs, gAt, f, kernel, kOff, f, false, scratch, base, kk);
                 Im2col.col2im(sub, width == 8, scratch, base, dx, dxOff + b * plan.imageElements());
             }

@@ -12,18 +12,20 @@ import java.lang.foreign.MemorySegment;
  * vectorised comparison, which stops at the first difference, as after every training step): whatever wrote the
  * weights (an optimizer, a checkpoint load, a raw segment write), a changed kernel is transformed again, with no
  * version counter that every writer would have to keep. A few kernels per thread (one per Winograd layer of a
- * model), each at most 1 MB transformed; the arrays are only read while the forward that asked runs on them.
+ * model and pass: the input gradient takes the kernel transposed), each at most 1 MB transformed; the arrays are only
+ * read while the pass that asked runs on them.
  */
 final class KeptWinogradKernels {
     /** Largest transformed kernel kept (1 MB); a larger one is transformed into a new array each call. */
     static final int MAX_FLOATS = 1 << 18;
-    private static final int ENTRIES = 4;
+    private static final int ENTRIES = 8;
     private static final ThreadLocal<KeptWinogradKernels> KEPT = ThreadLocal.withInitial(KeptWinogradKernels::new);
 
-    /** One kept kernel: where it was read, its channels, its raw copy and its transform. */
+    /** One kept kernel: where it was read, its channels, for which pass, its raw copy and its transform. */
     private static final class Entry {
         long address;
         int c, f;
+        boolean forInputGradient;
         float[] raw = new float[0], transformed = new float[0];
     }
 
@@ -32,40 +34,50 @@ final class KeptWinogradKernels {
 
     private KeptWinogradKernels() {}
 
-    /** {@return the kernel {@code (3, 3, C, F)} at {@code kOff} transformed as {@link WinogradConv#transformKernel} does it} */
-    static float[] transformed(Conv2dShape s, MemorySegment kernel, long kOff) {
-        if (16L * s.c() * s.f() > MAX_FLOATS) return WinogradConv.transformKernel(s, kernel, kOff);
-        return KEPT.get().lookUp(s, kernel, kOff);
+    /**
+     * {@return the kernel {@code (3, 3, C, F)} at {@code kOff} transformed as {@link WinogradConv#transformKernel} does it,
+     * or, {@code forInputGradient}, as {@link WinogradConv#transformKernelForInputGradient} does}
+     */
+    static float[] transformed(Conv2dShape s, MemorySegment kernel, long kOff, boolean forInputGradient) {
+        if (WinogradConv.transformedFloats(s) > MAX_FLOATS) return transform(s, kernel, kOff, forInputGradient, null);
+        return KEPT.get().lookUp(s, kernel, kOff, forInputGradient);
     }
 
-    private float[] lookUp(Conv2dShape s, MemorySegment kernel, long kOff) {
+    private static float[] transform(Conv2dShape s, MemorySegment kernel, long kOff, boolean forInputGradient, float[] into) {
+        return forInputGradient ? WinogradConv.transformKernelForInputGradient(s, kernel, kOff, into) : WinogradConv.transformKernel(s, kernel, kOff, into);
+    }
+
+    private float[] lookUp(Conv2dShape s, MemorySegment kernel, long kOff, boolean forInputGradient) {
         int raw = 9 * s.c() * s.f();
         long address = kernel.address() + kOff * Float.BYTES, from = kOff * Float.BYTES, bytes = (long) raw * Float.BYTES;
-        Entry e = find(address, s.c(), s.f());
+        Entry e = find(address, s.c(), s.f(), forInputGradient);
         if (e != null && MemorySegment.mismatch(MemorySegment.ofArray(e.raw), 0, bytes, kernel, from, from + bytes) == -1) {
             return e.transformed;
         }
-        if (e == null) e = replaceNext(address, s.c(), s.f(), raw);
+        if (e == null) e = replaceNext(s, address, forInputGradient);
         MemorySegment.copy(kernel, JAVA_FLOAT_UNALIGNED, from, e.raw, 0, raw);
-        return WinogradConv.transformKernel(s, kernel, kOff, e.transformed);
+        return transform(s, kernel, kOff, forInputGradient, e.transformed);
     }
 
-    private Entry find(long address, int c, int f) {
-        for (Entry e : entries) if (e != null && e.address == address && e.c == c && e.f == f) return e;
+    private Entry find(long address, int c, int f, boolean forInputGradient) {
+        for (Entry e : entries) {
+            if (e != null && e.address == address && e.c == c && e.f == f && e.forInputGradient == forInputGradient) return e;
+        }
         return null;
     }
 
     /** The next entry in turn, taken over for the kernel at {@code address} (arrays sized for it). */
-    private Entry replaceNext(long address, int c, int f, int raw) {
+    private Entry replaceNext(Conv2dShape s, long address, boolean forInputGradient) {
         Entry e = entries[next];
         if (e == null) entries[next] = e = new Entry();
         next = (next + 1) % ENTRIES;
         e.address = address;
-        e.c = c;
-        e.f = f;
-        if (e.raw.length != raw) {
-            e.raw = new float[raw];
-            e.transformed = new float[16 * c * f];
+        e.c = s.c();
+        e.f = s.f();
+        e.forInputGradient = forInputGradient;
+        if (e.raw.length != 9 * s.c() * s.f()) {
+            e.raw = new float[9 * s.c() * s.f()];
+            e.transformed = new float[WinogradConv.transformedFloats(s)];
         }
         return e;
     }

@@ -39,7 +39,11 @@ record PaddedBlock(float[] values, int rowLength, int imageLength) {
 
     /** An all-zero block in the geometry {@link #of} gives with one pixel at a time. */
     static PaddedBlock zeros(Conv2dShape s) {
-        int ph = paddedHeight(s), pw = paddedWidth(s, 1);
+        return zeros(s, paddedHeight(s), paddedWidth(s, 1));
+    }
+
+    /** An all-zero block of {@code ph} rows and {@code pw} columns an image, padding included. */
+    static PaddedBlock zeros(Conv2dShape s, int ph, int pw) {
         return new PaddedBlock(new float[s.n() * ph * pw * s.c()], pw * s.c(), ph * pw * s.c());
     }
 

@@ -5,21 +5,22 @@ import dev.panamax.kernels.spec.Conv2dShape;
 import java.lang.foreign.MemorySegment;
 
 /**
- * 3 × 3 convolutions by Winograd's minimal filtering F(2 × 2, 3 × 3) (Lavin and Gray, 2015): each 2 × 2 block of
- * outputs comes from a 4 × 4 input tile with 16 multiply-adds per channel pair instead of 36, as 16 small products
+ * 3 × 3 convolutions by Winograd's minimal filtering F(4 × 4, 3 × 3) (Lavin and Gray, 2015): each 4 × 4 block of
+ * outputs comes from a 6 × 6 input tile with 36 multiply-adds per channel pair instead of 144, as 36 small products
  * {@code M_ξ = V_ξ · U_ξ} over the transformed tiles {@code V = Bᵀ d B} and the transformed kernel {@code U = G k Gᵀ},
- * then {@code y = Aᵀ M A}. The weight gradient runs the same identity backwards: {@code dU_ξ = V_ξᵀ · (A dy Aᵀ)_ξ},
- * {@code dk = Gᵀ dU G}, where dU is summed over the blocks of a batch before it is transformed back. The transforms'
- * coefficients are 0, ±1 and ½, so the F32 result stays within a few rounding errors of the direct sum (measured in
- * {@code WinogradConvTest}: below the direct kernel's error on the same data).
+ * then {@code y = Aᵀ M A}. Backward runs the same identity the other way round from {@code dM = A g Aᵀ}, each output
+ * gradient tile transformed once for both gradients: the weight gradient {@code dU_ξ = Σ V_ξᵀ · dM_ξ},
+ * {@code dk = Gᵀ dU G} (dU summed over the blocks of a batch before it is transformed back), and the input gradient
+ * {@code dd = B (dM_ξ · U_ξᵀ) Bᵀ}, each tile's added into its 6 × 6 inputs (neighbouring tiles overlap by two).
+ * The transforms' coefficients run to 8 and 1/24, so the F32 result carries more rounding than the direct sum; {@code
+ * WinogradConvTest} measures it against the F64 definition and bounds it by a small multiple of the direct kernel's.
  *
  * <p>{@link ConvEngine} takes it, ahead of {@link DirectConv}, for F32 blocks with a 3 × 3 window, unit stride and
- * dilation, output channels in pairs of vectors, and outputs large enough that the tiles save at least 40 % of the
- * multiply-adds ({@link #applies}): the MNIST CNN's second layer (11 × 11 outputs: 36 tiles, 576 products an output
- * channel pair instead of 1,089) but not its third (3 × 3 outputs: 64 instead of 81). The input gradient stays
- * {@link DirectConv}'s scatter: as this forward over the fully padded output gradient with the kernel turned half round
- * (49 tiles for 13 × 13 inputs, 784 products instead of 1,089) it measured 853 µs against the scatter's 716 for the
- * second layer at batch 32, one thread: the tiles round 49 up to 56 and the transforms take the rest.
+ * dilation, output channels in pairs of vectors, and outputs large enough that the tiles save at least 60 % of the
+ * multiply-adds ({@link #applies}): the MNIST CNN's second layer (11 × 11 outputs: 9 tiles, 324 products an output
+ * channel pair instead of 1,089; F(2 × 2, 3 × 3) took 576) but not its third (3 × 3 outputs: one tile, 36 instead of
+ * 81, which the transforms cost more than they save: {@code ConvBench} at batch 32, one thread, forward 170 µs
+ * against the direct kernel's 125, weight gradient 165 against 122, input gradient 214 against 121).
  */
 public final class WinogradConv {
     private WinogradConv() {}
@@ -28,37 +29,61 @@ public final class WinogradConv {
     public static boolean applies(Conv2dShape s, int width) {
         if (!threeByThreeUnitStride(s, width)) return false;
         if (s.c() < 1 || s.f() < 1 || s.f() % (2 * Simd.floatLanes()) != 0 || s.oh() < 1 || s.ow() < 1) return false;
-        long products = 16L * tiles(s.oh()) * tiles(s.ow()), direct = 9L * s.oh() * s.ow();
-        return products * 10 <= direct * 6;
+        long products = (long) WinogradVector.PLANES * tiles(s.oh()) * tiles(s.ow()), direct = 9L * s.oh() * s.ow();
+        return products * 10 <= direct * 4;
     }
 
     private static boolean threeByThreeUnitStride(Conv2dShape s, int width) {
         return width == 4 && Simd.ENABLED && s.kh() == 3 && s.kw() == 3 && s.sh() == 1 && s.sw() == 1 && s.dh() == 1 && s.dw() == 1;
     }
 
-    /** {@return whether {@link #transformedWeightGradient} serves this geometry: {@link #applies}, input channels in fours, output channels in fours of vectors} */
+    /** {@return whether {@link #backward} gives the weight gradient: {@link #applies}, input channels in fours, output channels in fours of vectors} */
     public static boolean appliesToWeightGradient(Conv2dShape s, int width) {
         return applies(s, width) && s.c() % 4 == 0 && s.f() % (4 * Simd.floatLanes()) == 0;
     }
 
-    /** Tiles of two outputs along a side of {@code outputs}. */
-    static int tiles(int outputs) {
-        return (outputs + 1) / 2;
+    /** {@return whether {@link #backward} gives the input gradient: {@link #applies}, input channels in pairs of vectors} */
+    public static boolean appliesToInputGradient(Conv2dShape s, int width) {
+        return applies(s, width) && s.c() % (2 * Simd.floatLanes()) == 0;
     }
 
-    /** {@return the kernel {@code (3, 3, C, F)} at {@code kOff} transformed, {@code U = G k Gᵀ}, laid out (16, C, F) for {@link #forward}} */
+    /** Tiles of four outputs along a side of {@code outputs}. */
+    static int tiles(int outputs) {
+        return (outputs + WinogradVector.TILE - 1) / WinogradVector.TILE;
+    }
+
+    /** {@return floats of a transformed kernel or weight gradient: 36 planes of C·F} */
+    public static int transformedFloats(Conv2dShape s) {
+        return WinogradVector.PLANES * s.c() * s.f();
+    }
+
+    /** {@return the kernel {@code (3, 3, C, F)} at {@code kOff} transformed, {@code U = G k Gᵀ}, laid out (36, C, F) for {@link #forward}} */
     public static float[] transformKernel(Conv2dShape s, MemorySegment k, long kOff) {
         return transformKernel(s, k, kOff, null);
     }
 
     /**
-     * {@link #transformKernel(Conv2dShape, MemorySegment, long)} into {@code into} when it holds at least 16·C·F floats
-     * (a caller's reused array: single images would otherwise make 16·C·F floats of garbage a call), else into a new array.
+     * {@link #transformKernel(Conv2dShape, MemorySegment, long)} into {@code into} when it holds at least
+     * {@link #transformedFloats} (a caller's reused array: single images would otherwise make that much garbage a call),
+     * else into a new array.
      */
     public static float[] transformKernel(Conv2dShape s, MemorySegment k, long kOff, float[] into) {
         if (!applies(s, 4)) throw refused(s, "");
-        int floats = 16 * s.c() * s.f();
-        return WinogradVector.transformKernel(s, k, kOff, into != null && into.length >= floats ? into : new float[floats]);
+        return WinogradVector.transformKernel(s.c() * s.f(), k, kOff, fits(s, into));
+    }
+
+    /**
+     * The kernel transformed for the input gradient, {@code U_ξᵀ} laid out (36, F, C) (into {@code into} as
+     * {@link #transformKernel(Conv2dShape, MemorySegment, long, float[])} does).
+     */
+    public static float[] transformKernelForInputGradient(Conv2dShape s, MemorySegment k, long kOff, float[] into) {
+        if (!appliesToInputGradient(s, 4)) throw refused(s, ", input channels in pairs of vectors");
+        MemorySegment transposed = MemorySegment.ofArray(DirectConv.transposedKernel(s, k, kOff));
+        return WinogradVector.transformKernel(s.c() * s.f(), transposed, 0, fits(s, into));
+    }
+
+    private static float[] fits(Conv2dShape s, float[] into) {
+        return into != null && into.length >= transformedFloats(s) ? into : new float[transformedFloats(s)];
     }
 
     /**
@@ -73,31 +98,36 @@ public final class WinogradConv {
     }
 
     /**
-     * The weight gradient in the transformed domain, {@code dU (16, C, F) = Σ_tiles V_ξᵀ · (A g Aᵀ)_ξ}, from the output
-     * gradient {@code g (N, OH, OW, F)}: written to {@code du} (16·C·F floats), or added to it when {@code accumulate}, so
-     * that a caller sums a batch's blocks in {@code du} and transforms back once ({@link #kernelGradient}).
+     * Backward from the output gradient {@code g (N, OH, OW, F)}, each gradient tile transformed once for both results:
+     * the weight gradient in the transformed domain, {@code dU (36, C, F) = Σ_tiles V_ξᵀ · (A g Aᵀ)_ξ}, written to
+     * {@code du} or added to it when {@code accumulate} (so that a caller sums a batch's blocks in {@code du} and
+     * transforms back once, {@link #kernelGradient}; null: not wanted), and the input gradient {@code dx (N, H, W, C)},
+     * overwritten, from the kernel as {@link #transformKernelForInputGradient} gives it in {@code ut} (null: not wanted).
+     * Offsets in elements, all contiguous.
      *
-     * @throws IllegalArgumentException when {@link #appliesToWeightGradient} is false for {@code s}
+     * @throws IllegalArgumentException when {@link #appliesToWeightGradient} (with {@code du}) or
+     *                                  {@link #appliesToInputGradient} (with {@code ut}) is false for {@code s}
      */
-    public static void transformedWeightGradient(Conv2dShape s, MemorySegment x, long xOff, MemorySegment g, long gOff, float[] du,
-                                                 boolean accumulate) {
-        if (!appliesToWeightGradient(s, 4)) throw refused(s, ", input channels in fours");
-        WinogradVector.transformedWeightGradient(s, x, xOff, g, gOff, du, accumulate);
+    public static void backward(Conv2dShape s, MemorySegment x, long xOff, MemorySegment g, long gOff, float[] du, boolean accumulate,
+                                float[] ut, MemorySegment dx, long dxOff) {
+        if (du != null && !appliesToWeightGradient(s, 4)) throw refused(s, ", input channels in fours");
+        if (ut != null && !appliesToInputGradient(s, 4)) throw refused(s, ", input channels in pairs of vectors");
+        WinogradVector.backward(s, x, xOff, g, gOff, du, accumulate, ut, dx, dxOff);
     }
 
-    /** {@return a zeroed {@link #transformedWeightGradient} sum for the geometry {@code s}} */
+    /** {@return a zeroed {@link #backward} weight-gradient sum for the geometry {@code s}} */
     public static float[] transformedGradient(Conv2dShape s) {
-        return new float[16 * s.c() * s.f()];
+        return new float[transformedFloats(s)];
     }
 
-    /** The weight gradient {@code dk (3, 3, C, F) = Gᵀ dU G}, overwritten, from a {@link #transformedWeightGradient} sum. */
+    /** The weight gradient {@code dk (3, 3, C, F) = Gᵀ dU G}, overwritten, from a {@link #backward} sum. */
     public static void kernelGradient(Conv2dShape s, float[] du, MemorySegment dk, long dkOff) {
         if (!appliesToWeightGradient(s, 4)) throw refused(s, ", input channels in fours");
         WinogradVector.kernelGradient(s, du, dk, dkOff);
     }
 
     private static IllegalArgumentException refused(Conv2dShape s, String more) {
-        return new IllegalArgumentException("WinogradConv takes F32 3 × 3 windows with unit stride and dilation, output channels in fours of "
+        return new IllegalArgumentException("WinogradConv takes F32 3 × 3 windows with unit stride and dilation, output channels in pairs of vectors of "
                 + Simd.floatLanes() + more + " and outputs of several tiles, with the Vector API on; got " + s);
     }
 }

@@ -1,31 +1,43 @@
 package dev.panamax.kernels.conv;
 
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+
 import dev.panamax.kernels.Parallel;
 import dev.panamax.kernels.spec.Conv2dShape;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link WinogradConv}'s F32 passes over one block of images, a chunk of tiles at a time. Every transformed array holds
- * 16 planes, one per position ξ = 4·i + j of the 4 × 4 tile: {@code V (16, chunk, C)}, {@code U (16, C, F)},
- * {@code M (16, chunk, F)}. The 16 products are four tiles × four vectors of output channels (16 accumulators), as in
- * {@link DirectConvVector}, or eight tiles × two vectors where the output channels come in pairs of vectors, not fours
- * (32 channels with 16 lanes). The transforms run on vectors of channels, each tile's written out in full in one
- * method, so that no vector crosses a call (a vector passed to a helper C2 leaves out of line is boxed).
+ * 36 planes, one per position ξ = 6·i + j of the 6 × 6 tile: {@code V (36, chunk, C)}, {@code U (36, C, F)},
+ * {@code M (36, chunk, F)}. The products are four tiles × four vectors of output channels (16 accumulators), as in
+ * {@link DirectConvVector}, or eight tiles × two vectors where the channels come in pairs of vectors, not fours.
+ * Each tile transform is a 1-D transform down the tile's columns into a small array, then the same along its rows,
+ * each line of six vectors in one helper that loads, combines and stores them, so that no vector crosses a call (a
+ * vector passed to a helper C2 leaves out of line is boxed).
  */
 final class WinogradVector {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final int L = F.length();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    /** Outputs along a tile's side, and the inputs it reads. */
+    static final int TILE = 4, SIDE = TILE + 2, PLANES = SIDE * SIDE;
+    /** Floats added between planes of the chunk arrays: one 64-byte cache line. */
+    private static final int SKEW = 16;
+
+    /** {@code Bᵀ}, for the scalar tail; the vector lines spell it out. */
+    private static final float[][] BT = {
+        {4, 0, -5, 0, 1, 0}, {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0}, {0, -2, -1, 2, 1, 0}, {0, 2, -1, -2, 1, 0}, {0, 4, 0, -5, 0, 1}};
 
     private WinogradVector() {}
 
     /** Floats of one chunk's transformed tiles, V and M (or dM) together: 256 KB, so that a chunk stays in L2. */
     private static final int CHUNK_FLOATS = 64 * 1024;
-    /** Each thread's chunk arrays, reused: a block's transforms would otherwise allocate (and zero) them every call. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    /** Each thread's chunk arrays and line buffer, reused: a block's transforms would otherwise allocate them every call. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
 
     /**
      * The tiles of a block, {@code rows × cols} an image, numbered image by image and row by row, taken {@code chunk}
@@ -34,16 +46,30 @@ final class WinogradVector {
     private record Tiles(Conv2dShape s, int rows, int cols, int count, int chunk) {
         static Tiles of(Conv2dShape s) {
             int rows = WinogradConv.tiles(s.oh()), cols = WinogradConv.tiles(s.ow());
-            return new Tiles(s, rows, cols, s.n() * rows * cols, Math.max(8, CHUNK_FLOATS / (16 * (s.c() + s.f())) & ~7));
+            return new Tiles(s, rows, cols, s.n() * rows * cols, Math.max(8, CHUNK_FLOATS / (PLANES * (s.c() + s.f())) & ~7));
+        }
+
+        /**
+         * Floats from one plane of V to the next: a chunk's rows and a cache line more, so that the 36 planes a tile
+         * transform writes do not fall into one set of the L1 cache (16 tiles of 64 channels are 4 KB: measured, the
+         * weight gradient ran at half speed).
+         */
+        int vPlane() {
+            return chunk * s.c() + SKEW;
+        }
+
+        /** Floats from one plane of M (or dM) to the next, skewed as {@link #vPlane}'s. */
+        int mPlane() {
+            return chunk * s.f() + SKEW;
         }
 
         /** Output row of tile {@code q}'s top-left output. */
         int oy(int q) {
-            return 2 * (q / cols % rows);
+            return TILE * (q / cols % rows);
         }
 
         int ox(int q) {
-            return 2 * (q % cols);
+            return TILE * (q % cols);
         }
 
         int image(int q) {
@@ -53,6 +79,16 @@ final class WinogradVector {
         /** Byte offset of tile {@code q}'s top-left output in an (N, OH, OW, F) tensor at element {@code off}. */
         long outputAt(int q, long off) {
             return (off + (((long) image(q) * s.oh() + oy(q)) * s.ow() + ox(q)) * s.f()) << 2;
+        }
+
+        /** Where tile {@code q}'s 6 × 6 inputs start in a padded block. */
+        int inputAt(int q, PaddedBlock in) {
+            return image(q) * in.imageLength() + oy(q) * in.rowLength() + ox(q) * s.c();
+        }
+
+        /** The padded block's side for {@code tiles} tiles. */
+        static int padded(int tiles) {
+            return TILE * tiles + 2;
         }
 
         static float[] scratch(int slot, int floats) {
@@ -65,360 +101,390 @@ final class WinogradVector {
     static void forward(Conv2dShape s, MemorySegment x, long xOff, float[] u, MemorySegment y, long yOff) {
         Tiles t = Tiles.of(s);
         int c = s.c(), f = s.f();
-        PaddedBlock in = PaddedBlock.of(s, x, xOff, 2 * t.rows() + 2, 2 * t.cols() + 2);
-        float[] v = Tiles.scratch(0, 16 * t.chunk() * c), m = Tiles.scratch(1, 16 * t.chunk() * f);
+        PaddedBlock in = PaddedBlock.of(s, x, xOff, Tiles.padded(t.rows()), Tiles.padded(t.cols()));
+        float[] v = Tiles.scratch(0, PLANES * t.vPlane()), m = Tiles.scratch(1, PLANES * t.mPlane());
         for (int q0 = 0; q0 < t.count(); q0 += t.chunk()) {
             int n = Math.min(t.chunk(), t.count() - q0);
             inputTiles(t, in, q0, n, v);
-            // The 16 products split over the threads when this block is all the work (a single image; inside a batch's
+            // The products split over the threads when this block is all the work (a single image; inside a batch's
             // parallel region this runs on its thread alone): each plane is its own product, so the bits do not change.
-            Parallel.forRange(16, 8, (from, to) -> {
-                for (int xi = (int) from; xi < to; xi++) products(t, n, xi, v, u, m);
-            });
-            for (int q = q0; q < q0 + n; q++) {
-                long at = t.outputAt(q, yOff);
-                boolean below = t.oy(q) + 1 < s.oh(), right = t.ox(q) + 1 < s.ow();
-                for (int f0 = 0; f0 < f; f0 += L) {
-                    outputTile(m, (q - q0) * f + f0, t.chunk() * f, y, at + 4L * f0, 4L * f, 4L * s.ow() * f, below, right);
+            Parallel.forRange(PLANES, PLANES / 2, (from, to) -> {
+                for (int xi = (int) from; xi < to; xi++) {
+                    multiply(v, xi * t.vPlane(), c, u, xi * c * f, f, m, xi * t.mPlane(), n);
                 }
-            }
+            });
+            outputTiles(t, m, q0, n, y, yOff);
         }
     }
 
-    /** {@code M_ξ = V_ξ · U_ξ} for one position ξ; the rows past n (to the next eight) are left over from before, and unused. */
-    private static void products(Tiles t, int n, int xi, float[] v, float[] u, float[] m) {
-        int c = t.s().c(), f = t.s().f(), vAt = xi * t.chunk() * c, uAt = xi * c * f, mAt = xi * t.chunk() * f;
-        if (f % (4 * L) == 0) {
-            for (int t0 = 0; t0 < n; t0 += 4) {
-                for (int f0 = 0; f0 < f; f0 += 4 * L) fourByFour(v, vAt + t0 * c, c, u, uAt + f0, f, m, mAt + t0 * f + f0);
+    /** {@code out (rows × n) = a (rows × k) · b (k × n)}, rows rounded up to eight (the rows past are scratch, and unused). */
+    private static void multiply(float[] a, int aAt, int k, float[] b, int bAt, int n, float[] out, int outAt, int rows) {
+        if (n % (4 * L) == 0) {
+            for (int t0 = 0; t0 < rows; t0 += 4) {
+                for (int n0 = 0; n0 < n; n0 += 4 * L) fourByFour(a, aAt + t0 * k, k, b, bAt + n0, n, out, outAt + t0 * n + n0);
             }
         } else {
-            for (int t0 = 0; t0 < n; t0 += 8) {
-                for (int f0 = 0; f0 < f; f0 += 2 * L) eightByTwo(v, vAt + t0 * c, c, u, uAt + f0, f, m, mAt + t0 * f + f0);
+            for (int t0 = 0; t0 < rows; t0 += 8) {
+                for (int n0 = 0; n0 < n; n0 += 2 * L) eightByTwo(a, aAt + t0 * k, k, b, bAt + n0, n, out, outAt + t0 * n + n0);
             }
         }
     }
 
-    /** {@code dU (16, C, F) = Σ_tiles V_ξ[tile]ᵀ · (A g Aᵀ)_ξ[tile]} ({@code + dU} when {@code accumulate}): the weight gradient before its transform back. */
-    static void transformedWeightGradient(Conv2dShape s, MemorySegment x, long xOff, MemorySegment g, long gOff, float[] du, boolean accumulate) {
+    /**
+     * Backward over a block: {@code dU (36, C, F) = Σ_tiles V_ξᵀ · dM_ξ} with {@code dM = A g Aᵀ} into {@code du} (added
+     * when {@code accumulate}; none when null), and {@code dx = Σ_tiles B (dM_ξ · U_ξᵀ) Bᵀ}, overwritten, with the kernel
+     * transformed and transposed in {@code ut} (36, F, C) (none when null). The gradient tiles are transformed once for both.
+     */
+    static void backward(Conv2dShape s, MemorySegment x, long xOff, MemorySegment g, long gOff, float[] du, boolean accumulate,
+                         float[] ut, MemorySegment dx, long dxOff) {
         Tiles t = Tiles.of(s);
-        int c = s.c(), f = s.f();
-        PaddedBlock in = PaddedBlock.of(s, x, xOff, 2 * t.rows() + 2, 2 * t.cols() + 2);
-        float[] v = Tiles.scratch(0, 16 * t.chunk() * c), dm = Tiles.scratch(1, 16 * t.chunk() * f);
+        int c = s.c(), f = s.f(), ph = Tiles.padded(t.rows()), pw = Tiles.padded(t.cols());
+        PaddedBlock in = du == null ? null : PaddedBlock.of(s, x, xOff, ph, pw), din = ut == null ? null : PaddedBlock.zeros(s, ph, pw);
+        float[] v = Tiles.scratch(0, PLANES * t.vPlane()), dm = Tiles.scratch(1, PLANES * t.mPlane());
         for (int q0 = 0; q0 < t.count(); q0 += t.chunk()) {
             int n = Math.min(t.chunk(), t.count() - q0);
-            inputTiles(t, in, q0, n, v);
-            for (int q = q0; q < q0 + n; q++) {
-                long at = t.outputAt(q, gOff);
-                boolean below = t.oy(q) + 1 < s.oh(), right = t.ox(q) + 1 < s.ow();
-                for (int f0 = 0; f0 < f; f0 += L) {
-                    gradientTile(g, at + 4L * f0, 4L * f, 4L * s.ow() * f, below, right, dm, (q - q0) * f + f0, t.chunk() * f);
+            gradientTiles(t, g, gOff, q0, n, dm);
+            if (du != null) {
+                inputTiles(t, in, q0, n, v);
+                boolean add = accumulate || q0 > 0;
+                for (int xi = 0; xi < PLANES; xi++) {
+                    int vAt = xi * t.vPlane(), mAt = xi * t.mPlane(), uAt = xi * c * f;
+                    for (int c0 = 0; c0 < c; c0 += 4) {
+                        for (int f0 = 0; f0 < f; f0 += 4 * L) fourByFourSums(v, vAt + c0, c, dm, mAt + f0, f, n, du, uAt + c0 * f + f0, add);
+                    }
                 }
             }
-            boolean add = accumulate || q0 > 0;
-            for (int xi = 0; xi < 16; xi++) {
-                int vAt = xi * t.chunk() * c, mAt = xi * t.chunk() * f, uAt = xi * c * f;
-                for (int c0 = 0; c0 < c; c0 += 4) {
-                    for (int f0 = 0; f0 < f; f0 += 4 * L) fourByFourSums(v, vAt + c0, c, dm, mAt + f0, f, n, du, uAt + c0 * f + f0, add);
-                }
+            if (ut != null) {  // dV_ξ = dM_ξ · U_ξᵀ into v (its input tiles are used), then B dV Bᵀ added into the tiles' inputs
+                for (int xi = 0; xi < PLANES; xi++) multiply(dm, xi * t.mPlane(), f, ut, xi * f * c, c, v, xi * t.vPlane(), n);
+                inputGradientTiles(t, v, q0, n, din);
             }
         }
+        if (ut != null) din.cropInto(s, dx, dxOff);
     }
 
-    /** {@code V = Bᵀ d B} of tiles {@code [q0, q0 + n)} into the chunk {@code v}. */
+    // The tile transforms below run each 1-D pass over all of a tile's vectors of channels before the next pass reads
+    // its results, through a per-thread line buffer: a vector loaded straight after it was stored (a store the load
+    // cannot be forwarded from: the buffer's vectors straddle cache lines) stalls, and measured so cost the weight
+    // gradient a fifth of its time.
+
+    /** The line buffer, at least {@code floats} long. */
+    private static float[] lines(int floats) {
+        return Tiles.scratch(2, floats);
+    }
+
+    /** {@code V = Bᵀ d B} of tiles {@code [q0, q0 + n)} into the chunk {@code v}: down the tile's columns, then along its rows. */
     private static void inputTiles(Tiles t, PaddedBlock in, int q0, int n, float[] v) {
-        int c = t.s().c(), vector = c - c % L, plane = t.chunk() * c, row = in.rowLength();
-        float[] d = in.values();
+        int c = t.s().c(), vector = c - c % L, plane = t.vPlane(), row = in.rowLength();
+        float[] d = in.values(), line = lines(PLANES * c);
         for (int q = q0; q < q0 + n; q++) {
-            int at = t.image(q) * in.imageLength() + t.oy(q) * row + t.ox(q) * c, out = (q - q0) * c;
-            for (int ch = 0; ch < vector; ch += L) inputTile(d, at + ch, row, c, v, out + ch, plane);
+            int at = t.inputAt(q, in), out = (q - q0) * c;
+            for (int ch = 0; ch < vector; ch += L) {
+                for (int j = 0; j < SIDE; j++) inputLine(d, at + ch + j * c, row, line, PLANES * ch + j * L, SIDE * L);
+            }
+            for (int ch = 0; ch < vector; ch += L) {
+                for (int i = 0; i < SIDE; i++) inputLine(line, PLANES * ch + i * SIDE * L, L, v, out + ch + SIDE * i * plane, plane);
+            }
             for (int ch = vector; ch < c; ch++) inputTileScalar(d, at + ch, row, c, v, out + ch, plane);
         }
     }
 
-    /**
-     * One tile's {@code Bᵀ d B} on a vector of channels: rows (d0 − d2, d1 + d2, d2 − d1, d1 − d3) of the tile, then the
-     * same combination of each row's columns, written to the 16 planes.
-     */
-    private static void inputTile(float[] d, int at, int row, int c, float[] v, int out, int plane) {
-        int r1 = at + row, r2 = at + 2 * row, r3 = at + 3 * row;
-        FloatVector d00 = FloatVector.fromArray(F, d, at), d01 = FloatVector.fromArray(F, d, at + c);
-        FloatVector d02 = FloatVector.fromArray(F, d, at + 2 * c), d03 = FloatVector.fromArray(F, d, at + 3 * c);
-        FloatVector d10 = FloatVector.fromArray(F, d, r1), d11 = FloatVector.fromArray(F, d, r1 + c);
-        FloatVector d12 = FloatVector.fromArray(F, d, r1 + 2 * c), d13 = FloatVector.fromArray(F, d, r1 + 3 * c);
-        FloatVector d20 = FloatVector.fromArray(F, d, r2), d21 = FloatVector.fromArray(F, d, r2 + c);
-        FloatVector d22 = FloatVector.fromArray(F, d, r2 + 2 * c), d23 = FloatVector.fromArray(F, d, r2 + 3 * c);
-        FloatVector d30 = FloatVector.fromArray(F, d, r3), d31 = FloatVector.fromArray(F, d, r3 + c);
-        FloatVector d32 = FloatVector.fromArray(F, d, r3 + 2 * c), d33 = FloatVector.fromArray(F, d, r3 + 3 * c);
-        FloatVector t0 = d00.sub(d20), t1 = d01.sub(d21), t2 = d02.sub(d22), t3 = d03.sub(d23);
-        t0.sub(t2).intoArray(v, out);
-        t1.add(t2).intoArray(v, out + plane);
-        t2.sub(t1).intoArray(v, out + 2 * plane);
-        t1.sub(t3).intoArray(v, out + 3 * plane);
-        t0 = d10.add(d20);
-        t1 = d11.add(d21);
-        t2 = d12.add(d22);
-        t3 = d13.add(d23);
-        t0.sub(t2).intoArray(v, out + 4 * plane);
-        t1.add(t2).intoArray(v, out + 5 * plane);
-        t2.sub(t1).intoArray(v, out + 6 * plane);
-        t1.sub(t3).intoArray(v, out + 7 * plane);
-        t0 = d20.sub(d10);
-        t1 = d21.sub(d11);
-        t2 = d22.sub(d12);
-        t3 = d23.sub(d13);
-        t0.sub(t2).intoArray(v, out + 8 * plane);
-        t1.add(t2).intoArray(v, out + 9 * plane);
-        t2.sub(t1).intoArray(v, out + 10 * plane);
-        t1.sub(t3).intoArray(v, out + 11 * plane);
-        t0 = d10.sub(d30);
-        t1 = d11.sub(d31);
-        t2 = d12.sub(d32);
-        t3 = d13.sub(d33);
-        t0.sub(t2).intoArray(v, out + 12 * plane);
-        t1.add(t2).intoArray(v, out + 13 * plane);
-        t2.sub(t1).intoArray(v, out + 14 * plane);
-        t1.sub(t3).intoArray(v, out + 15 * plane);
-    }
-
-    /** {@link #inputTile} for one channel: the channels past the last whole vector. */
-    private static void inputTileScalar(float[] d, int at, int row, int c, float[] v, int out, int plane) {
-        for (int i = 0; i < 4; i++) {
-            float[] t = new float[4];
-            for (int j = 0; j < 4; j++) {
-                float d0 = d[at + j * c], d1 = d[at + row + j * c], d2 = d[at + 2 * row + j * c], d3 = d[at + 3 * row + j * c];
-                t[j] = i == 0 ? d0 - d2 : i == 1 ? d1 + d2 : i == 2 ? d2 - d1 : d1 - d3;
+    /** {@code y = Aᵀ M A} of tiles {@code [q0, q0 + n)} from the chunk {@code m}, each tile's outputs inside y's edge stored. */
+    private static void outputTiles(Tiles t, float[] m, int q0, int n, MemorySegment y, long yOff) {
+        Conv2dShape s = t.s();
+        int f = s.f(), plane = t.mPlane(), staged = 24 * f;
+        float[] line = lines(40 * f);
+        for (int q = q0; q < q0 + n; q++) {
+            int in = (q - q0) * f;
+            for (int f0 = 0; f0 < f; f0 += L) {
+                for (int j = 0; j < SIDE; j++) outputLine(m, in + f0 + j * plane, SIDE * plane, line, 24 * f0 + j * L, SIDE * L);
             }
-            v[4 * i * plane + out] = t[0] - t[2];
-            v[(4 * i + 1) * plane + out] = t[1] + t[2];
-            v[(4 * i + 2) * plane + out] = t[2] - t[1];
-            v[(4 * i + 3) * plane + out] = t[1] - t[3];
+            for (int f0 = 0; f0 < f; f0 += L) {
+                for (int r = 0; r < TILE; r++) outputLine(line, 24 * f0 + r * SIDE * L, L, line, staged + 16 * f0 + r * TILE * L, L);
+            }
+            long at = t.outputAt(q, yOff);
+            int rows = Math.min(TILE, s.oh() - t.oy(q)), cols = Math.min(TILE, s.ow() - t.ox(q));
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    long to = at + 4L * ((long) r * s.ow() + j) * f;
+                    for (int f0 = 0; f0 < f; f0 += L) {
+                        FloatVector.fromArray(F, line, staged + 16 * f0 + (r * TILE + j) * L).intoMemorySegment(y, to + 4L * f0, ORDER);
+                    }
+                }
+            }
         }
     }
 
-    /**
-     * One tile's {@code Aᵀ M A} on a vector of output channels: rows (m0 + m1 + m2, m1 − m2 − m3) of the 16 planes, then
-     * the same of each row's columns, stored at byte {@code at} of y ({@code right}, {@code below}: the neighbours' byte
-     * distances, written when {@code hasRight}, {@code hasBelow}).
-     */
-    private static void outputTile(float[] m, int in, int plane, MemorySegment y, long at, long right, long below, boolean hasBelow,
-                                   boolean hasRight) {
-        FloatVector m00 = FloatVector.fromArray(F, m, in), m01 = FloatVector.fromArray(F, m, in + plane);
-        FloatVector m02 = FloatVector.fromArray(F, m, in + 2 * plane), m03 = FloatVector.fromArray(F, m, in + 3 * plane);
-        FloatVector m10 = FloatVector.fromArray(F, m, in + 4 * plane), m11 = FloatVector.fromArray(F, m, in + 5 * plane);
-        FloatVector m12 = FloatVector.fromArray(F, m, in + 6 * plane), m13 = FloatVector.fromArray(F, m, in + 7 * plane);
-        FloatVector m20 = FloatVector.fromArray(F, m, in + 8 * plane), m21 = FloatVector.fromArray(F, m, in + 9 * plane);
-        FloatVector m22 = FloatVector.fromArray(F, m, in + 10 * plane), m23 = FloatVector.fromArray(F, m, in + 11 * plane);
-        FloatVector m30 = FloatVector.fromArray(F, m, in + 12 * plane), m31 = FloatVector.fromArray(F, m, in + 13 * plane);
-        FloatVector m32 = FloatVector.fromArray(F, m, in + 14 * plane), m33 = FloatVector.fromArray(F, m, in + 15 * plane);
-        FloatVector r0 = m00.add(m10).add(m20), r1 = m01.add(m11).add(m21), r2 = m02.add(m12).add(m22), r3 = m03.add(m13).add(m23);
-        r0.add(r1).add(r2).intoMemorySegment(y, at, ORDER);
-        if (hasRight) r1.sub(r2).sub(r3).intoMemorySegment(y, at + right, ORDER);
-        if (!hasBelow) return;
-        r0 = m10.sub(m20).sub(m30);
-        r1 = m11.sub(m21).sub(m31);
-        r2 = m12.sub(m22).sub(m32);
-        r3 = m13.sub(m23).sub(m33);
-        r0.add(r1).add(r2).intoMemorySegment(y, at + below, ORDER);
-        if (hasRight) r1.sub(r2).sub(r3).intoMemorySegment(y, at + below + right, ORDER);
-    }
-
-    /**
-     * One tile's {@code A g Aᵀ} on a vector of output channels, g read at byte {@code at} (its right and lower neighbours
-     * as zeros where absent): rows (g0, g0 + g1, g0 − g1, −g1), then the same of each row's two columns.
-     */
-    private static void gradientTile(MemorySegment g, long at, long right, long below, boolean hasBelow, boolean hasRight,
-                                     float[] dm, int out, int plane) {
-        FloatVector zero = FloatVector.zero(F);
-        FloatVector g00 = FloatVector.fromMemorySegment(F, g, at, ORDER);
-        FloatVector g01 = hasRight ? FloatVector.fromMemorySegment(F, g, at + right, ORDER) : zero;
-        FloatVector g10 = hasBelow ? FloatVector.fromMemorySegment(F, g, at + below, ORDER) : zero;
-        FloatVector g11 = hasBelow && hasRight ? FloatVector.fromMemorySegment(F, g, at + below + right, ORDER) : zero;
-        FloatVector e0 = g00, e1 = g01;
-        e0.intoArray(dm, out);
-        e0.add(e1).intoArray(dm, out + plane);
-        e0.sub(e1).intoArray(dm, out + 2 * plane);
-        e1.neg().intoArray(dm, out + 3 * plane);
-        e0 = g00.add(g10);
-        e1 = g01.add(g11);
-        e0.intoArray(dm, out + 4 * plane);
-        e0.add(e1).intoArray(dm, out + 5 * plane);
-        e0.sub(e1).intoArray(dm, out + 6 * plane);
-        e1.neg().intoArray(dm, out + 7 * plane);
-        e0 = g00.sub(g10);
-        e1 = g01.sub(g11);
-        e0.intoArray(dm, out + 8 * plane);
-        e0.add(e1).intoArray(dm, out + 9 * plane);
-        e0.sub(e1).intoArray(dm, out + 10 * plane);
-        e1.neg().intoArray(dm, out + 11 * plane);
-        e0 = g10.neg();
-        e1 = g11.neg();
-        e0.intoArray(dm, out + 12 * plane);
-        e0.add(e1).intoArray(dm, out + 13 * plane);
-        e0.sub(e1).intoArray(dm, out + 14 * plane);
-        e1.neg().intoArray(dm, out + 15 * plane);
-    }
-
-    /**
-     * {@code U = G k Gᵀ} for a kernel (3, 3, C, F) at {@code kOff}, a vector of its C·F positions at a time (C·F a multiple
-     * of L): rows (k0, (k0 + k1 + k2)/2, (k0 − k1 + k2)/2, k2) of the kernel, then the same of each row's columns.
-     */
-    static float[] transformKernel(Conv2dShape s, MemorySegment k, long kOff, float[] u) {
-        int plane = s.c() * s.f();
-        for (int i = 0; i < plane; i += L) {
-            long at = (kOff + i) << 2, step = 4L * plane;
-            FloatVector k00 = FloatVector.fromMemorySegment(F, k, at, ORDER), k01 = FloatVector.fromMemorySegment(F, k, at + step, ORDER);
-            FloatVector k02 = FloatVector.fromMemorySegment(F, k, at + 2 * step, ORDER), k10 = FloatVector.fromMemorySegment(F, k, at + 3 * step, ORDER);
-            FloatVector k11 = FloatVector.fromMemorySegment(F, k, at + 4 * step, ORDER), k12 = FloatVector.fromMemorySegment(F, k, at + 5 * step, ORDER);
-            FloatVector k20 = FloatVector.fromMemorySegment(F, k, at + 6 * step, ORDER), k21 = FloatVector.fromMemorySegment(F, k, at + 7 * step, ORDER);
-            FloatVector k22 = FloatVector.fromMemorySegment(F, k, at + 8 * step, ORDER);
-            for (int r = 0; r < 4; r++) {
-                FloatVector a = r == 0 ? k00 : r == 3 ? k20 : (r == 1 ? k00.add(k10) : k00.sub(k10)).add(k20).mul(0.5f);
-                FloatVector b = r == 0 ? k01 : r == 3 ? k21 : (r == 1 ? k01.add(k11) : k01.sub(k11)).add(k21).mul(0.5f);
-                FloatVector d = r == 0 ? k02 : r == 3 ? k22 : (r == 1 ? k02.add(k12) : k02.sub(k12)).add(k22).mul(0.5f);
-                int o = i + 4 * r * plane;
-                a.intoArray(u, o);
-                a.add(b).add(d).mul(0.5f).intoArray(u, o + plane);
-                a.sub(b).add(d).mul(0.5f).intoArray(u, o + 2 * plane);
-                d.intoArray(u, o + 3 * plane);
+    /** {@code dM = A g Aᵀ} of tiles {@code [q0, q0 + n)} into the chunk {@code dm}, g read as zeros past the outputs' edge. */
+    private static void gradientTiles(Tiles t, MemorySegment g, long gOff, int q0, int n, float[] dm) {
+        Conv2dShape s = t.s();
+        int f = s.f(), staged = 24 * f, plane = t.mPlane();
+        float[] line = lines(40 * f);
+        for (int q = q0; q < q0 + n; q++) {
+            long at = t.outputAt(q, gOff);
+            int rows = Math.min(TILE, s.oh() - t.oy(q)), cols = Math.min(TILE, s.ow() - t.ox(q));
+            // zeros filled, not chosen per vector: a vector from either of two branches is boxed
+            if (rows < TILE || cols < TILE) Arrays.fill(line, staged, staged + 16 * f, 0f);
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    long from = at + 4L * ((long) r * s.ow() + j) * f;
+                    for (int f0 = 0; f0 < f; f0 += L) {
+                        FloatVector.fromMemorySegment(F, g, from + 4L * f0, ORDER).intoArray(line, staged + 16 * f0 + (r * TILE + j) * L);
+                    }
+                }
             }
+            for (int f0 = 0; f0 < f; f0 += L) {
+                for (int j = 0; j < TILE; j++) gradientLine(line, staged + 16 * f0 + j * L, TILE * L, line, 24 * f0 + j * L, TILE * L);
+            }
+            int out = (q - q0) * f;
+            for (int f0 = 0; f0 < f; f0 += L) {
+                for (int i = 0; i < SIDE; i++) gradientLine(line, 24 * f0 + i * TILE * L, L, dm, out + f0 + SIDE * i * plane, plane);
+            }
+        }
+    }
+
+    /** {@code B dV Bᵀ} of tiles {@code [q0, q0 + n)} from the chunk {@code dv}, added into each tile's 6 × 6 inputs in {@code din}. */
+    private static void inputGradientTiles(Tiles t, float[] dv, int q0, int n, PaddedBlock din) {
+        int c = t.s().c(), plane = t.vPlane(), row = din.rowLength();
+        float[] d = din.values(), line = lines(PLANES * c);
+        for (int q = q0; q < q0 + n; q++) {
+            int in = (q - q0) * c, at = t.inputAt(q, din);
+            for (int ch = 0; ch < c; ch += L) {
+                for (int j = 0; j < SIDE; j++) inputGradientLine(dv, in + ch + j * plane, SIDE * plane, line, PLANES * ch + j * L, SIDE * L, false);
+            }
+            for (int ch = 0; ch < c; ch += L) {
+                for (int i = 0; i < SIDE; i++) inputGradientLine(line, PLANES * ch + i * SIDE * L, L, d, at + ch + i * row, c, true);
+            }
+        }
+    }
+
+    /** {@code Bᵀ} on six vectors from {@code src} ({@code step} apart) into {@code dst} ({@code dstStep} apart). */
+    private static void inputLine(float[] src, int at, int step, float[] dst, int out, int dstStep) {
+        FloatVector d0 = FloatVector.fromArray(F, src, at), d1 = FloatVector.fromArray(F, src, at + step);
+        FloatVector d2 = FloatVector.fromArray(F, src, at + 2 * step), d3 = FloatVector.fromArray(F, src, at + 3 * step);
+        FloatVector d4 = FloatVector.fromArray(F, src, at + 4 * step), d5 = FloatVector.fromArray(F, src, at + 5 * step);
+        FloatVector four = FloatVector.broadcast(F, 4f), minusFour = FloatVector.broadcast(F, -4f), minusFive = FloatVector.broadcast(F, -5f);
+        FloatVector a = d2.fma(minusFour, d4), b = d1.fma(minusFour, d3), e = d4.sub(d2), h = d3.sub(d1);
+        h = h.add(h);
+        d0.fma(four, d2.fma(minusFive, d4)).intoArray(dst, out);
+        a.add(b).intoArray(dst, out + dstStep);
+        a.sub(b).intoArray(dst, out + 2 * dstStep);
+        e.add(h).intoArray(dst, out + 3 * dstStep);
+        e.sub(h).intoArray(dst, out + 4 * dstStep);
+        d1.fma(four, d3.fma(minusFive, d5)).intoArray(dst, out + 5 * dstStep);
+    }
+
+    /** {@link #inputTiles} for one channel past the last whole vector, by the definition of {@code Bᵀ d B}. */
+    private static void inputTileScalar(float[] d, int at, int row, int c, float[] v, int out, int plane) {
+        for (int i = 0; i < SIDE; i++) {
+            for (int j = 0; j < SIDE; j++) {
+                float sum = 0;
+                for (int a = 0; a < SIDE; a++) {
+                    for (int b = 0; b < SIDE; b++) sum += BT[i][a] * d[at + a * row + b * c] * BT[j][b];
+                }
+                v[(SIDE * i + j) * plane + out] = sum;
+            }
+        }
+    }
+
+    /** {@code Aᵀ} on six vectors: (m0 + m1 + m2 + m3 + m4, m1 − m2 + 2(m3 − m4), m1 + m2 + 4(m3 + m4), m1 − m2 + 8(m3 − m4) + m5). */
+    private static void outputLine(float[] src, int at, int step, float[] dst, int out, int dstStep) {
+        FloatVector m0 = FloatVector.fromArray(F, src, at), m1 = FloatVector.fromArray(F, src, at + step);
+        FloatVector m2 = FloatVector.fromArray(F, src, at + 2 * step), m3 = FloatVector.fromArray(F, src, at + 3 * step);
+        FloatVector m4 = FloatVector.fromArray(F, src, at + 4 * step), m5 = FloatVector.fromArray(F, src, at + 5 * step);
+        FloatVector s12 = m1.add(m2), d12 = m1.sub(m2), s34 = m3.add(m4), d34 = m3.sub(m4);
+        m0.add(s12).add(s34).intoArray(dst, out);
+        d34.fma(FloatVector.broadcast(F, 2f), d12).intoArray(dst, out + dstStep);
+        s34.fma(FloatVector.broadcast(F, 4f), s12).intoArray(dst, out + 2 * dstStep);
+        d34.fma(FloatVector.broadcast(F, 8f), d12).add(m5).intoArray(dst, out + 3 * dstStep);
+    }
+
+    /** {@code A} on four vectors: (g0, g0 + g1 + g2 + g3, g0 − g1 + g2 − g3, g0 + 2g1 + 4g2 + 8g3, g0 − 2g1 + 4g2 − 8g3, g3). */
+    private static void gradientLine(float[] src, int at, int step, float[] dst, int out, int dstStep) {
+        FloatVector g0 = FloatVector.fromArray(F, src, at), g1 = FloatVector.fromArray(F, src, at + step);
+        FloatVector g2 = FloatVector.fromArray(F, src, at + 2 * step), g3 = FloatVector.fromArray(F, src, at + 3 * step);
+        FloatVector four = FloatVector.broadcast(F, 4f);
+        FloatVector e = g0.add(g2), o = g1.add(g3), e4 = g2.fma(four, g0), o4 = g3.fma(four, g1);
+        o4 = o4.add(o4);
+        g0.intoArray(dst, out);
+        e.add(o).intoArray(dst, out + dstStep);
+        e.sub(o).intoArray(dst, out + 2 * dstStep);
+        e4.add(o4).intoArray(dst, out + 3 * dstStep);
+        e4.sub(o4).intoArray(dst, out + 4 * dstStep);
+        g3.intoArray(dst, out + 5 * dstStep);
+    }
+
+    /**
+     * {@code B} on six vectors: (4v0, −4(v1 − v2) − 2(v3 − v4) + 4v5, −5v0 − 4(v1 + v2) − (v3 + v4),
+     * (v1 − v2) + 2(v3 − v4) − 5v5, v0 + v1 + v2 + v3 + v4, v5), stored or, when {@code add}, added.
+     */
+    private static void inputGradientLine(float[] src, int at, int step, float[] dst, int out, int dstStep, boolean add) {
+        FloatVector v0 = FloatVector.fromArray(F, src, at), v1 = FloatVector.fromArray(F, src, at + step);
+        FloatVector v2 = FloatVector.fromArray(F, src, at + 2 * step), v3 = FloatVector.fromArray(F, src, at + 3 * step);
+        FloatVector v4 = FloatVector.fromArray(F, src, at + 4 * step), v5 = FloatVector.fromArray(F, src, at + 5 * step);
+        FloatVector four = FloatVector.broadcast(F, 4f), five = FloatVector.broadcast(F, 5f), two = FloatVector.broadcast(F, 2f);
+        FloatVector s12 = v1.add(v2), d12 = v1.sub(v2), s34 = v3.add(v4), d34 = v3.sub(v4);
+        FloatVector r0 = v0.mul(four), r1 = v5.sub(d12).fma(four, d34.mul(-2f)), r2 = v0.fma(five, s12.fma(four, s34)).neg();
+        FloatVector r3 = d34.fma(two, d12).sub(v5.mul(five)), r4 = v0.add(s12).add(s34);
+        if (add) {
+            r0 = r0.add(FloatVector.fromArray(F, dst, out));
+            r1 = r1.add(FloatVector.fromArray(F, dst, out + dstStep));
+            r2 = r2.add(FloatVector.fromArray(F, dst, out + 2 * dstStep));
+            r3 = r3.add(FloatVector.fromArray(F, dst, out + 3 * dstStep));
+            r4 = r4.add(FloatVector.fromArray(F, dst, out + 4 * dstStep));
+            v5 = v5.add(FloatVector.fromArray(F, dst, out + 5 * dstStep));
+        }
+        r0.intoArray(dst, out);
+        r1.intoArray(dst, out + dstStep);
+        r2.intoArray(dst, out + 2 * dstStep);
+        r3.intoArray(dst, out + 3 * dstStep);
+        r4.intoArray(dst, out + 4 * dstStep);
+        v5.intoArray(dst, out + 5 * dstStep);
+    }
+
+    /**
+     * {@code U = G k Gᵀ} for a kernel (3, 3, P, Q) at {@code kOff}, laid out (36, P, Q), a vector of its P·Q positions at
+     * a time ({@code plane} = P·Q, a multiple of L; the input gradient's kernel comes already transposed to (3, 3, F, C)).
+     */
+    static float[] transformKernel(int plane, MemorySegment k, long kOff, float[] u) {
+        float[] raw = new float[9 * plane], line = new float[SIDE * 3 * L];
+        MemorySegment.copy(k, JAVA_FLOAT_UNALIGNED, kOff << 2, raw, 0, raw.length);  // in bulk: element reads from the segment cost 10×
+        for (int i = 0; i < plane; i += L) {
+            for (int j = 0; j < 3; j++) kernelLine(raw, i + j * plane, 3 * plane, line, j * L, 3 * L);
+            for (int r = 0; r < SIDE; r++) kernelLine(line, r * 3 * L, L, u, i + SIDE * r * plane, plane);
         }
         return u;
     }
 
-    /**
-     * {@code dk (3, 3, C, F) = Gᵀ dU G}, written to {@code dk} at {@code dkOff}, a vector of the C·F positions at a time:
-     * rows (u0 + (u1 + u2)/2, (u1 − u2)/2, (u1 + u2)/2 + u3) of the 16 planes, then the same of each row's columns.
-     */
+    /** {@code G} on three vectors: (k0/4, −(k0 + k1 + k2)/6, −(k0 − k1 + k2)/6, (k0 + 2k1 + 4k2)/24, (k0 − 2k1 + 4k2)/24, k2). */
+    private static void kernelLine(float[] src, int at, int step, float[] dst, int out, int dstStep) {
+        FloatVector k0 = FloatVector.fromArray(F, src, at), k1 = FloatVector.fromArray(F, src, at + step), k2 = FloatVector.fromArray(F, src, at + 2 * step);
+        FloatVector e = k0.add(k2), e4 = k2.fma(FloatVector.broadcast(F, 4f), k0), o = k1.add(k1);
+        k0.mul(0.25f).intoArray(dst, out);
+        e.add(k1).mul(-1f / 6).intoArray(dst, out + dstStep);
+        k1.sub(e).mul(1f / 6).intoArray(dst, out + 2 * dstStep);
+        e4.add(o).mul(1f / 24).intoArray(dst, out + 3 * dstStep);
+        e4.sub(o).mul(1f / 24).intoArray(dst, out + 4 * dstStep);
+        k2.intoArray(dst, out + 5 * dstStep);
+    }
+
+    /** {@code dk (3, 3, C, F) = Gᵀ dU G}, written to {@code dk} at {@code dkOff}, a vector of the C·F positions at a time. */
     static void kernelGradient(Conv2dShape s, float[] du, MemorySegment dk, long dkOff) {
         int plane = s.c() * s.f();
-        long step = 4L * plane;
+        float[] out = new float[9 * plane], line = new float[3 * SIDE * L];
         for (int i = 0; i < plane; i += L) {
-            long at = (dkOff + i) << 2;
-            for (int r = 0; r < 3; r++, at += 3 * step) {
-                // row r of Gᵀ dU takes planes (0, 4, 8) + j for r = 0, (4, 8) + j for r = 1, (4, 8, 12) + j for r = 2
-                int o = i + 4 * plane;
-                FloatVector p0 = FloatVector.fromArray(F, du, o), q0 = FloatVector.fromArray(F, du, o + 4 * plane);
-                FloatVector p1 = FloatVector.fromArray(F, du, o + plane), q1 = FloatVector.fromArray(F, du, o + 5 * plane);
-                FloatVector p2 = FloatVector.fromArray(F, du, o + 2 * plane), q2 = FloatVector.fromArray(F, du, o + 6 * plane);
-                FloatVector p3 = FloatVector.fromArray(F, du, o + 3 * plane), q3 = FloatVector.fromArray(F, du, o + 7 * plane);
-                FloatVector h0, h1, h2, h3;
-                if (r == 1) {
-                    h0 = p0.sub(q0).mul(0.5f);
-                    h1 = p1.sub(q1).mul(0.5f);
-                    h2 = p2.sub(q2).mul(0.5f);
-                    h3 = p3.sub(q3).mul(0.5f);
-                } else {
-                    int e = r == 0 ? i : i + 12 * plane;
-                    h0 = p0.add(q0).mul(0.5f).add(FloatVector.fromArray(F, du, e));
-                    h1 = p1.add(q1).mul(0.5f).add(FloatVector.fromArray(F, du, e + plane));
-                    h2 = p2.add(q2).mul(0.5f).add(FloatVector.fromArray(F, du, e + 2 * plane));
-                    h3 = p3.add(q3).mul(0.5f).add(FloatVector.fromArray(F, du, e + 3 * plane));
-                }
-                FloatVector mid = h1.add(h2).mul(0.5f);
-                h0.add(mid).intoMemorySegment(dk, at, ORDER);
-                h1.sub(h2).mul(0.5f).intoMemorySegment(dk, at + step, ORDER);
-                mid.add(h3).intoMemorySegment(dk, at + 2 * step, ORDER);
-            }
+            for (int j = 0; j < SIDE; j++) kernelGradientLine(du, i + j * plane, SIDE * plane, line, j * L, SIDE * L);
+            for (int r = 0; r < 3; r++) kernelGradientLine(line, r * SIDE * L, L, out, i + 3 * r * plane, plane);
         }
+        MemorySegment.copy(out, 0, dk, JAVA_FLOAT_UNALIGNED, dkOff << 2, out.length);
     }
 
-    /** Four tiles' rows of {@code V_ξ} (stride {@code c}) times four vectors of {@code U_ξ}'s columns (stride {@code f}) into M. */
-    private static void fourByFour(float[] v, int vAt, int c, float[] u, int uAt, int f, float[] m, int mAt) {
+    /** {@code Gᵀ} on six vectors: (u0/4 − (u1 + u2)/6 + (u3 + u4)/24, (u2 − u1)/6 + (u3 − u4)/12, (u3 + u4 − u1 − u2)/6 + u5). */
+    private static void kernelGradientLine(float[] src, int at, int step, float[] dst, int out, int dstStep) {
+        FloatVector u0 = FloatVector.fromArray(F, src, at), u1 = FloatVector.fromArray(F, src, at + step);
+        FloatVector u2 = FloatVector.fromArray(F, src, at + 2 * step), u3 = FloatVector.fromArray(F, src, at + 3 * step);
+        FloatVector u4 = FloatVector.fromArray(F, src, at + 4 * step), u5 = FloatVector.fromArray(F, src, at + 5 * step);
+        FloatVector s12 = u1.add(u2), s34 = u3.add(u4);
+        u0.mul(0.25f).add(s34.mul(1f / 24)).sub(s12.mul(1f / 6)).intoArray(dst, out);
+        u2.sub(u1).mul(1f / 6).add(u3.sub(u4).mul(1f / 12)).intoArray(dst, out + dstStep);
+        s34.sub(s12).mul(1f / 6).add(u5).intoArray(dst, out + 2 * dstStep);
+    }
+
+    /** Four rows of {@code a} (stride {@code k}) times four vectors of {@code b}'s columns (stride {@code n}) into out. */
+    private static void fourByFour(float[] a, int aAt, int k, float[] b, int bAt, int n, float[] out, int outAt) {
         FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
         FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-        for (int ch = 0, uo = uAt; ch < c; ch++, uo += f) {
-            FloatVector k0 = FloatVector.fromArray(F, u, uo);
-            FloatVector k1 = FloatVector.fromArray(F, u, uo + L);
-            FloatVector k2 = FloatVector.fromArray(F, u, uo + 2 * L);
-            FloatVector k3 = FloatVector.fromArray(F, u, uo + 3 * L);
-            FloatVector b = FloatVector.broadcast(F, v[vAt + ch]);
-            a00 = k0.fma(b, a00);
-            a01 = k1.fma(b, a01);
-            a02 = k2.fma(b, a02);
-            a03 = k3.fma(b, a03);
-            b = FloatVector.broadcast(F, v[vAt + c + ch]);
-            a10 = k0.fma(b, a10);
-            a11 = k1.fma(b, a11);
-            a12 = k2.fma(b, a12);
-            a13 = k3.fma(b, a13);
-            b = FloatVector.broadcast(F, v[vAt + 2 * c + ch]);
-            a20 = k0.fma(b, a20);
-            a21 = k1.fma(b, a21);
-            a22 = k2.fma(b, a22);
-            a23 = k3.fma(b, a23);
-            b = FloatVector.broadcast(F, v[vAt + 3 * c + ch]);
-            a30 = k0.fma(b, a30);
-            a31 = k1.fma(b, a31);
-            a32 = k2.fma(b, a32);
-            a33 = k3.fma(b, a33);
+        for (int ch = 0, bo = bAt; ch < k; ch++, bo += n) {
+            FloatVector k0 = FloatVector.fromArray(F, b, bo);
+            FloatVector k1 = FloatVector.fromArray(F, b, bo + L);
+            FloatVector k2 = FloatVector.fromArray(F, b, bo + 2 * L);
+            FloatVector k3 = FloatVector.fromArray(F, b, bo + 3 * L);
+            FloatVector x = FloatVector.broadcast(F, a[aAt + ch]);
+            a00 = k0.fma(x, a00);
+            a01 = k1.fma(x, a01);
+            a02 = k2.fma(x, a02);
+            a03 = k3.fma(x, a03);
+            x = FloatVector.broadcast(F, a[aAt + k + ch]);
+            a10 = k0.fma(x, a10);
+            a11 = k1.fma(x, a11);
+            a12 = k2.fma(x, a12);
+            a13 = k3.fma(x, a13);
+            x = FloatVector.broadcast(F, a[aAt + 2 * k + ch]);
+            a20 = k0.fma(x, a20);
+            a21 = k1.fma(x, a21);
+            a22 = k2.fma(x, a22);
+            a23 = k3.fma(x, a23);
+            x = FloatVector.broadcast(F, a[aAt + 3 * k + ch]);
+            a30 = k0.fma(x, a30);
+            a31 = k1.fma(x, a31);
+            a32 = k2.fma(x, a32);
+            a33 = k3.fma(x, a33);
         }
-        a00.intoArray(m, mAt);
-        a01.intoArray(m, mAt + L);
-        a02.intoArray(m, mAt + 2 * L);
-        a03.intoArray(m, mAt + 3 * L);
-        a10.intoArray(m, mAt + f);
-        a11.intoArray(m, mAt + f + L);
-        a12.intoArray(m, mAt + f + 2 * L);
-        a13.intoArray(m, mAt + f + 3 * L);
-        a20.intoArray(m, mAt + 2 * f);
-        a21.intoArray(m, mAt + 2 * f + L);
-        a22.intoArray(m, mAt + 2 * f + 2 * L);
-        a23.intoArray(m, mAt + 2 * f + 3 * L);
-        a30.intoArray(m, mAt + 3 * f);
-        a31.intoArray(m, mAt + 3 * f + L);
-        a32.intoArray(m, mAt + 3 * f + 2 * L);
-        a33.intoArray(m, mAt + 3 * f + 3 * L);
+        a00.intoArray(out, outAt);
+        a01.intoArray(out, outAt + L);
+        a02.intoArray(out, outAt + 2 * L);
+        a03.intoArray(out, outAt + 3 * L);
+        a10.intoArray(out, outAt + n);
+        a11.intoArray(out, outAt + n + L);
+        a12.intoArray(out, outAt + n + 2 * L);
+        a13.intoArray(out, outAt + n + 3 * L);
+        a20.intoArray(out, outAt + 2 * n);
+        a21.intoArray(out, outAt + 2 * n + L);
+        a22.intoArray(out, outAt + 2 * n + 2 * L);
+        a23.intoArray(out, outAt + 2 * n + 3 * L);
+        a30.intoArray(out, outAt + 3 * n);
+        a31.intoArray(out, outAt + 3 * n + L);
+        a32.intoArray(out, outAt + 3 * n + 2 * L);
+        a33.intoArray(out, outAt + 3 * n + 3 * L);
     }
 
-    /** Eight tiles' rows of {@code V_ξ} times two vectors of {@code U_ξ}'s columns: output channels in pairs of vectors, not fours. */
-    private static void eightByTwo(float[] v, int vAt, int c, float[] u, int uAt, int f, float[] m, int mAt) {
+    /** Eight rows of {@code a} times two vectors of {@code b}'s columns: columns in pairs of vectors, not fours. */
+    private static void eightByTwo(float[] a, int aAt, int k, float[] b, int bAt, int n, float[] out, int outAt) {
         FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
         FloatVector a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00, a70 = a00, a71 = a00;
-        for (int ch = 0, uo = uAt; ch < c; ch++, uo += f) {
-            FloatVector k0 = FloatVector.fromArray(F, u, uo);
-            FloatVector k1 = FloatVector.fromArray(F, u, uo + L);
-            FloatVector b = FloatVector.broadcast(F, v[vAt + ch]);
-            a00 = k0.fma(b, a00);
-            a01 = k1.fma(b, a01);
-            b = FloatVector.broadcast(F, v[vAt + c + ch]);
-            a10 = k0.fma(b, a10);
-            a11 = k1.fma(b, a11);
-            b = FloatVector.broadcast(F, v[vAt + 2 * c + ch]);
-            a20 = k0.fma(b, a20);
-            a21 = k1.fma(b, a21);
-            b = FloatVector.broadcast(F, v[vAt + 3 * c + ch]);
-            a30 = k0.fma(b, a30);
-            a31 = k1.fma(b, a31);
-            b = FloatVector.broadcast(F, v[vAt + 4 * c + ch]);
-            a40 = k0.fma(b, a40);
-            a41 = k1.fma(b, a41);
-            b = FloatVector.broadcast(F, v[vAt + 5 * c + ch]);
-            a50 = k0.fma(b, a50);
-            a51 = k1.fma(b, a51);
-            b = FloatVector.broadcast(F, v[vAt + 6 * c + ch]);
-            a60 = k0.fma(b, a60);
-            a61 = k1.fma(b, a61);
-            b = FloatVector.broadcast(F, v[vAt + 7 * c + ch]);
-            a70 = k0.fma(b, a70);
-            a71 = k1.fma(b, a71);
+        for (int ch = 0, bo = bAt; ch < k; ch++, bo += n) {
+            FloatVector k0 = FloatVector.fromArray(F, b, bo);
+            FloatVector k1 = FloatVector.fromArray(F, b, bo + L);
+            FloatVector x = FloatVector.broadcast(F, a[aAt + ch]);
+            a00 = k0.fma(x, a00);
+            a01 = k1.fma(x, a01);
+            x = FloatVector.broadcast(F, a[aAt + k + ch]);
+            a10 = k0.fma(x, a10);
+            a11 = k1.fma(x, a11);
+            x = FloatVector.broadcast(F, a[aAt + 2 * k + ch]);
+            a20 = k0.fma(x, a20);
+            a21 = k1.fma(x, a21);
+            x = FloatVector.broadcast(F, a[aAt + 3 * k + ch]);
+            a30 = k0.fma(x, a30);
+            a31 = k1.fma(x, a31);
+            x = FloatVector.broadcast(F, a[aAt + 4 * k + ch]);
+            a40 = k0.fma(x, a40);
+            a41 = k1.fma(x, a41);
+            x = FloatVector.broadcast(F, a[aAt + 5 * k + ch]);
+            a50 = k0.fma(x, a50);
+            a51 = k1.fma(x, a51);
+            x = FloatVector.broadcast(F, a[aAt + 6 * k + ch]);
+            a60 = k0.fma(x, a60);
+            a61 = k1.fma(x, a61);
+            x = FloatVector.broadcast(F, a[aAt + 7 * k + ch]);
+            a70 = k0.fma(x, a70);
+            a71 = k1.fma(x, a71);
         }
-        a00.intoArray(m, mAt);
-        a01.intoArray(m, mAt + L);
-        a10.intoArray(m, mAt + f);
-        a11.intoArray(m, mAt + f + L);
-        a20.intoArray(m, mAt + 2 * f);
-        a21.intoArray(m, mAt + 2 * f + L);
-        a30.intoArray(m, mAt + 3 * f);
-        a31.intoArray(m, mAt + 3 * f + L);
-        a40.intoArray(m, mAt + 4 * f);
-        a41.intoArray(m, mAt + 4 * f + L);
-        a50.intoArray(m, mAt + 5 * f);
-        a51.intoArray(m, mAt + 5 * f + L);
-        a60.intoArray(m, mAt + 6 * f);
-        a61.intoArray(m, mAt + 6 * f + L);
-        a70.intoArray(m, mAt + 7 * f);
-        a71.intoArray(m, mAt + 7 * f + L);
+        a00.intoArray(out, outAt);
+        a01.intoArray(out, outAt + L);
+        a10.intoArray(out, outAt + n);
+        a11.intoArray(out, outAt + n + L);
+        a20.intoArray(out, outAt + 2 * n);
+        a21.intoArray(out, outAt + 2 * n + L);
+        a30.intoArray(out, outAt + 3 * n);
+        a31.intoArray(out, outAt + 3 * n + L);
+        a40.intoArray(out, outAt + 4 * n);
+        a41.intoArray(out, outAt + 4 * n + L);
+        a50.intoArray(out, outAt + 5 * n);
+        a51.intoArray(out, outAt + 5 * n + L);
+        a60.intoArray(out, outAt + 6 * n);
+        a61.intoArray(out, outAt + 6 * n + L);
+        a70.intoArray(out, outAt + 7 * n);
+        a71.intoArray(out, outAt + 7 * n + L);
     }
 
     /** Four input channels of {@code V_ξ} × four vectors of {@code dM_ξ}'s output channels, summed over {@code tiles}, into dU. */

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A kept transformed kernel is the transform of the kernel's bytes as they are now: reused while they are unchanged,
  * made again after any write (one weight, in place, at the same address), kept apart for several kernels at once
- * (more than the thread keeps, and heap kernels whose addresses all read 0), and sized per kernel.
+ * (more than the thread keeps, and heap kernels whose addresses all read 0), sized per kernel, and kept apart per pass.
  */
 class KeptWinogradKernelsTest {
     private static final Conv2dShape MNIST_CONV2 = Conv2dShape.of(1, 13, 13, 32, 3, 3, 64, 1, 1, 1, 1, Conv2dShape.Padding.VALID);
@@ -28,12 +28,12 @@ class KeptWinogradKernelsTest {
             int ko = 5, raw = 9 * 32 * 64;
             MemorySegment k = arena.allocate((ko + raw) * 4L, 64);
             MemorySegment.copy(SingleChannelConvTest.random(new SplittableRandom(3), ko + raw), 0, k, 0, (ko + raw) * 4L);
-            float[] first = KeptWinogradKernels.transformed(MNIST_CONV2, k, ko);
+            float[] first = KeptWinogradKernels.transformed(MNIST_CONV2, k, ko, false);
             assertArrayEquals(fresh(MNIST_CONV2, k, ko), first);
-            assertSame(first, KeptWinogradKernels.transformed(MNIST_CONV2, k, ko), "an unchanged kernel is not transformed again");
+            assertSame(first, KeptWinogradKernels.transformed(MNIST_CONV2, k, ko, false), "an unchanged kernel is not transformed again");
             for (long at : new long[] {ko, ko + raw / 2, ko + raw - 1}) {  // first, middle and last weight
                 k.setAtIndex(JAVA_FLOAT_UNALIGNED, at, k.getAtIndex(JAVA_FLOAT_UNALIGNED, at) + 0.25f);
-                assertArrayEquals(fresh(MNIST_CONV2, k, ko), KeptWinogradKernels.transformed(MNIST_CONV2, k, ko), "after writing weight " + at);
+                assertArrayEquals(fresh(MNIST_CONV2, k, ko), KeptWinogradKernels.transformed(MNIST_CONV2, k, ko, false), "after writing weight " + at);
             }
         }
     }
@@ -51,14 +51,25 @@ class KeptWinogradKernelsTest {
         }
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < kernels.length; i++) {
-                float[] got = KeptWinogradKernels.transformed(shapes[i], kernels[i], 0);
+                float[] got = KeptWinogradKernels.transformed(shapes[i], kernels[i], 0, false);
                 float[] want = fresh(shapes[i], kernels[i], 0);
                 assertArrayEquals(want, Arrays.copyOf(got, want.length), "kernel " + i + ", round " + round);
             }
         }
     }
 
+    @Test
+    void theSameKernelKeepsItsForwardAndInputGradientTransformsApart() {
+        Assumptions.assumeTrue(Simd.ENABLED, "the Winograd path runs only with the Vector API");
+        MemorySegment k = SingleChannelConvTest.random(new SplittableRandom(13), 9L * 32 * 64);
+        for (int round = 0; round < 2; round++) {
+            assertArrayEquals(fresh(MNIST_CONV2, k, 0), KeptWinogradKernels.transformed(MNIST_CONV2, k, 0, false), "forward, round " + round);
+            assertArrayEquals(WinogradConv.transformKernelForInputGradient(MNIST_CONV2, k, 0, null),
+                    KeptWinogradKernels.transformed(MNIST_CONV2, k, 0, true), "input gradient, round " + round);
+        }
+    }
+
     private static float[] fresh(Conv2dShape s, MemorySegment k, long ko) {
-        return WinogradConv.transformKernel(s, k, ko, new float[16 * s.c() * s.f()]);
+        return WinogradConv.transformKernel(s, k, ko, new float[WinogradConv.transformedFloats(s)]);
     }
 }
