@@ -126,7 +126,8 @@ public final class Panamax {
         }
 
         /**
-         * Image ranges a convolution splits its batch into ({@code panamax.conv.parts}, default 8); at least 1.
+         * Image ranges a convolution splits its batch into at most ({@code panamax.conv.parts}, default 8; a batch gets
+         * fewer where its ranges would hold under 32 images, but two when it has two or more); at least 1.
          *
          * @param parts the number of ranges, at least 1
          * @return this builder
