@@ -51,56 +51,59 @@ final class DirectConvVector {
     static void weightGradient(Conv2dShape s, MemorySegment x, long xOff, MemorySegment g, long gOff, MemorySegment dk, long dkOff,
                                boolean accumulate) {
         PaddedBlock in = PaddedBlock.of(s, x, xOff, PIXELS);
-        int c = s.c(), f = s.f();
+        int c = s.c(), f = s.f(), pixels = s.n() * s.oh() * s.ow();
+        // The gradient block as an array and each pixel's window start, once: the sums below then run one flat loop
+        // over the pixels with array loads only.
+        float[] gt = new float[pixels * f];
+        MemorySegment.copy(g, JAVA_FLOAT_UNALIGNED, gOff << 2, gt, 0, gt.length);
+        int[] base = new int[pixels];
+        for (int b = 0, p = 0; b < s.n(); b++) {
+            for (int oy = 0; oy < s.oh(); oy++) {
+                for (int ox = 0; ox < s.ow(); ox++) base[p++] = in.base(s, b, oy, ox);
+            }
+        }
         for (int ky = 0; ky < s.kh(); ky++) {
             for (int kx = 0; kx < s.kw(); kx++) {
                 int tapOffset = in.tapOffset(s, ky, kx);
                 long tapAt = dkOff + (long) (ky * s.kw() + kx) * c * f;
                 for (int c0 = 0; c0 < c; c0 += 4) {
-                    for (int f0 = 0; f0 < f; f0 += 4 * L) fourByFourSums(s, in, tapOffset + c0, g, gOff + f0, dk, tapAt + (long) c0 * f + f0, accumulate);
+                    for (int f0 = 0; f0 < f; f0 += 4 * L) fourByFourSums(in.values(), base, tapOffset + c0, gt, f0, f, dk, tapAt + (long) c0 * f + f0, accumulate);
                 }
             }
         }
     }
 
     /** Four input channels (from {@code offset} in each pixel's window) × four vectors of output channels, summed over the pixels. */
-    private static void fourByFourSums(Conv2dShape s, PaddedBlock in, int offset, MemorySegment g, long gAt, MemorySegment dk, long at,
+    private static void fourByFourSums(float[] v, int[] base, int offset, float[] gt, int f0, int f, MemorySegment dk, long at,
                                        boolean accumulate) {
-        float[] v = in.values();
-        int f = s.f(), step = s.sw() * s.c();
         FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
         FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-        long go = gAt << 2;
-        for (int b = 0; b < s.n(); b++) {
-            for (int oy = 0; oy < s.oh(); oy++) {
-                int xo = in.base(s, b, oy, 0) + offset;
-                for (int ox = 0; ox < s.ow(); ox++, xo += step, go += 4L * f) {
-                    FloatVector g0 = FloatVector.fromMemorySegment(F, g, go, ORDER);
-                    FloatVector g1 = FloatVector.fromMemorySegment(F, g, go + 4L * L, ORDER);
-                    FloatVector g2 = FloatVector.fromMemorySegment(F, g, go + 8L * L, ORDER);
-                    FloatVector g3 = FloatVector.fromMemorySegment(F, g, go + 12L * L, ORDER);
-                    FloatVector b0 = FloatVector.broadcast(F, v[xo]);
-                    a00 = g0.fma(b0, a00);
-                    a01 = g1.fma(b0, a01);
-                    a02 = g2.fma(b0, a02);
-                    a03 = g3.fma(b0, a03);
-                    FloatVector b1 = FloatVector.broadcast(F, v[xo + 1]);
-                    a10 = g0.fma(b1, a10);
-                    a11 = g1.fma(b1, a11);
-                    a12 = g2.fma(b1, a12);
-                    a13 = g3.fma(b1, a13);
-                    FloatVector b2 = FloatVector.broadcast(F, v[xo + 2]);
-                    a20 = g0.fma(b2, a20);
-                    a21 = g1.fma(b2, a21);
-                    a22 = g2.fma(b2, a22);
-                    a23 = g3.fma(b2, a23);
-                    FloatVector b3 = FloatVector.broadcast(F, v[xo + 3]);
-                    a30 = g0.fma(b3, a30);
-                    a31 = g1.fma(b3, a31);
-                    a32 = g2.fma(b3, a32);
-                    a33 = g3.fma(b3, a33);
-                }
-            }
+        for (int p = 0, gi = f0; p < base.length; p++, gi += f) {
+            int xo = base[p] + offset;
+            FloatVector g0 = FloatVector.fromArray(F, gt, gi);
+            FloatVector g1 = FloatVector.fromArray(F, gt, gi + L);
+            FloatVector g2 = FloatVector.fromArray(F, gt, gi + 2 * L);
+            FloatVector g3 = FloatVector.fromArray(F, gt, gi + 3 * L);
+            FloatVector b0 = FloatVector.broadcast(F, v[xo]);
+            a00 = g0.fma(b0, a00);
+            a01 = g1.fma(b0, a01);
+            a02 = g2.fma(b0, a02);
+            a03 = g3.fma(b0, a03);
+            FloatVector b1 = FloatVector.broadcast(F, v[xo + 1]);
+            a10 = g0.fma(b1, a10);
+            a11 = g1.fma(b1, a11);
+            a12 = g2.fma(b1, a12);
+            a13 = g3.fma(b1, a13);
+            FloatVector b2 = FloatVector.broadcast(F, v[xo + 2]);
+            a20 = g0.fma(b2, a20);
+            a21 = g1.fma(b2, a21);
+            a22 = g2.fma(b2, a22);
+            a23 = g3.fma(b2, a23);
+            FloatVector b3 = FloatVector.broadcast(F, v[xo + 3]);
+            a30 = g0.fma(b3, a30);
+            a31 = g1.fma(b3, a31);
+            a32 = g2.fma(b3, a32);
+            a33 = g3.fma(b3, a33);
         }
         long o = at << 2, row = 4L * f;
         if (accumulate) {
