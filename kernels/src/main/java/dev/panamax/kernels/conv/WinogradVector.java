@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 36 planes, one per position ξ = 6·i + j of the 6 × 6 tile: {@code V (36, chunk, C)}, {@code U (36, C, F)},
  * {@code M (36, chunk, F)}. The products are four tiles × four vectors of output channels (16 accumulators), as in
  * {@link DirectConvVector}, or eight tiles × two vectors where the channels come in pairs of vectors, not fours.
- * Each tile transform is a 1-D transform down the tile's columns into a small array, then the same along its rows,
+ * Each tile transform is a 1-D transform down the tile's columns into a line buffer, then the same along its rows,
  * each line of six vectors in one helper that loads, combines and stores them, so that no vector crosses a call (a
  * vector passed to a helper C2 leaves out of line is boxed).
  */
@@ -163,9 +163,9 @@ final class WinogradVector {
     }
 
     // The tile transforms below run each 1-D pass over all of a tile's vectors of channels before the next pass reads
-    // its results, through a per-thread line buffer: a vector loaded straight after it was stored (a store the load
-    // cannot be forwarded from: the buffer's vectors straddle cache lines) stalls, and measured so cost the weight
-    // gradient a fifth of its time.
+    // its results back from a per-thread line buffer, so that no vector is loaded straight after it was stored (the
+    // buffer's vectors straddle cache lines, which a store-to-load forward may not cover). Its own effect was not
+    // separated from the host's noise; the plane skew above was (Tiles#vPlane).
 
     /** The line buffer, at least {@code floats} long. */
     private static float[] lines(int floats) {
