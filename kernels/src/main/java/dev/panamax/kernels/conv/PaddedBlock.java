@@ -18,22 +18,8 @@ import java.lang.foreign.MemorySegment;
  * @param imageLength floats per padded image
  */
 record PaddedBlock(float[] values, int rowLength, int imageLength) {
-    /** Largest block array a thread keeps (4 MB); a larger one is allocated for its call. */
-    private static final int KEPT_FLOATS = 1 << 20;
-    /**
-     * Each thread's block arrays, reused: one for an input block, one for a gradient block (a backward pass holds both).
-     * Allocated per call they were two thirds of a training step's garbage (JFR), a young collection every step.
-     */
-    private static final ThreadLocal<float[][]> KEPT = ThreadLocal.withInitial(() -> new float[2][0]);
-
-    /** {@code floats} zeros: the thread's array in {@code slot}, cleared, or a new one. */
-    private static float[] zeros(int slot, int floats) {
-        if (floats > KEPT_FLOATS) return new float[floats];
-        float[][] kept = KEPT.get();
-        if (kept[slot].length < floats) return kept[slot] = new float[floats];
-        java.util.Arrays.fill(kept[slot], 0, floats, 0f);
-        return kept[slot];
-    }
+    /** Each thread's block arrays, up to 4 MB each: slot 0 an input block, slot 1 a gradient block (a backward pass holds both). */
+    private static final ThreadFloats KEPT = new ThreadFloats(2, 1 << 20);
 
     static PaddedBlock of(Conv2dShape s, MemorySegment x, long xOff, int pixels) {
         return of(s, x, xOff, paddedHeight(s), paddedWidth(s, pixels));
@@ -42,7 +28,7 @@ record PaddedBlock(float[] values, int rowLength, int imageLength) {
     /** The block with {@code ph} rows and {@code pw} columns an image, padding included (at least what {@code s} reads). */
     static PaddedBlock of(Conv2dShape s, MemorySegment x, long xOff, int ph, int pw) {
         int c = s.c();
-        float[] v = zeros(0, s.n() * ph * pw * c);
+        float[] v = KEPT.zeros(0, s.n() * ph * pw * c);
         int from = Math.max(0, s.padLeft()), to = Math.min(pw, s.w() + s.padLeft());
         for (int b = 0; b < s.n(); b++) {
             for (int py = 0; py < ph; py++) {
@@ -62,7 +48,7 @@ record PaddedBlock(float[] values, int rowLength, int imageLength) {
 
     /** An all-zero block of {@code ph} rows and {@code pw} columns an image, padding included. */
     static PaddedBlock zeros(Conv2dShape s, int ph, int pw) {
-        return new PaddedBlock(zeros(1, s.n() * ph * pw * s.c()), pw * s.c(), ph * pw * s.c());
+        return new PaddedBlock(KEPT.zeros(1, s.n() * ph * pw * s.c()), pw * s.c(), ph * pw * s.c());
     }
 
     /**

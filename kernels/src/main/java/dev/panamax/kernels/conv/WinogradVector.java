@@ -36,8 +36,8 @@ final class WinogradVector {
 
     /** Floats of one chunk's transformed tiles, V and M (or dM) together: 256 KB, so that a chunk stays in L2. */
     private static final int CHUNK_FLOATS = 64 * 1024;
-    /** Each thread's chunk arrays and line buffer, reused: a block's transforms would otherwise allocate them every call. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+    /** Each thread's chunk arrays (slots 0, 1) and line buffer (slot 2): a block's transforms would otherwise allocate them every call. */
+    private static final ThreadFloats SCRATCH = new ThreadFloats(3, Integer.MAX_VALUE);
 
     /**
      * The tiles of a block, {@code rows × cols} an image, numbered image by image and row by row, taken {@code chunk}
@@ -92,9 +92,7 @@ final class WinogradVector {
         }
 
         static float[] scratch(int slot, int floats) {
-            float[][] arrays = SCRATCH.get();
-            if (arrays[slot].length < floats) arrays[slot] = new float[floats];
-            return arrays[slot];
+            return SCRATCH.atLeast(slot, floats);
         }
     }
 
