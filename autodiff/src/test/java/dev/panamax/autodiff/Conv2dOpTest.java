@@ -126,6 +126,28 @@ class Conv2dOpTest {
         }
     }
 
+    /**
+     * The first layer's pooling fused into its convolution when the input takes no gradient (training's first layer):
+     * the kernel gradient comes from the pooled gradient and the winners, never from the full-size one. 70 images: two
+     * ranges of several blocks each.
+     */
+    @Test
+    void firstLayerWithItsPoolingFusedMatchesTheComposite() {
+        int[] one = {1, 1}, two = {2, 2};
+        try (MemoryScope s = MemoryScope.open("conv")) {
+            Tensor x = Tensor.uniform(new Rng(11), 0, 1, DType.F32, 70, 28, 28, 1);
+            Tensor k = Tensor.uniform(new Rng(7), -0.2, 0.2, DType.F32, 3, 3, 1, 32);
+            Var ka = Var.param(k.copy()), kb = Var.param(k.copy());
+            Var ya = F.conv2dMaxPool(Var.of(x), ka, one, one, Padding.VALID, two, two, Padding.VALID);
+            Var yb = F.maxPool2d(F.conv2dComposite(Var.of(x), kb, one, one, Padding.VALID), two, two, Padding.VALID);
+            assertClose(ya.value(), yb.value(), 1e-5, "fused first layer forward");
+            Tensor up = Tensor.uniform(new Rng(8), -1, 1, DType.F32, ya.value().shape());
+            ya.backward(up);
+            yb.backward(up);
+            assertClose(ka.grad(), kb.grad(), 1e-4, "fused first layer kernel gradient");
+        }
+    }
+
     @Test
     void anEmptyBatchGivesEmptyOutputAndAZeroKernelGradient() {
         try (MemoryScope s = MemoryScope.open("conv")) {

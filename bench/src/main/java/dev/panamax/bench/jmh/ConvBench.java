@@ -201,6 +201,22 @@ public class ConvBench {
         return dconv;
     }
 
+    /** The first layer's convolution with its pooling fused in (against {@code direct} + {@code poolForward}). */
+    @Benchmark
+    public MemorySegment directPooled() {
+        if (pool != null && SingleChannelConv.appliesPooled(s, pool, 4)) SingleChannelConv.forwardPooled(s, pool, x, 0, w, 0, pooled, 0, argmax, 0);
+        return pooled;
+    }
+
+    /** Its weight gradient from the pooled gradient and the winners (against {@code poolBackward} + {@code directWeightGradient}). */
+    @Benchmark
+    public MemorySegment directPooledWeightGradient() {
+        if (pool != null && SingleChannelConv.appliesPooled(s, pool, 4)) {
+            SingleChannelConv.weightGradientPooled(s, pool, x, 0, dpooled, 0, argmax, 0, dw, 0, false);
+        }
+        return dw;
+    }
+
     private long imageElements() {
         return (long) s.h() * s.w() * s.c();
     }

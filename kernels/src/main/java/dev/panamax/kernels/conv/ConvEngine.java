@@ -184,6 +184,9 @@ public final class ConvEngine {
                 long at = yOff + b * plan.rowsPerImage() * f;
                 convolve(sub, width, gemm, x, xAt, kernel, kOff, winogradKernel, scratch, colsOff, y, at);
                 if (bias != null) ConvEpilogue.forward(width, y, at, bias, bOff, rows, f, relu);
+            } else if (SingleChannelConv.appliesPooled(s, pool, width)) {  // the pooling fused into the convolution
+                long at = b * pooledImage(pool);
+                SingleChannelConv.forwardPooled(sub, Plan.sub(pool, count), x, xAt, kernel, kOff, y, yOff + at, argmax, aOff + at);
             } else {
                 long outOff = colsOff + plan.patchElements(), at = b * pooledImage(pool);
                 convolve(sub, width, gemm, x, xAt, kernel, kOff, winogradKernel, scratch, colsOff, scratch, outOff);
@@ -253,6 +256,7 @@ public final class ConvEngine {
         long kernelElements = (long) kk * f;
         long gradOff = plan.gradOffset(), biasOff = plan.biasOffset(blockGrad), stride = plan.backwardStride(blockGrad);
         boolean[] started = new boolean[plan.parts()];
+        boolean fusedPool = dx == null && dk != null && !hasBias && !relu && SingleChannelConv.appliesPooled(s, pool, width);
         float[][] winogradSums = dk != null && WinogradConv.appliesToWeightGradient(s, width) ? new float[plan.parts()][] : null;
         float[] winogradKernel = dx != null && WinogradConv.appliesToInputGradient(s, width)
                 ? KeptWinogradKernels.transformed(s, kernel, kOff, true) : null;
@@ -272,14 +276,21 @@ public final class ConvEngine {
                     gAt = base + gradOff;
                 }
             }
+            Conv2dShape sub = Plan.sub(s, count);
+            long xAt = xOff + b * plan.imageElements();
+            if (fusedPool) {  // the weight gradient straight from the pooled gradient; no other gradient is wanted
+                long at = b * pooledImage(pool);
+                SingleChannelConv.weightGradientPooled(sub, Plan.sub(pool, count), x, xAt, g, gOff + at, argmax, aOff + at, partials,
+                        p * kernelElements, started[p]);
+                started[p] = true;
+                return;
+            }
             if (pool != null) {  // the pooled gradient, routed back to each window's winner in this block
                 long at = b * pooledImage(pool);
                 MaxPool.backward(width, Plan.sub(pool, count), g, gOff + at, argmax, aOff + at, scratch, base + gradOff);
                 gs = scratch;
                 gAt = base + gradOff;
             }
-            Conv2dShape sub = Plan.sub(s, count);
-            long xAt = xOff + b * plan.imageElements();
             if (winogradSums != null || winogradKernel != null) {  // both gradients from one transform of g's tiles
                 float[] sums = null;
                 if (winogradSums != null) {  // summed transformed, and transformed back after the part's last block

@@ -66,6 +66,22 @@ public final class Pool2d {
         }
     }
 
+    /**
+     * One output row of {@link #maxForward} ({@code yo}, {@code ao}: its first element; {@code arg} null: values only)
+     * from its window rows already in {@code in}, laid out as {@code x}'s rows ({@code rowBase}: the flat index of
+     * {@code in[0]} in {@code x}, which the winners count from): a convolution with the pooling fused in writes them there.
+     * Needs the Vector API's row path: windows inside the input and {@link Pool2dVector#fits}.
+     */
+    static void maxRowFrom(Conv2dShape s, float[] in, int rowBase, MemorySegment y, long yo, MemorySegment arg, long ao) {
+        Scratch sc = SCRATCH.get();
+        float[] outY = sc.outY = Scratch.fit(sc.outY, s.ow() * s.c());
+        if (arg == null) {
+            Pool2dVector.rowValuesFrom(s, in, y, yo, outY);
+        } else {
+            Pool2dVector.rowFrom(s, in, rowBase, y, yo, arg, ao, outY, sc.outA = Scratch.fit(sc.outA, s.ow() * s.c()));
+        }
+    }
+
     /** Per-thread work rows (and the tiled backward's image arrays), grown to the largest shape seen: a warm pooling call allocates nothing. */
     private static final class Scratch {
         float[] best = new float[0], pix = best, in = best, outY = best;

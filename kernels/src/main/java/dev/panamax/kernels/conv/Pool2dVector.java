@@ -66,10 +66,17 @@ final class Pool2dVector {
      */
     static void row(Conv2dShape s, MemorySegment x, long xOff, int b, int oy, MemorySegment y, long yo, MemorySegment arg,
                     long ao, float[] in, float[] outY, int[] outA) {
-        int c = s.c(), w = s.w(), rowLen = w * c, body = c - c % L, kh = s.kh(), kw = s.kw(), sw = s.sw();
         int iy0 = oy * s.sh();
         copyWindowRows(s, x, xOff, b, iy0, in);
-        int rowBase = (b * s.h() + iy0) * rowLen;  // x's flat index of in[0]
+        rowFrom(s, in, (b * s.h() + iy0) * s.w() * s.c(), y, yo, arg, ao, outY, outA);
+    }
+
+    /**
+     * {@link #row} from its {@code kh} input rows already in {@code in} (a fused convolution wrote them there);
+     * {@code rowBase} is the flat index of {@code in[0]} in the input, which the winners count from.
+     */
+    static void rowFrom(Conv2dShape s, float[] in, int rowBase, MemorySegment y, long yo, MemorySegment arg, long ao, float[] outY, int[] outA) {
+        int c = s.c(), w = s.w(), rowLen = w * c, body = c - c % L, kh = s.kh(), kw = s.kw(), sw = s.sw();
         IntVector lane = IntVector.zero(I).addIndex(1);
         for (int ox = 0; ox < s.ow(); ox++) {
             int first = ox * sw * c;
@@ -80,8 +87,7 @@ final class Pool2dVector {
                     for (int kx = ky == 0 ? 1 : 0; kx < kw; kx++) {
                         int i = ky * rowLen + first + kx * c + ch;
                         FloatVector v = FloatVector.fromArray(F, in, i);
-                        VectorMask<Float> take = v.compare(VectorOperators.GT, best)
-                                .or(v.compare(VectorOperators.NE, v).and(best.compare(VectorOperators.EQ, best)));
+                        VectorMask<Float> take = takes(v, best);
                         best = best.blend(v, take);
                         at = at.blend(lane.add(rowBase + i), take.cast(I));
                     }
@@ -110,6 +116,14 @@ final class Pool2dVector {
         MemorySegment.copy(outA, 0, arg, java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, ao * 4L, s.ow() * c);
     }
 
+    /**
+     * Where {@code v} replaces the running maximum: larger, or NaN over a number; that is, not at most {@code best}
+     * while {@code best} is a number (a compare fewer than spelling out both cases).
+     */
+    private static VectorMask<Float> takes(FloatVector v, FloatVector best) {
+        return v.compare(VectorOperators.LE, best).not().and(best.compare(VectorOperators.EQ, best));
+    }
+
     /** The {@code kh} input rows from {@code iy0} of image {@code b}, into {@code in}. */
     private static void copyWindowRows(Conv2dShape s, MemorySegment x, long xOff, int b, int iy0, float[] in) {
         int rowLen = s.w() * s.c();
@@ -121,8 +135,13 @@ final class Pool2dVector {
 
     /** {@link #row} without the winners (inference): the same comparisons, so the same values, bit for bit. */
     static void rowValues(Conv2dShape s, MemorySegment x, long xOff, int b, int oy, MemorySegment y, long yo, float[] in, float[] outY) {
-        int c = s.c(), w = s.w(), rowLen = w * c, body = c - c % L, kh = s.kh(), kw = s.kw(), sw = s.sw();
         copyWindowRows(s, x, xOff, b, oy * s.sh(), in);
+        rowValuesFrom(s, in, y, yo, outY);
+    }
+
+    /** {@link #rowValues} from its input rows already in {@code in}. */
+    static void rowValuesFrom(Conv2dShape s, float[] in, MemorySegment y, long yo, float[] outY) {
+        int c = s.c(), w = s.w(), rowLen = w * c, body = c - c % L, kh = s.kh(), kw = s.kw(), sw = s.sw();
         for (int ox = 0; ox < s.ow(); ox++) {
             int first = ox * sw * c;
             for (int ch = 0; ch < body; ch += L) {
@@ -130,8 +149,7 @@ final class Pool2dVector {
                 for (int ky = 0; ky < kh; ky++) {
                     for (int kx = ky == 0 ? 1 : 0; kx < kw; kx++) {
                         FloatVector v = FloatVector.fromArray(F, in, ky * rowLen + first + kx * c + ch);
-                        best = best.blend(v, v.compare(VectorOperators.GT, best)
-                                .or(v.compare(VectorOperators.NE, v).and(best.compare(VectorOperators.EQ, best))));
+                        best = best.blend(v, takes(v, best));
                     }
                 }
                 best.intoArray(outY, ox * c + ch);

@@ -41,6 +41,51 @@ public final class SingleChannelConv {
         SingleChannelConvVector.weightGradient(s, x, xOff, g, gOff, dk, dkOff, accumulate);
     }
 
+    /**
+     * {@return whether {@link #forwardPooled} and {@link #weightGradientPooled} serve this convolution followed by the
+     * max pooling {@code pool} (its geometry over the convolution's output; null: none): 2 × 2 windows at stride 2
+     * inside the output, whole vectors of output channels}
+     */
+    public static boolean appliesPooled(Conv2dShape s, Conv2dShape pool, int width) {
+        return applies(s, width) && pool != null && pool.kh() == 2 && pool.kw() == 2 && pool.sh() == 2 && pool.sw() == 2
+                && pool.windowsInside() && pool.h() == s.oh() && pool.w() == s.ow() && pool.c() == s.f() && pool.n() == s.n()
+                && SingleChannelPoolVector.fits(s.f());  // after applies(): Vector API on
+    }
+
+    /**
+     * {@code y (N, POH, POW, F) = maxpool(conv(x, k))}, the pooling fused in: the same values, bit for bit, as
+     * {@link #forward} followed by {@link MaxPool#forward}, and the same winners in {@code argmax} (null: not kept),
+     * flat indices into the unpooled (N, OH, OW, F) output.
+     *
+     * @throws IllegalArgumentException when {@link #appliesPooled} does not hold
+     */
+    public static void forwardPooled(Conv2dShape s, Conv2dShape pool, MemorySegment x, long xOff, MemorySegment k, long kOff,
+                                     MemorySegment y, long yOff, MemorySegment argmax, long aOff) {
+        requirePooled(s, pool);
+        SingleChannelPoolVector.forward(s, pool, x, xOff, k, kOff, y, yOff, argmax, aOff);
+    }
+
+    /**
+     * The weight gradient through the pooling: from the pooled gradient {@code dy (N, POH, POW, F)} and the winners
+     * {@link #forwardPooled} kept, without the unpooled gradient ever being written. Overwritten, or added to when
+     * {@code accumulate}.
+     *
+     * @throws IllegalArgumentException when {@link #appliesPooled} does not hold
+     */
+    public static void weightGradientPooled(Conv2dShape s, Conv2dShape pool, MemorySegment x, long xOff, MemorySegment dy, long dyOff,
+                                            MemorySegment argmax, long aOff, MemorySegment dk, long dkOff, boolean accumulate) {
+        requirePooled(s, pool);
+        SingleChannelPoolVector.weightGradient(s, pool, x, xOff, dy, dyOff, argmax, aOff, dk, dkOff, accumulate);
+    }
+
+    private static void requirePooled(Conv2dShape s, Conv2dShape pool) {
+        require(s);
+        if (!appliesPooled(s, pool, 4)) {
+            throw new IllegalArgumentException("SingleChannelConv's fused pooling takes 2x2 windows at stride 2 inside the " + s.oh() + "x"
+                    + s.ow() + "x" + s.f() + " output and whole vectors of channels; got " + pool);
+        }
+    }
+
     private static void require(Conv2dShape s) {
         if (!applies(s, 4)) {
             throw new IllegalArgumentException("SingleChannelConv takes one input channel with the Vector API on; got " + s.c()

@@ -25,14 +25,14 @@ final class SingleChannelConvVector {
     private static final int L = F.length();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Output pixels per pass over the kernel taps: four accumulators per vector of channels. */
-    private static final int PIXELS = 4;
+    static final int PIXELS = 4;
     /** Output rows a thread takes at least when a block's rows are split (an MNIST image's 26 go as two halves). */
     private static final int ROWS_PER_TASK = 8;
 
     private SingleChannelConvVector() {}
 
     /** The offset of every window tap from a window's start, in tap order. */
-    private static int[] tapOffsets(Conv2dShape s, PaddedBlock in) {
+    static int[] tapOffsets(Conv2dShape s, PaddedBlock in) {
         int[] offsets = new int[s.kh() * s.kw()];
         for (int ky = 0, t = 0; ky < s.kh(); ky++) {
             for (int kx = 0; kx < s.kw(); kx++, t++) offsets[t] = in.tapOffset(s, ky, kx);
@@ -42,38 +42,47 @@ final class SingleChannelConvVector {
 
     /** {@code y (N, OH, OW, F) = conv(x (N, H, W, 1), k (KH, KW, 1, F))}, overwritten. */
     static void forward(Conv2dShape s, MemorySegment x, long xOff, MemorySegment k, long kOff, MemorySegment y, long yOff) {
-        int f = s.f(), body = f - f % L, ow = s.ow(), sw = s.sw();
+        int rowLength = s.ow() * s.f();
         PaddedBlock in = PaddedBlock.of(s, x, xOff, PIXELS);
-        float[] v = in.values();
         int[] offsets = tapOffsets(s, in);
         // Output rows split over the threads when this block is all the work (a single image; inside a batch's parallel
         // region this runs on its thread alone); each row is computed the same way wherever it runs.
         Parallel.forRange((long) s.n() * s.oh(), ROWS_PER_TASK, (r0, r1) -> {
+            float[] row = ROWS.atLeast(0, rowLength);
             for (long r = r0; r < r1; r++) {
-                int b = (int) (r / s.oh()), oy = (int) (r % s.oh());
-                for (int ox0 = 0; ox0 < ow; ox0 += PIXELS) {
-                    int count = Math.min(PIXELS, ow - ox0), base = in.base(s, b, oy, ox0);
-                    long out = yOff + (((long) b * s.oh() + oy) * ow + ox0) * f;
-                    int c = 0;
-                    for (; c + 2 * L <= body; c += 2 * L) fourPixelsTwoVectors(v, base, sw, offsets, k, kOff + c, f, y, out + c, count);
-                    for (; c < body; c += L) fourPixels(v, base, sw, offsets, k, kOff + c, f, y, out + c, count);
-                    for (c = body; c < f; c++) {
-                        for (int p = 0; p < count; p++) {
-                            float acc = 0f;
-                            for (int t = 0; t < offsets.length; t++) {
-                                acc += v[base + p * sw + offsets[t]] * k.getAtIndex(JAVA_FLOAT_UNALIGNED, kOff + (long) t * f + c);
-                            }
-                            y.setAtIndex(JAVA_FLOAT_UNALIGNED, out + (long) p * f + c, acc);
-                        }
-                    }
-                }
+                outputRow(s, in, offsets, k, kOff, (int) (r / s.oh()), (int) (r % s.oh()), row, 0);
+                MemorySegment.copy(row, 0, y, JAVA_FLOAT_UNALIGNED, (yOff + r * rowLength) << 2, rowLength);
             }
         });
     }
 
+    /** Each thread's output rows: written by the kernels below as an array, where a store needs no segment checks. */
+    static final ThreadFloats ROWS = new ThreadFloats(1, Integer.MAX_VALUE);
+
+    /** Output row {@code oy} of image {@code b}, all channels, into {@code out} from {@code at}. */
+    static void outputRow(Conv2dShape s, PaddedBlock in, int[] offsets, MemorySegment k, long kOff, int b, int oy, float[] out, int at) {
+        int f = s.f(), body = f - f % L, ow = s.ow(), sw = s.sw();
+        float[] v = in.values();
+        for (int ox0 = 0; ox0 < ow; ox0 += PIXELS) {
+            int count = Math.min(PIXELS, ow - ox0), base = in.base(s, b, oy, ox0), o = at + ox0 * f;
+            int c = 0;
+            for (; c + 2 * L <= body; c += 2 * L) fourPixelsTwoVectors(v, base, sw, offsets, k, kOff + c, f, out, o + c, count);
+            for (; c < body; c += L) fourPixels(v, base, sw, offsets, k, kOff + c, f, out, o + c, count);
+            for (c = body; c < f; c++) {
+                for (int p = 0; p < count; p++) {
+                    float acc = 0f;
+                    for (int t = 0; t < offsets.length; t++) {
+                        acc += v[base + p * sw + offsets[t]] * k.getAtIndex(JAVA_FLOAT_UNALIGNED, kOff + (long) t * f + c);
+                    }
+                    out[o + p * f + c] = acc;
+                }
+            }
+        }
+    }
+
     /** Two vectors of channels of {@code count} (at most four) neighbouring pixels: two kernel loads for eight multiply-adds a tap. */
-    private static void fourPixelsTwoVectors(float[] v, int base, int sw, int[] offsets, MemorySegment k, long kAt, int f, MemorySegment y,
-                                             long out, int count) {
+    private static void fourPixelsTwoVectors(float[] v, int base, int sw, int[] offsets, MemorySegment k, long kAt, int f, float[] y,
+                                             int out, int count) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         for (int t = 0; t < offsets.length; t++) {
             long at = (kAt + (long) t * f) << 2;
@@ -92,25 +101,24 @@ final class SingleChannelConvVector {
             a3 = k0.fma(x, a3);
             b3 = k1.fma(x, b3);
         }
-        long o = out << 2, row = 4L * f, second = 4L * L;
-        a0.intoMemorySegment(y, o, ORDER);
-        b0.intoMemorySegment(y, o + second, ORDER);
+        a0.intoArray(y, out);
+        b0.intoArray(y, out + L);
         if (count > 1) {
-            a1.intoMemorySegment(y, o + row, ORDER);
-            b1.intoMemorySegment(y, o + row + second, ORDER);
+            a1.intoArray(y, out + f);
+            b1.intoArray(y, out + f + L);
         }
         if (count > 2) {
-            a2.intoMemorySegment(y, o + 2 * row, ORDER);
-            b2.intoMemorySegment(y, o + 2 * row + second, ORDER);
+            a2.intoArray(y, out + 2 * f);
+            b2.intoArray(y, out + 2 * f + L);
         }
         if (count > 3) {
-            a3.intoMemorySegment(y, o + 3 * row, ORDER);
-            b3.intoMemorySegment(y, o + 3 * row + second, ORDER);
+            a3.intoArray(y, out + 3 * f);
+            b3.intoArray(y, out + 3 * f + L);
         }
     }
 
     /** One vector of channels of {@code count} (at most four) neighbouring pixels; the window's taps one kernel load each. */
-    private static void fourPixels(float[] v, int base, int sw, int[] offsets, MemorySegment k, long kAt, int f, MemorySegment y, long out,
+    private static void fourPixels(float[] v, int base, int sw, int[] offsets, MemorySegment k, long kAt, int f, float[] y, int out,
                                    int count) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int t = 0; t < offsets.length; t++) {
@@ -121,10 +129,10 @@ final class SingleChannelConvVector {
             a2 = kv.fma(FloatVector.broadcast(F, v[o + 2 * sw]), a2);
             a3 = kv.fma(FloatVector.broadcast(F, v[o + 3 * sw]), a3);
         }
-        a0.intoMemorySegment(y, out << 2, ORDER);
-        if (count > 1) a1.intoMemorySegment(y, (out + f) << 2, ORDER);
-        if (count > 2) a2.intoMemorySegment(y, (out + 2L * f) << 2, ORDER);
-        if (count > 3) a3.intoMemorySegment(y, (out + 3L * f) << 2, ORDER);
+        a0.intoArray(y, out);
+        if (count > 1) a1.intoArray(y, out + f);
+        if (count > 2) a2.intoArray(y, out + 2 * f);
+        if (count > 3) a3.intoArray(y, out + 3 * f);
     }
 
     /**
