@@ -40,7 +40,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code winogradInputGradient} and {@code winogradBackward} (both gradients from one transform of the output
  * gradient) {@link WinogradConv} on the second layer, four images a block as the engine runs them at batch 32 (the other
  * layers' lines time nothing); {@code poolForward} and {@code poolBackward} the 2 × 2 max pooling after the first two layers,
- * {@code poolForwardValues} the same forward as inference runs it (no winners kept).
+ * {@code poolForwardValues} the same forward as inference runs it (no winners kept); {@code directPooled},
+ * {@code directPooledWeightGradient} (first layer) and {@code winogradPooled}, {@code winogradPooledBackward} (second
+ * layer) the convolutions with that pooling fused in, against the sum of the unfused lines.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,7 +55,7 @@ public class ConvBench {
     /** Images a Winograd block: a part of batch 32 in {@code ConvEngine}'s eight. */
     private static final int BLOCK = 4;
 
-    Conv2dShape s, block, pool;
+    Conv2dShape s, block, pool, blockPool;
     Arena arena;
     MemoryScope model;
     Tensor input, kernel;
@@ -85,6 +87,7 @@ public class ConvBench {
             dpooled = GemmBench.random(arena, out, 4);
             dconv = arena.allocate(m * s.f() * 4, 64);
             Pool2d.maxForward(pool, dy, 0, pooled, 0, argmax, 0);
+            blockPool = Conv2dShape.of(BLOCK, s.oh(), s.ow(), s.f(), 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.VALID);
         }
         model = MemoryScope.open("conv");
         input = Tensor.uniform(new Rng(1), -1, 1, DType.F32, s.n(), s.h(), s.w(), s.c());
@@ -180,6 +183,31 @@ public class ConvBench {
         return dx;
     }
 
+    /** The second layer's Winograd with its pooling fused in, blocks as in {@code winograd} (against {@code winograd} + {@code poolForward}). */
+    @Benchmark
+    public MemorySegment winogradPooled() {
+        if (pool == null || !WinogradConv.appliesPooled(s, pool, 4)) return pooled;
+        float[] u = WinogradConv.transformKernel(s, w, 0);
+        for (int b = 0; b < s.n(); b += BLOCK) {
+            long at = b * pooledElements();
+            WinogradConv.forwardPooled(block, blockPool, x, b * imageElements(), u, pooled, at, argmax, at);
+        }
+        return pooled;
+    }
+
+    /** Both gradients from the pooled gradient and the winners (against {@code poolBackward} + {@code winogradBackward}). */
+    @Benchmark
+    public MemorySegment winogradPooledBackward() {
+        if (pool == null || !WinogradConv.appliesPooled(s, pool, 4) || !WinogradConv.appliesToWeightGradient(s, 4)) return dx;
+        float[] du = WinogradConv.transformedGradient(s), ut = WinogradConv.transformKernelForInputGradient(s, w, 0, null);
+        for (int b = 0; b < s.n(); b += BLOCK) {
+            long at = b * pooledElements();
+            WinogradConv.backwardPooled(block, blockPool, x, b * imageElements(), dpooled, at, argmax, at, du, b > 0, ut, dx, b * imageElements());
+        }
+        WinogradConv.kernelGradient(s, du, dw, 0);
+        return dx;
+    }
+
     /** The max pooling after the layer (none after the third): forward with its winners. */
     @Benchmark
     public MemorySegment poolForward() {
@@ -219,6 +247,10 @@ public class ConvBench {
 
     private long imageElements() {
         return (long) s.h() * s.w() * s.c();
+    }
+
+    private long pooledElements() {
+        return (long) pool.oh() * pool.ow() * s.f();
     }
 
     private long outputElements() {

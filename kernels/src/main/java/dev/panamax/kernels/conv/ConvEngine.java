@@ -184,9 +184,12 @@ public final class ConvEngine {
                 long at = yOff + b * plan.rowsPerImage() * f;
                 convolve(sub, width, gemm, x, xAt, kernel, kOff, winogradKernel, scratch, colsOff, y, at);
                 if (bias != null) ConvEpilogue.forward(width, y, at, bias, bOff, rows, f, relu);
-            } else if (SingleChannelConv.appliesPooled(s, pool, width)) {  // the pooling fused into the convolution
+            } else if (SingleChannelConv.appliesPooled(s, pool, width)) {  // the pooling fused into the convolution's output stage
                 long at = b * pooledImage(pool);
                 SingleChannelConv.forwardPooled(sub, Plan.sub(pool, count), x, xAt, kernel, kOff, y, yOff + at, argmax, aOff + at);
+            } else if (winogradKernel != null && WinogradConv.appliesPooled(s, pool, width)) {
+                long at = b * pooledImage(pool);
+                WinogradConv.forwardPooled(sub, Plan.sub(pool, count), x, xAt, winogradKernel, y, yOff + at, argmax, aOff + at);
             } else {
                 long outOff = colsOff + plan.patchElements(), at = b * pooledImage(pool);
                 convolve(sub, width, gemm, x, xAt, kernel, kOff, winogradKernel, scratch, colsOff, scratch, outOff);
@@ -256,10 +259,15 @@ public final class ConvEngine {
         long kernelElements = (long) kk * f;
         long gradOff = plan.gradOffset(), biasOff = plan.biasOffset(blockGrad), stride = plan.backwardStride(blockGrad);
         boolean[] started = new boolean[plan.parts()];
-        boolean fusedPool = dx == null && dk != null && !hasBias && !relu && SingleChannelConv.appliesPooled(s, pool, width);
         float[][] winogradSums = dk != null && WinogradConv.appliesToWeightGradient(s, width) ? new float[plan.parts()][] : null;
         float[] winogradKernel = dx != null && WinogradConv.appliesToInputGradient(s, width)
                 ? KeptWinogradKernels.transformed(s, kernel, kOff, true) : null;
+        // The pooled gradient taken straight into the convolution's passes, when they serve every gradient wanted: the
+        // one-channel weight gradient (a first layer: no input gradient), or Winograd's.
+        boolean plain = !hasBias && !relu;
+        boolean singleChannelPool = plain && dx == null && dk != null && SingleChannelConv.appliesPooled(s, pool, width);
+        boolean winogradPool = plain && (dk == null || winogradSums != null) && (dx == null || winogradKernel != null)
+                && (winogradSums != null || winogradKernel != null) && WinogradConv.appliesPooled(s, pool, width);
         float[] transposedKernel = dx != null && winogradKernel == null && DirectConv.appliesToInputGradient(s, width)
                 ? DirectConv.transposedKernel(s, kernel, kOff) : null;
         plan.forEachBlock((p, b, count) -> {
@@ -278,16 +286,15 @@ public final class ConvEngine {
             }
             Conv2dShape sub = Plan.sub(s, count);
             long xAt = xOff + b * plan.imageElements();
-            if (fusedPool) {  // the weight gradient straight from the pooled gradient; no other gradient is wanted
-                long at = b * pooledImage(pool);
-                SingleChannelConv.weightGradientPooled(sub, Plan.sub(pool, count), x, xAt, g, gOff + at, argmax, aOff + at, partials,
-                        p * kernelElements, started[p]);
+            long pooledAt = pool == null ? 0 : b * pooledImage(pool);
+            if (singleChannelPool) {
+                SingleChannelConv.weightGradientPooled(sub, Plan.sub(pool, count), x, xAt, g, gOff + pooledAt, argmax, aOff + pooledAt,
+                        partials, p * kernelElements, started[p]);
                 started[p] = true;
                 return;
             }
-            if (pool != null) {  // the pooled gradient, routed back to each window's winner in this block
-                long at = b * pooledImage(pool);
-                MaxPool.backward(width, Plan.sub(pool, count), g, gOff + at, argmax, aOff + at, scratch, base + gradOff);
+            if (pool != null && !winogradPool) {  // the pooled gradient, routed back to each window's winner in this block
+                MaxPool.backward(width, Plan.sub(pool, count), g, gOff + pooledAt, argmax, aOff + pooledAt, scratch, base + gradOff);
                 gs = scratch;
                 gAt = base + gradOff;
             }
@@ -297,7 +304,12 @@ public final class ConvEngine {
                     if (winogradSums[p] == null) winogradSums[p] = WinogradConv.transformedGradient(s);
                     sums = winogradSums[p];
                 }
-                WinogradConv.backward(sub, x, xAt, gs, gAt, sums, started[p], winogradKernel, dx, dxOff + b * plan.imageElements());
+                if (winogradPool) {
+                    WinogradConv.backwardPooled(sub, Plan.sub(pool, count), x, xAt, g, gOff + pooledAt, argmax, aOff + pooledAt, sums, started[p],
+                            winogradKernel, dx, dxOff + b * plan.imageElements());
+                } else {
+                    WinogradConv.backward(sub, x, xAt, gs, gAt, sums, started[p], winogradKernel, dx, dxOff + b * plan.imageElements());
+                }
                 if (sums != null && plan.endsPart(p, b, count)) WinogradConv.kernelGradient(s, sums, partials, p * kernelElements);
             }
             if (dk == null || winogradSums != null) {

@@ -82,6 +82,16 @@ public final class Pool2d {
         }
     }
 
+    /**
+     * {@return whether {@code pool} is a 2 × 2, stride-2 max pooling with every window inside the output of the
+     * convolution {@code s} (F32, the Vector API's row path): the pooling the convolutions can take into their own
+     * output stage ({@link SingleChannelConv#appliesPooled}, {@link WinogradConv#appliesPooled})}
+     */
+    static boolean fusesTwoByTwo(Conv2dShape s, Conv2dShape pool, int width) {
+        return width == 4 && pool != null && pool.kh() == 2 && pool.kw() == 2 && pool.sh() == 2 && pool.sw() == 2 && pool.windowsInside()
+                && pool.n() == s.n() && pool.h() == s.oh() && pool.w() == s.ow() && pool.c() == s.f() && VectorPath.FITS;
+    }
+
     /** Per-thread work rows (and the tiled backward's image arrays), grown to the largest shape seen: a warm pooling call allocates nothing. */
     private static final class Scratch {
         float[] best = new float[0], pix = best, in = best, outY = best;

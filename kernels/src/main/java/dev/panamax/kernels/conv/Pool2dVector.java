@@ -124,6 +124,43 @@ final class Pool2dVector {
         return v.compare(VectorOperators.LE, best).not().and(best.compare(VectorOperators.EQ, best));
     }
 
+    /**
+     * One vector of channels of a 2 × 2 window whose four values lie in {@code a} at {@code i00, i01, i10, i11} (row by
+     * row, the order {@link #row} reads them): its maximum into {@code y} at byte {@code yAt}, and its winner into
+     * {@code arg} at byte {@code aAt} (null: not kept), the candidates' flat indices (lane 0's) being {@code w00..w11}.
+     */
+    static void window(float[] a, int i00, int i01, int i10, int i11, int w00, int w01, int w10, int w11, MemorySegment y, long yAt,
+                       MemorySegment arg, long aAt) {
+        IntVector lane = IntVector.zero(I).addIndex(1);
+        FloatVector best = FloatVector.fromArray(F, a, i00), v = FloatVector.fromArray(F, a, i01);
+        VectorMask<Float> t01 = takes(v, best);
+        best = best.blend(v, t01);
+        v = FloatVector.fromArray(F, a, i10);
+        VectorMask<Float> t10 = takes(v, best);
+        best = best.blend(v, t10);
+        v = FloatVector.fromArray(F, a, i11);
+        VectorMask<Float> t11 = takes(v, best);
+        best = best.blend(v, t11);
+        best.intoMemorySegment(y, yAt, ORDER);
+        if (arg == null) return;
+        IntVector at = lane.add(w00).blend(lane.add(w01), t01.cast(I)).blend(lane.add(w10), t10.cast(I)).blend(lane.add(w11), t11.cast(I));
+        at.intoMemorySegment(arg, aAt, ORDER);
+    }
+
+    /**
+     * {@link #window}'s backward: the window's gradient (from {@code dy} at byte {@code gAt}) where each candidate won
+     * (the winners from {@code arg} at byte {@code aAt}), zero where it lost, into {@code a} at {@code i00..i11}.
+     */
+    static void windowGradient(MemorySegment dy, long gAt, MemorySegment arg, long aAt, int w00, int w01, int w10, int w11, float[] a,
+                               int i00, int i01, int i10, int i11) {
+        IntVector lane = IntVector.zero(I).addIndex(1), won = IntVector.fromMemorySegment(I, arg, aAt, ORDER);
+        FloatVector g = FloatVector.fromMemorySegment(F, dy, gAt, ORDER), zero = FloatVector.zero(F);
+        zero.blend(g, won.eq(lane.add(w00)).cast(F)).intoArray(a, i00);
+        zero.blend(g, won.eq(lane.add(w01)).cast(F)).intoArray(a, i01);
+        zero.blend(g, won.eq(lane.add(w10)).cast(F)).intoArray(a, i10);
+        zero.blend(g, won.eq(lane.add(w11)).cast(F)).intoArray(a, i11);
+    }
+
     /** The {@code kh} input rows from {@code iy0} of image {@code b}, into {@code in}. */
     private static void copyWindowRows(Conv2dShape s, MemorySegment x, long xOff, int b, int iy0, float[] in) {
         int rowLen = s.w() * s.c();

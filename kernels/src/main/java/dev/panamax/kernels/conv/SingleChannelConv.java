@@ -47,9 +47,7 @@ public final class SingleChannelConv {
      * inside the output, whole vectors of output channels}
      */
     public static boolean appliesPooled(Conv2dShape s, Conv2dShape pool, int width) {
-        return applies(s, width) && pool != null && pool.kh() == 2 && pool.kw() == 2 && pool.sh() == 2 && pool.sw() == 2
-                && pool.windowsInside() && pool.h() == s.oh() && pool.w() == s.ow() && pool.c() == s.f() && pool.n() == s.n()
-                && SingleChannelPoolVector.fits(s.f());  // after applies(): Vector API on
+        return applies(s, width) && Pool2d.fusesTwoByTwo(s, pool, width) && s.f() % Simd.floatLanes() == 0;
     }
 
     /**

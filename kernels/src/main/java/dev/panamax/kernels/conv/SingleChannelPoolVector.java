@@ -28,11 +28,6 @@ final class SingleChannelPoolVector {
 
     private SingleChannelPoolVector() {}
 
-    /** Whether the vector shapes allow it: an int lane per float lane, and whole vectors of {@code f} channels. */
-    static boolean fits(int f) {
-        return I.length() == L && f % L == 0;
-    }
-
     /**
      * {@code y (N, POH, POW, F) = maxpool(conv(x, k))} and the winners into {@code argmax} (null: the values only).
      * {@code pool} is the pooling's geometry over the convolution's output. Each pooled row's two output rows are

@@ -94,7 +94,29 @@ public final class WinogradConv {
      */
     public static void forward(Conv2dShape s, MemorySegment x, long xOff, float[] transformedKernel, MemorySegment y, long yOff) {
         if (!applies(s, 4)) throw refused(s, "");
-        WinogradVector.forward(s, x, xOff, transformedKernel, y, yOff);
+        WinogradVector.forward(s, x, xOff, transformedKernel, y, yOff, null, null, 0);
+    }
+
+    /**
+     * {@return whether {@link #forwardPooled} and {@link #backwardPooled} serve this convolution followed by the max pooling
+     * {@code pool} (its geometry over the convolution's output; null: none): {@link #applies}, and 2 × 2 windows at stride
+     * 2 inside the output, which never straddle two tiles}
+     */
+    public static boolean appliesPooled(Conv2dShape s, Conv2dShape pool, int width) {
+        return applies(s, width) && Pool2d.fusesTwoByTwo(s, pool, width);
+    }
+
+    /**
+     * {@code y (N, POH, POW, F) = maxpool(conv(x, k))}, each tile's windows pooled as the tile is transformed back: the
+     * same values, bit for bit, as {@link #forward} followed by {@link MaxPool#forward}, and the same winners in
+     * {@code argmax} (null: not kept), flat indices into the unpooled (N, OH, OW, F) output.
+     *
+     * @throws IllegalArgumentException when {@link #appliesPooled} is false
+     */
+    public static void forwardPooled(Conv2dShape s, Conv2dShape pool, MemorySegment x, long xOff, float[] transformedKernel, MemorySegment y,
+                                     long yOff, MemorySegment argmax, long aOff) {
+        if (!appliesPooled(s, pool, 4)) throw refused(s, ", 2 × 2 pooling at stride 2 inside the output; pooling " + pool);
+        WinogradVector.forward(s, x, xOff, transformedKernel, y, yOff, pool, argmax, aOff);
     }
 
     /**
@@ -112,7 +134,22 @@ public final class WinogradConv {
                                 float[] ut, MemorySegment dx, long dxOff) {
         if (du != null && !appliesToWeightGradient(s, 4)) throw refused(s, ", input channels in fours");
         if (ut != null && !appliesToInputGradient(s, 4)) throw refused(s, ", input channels in pairs of vectors");
-        WinogradVector.backward(s, x, xOff, g, gOff, du, accumulate, ut, dx, dxOff);
+        WinogradVector.backward(s, x, xOff, g, gOff, null, null, 0, du, accumulate, ut, dx, dxOff);
+    }
+
+    /**
+     * {@link #backward} through the pooling of {@link #forwardPooled}: from the pooled gradient {@code dy (N, POH, POW, F)}
+     * and the winners, each tile's output gradient built as the tile is transformed, so the full-size gradient is never
+     * written.
+     *
+     * @throws IllegalArgumentException when {@link #appliesPooled} is false, or as {@link #backward}
+     */
+    public static void backwardPooled(Conv2dShape s, Conv2dShape pool, MemorySegment x, long xOff, MemorySegment dy, long dyOff,
+                                      MemorySegment argmax, long aOff, float[] du, boolean accumulate, float[] ut, MemorySegment dx, long dxOff) {
+        if (!appliesPooled(s, pool, 4)) throw refused(s, ", 2 × 2 pooling at stride 2 inside the output; pooling " + pool);
+        if (du != null && !appliesToWeightGradient(s, 4)) throw refused(s, ", input channels in fours");
+        if (ut != null && !appliesToInputGradient(s, 4)) throw refused(s, ", input channels in pairs of vectors");
+        WinogradVector.backward(s, x, xOff, dy, dyOff, pool, argmax, aOff, du, accumulate, ut, dx, dxOff);
     }
 
     /** {@return a zeroed {@link #backward} weight-gradient sum for the geometry {@code s}} */

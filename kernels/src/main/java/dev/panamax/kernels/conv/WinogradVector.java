@@ -96,7 +96,13 @@ final class WinogradVector {
         }
     }
 
-    static void forward(Conv2dShape s, MemorySegment x, long xOff, float[] u, MemorySegment y, long yOff) {
+    /**
+     * {@code y = conv(x)} with the kernel transformed in {@code u}; with {@code pool} (a 2 × 2, stride-2 max pooling over
+     * the output, null: none) {@code y} is the pooled output and {@code arg} (null: not kept) its winners, each tile's
+     * windows pooled as it is transformed back.
+     */
+    static void forward(Conv2dShape s, MemorySegment x, long xOff, float[] u, MemorySegment y, long yOff, Conv2dShape pool,
+                        MemorySegment arg, long aOff) {
         Tiles t = Tiles.of(s);
         int c = s.c(), f = s.f();
         PaddedBlock in = PaddedBlock.of(s, x, xOff, Tiles.padded(t.rows()), Tiles.padded(t.cols()));
@@ -111,7 +117,7 @@ final class WinogradVector {
                     multiply(v, xi * t.vPlane(), c, u, xi * c * f, f, m, xi * t.mPlane(), n);
                 }
             });
-            outputTiles(t, m, q0, n, y, yOff);
+            outputTiles(t, m, q0, n, y, yOff, pool, arg, aOff);
         }
     }
 
@@ -133,15 +139,15 @@ final class WinogradVector {
      * when {@code accumulate}; none when null), and {@code dx = Σ_tiles B (dM_ξ · U_ξᵀ) Bᵀ}, overwritten, with the kernel
      * transformed and transposed in {@code ut} (36, F, C) (none when null). The gradient tiles are transformed once for both.
      */
-    static void backward(Conv2dShape s, MemorySegment x, long xOff, MemorySegment g, long gOff, float[] du, boolean accumulate,
-                         float[] ut, MemorySegment dx, long dxOff) {
+    static void backward(Conv2dShape s, MemorySegment x, long xOff, MemorySegment g, long gOff, Conv2dShape pool, MemorySegment arg,
+                         long aOff, float[] du, boolean accumulate, float[] ut, MemorySegment dx, long dxOff) {
         Tiles t = Tiles.of(s);
         int c = s.c(), f = s.f(), ph = Tiles.padded(t.rows()), pw = Tiles.padded(t.cols());
         PaddedBlock in = du == null ? null : PaddedBlock.of(s, x, xOff, ph, pw), din = ut == null ? null : PaddedBlock.zeros(s, ph, pw);
         float[] v = Tiles.scratch(0, PLANES * t.vPlane()), dm = Tiles.scratch(1, PLANES * t.mPlane());
         for (int q0 = 0; q0 < t.count(); q0 += t.chunk()) {
             int n = Math.min(t.chunk(), t.count() - q0);
-            gradientTiles(t, g, gOff, q0, n, dm);
+            gradientTiles(t, g, gOff, pool, arg, aOff, q0, n, dm);
             if (du != null) {
                 inputTiles(t, in, q0, n, v);
                 boolean add = accumulate || q0 > 0;
@@ -186,8 +192,12 @@ final class WinogradVector {
         }
     }
 
-    /** {@code y = Aᵀ M A} of tiles {@code [q0, q0 + n)} from the chunk {@code m}, each tile's outputs inside y's edge stored. */
-    private static void outputTiles(Tiles t, float[] m, int q0, int n, MemorySegment y, long yOff) {
+    /**
+     * {@code y = Aᵀ M A} of tiles {@code [q0, q0 + n)} from the chunk {@code m}, each tile's outputs inside y's edge stored;
+     * with {@code pool}, each of its 2 × 2 windows inside the pooled output pooled instead ({@link Pool2dVector#window}).
+     */
+    private static void outputTiles(Tiles t, float[] m, int q0, int n, MemorySegment y, long yOff, Conv2dShape pool, MemorySegment arg,
+                                    long aOff) {
         Conv2dShape s = t.s();
         int f = s.f(), plane = t.mPlane(), staged = 24 * f;
         float[] line = lines(40 * f);
@@ -198,6 +208,10 @@ final class WinogradVector {
             }
             for (int f0 = 0; f0 < f; f0 += L) {
                 for (int r = 0; r < TILE; r++) outputLine(line, 24 * f0 + r * SIDE * L, L, line, staged + 16 * f0 + r * TILE * L, L);
+            }
+            if (pool != null) {
+                poolTile(t, q, line, staged, pool, y, yOff, arg, aOff);
+                continue;
             }
             long at = t.outputAt(q, yOff);
             int rows = Math.min(TILE, s.oh() - t.oy(q)), cols = Math.min(TILE, s.ow() - t.ox(q));
@@ -212,21 +226,47 @@ final class WinogradVector {
         }
     }
 
-    /** {@code dM = A g Aᵀ} of tiles {@code [q0, q0 + n)} into the chunk {@code dm}, g read as zeros past the outputs' edge. */
-    private static void gradientTiles(Tiles t, MemorySegment g, long gOff, int q0, int n, float[] dm) {
+    /** The 2 × 2 windows of tile {@code q} (its outputs staged in {@code line}) that lie inside the pooled output, pooled. */
+    private static void poolTile(Tiles t, int q, float[] line, int staged, Conv2dShape pool, MemorySegment y, long yOff, MemorySegment arg,
+                                 long aOff) {
+        Conv2dShape s = t.s();
+        int f = s.f(), image = t.image(q), oy = t.oy(q), ox = t.ox(q), outRow = s.ow() * f;
+        for (int r = 0; r < TILE && (oy + r) / 2 < pool.oh(); r += 2) {
+            for (int j = 0; j < TILE && (ox + j) / 2 < pool.ow(); j += 2) {
+                long pooled = (((long) image * pool.oh() + (oy + r) / 2) * pool.ow() + (ox + j) / 2) * f;
+                int w = ((image * s.oh() + oy + r) * s.ow() + ox + j) * f;  // the window's first output, flat
+                for (int f0 = 0; f0 < f; f0 += L) {
+                    int i = staged + 16 * f0 + (r * TILE + j) * L;
+                    Pool2dVector.window(line, i, i + L, i + TILE * L, i + (TILE + 1) * L, w + f0, w + f + f0, w + outRow + f0,
+                            w + outRow + f + f0, y, (yOff + pooled + f0) << 2, arg, (aOff + pooled + f0) << 2);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code dM = A g Aᵀ} of tiles {@code [q0, q0 + n)} into the chunk {@code dm}, g read as zeros past the outputs' edge;
+     * with {@code pool}, g is the pooled gradient, routed in each tile to its windows' winners ({@link Pool2dVector#windowGradient}).
+     */
+    private static void gradientTiles(Tiles t, MemorySegment g, long gOff, Conv2dShape pool, MemorySegment arg, long aOff, int q0, int n,
+                                      float[] dm) {
         Conv2dShape s = t.s();
         int f = s.f(), staged = 24 * f, plane = t.mPlane();
         float[] line = lines(40 * f);
         for (int q = q0; q < q0 + n; q++) {
-            long at = t.outputAt(q, gOff);
-            int rows = Math.min(TILE, s.oh() - t.oy(q)), cols = Math.min(TILE, s.ow() - t.ox(q));
-            // zeros filled, not chosen per vector: a vector from either of two branches is boxed
-            if (rows < TILE || cols < TILE) Arrays.fill(line, staged, staged + 16 * f, 0f);
-            for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < cols; j++) {
-                    long from = at + 4L * ((long) r * s.ow() + j) * f;
-                    for (int f0 = 0; f0 < f; f0 += L) {
-                        FloatVector.fromMemorySegment(F, g, from + 4L * f0, ORDER).intoArray(line, staged + 16 * f0 + (r * TILE + j) * L);
+            if (pool != null) {
+                unpoolTile(t, q, g, gOff, pool, arg, aOff, line, staged);
+            } else {
+                long at = t.outputAt(q, gOff);
+                int rows = Math.min(TILE, s.oh() - t.oy(q)), cols = Math.min(TILE, s.ow() - t.ox(q));
+                // zeros filled, not chosen per vector: a vector from either of two branches is boxed
+                if (rows < TILE || cols < TILE) Arrays.fill(line, staged, staged + 16 * f, 0f);
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < cols; j++) {
+                        long from = at + 4L * ((long) r * s.ow() + j) * f;
+                        for (int f0 = 0; f0 < f; f0 += L) {
+                            FloatVector.fromMemorySegment(F, g, from + 4L * f0, ORDER).intoArray(line, staged + 16 * f0 + (r * TILE + j) * L);
+                        }
                     }
                 }
             }
@@ -236,6 +276,25 @@ final class WinogradVector {
             int out = (q - q0) * f;
             for (int f0 = 0; f0 < f; f0 += L) {
                 for (int i = 0; i < SIDE; i++) gradientLine(line, 24 * f0 + i * TILE * L, L, dm, out + f0 + SIDE * i * plane, plane);
+            }
+        }
+    }
+
+    /** Tile {@code q}'s output gradient staged in {@code line} from the pooled gradient: its windows' winners get it, the rest zeros. */
+    private static void unpoolTile(Tiles t, int q, MemorySegment dy, long dyOff, Conv2dShape pool, MemorySegment arg, long aOff, float[] line,
+                                   int staged) {
+        Conv2dShape s = t.s();
+        int f = s.f(), image = t.image(q), oy = t.oy(q), ox = t.ox(q), outRow = s.ow() * f;
+        if (oy + TILE > 2 * pool.oh() || ox + TILE > 2 * pool.ow()) Arrays.fill(line, staged, staged + 16 * f, 0f);  // outputs no window covers
+        for (int r = 0; r < TILE && (oy + r) / 2 < pool.oh(); r += 2) {
+            for (int j = 0; j < TILE && (ox + j) / 2 < pool.ow(); j += 2) {
+                long pooled = (((long) image * pool.oh() + (oy + r) / 2) * pool.ow() + (ox + j) / 2) * f;
+                int w = ((image * s.oh() + oy + r) * s.ow() + ox + j) * f;
+                for (int f0 = 0; f0 < f; f0 += L) {
+                    int i = staged + 16 * f0 + (r * TILE + j) * L;
+                    Pool2dVector.windowGradient(dy, (dyOff + pooled + f0) << 2, arg, (aOff + pooled + f0) << 2, w + f0, w + f + f0,
+                            w + outRow + f0, w + outRow + f + f0, line, i, i + L, i + TILE * L, i + (TILE + 1) * L);
+                }
             }
         }
     }
