@@ -63,9 +63,14 @@ public final class DirectConv {
 
     /** {@return the kernel {@code (KH, KW, C, F)} at {@code kOff} as {@code (KH, KW, F, C)}, the layout {@link #inputGradient} reads} */
     public static float[] transposedKernel(Conv2dShape s, MemorySegment k, long kOff) {
-        int c = s.c(), f = s.f(), taps = s.kh() * s.kw();
-        float[] kk = new float[taps * c * f], kt = new float[kk.length];
+        float[] kk = new float[s.kh() * s.kw() * s.c() * s.f()];
         MemorySegment.copy(k, JAVA_FLOAT_UNALIGNED, kOff << 2, kk, 0, kk.length);  // in bulk: element reads from the segment cost 10×
+        return transpose(s, kk, new float[kk.length]);
+    }
+
+    /** {@link #transposedKernel} from the kernel already in an array {@code kk}, into {@code kt} (as long); returns {@code kt}. */
+    static float[] transpose(Conv2dShape s, float[] kk, float[] kt) {
+        int c = s.c(), f = s.f(), taps = s.kh() * s.kw();
         for (int t = 0, i = 0; t < taps; t++) {
             for (int ch = 0; ch < c; ch++) {
                 for (int o = 0, at = t * f * c + ch; o < f; o++, i++, at += c) kt[at] = kk[i];

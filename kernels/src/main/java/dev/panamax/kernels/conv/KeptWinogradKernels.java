@@ -26,7 +26,7 @@ final class KeptWinogradKernels {
         long address;
         int c, f;
         boolean forInputGradient;
-        float[] raw = new float[0], transformed = new float[0];
+        float[] raw = new float[0], transposed = raw, transformed = raw;
     }
 
     private final Entry[] entries = new Entry[ENTRIES];
@@ -56,7 +56,9 @@ final class KeptWinogradKernels {
         }
         if (e == null) e = replaceNext(s, address, forInputGradient);
         MemorySegment.copy(kernel, JAVA_FLOAT_UNALIGNED, from, e.raw, 0, raw);
-        return transform(s, kernel, kOff, forInputGradient, e.transformed);
+        // From the copy just taken: no further copy, and no array made per training step (the kernel changes every step).
+        float[] source = forInputGradient ? DirectConv.transpose(s, e.raw, e.transposed) : e.raw;
+        return WinogradVector.transformKernel(s.c() * s.f(), source, e.transformed);
     }
 
     private Entry find(long address, int c, int f, boolean forInputGradient) {
@@ -75,10 +77,12 @@ final class KeptWinogradKernels {
         e.c = s.c();
         e.f = s.f();
         e.forInputGradient = forInputGradient;
-        if (e.raw.length != 9 * s.c() * s.f()) {
-            e.raw = new float[9 * s.c() * s.f()];
+        int raw = 9 * s.c() * s.f();
+        if (e.raw.length != raw) {
+            e.raw = new float[raw];
             e.transformed = new float[WinogradConv.transformedFloats(s)];
         }
+        if (forInputGradient && e.transposed.length != raw) e.transposed = new float[raw];
         return e;
     }
 }

@@ -403,8 +403,14 @@ final class WinogradVector {
      * a time ({@code plane} = P·Q, a multiple of L; the input gradient's kernel comes already transposed to (3, 3, F, C)).
      */
     static float[] transformKernel(int plane, MemorySegment k, long kOff, float[] u) {
-        float[] raw = new float[9 * plane], line = new float[SIDE * 3 * L];
+        float[] raw = new float[9 * plane];
         MemorySegment.copy(k, JAVA_FLOAT_UNALIGNED, kOff << 2, raw, 0, raw.length);  // in bulk: element reads from the segment cost 10×
+        return transformKernel(plane, raw, u);
+    }
+
+    /** {@link #transformKernel(int, MemorySegment, long, float[])} from the kernel already in an array. */
+    static float[] transformKernel(int plane, float[] raw, float[] u) {
+        float[] line = new float[SIDE * 3 * L];
         for (int i = 0; i < plane; i += L) {
             for (int j = 0; j < 3; j++) kernelLine(raw, i + j * plane, 3 * plane, line, j * L, 3 * L);
             for (int r = 0; r < SIDE; r++) kernelLine(line, r * 3 * L, L, u, i + SIDE * r * plane, plane);
