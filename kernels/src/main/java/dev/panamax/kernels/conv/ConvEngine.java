@@ -49,6 +49,12 @@ public final class ConvEngine {
     private static final int PARTS = parts();
     /** Images a range holds at least, where the batch has them ({@link Plan#parts(int)}). */
     private static final int IMAGES_PER_PART = 32;
+    /**
+     * The calling thread's Winograd weight-gradient sums, one slot per range, kept from one backward pass to the next:
+     * 295 KB a range for the MNIST CNN's second layer, allocated per pass they were a fifth of a training step's garbage
+     * (JFR). Each range's first block overwrites its sums, so they are never cleared.
+     */
+    private static final ThreadFloats WINOGRAD_SUMS = new ThreadFloats(PARTS, 1 << 20);
     /** Elements of summed weight gradient per thread, at least: each reads one row from every part. */
     private static final long SUM_GRAIN = 4096;
 
@@ -269,7 +275,7 @@ public final class ConvEngine {
         boolean winogradPool = plain && (dk == null || winogradSums != null) && (dx == null || winogradKernel != null)
                 && (winogradSums != null || winogradKernel != null) && WinogradConv.appliesPooled(s, pool, width);
         float[] transposedKernel = dx != null && winogradKernel == null && DirectConv.appliesToInputGradient(s, width)
-                ? DirectConv.transposedKernel(s, kernel, kOff) : null;
+                ? DirectConv.keptTransposedKernel(s, kernel, kOff) : null;
         plan.forEachBlock((p, b, count) -> {
             long base = p * stride, rows = count * plan.rowsPerImage(), rowOff = b * plan.rowsPerImage() * f;
             MemorySegment gs = g;
@@ -301,7 +307,7 @@ public final class ConvEngine {
             if (winogradSums != null || winogradKernel != null) {  // both gradients from one transform of g's tiles
                 float[] sums = null;
                 if (winogradSums != null) {  // summed transformed, and transformed back after the part's last block
-                    if (winogradSums[p] == null) winogradSums[p] = WinogradConv.transformedGradient(s);
+                    if (winogradSums[p] == null) winogradSums[p] = WINOGRAD_SUMS.atLeast(p, WinogradConv.transformedFloats(s));
                     sums = winogradSums[p];
                 }
                 if (winogradPool) {

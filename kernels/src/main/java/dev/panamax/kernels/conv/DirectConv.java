@@ -68,6 +68,20 @@ public final class DirectConv {
         return transpose(s, kk, new float[kk.length]);
     }
 
+    /**
+     * {@link #transposedKernel} into the calling thread's kept arrays, for the engine's backward pass, which reads it only
+     * until it returns: the third layer's was a third of a training step's garbage, made anew every step (JFR).
+     */
+    static float[] keptTransposedKernel(Conv2dShape s, MemorySegment k, long kOff) {
+        int n = s.kh() * s.kw() * s.c() * s.f();
+        float[] kk = TRANSPOSED.atLeast(0, n);
+        MemorySegment.copy(k, JAVA_FLOAT_UNALIGNED, kOff << 2, kk, 0, n);
+        return transpose(s, kk, TRANSPOSED.atLeast(1, n));
+    }
+
+    /** Each thread's kernel copy (slot 0) and its transpose (slot 1), up to 4 MB each. */
+    private static final ThreadFloats TRANSPOSED = new ThreadFloats(2, 1 << 20);
+
     /** {@link #transposedKernel} from the kernel already in an array {@code kk}, into {@code kt} (as long); returns {@code kt}. */
     static float[] transpose(Conv2dShape s, float[] kk, float[] kt) {
         int c = s.c(), f = s.f(), taps = s.kh() * s.kw();

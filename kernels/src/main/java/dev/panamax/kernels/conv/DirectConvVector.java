@@ -48,14 +48,17 @@ final class DirectConvVector {
      * when {@code accumulate}) from the output gradient {@code g (N, OH, OW, F)}: per tap, four input channels × four
      * vectors of output channels in 16 accumulators over every pixel. {@code c} a multiple of 4, {@code f} of 4 lanes.
      */
+    /** Each thread's copy of a block's output gradient, kept from one call to the next. */
+    private static final ThreadFloats GRADIENT = new ThreadFloats(1, 1 << 20);
+
     static void weightGradient(Conv2dShape s, MemorySegment x, long xOff, MemorySegment g, long gOff, MemorySegment dk, long dkOff,
                                boolean accumulate) {
         PaddedBlock in = PaddedBlock.of(s, x, xOff, PIXELS);
         int c = s.c(), f = s.f(), pixels = s.n() * s.oh() * s.ow();
         // The gradient block as an array and each pixel's window start, once: the sums below then run one flat loop
         // over the pixels with array loads only.
-        float[] gt = new float[pixels * f];
-        MemorySegment.copy(g, JAVA_FLOAT_UNALIGNED, gOff << 2, gt, 0, gt.length);
+        float[] gt = GRADIENT.atLeast(0, pixels * f);
+        MemorySegment.copy(g, JAVA_FLOAT_UNALIGNED, gOff << 2, gt, 0, pixels * f);
         int[] base = new int[pixels];
         for (int b = 0, p = 0; b < s.n(); b++) {
             for (int oy = 0; oy < s.oh(); oy++) {

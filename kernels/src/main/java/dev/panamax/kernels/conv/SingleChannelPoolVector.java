@@ -87,45 +87,19 @@ final class SingleChannelPoolVector {
                     long at = (window * f) << 2;
                     FloatVector gv = FloatVector.fromMemorySegment(F, dy, (dyAt << 2) + at, ORDER);
                     IntVector won = IntVector.fromMemorySegment(I, argmax, (aAt << 2) + at, ORDER), first = lanes.add(top);
-                    FloatVector g00 = zero.blend(gv, won.eq(first).cast(F)), g01 = zero.blend(gv, won.eq(first.add(f)).cast(F));
-                    FloatVector g10 = zero.blend(gv, won.eq(first.add(outRow)).cast(F)), g11 = zero.blend(gv, won.eq(first.add(outRow + f)).cast(F));
-                    int w00 = base, w01 = base + sw, w10 = base + rowStep, w11 = w10 + sw;
-                    a0 = g00.fma(FloatVector.broadcast(F, v[w00 + o0]), a0);
-                    a1 = g00.fma(FloatVector.broadcast(F, v[w00 + o1]), a1);
-                    a2 = g00.fma(FloatVector.broadcast(F, v[w00 + o2]), a2);
-                    a3 = g00.fma(FloatVector.broadcast(F, v[w00 + o3]), a3);
-                    a4 = g00.fma(FloatVector.broadcast(F, v[w00 + o4]), a4);
-                    a5 = g00.fma(FloatVector.broadcast(F, v[w00 + o5]), a5);
-                    a6 = g00.fma(FloatVector.broadcast(F, v[w00 + o6]), a6);
-                    a7 = g00.fma(FloatVector.broadcast(F, v[w00 + o7]), a7);
-                    a8 = g00.fma(FloatVector.broadcast(F, v[w00 + o8]), a8);
-                    a0 = g01.fma(FloatVector.broadcast(F, v[w01 + o0]), a0);
-                    a1 = g01.fma(FloatVector.broadcast(F, v[w01 + o1]), a1);
-                    a2 = g01.fma(FloatVector.broadcast(F, v[w01 + o2]), a2);
-                    a3 = g01.fma(FloatVector.broadcast(F, v[w01 + o3]), a3);
-                    a4 = g01.fma(FloatVector.broadcast(F, v[w01 + o4]), a4);
-                    a5 = g01.fma(FloatVector.broadcast(F, v[w01 + o5]), a5);
-                    a6 = g01.fma(FloatVector.broadcast(F, v[w01 + o6]), a6);
-                    a7 = g01.fma(FloatVector.broadcast(F, v[w01 + o7]), a7);
-                    a8 = g01.fma(FloatVector.broadcast(F, v[w01 + o8]), a8);
-                    a0 = g10.fma(FloatVector.broadcast(F, v[w10 + o0]), a0);
-                    a1 = g10.fma(FloatVector.broadcast(F, v[w10 + o1]), a1);
-                    a2 = g10.fma(FloatVector.broadcast(F, v[w10 + o2]), a2);
-                    a3 = g10.fma(FloatVector.broadcast(F, v[w10 + o3]), a3);
-                    a4 = g10.fma(FloatVector.broadcast(F, v[w10 + o4]), a4);
-                    a5 = g10.fma(FloatVector.broadcast(F, v[w10 + o5]), a5);
-                    a6 = g10.fma(FloatVector.broadcast(F, v[w10 + o6]), a6);
-                    a7 = g10.fma(FloatVector.broadcast(F, v[w10 + o7]), a7);
-                    a8 = g10.fma(FloatVector.broadcast(F, v[w10 + o8]), a8);
-                    a0 = g11.fma(FloatVector.broadcast(F, v[w11 + o0]), a0);
-                    a1 = g11.fma(FloatVector.broadcast(F, v[w11 + o1]), a1);
-                    a2 = g11.fma(FloatVector.broadcast(F, v[w11 + o2]), a2);
-                    a3 = g11.fma(FloatVector.broadcast(F, v[w11 + o3]), a3);
-                    a4 = g11.fma(FloatVector.broadcast(F, v[w11 + o4]), a4);
-                    a5 = g11.fma(FloatVector.broadcast(F, v[w11 + o5]), a5);
-                    a6 = g11.fma(FloatVector.broadcast(F, v[w11 + o6]), a6);
-                    a7 = g11.fma(FloatVector.broadcast(F, v[w11 + o7]), a7);
-                    a8 = g11.fma(FloatVector.broadcast(F, v[w11 + o8]), a8);
+                    for (int q = 0; q < 4; q++) {  // the window's outputs in the order pooling reads them
+                        int w = base + (q >> 1) * rowStep + (q & 1) * sw;
+                        FloatVector g = zero.blend(gv, won.eq(first.add((q >> 1) * outRow + (q & 1) * f)).cast(F));
+                        a0 = g.fma(FloatVector.broadcast(F, v[w + o0]), a0);
+                        a1 = g.fma(FloatVector.broadcast(F, v[w + o1]), a1);
+                        a2 = g.fma(FloatVector.broadcast(F, v[w + o2]), a2);
+                        a3 = g.fma(FloatVector.broadcast(F, v[w + o3]), a3);
+                        a4 = g.fma(FloatVector.broadcast(F, v[w + o4]), a4);
+                        a5 = g.fma(FloatVector.broadcast(F, v[w + o5]), a5);
+                        a6 = g.fma(FloatVector.broadcast(F, v[w + o6]), a6);
+                        a7 = g.fma(FloatVector.broadcast(F, v[w + o7]), a7);
+                        a8 = g.fma(FloatVector.broadcast(F, v[w + o8]), a8);
+                    }
                 }
             }
         }

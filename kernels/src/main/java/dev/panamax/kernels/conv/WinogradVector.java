@@ -36,8 +36,11 @@ final class WinogradVector {
 
     /** Floats of one chunk's transformed tiles, V and M (or dM) together: 256 KB, so that a chunk stays in L2. */
     private static final int CHUNK_FLOATS = 64 * 1024;
-    /** Each thread's chunk arrays (slots 0, 1) and line buffer (slot 2): a block's transforms would otherwise allocate them every call. */
-    private static final ThreadFloats SCRATCH = new ThreadFloats(3, Integer.MAX_VALUE);
+    /**
+     * Each thread's chunk arrays (slots 0, 1), line buffer (slot 2) and weight gradient transformed back (slot 3): a block's
+     * transforms would otherwise allocate them every call.
+     */
+    private static final ThreadFloats SCRATCH = new ThreadFloats(4, Integer.MAX_VALUE);
 
     /**
      * The tiles of a block, {@code rows × cols} an image, numbered image by image and row by row, taken {@code chunk}
@@ -433,12 +436,12 @@ final class WinogradVector {
     /** {@code dk (3, 3, C, F) = Gᵀ dU G}, written to {@code dk} at {@code dkOff}, a vector of the C·F positions at a time. */
     static void kernelGradient(Conv2dShape s, float[] du, MemorySegment dk, long dkOff) {
         int plane = s.c() * s.f();
-        float[] out = new float[9 * plane], line = new float[3 * SIDE * L];
+        float[] out = Tiles.scratch(3, 9 * plane), line = new float[3 * SIDE * L];
         for (int i = 0; i < plane; i += L) {
             for (int j = 0; j < SIDE; j++) kernelGradientLine(du, i + j * plane, SIDE * plane, line, j * L, SIDE * L);
             for (int r = 0; r < 3; r++) kernelGradientLine(line, r * SIDE * L, L, out, i + 3 * r * plane, plane);
         }
-        MemorySegment.copy(out, 0, dk, JAVA_FLOAT_UNALIGNED, dkOff << 2, out.length);
+        MemorySegment.copy(out, 0, dk, JAVA_FLOAT_UNALIGNED, dkOff << 2, 9 * plane);
     }
 
     /** {@code Gᵀ} on six vectors: (u0/4 − (u1 + u2)/6 + (u3 + u4)/24, (u2 − u1)/6 + (u3 − u4)/12, (u3 + u4 − u1 − u2)/6 + u5). */
