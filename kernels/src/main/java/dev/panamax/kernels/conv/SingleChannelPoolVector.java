@@ -65,9 +65,11 @@ final class SingleChannelPoolVector {
 
     /**
      * Taps {@code [t0, t0 + 9)} (a 3 × 3 window's all; those past the last tap repeat it, unstored) of one vector of
-     * channels, over every window: each window's four output gradients are built in registers once for all nine taps
-     * (spelled out: through an array, as {@link Pool2dVector#windowGradient} gives them, the vectors straddle cache lines
-     * and the kernel ran at 270 µs against 101 on the first layer at batch 32; in groups of four taps, 159).
+     * channels, over every window: each of a window's four output gradients is built in a register once for all nine
+     * taps. On the first layer at batch 32, one thread: 117 µs; in groups of four taps 159; with the four outputs spelled
+     * out 99, but C2 then took 48.8 MB of arena to compile it, the most of any method in a training run, and the
+     * process's peak memory rose with it; through an array (as {@link Pool2dVector#windowGradient} gives them, straddling
+     * cache lines) 270.
      */
     private static void nineTaps(Conv2dShape s, Conv2dShape pool, PaddedBlock in, int[] offsets, MemorySegment dy, long dyAt,
                                  MemorySegment argmax, long aAt, MemorySegment dk, long dkAt, int channel, int t0, boolean accumulate) {
