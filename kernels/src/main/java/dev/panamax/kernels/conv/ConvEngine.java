@@ -50,7 +50,7 @@ public final class ConvEngine {
     /** Images a range holds at least, where the batch has them ({@link Plan#parts(int)}). */
     private static final int IMAGES_PER_PART = 32;
     /**
-     * The calling thread's Winograd weight-gradient sums, one slot per range, kept from one backward pass to the next:
+     * Each thread's Winograd weight-gradient sums, one slot per range, kept from one backward pass to the next:
      * 295 KB a range for the MNIST CNN's second layer, allocated per pass they were a fifth of a training step's garbage
      * (JFR). Each range's first block overwrites its sums, so they are never cleared.
      */

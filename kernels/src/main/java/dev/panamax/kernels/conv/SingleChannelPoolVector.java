@@ -14,9 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * and winners, bit for bit, as the two run one after the other, without the full-size output going to memory and being
  * copied back. The weight gradient builds each window's four output gradients from the pooled gradient and its winners
  * once for nine taps, so the full-size gradient is never written either; it sums the same products window by window
- * instead of row by row. For the MNIST CNN's first layer the full-size tensors are four times the pooled ones, and pooling them
- * took as long as the convolution. Winners are flat indices into the block's (N, OH, OW, F) output, as {@link MaxPool}
- * gives them. Needs whole vectors of channels. Loaded only when the Vector API is on.
+ * instead of row by row. For the MNIST CNN's first layer the full-size tensors are four times the pooled ones, and
+ * pooling them took as long as the convolution. Winners are flat indices into the block's (N, OH, OW, F) output, as
+ * {@link MaxPool} gives them. Needs whole vectors of channels. Loaded only when the Vector API is on.
  */
 final class SingleChannelPoolVector {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.panamax.kernels.Simd;
 import dev.panamax.kernels.spec.Conv2dShape;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Assumptions;
@@ -25,13 +24,11 @@ import org.junit.jupiter.api.Test;
  */
 class WinogradPoolTest {
     static Conv2dShape pool(Conv2dShape s) {
-        return Conv2dShape.of(s.n(), s.oh(), s.ow(), s.f(), 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.VALID);
+        return SingleChannelPoolTest.pool(s);
     }
 
     static MemorySegment random(SplittableRandom r, long n) {
-        MemorySegment m = Arena.ofAuto().allocate(Math.max(1, n) * 4, 64);
-        for (long i = 0; i < n; i++) m.setAtIndex(JAVA_FLOAT_UNALIGNED, i, (float) r.nextDouble(-1, 1));
-        return m;
+        return SingleChannelPoolTest.random(r, n);
     }
 
     static void assertSameBits(MemorySegment want, long wantOff, MemorySegment got, long gotOff, long n, String what) {
