@@ -242,7 +242,7 @@ final class SingleChannelConvVector {
     }
 
     /** Four calls per group of taps, outside the pixel loop: a boxed vector here would cost nothing that shows. */
-    private static void store(FloatVector v, MemorySegment dk, long at, boolean accumulate) {
+    static void store(FloatVector v, MemorySegment dk, long at, boolean accumulate) {
         if (accumulate) v = v.add(FloatVector.fromMemorySegment(F, dk, at << 2, ORDER));
         v.intoMemorySegment(dk, at << 2, ORDER);
     }

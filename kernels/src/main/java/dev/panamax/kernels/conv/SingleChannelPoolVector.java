@@ -106,19 +106,14 @@ final class SingleChannelPoolVector {
             }
         }
         long at = dkAt + (long) t0 * f;
-        store(a0, dk, at, accumulate);
-        if (group > 1) store(a1, dk, at + f, accumulate);
-        if (group > 2) store(a2, dk, at + 2L * f, accumulate);
-        if (group > 3) store(a3, dk, at + 3L * f, accumulate);
-        if (group > 4) store(a4, dk, at + 4L * f, accumulate);
-        if (group > 5) store(a5, dk, at + 5L * f, accumulate);
-        if (group > 6) store(a6, dk, at + 6L * f, accumulate);
-        if (group > 7) store(a7, dk, at + 7L * f, accumulate);
-        if (group > 8) store(a8, dk, at + 8L * f, accumulate);
-    }
-
-    private static void store(FloatVector v, MemorySegment dk, long at, boolean accumulate) {
-        if (accumulate) v = v.add(FloatVector.fromMemorySegment(F, dk, at << 2, ORDER));
-        v.intoMemorySegment(dk, at << 2, ORDER);
+        SingleChannelConvVector.store(a0, dk, at, accumulate);
+        if (group > 1) SingleChannelConvVector.store(a1, dk, at + f, accumulate);
+        if (group > 2) SingleChannelConvVector.store(a2, dk, at + 2L * f, accumulate);
+        if (group > 3) SingleChannelConvVector.store(a3, dk, at + 3L * f, accumulate);
+        if (group > 4) SingleChannelConvVector.store(a4, dk, at + 4L * f, accumulate);
+        if (group > 5) SingleChannelConvVector.store(a5, dk, at + 5L * f, accumulate);
+        if (group > 6) SingleChannelConvVector.store(a6, dk, at + 6L * f, accumulate);
+        if (group > 7) SingleChannelConvVector.store(a7, dk, at + 7L * f, accumulate);
+        if (group > 8) SingleChannelConvVector.store(a8, dk, at + 8L * f, accumulate);
     }
 }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.panamax.kernels.Simd;
 import dev.panamax.kernels.spec.Conv2dShape;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Assumptions;
@@ -37,9 +36,36 @@ class SingleChannelPoolTest {
     }
 
     static MemorySegment random(SplittableRandom r, long n) {
-        MemorySegment m = Arena.ofAuto().allocate(Math.max(1, n) * 4, 64);
-        for (long i = 0; i < n; i++) m.setAtIndex(JAVA_FLOAT_UNALIGNED, i, (float) r.nextDouble(-1, 1));
-        return m;
+        return ConvPoolTest.random(r, n);
+    }
+
+    /** {@code n} elements of {@code got} from {@code gotOff} equal {@code want}'s from {@code wantOff} as 32-bit patterns. */
+    static void assertSameBits(MemorySegment want, long wantOff, MemorySegment got, long gotOff, long n, String what) {
+        for (long i = 0; i < n; i++) {
+            assertEquals(want.getAtIndex(JAVA_INT_UNALIGNED, wantOff + i), got.getAtIndex(JAVA_INT_UNALIGNED, gotOff + i), what + " at " + i);
+        }
+    }
+
+    /**
+     * Each pooled value and winner of {@code y} / {@code a} against a scan of its window in {@code conv} (the unpooled
+     * output) by the definition: windows read row by row, the first of equal maxima wins, NaN wins over a number.
+     */
+    static void assertPoolingByDefinition(Conv2dShape p, MemorySegment conv, MemorySegment y, long yo, MemorySegment a, long ao, String what) {
+        int c = p.c();
+        for (int b = 0, o = 0; b < p.n(); b++) for (int py = 0; py < p.oh(); py++) for (int px = 0; px < p.ow(); px++) for (int ch = 0; ch < c; ch++, o++) {
+            float best = 0;
+            int at = -1;
+            for (int ky = 0; ky < 2; ky++) for (int kx = 0; kx < 2; kx++) {
+                int i = ((b * p.h() + 2 * py + ky) * p.w() + 2 * px + kx) * c + ch;
+                float v = conv.getAtIndex(JAVA_FLOAT_UNALIGNED, i);
+                if (at < 0 || v > best || (v != v && best == best)) {
+                    best = v;
+                    at = i;
+                }
+            }
+            assertEquals(Float.floatToRawIntBits(best), Float.floatToRawIntBits(y.getAtIndex(JAVA_FLOAT_UNALIGNED, yo + o)), what + ": y at " + o);
+            assertEquals(at, a.getAtIndex(JAVA_INT_UNALIGNED, ao + o), what + ": winner at " + o);
+        }
     }
 
     @Test
@@ -60,12 +86,10 @@ class SingleChannelPoolTest {
             MemorySegment y = random(r, yo + pooled), a = random(r, ao + pooled), values = random(r, yo + pooled);
             SingleChannelConv.forwardPooled(s, p, x, xo, k, ko, y, yo, a, ao);
             SingleChannelConv.forwardPooled(s, p, x, xo, k, ko, values, yo, null, 0);
-            for (long i = 0; i < pooled; i++) {
-                int want = Float.floatToRawIntBits(wantY.getAtIndex(JAVA_FLOAT_UNALIGNED, i));
-                assertEquals(want, Float.floatToRawIntBits(y.getAtIndex(JAVA_FLOAT_UNALIGNED, yo + i)), s + ": y at " + i);
-                assertEquals(want, Float.floatToRawIntBits(values.getAtIndex(JAVA_FLOAT_UNALIGNED, yo + i)), s + ": y without winners at " + i);
-                assertEquals(wantA.getAtIndex(JAVA_INT_UNALIGNED, i), a.getAtIndex(JAVA_INT_UNALIGNED, ao + i), s + ": winner at " + i);
-            }
+            assertSameBits(wantY, 0, y, yo, pooled, s + ": y");
+            assertSameBits(wantY, 0, values, yo, pooled, s + ": y without winners");
+            assertSameBits(wantA, 0, a, ao, pooled, s + ": winners");
+            assertPoolingByDefinition(p, conv, y, yo, a, ao, s.toString());
         }
     }
 
