@@ -58,7 +58,7 @@ public record CompareRow(String workload, String title, String unit, boolean hig
             rows.add(row("cpu-" + w.name(), "CPU time (user + system), `train mnist` as a whole process, 1 epoch", "s", false, m,
                     Compare.Run::cpuSeconds, valid, "GNU time -v; per-core efficiency: below the wall-time ratio when a side uses more cores"));
         }
-        if (w.name().startsWith("cnn-step") || w.name().equals("cnn-epoch") || w.name().equals("gpt-train")) {
+        if (w.name().startsWith("cnn-step") || w.name().startsWith("cnn-epoch") || w.name().equals("gpt-train")) {
             rows.add(row("peak-rss-" + w.name(), "Peak resident memory, " + w.title(), "MB", false, m, Compare.Run::peakRssMb,
                     valid, "whole process (VmHWM / ru_maxrss)"));
         }

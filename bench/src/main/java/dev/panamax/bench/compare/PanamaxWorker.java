@@ -83,11 +83,13 @@ public final class PanamaxWorker {
                      Trainer trainer = trainer(model)) {
                     trainSteps(trainer, train, batch, warmup, steps, r);
                 }
-            } else if (workload.equals("cnn-epoch")) {
+            } else if (workload.startsWith("cnn-epoch")) {
                 try (Dataset train = CompareInputs.mnist(inputs, "train"); Sequential model = model(workload, inputs);
                      Trainer trainer = trainer(model)) {
                     long n = steps > 0 ? Math.min(steps, train.size()) : train.size();
                     try (Tensor x = train.images().slice(0, 0, n); Tensor y = train.labels().slice(0, 0, n)) {
+                        // Warm-up epochs (cnn-epoch-warm) train on: the timed epoch continues from them, as PyTorch's does.
+                        if (warmup > 0) trainer.fit(x, y, FitOptions.builder().epochs(warmup).batchSize(32).shuffle(false).build());
                         long t0 = System.nanoTime();
                         History h = trainer.fit(x, y, FitOptions.builder().epochs(1).batchSize(32).shuffle(false).build());
                         double seconds = (System.nanoTime() - t0) / 1e9;

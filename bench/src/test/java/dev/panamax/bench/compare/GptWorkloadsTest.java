@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,9 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /usr/bin/python3} has PyTorch, worker.py computes the same last loss and the same token ids.
  */
 class GptWorkloadsTest {
-    static final Path PYTHON = Path.of("/usr/bin/python3");
-    static final Path WORKER = Path.of("python/worker.py");  // the bench module's folder is the tests' working directory
-
     @TempDir
     static Path inputs;
 
@@ -32,20 +26,8 @@ class GptWorkloadsTest {
         CompareInputs.writeTrainedGpt(inputs, 2);
     }
 
-    static boolean torchAvailable() throws Exception {
-        if (!Files.isExecutable(PYTHON) || !Files.exists(WORKER)) return false;
-        Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import torch, numpy").redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor() == 0;
-    }
-
-    @SuppressWarnings("unchecked")
     static Map<String, Object> python(String workload, int warmup, int steps) throws Exception {
-        Process p = new ProcessBuilder(PYTHON.toString(), WORKER.toString(), workload, "--inputs", inputs.toString(), "--threads", "1",
-                "--warmup", Integer.toString(warmup), "--steps", Integer.toString(steps)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0, "worker.py " + workload + " failed: " + out);
-        return new ObjectMapper().readValue(out.lines().reduce((a, b) -> b).orElseThrow(), Map.class);
+        return TorchWorker.run(inputs, workload, warmup, steps);
     }
 
     @Test
@@ -53,7 +35,7 @@ class GptWorkloadsTest {
         Map<String, Double> pan = PanamaxWorker.run("gpt-train", inputs, 1, 2);
         assertTrue(pan.get("value") > 0, pan.toString());
         assertTrue(Math.abs(pan.get("check") - Math.log(65)) < 1.5, "a loss near ln 65 after 3 steps: " + pan);
-        assumeTrue(torchAvailable(), "no PyTorch at " + PYTHON);
+        assumeTrue(TorchWorker.available(), "no PyTorch at " + TorchWorker.PYTHON);
         Map<String, Object> torch = python("gpt-train", 1, 2);
         assertTrue(Workload.named("gpt-train").agrees(pan.get("check"), ((Number) torch.get("check")).doubleValue()), pan + " vs " + torch);
     }
@@ -69,7 +51,7 @@ class GptWorkloadsTest {
         Map<String, Double> pan = PanamaxWorker.run("gpt-val-loss", inputs, 0, 30);
         assertTrue(pan.get("value") < uniform - 0.3 && pan.get("value") > 0.5 && pan.get("value").equals(pan.get("check")),
                 "30 steps take the validation loss below ln V = " + uniform + ": " + pan);
-        assumeTrue(torchAvailable(), "no PyTorch at " + PYTHON);
+        assumeTrue(TorchWorker.available(), "no PyTorch at " + TorchWorker.PYTHON);
         double torch = ((Number) python("gpt-val-loss", 0, 30).get("value")).doubleValue();
         assertTrue(torch < uniform - 0.3 && torch > 0.5, "PyTorch's validation loss after 30 steps: " + torch);
     }
@@ -78,7 +60,7 @@ class GptWorkloadsTest {
     void greedyGenerationReportsTokensPerSecondFirstTokenAndTheSameIds() throws Exception {
         Map<String, Double> pan = PanamaxWorker.run("gpt-generate", inputs, 1, 2);
         assertTrue(pan.get("value") > 0 && pan.get("first_token_ms") > 0, pan.toString());
-        assumeTrue(torchAvailable(), "no PyTorch at " + PYTHON);
+        assumeTrue(TorchWorker.available(), "no PyTorch at " + TorchWorker.PYTHON);
         Map<String, Object> torch = python("gpt-generate", 1, 2);
         assertTrue(List.of("kv-cache", "full-forward").contains(torch.get("variant")), torch.toString());
         assertEquals(pan.get("check"), ((Number) torch.get("check")).doubleValue(), "token ids differ: " + torch.get("ids"));
