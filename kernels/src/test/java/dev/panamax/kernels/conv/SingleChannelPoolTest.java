@@ -1,5 +1,6 @@
 package dev.panamax.kernels.conv;
 
+import static dev.panamax.kernels.conv.ConvPoolTest.random;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,10 +34,6 @@ class SingleChannelPoolTest {
 
     static Conv2dShape pool(Conv2dShape s) {
         return Conv2dShape.of(s.n(), s.oh(), s.ow(), s.f(), 2, 2, 0, 2, 2, 1, 1, Conv2dShape.Padding.VALID);
-    }
-
-    static MemorySegment random(SplittableRandom r, long n) {
-        return ConvPoolTest.random(r, n);
     }
 
     /** {@code n} elements of {@code got} from {@code gotOff} equal {@code want}'s from {@code wantOff} as 32-bit patterns. */

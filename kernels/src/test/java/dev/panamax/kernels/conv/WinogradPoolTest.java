@@ -1,5 +1,8 @@
 package dev.panamax.kernels.conv;
 
+import static dev.panamax.kernels.conv.ConvPoolTest.random;
+import static dev.panamax.kernels.conv.SingleChannelPoolTest.assertPoolingByDefinition;
+import static dev.panamax.kernels.conv.SingleChannelPoolTest.assertSameBits;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,14 +29,6 @@ class WinogradPoolTest {
         return SingleChannelPoolTest.pool(s);
     }
 
-    static MemorySegment random(SplittableRandom r, long n) {
-        return ConvPoolTest.random(r, n);
-    }
-
-    static void assertSameBits(MemorySegment want, long wantOff, MemorySegment got, long gotOff, long n, String what) {
-        SingleChannelPoolTest.assertSameBits(want, wantOff, got, gotOff, n, what);
-    }
-
     @Test
     void forwardEqualsWinogradThenPoolingBitForBit() {
         Assumptions.assumeTrue(Simd.ENABLED, "the Winograd path runs only with the Vector API");
@@ -56,7 +51,7 @@ class WinogradPoolTest {
             assertSameBits(wantY, 0, y, yo, pooled, s + ": y");
             assertSameBits(wantY, 0, values, yo, pooled, s + ": y without winners");
             assertSameBits(wantA, 0, a, ao, pooled, s + ": winners");
-            SingleChannelPoolTest.assertPoolingByDefinition(p, conv, y, yo, a, ao, s.toString());
+            assertPoolingByDefinition(p, conv, y, yo, a, ao, s.toString());
         }
     }
 
